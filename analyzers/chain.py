@@ -1,0 +1,25 @@
+"""The composed analyzers, used alike for indexing and querying, and their version.
+
+`word_analyzer()`: normalise -> typed runs -> jieba words (+ parts at index time) -> symbol and
+date parts -> lowercase -> positions. `char_analyzer()`: characters and bigrams for exact
+substrings. Change either in a way that changes tokens, and bump `ANALYZER_VERSION`: an index
+built by another version refuses to be queried (see indexer/manifest.py).
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import Analyzer, LowercaseFilter
+
+from analyzers.tokenizer import CharTokenizer, PartsFilter, PositionFilter, RunTokenizer, SegmentFilter
+
+ANALYZER_VERSION = "ga-zh-1"
+
+
+def word_analyzer() -> Analyzer:
+    """The word-level chain (see analyzers/tokenizer.py for the position scheme)."""
+    return RunTokenizer() | SegmentFilter() | PartsFilter() | LowercaseFilter() | PositionFilter()
+
+
+def char_analyzer() -> Analyzer:
+    """The character/bigram chain behind quoted strings and one-character queries."""
+    return CharTokenizer()

@@ -1,0 +1,107 @@
+"""Text normalisation that remembers where every character came from.
+
+`normalize(text)` returns a `Normalized`: the cleaned text plus, for each of its characters, the
+index of the original character it came from. Tokenizers work on the cleaned text and report
+offsets through that map, so highlights land on the original characters.
+
+Steps, in order:
+1. Unicode NFKC per character (full-width `２０１６` -> `2016`, `Ａ／ＲＥＳ` -> `A/RES`).
+2. Traditional to simplified Chinese with OpenCC (`t2s`).
+3. Whitespace: a run of white space between two CJK characters, or between a CJK character and a
+   digit, is dropped (PDF extraction breaks lines inside words and pads numbers with spaces:
+   `联\\n合国` -> `联合国`, `2004 年 12 月` -> `2004年12月`); any other run becomes one space.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WHITESPACE = re.compile(r"\s+")
+_JOINABLE = re.compile(rf"[{_CJK}0-9]")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalised text and, per character, the index of its source character."""
+
+    text: str
+    source: tuple[int, ...]
+    original_length: int
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the normalised text to the original text."""
+        if start >= len(self.source):
+            return self.original_length, self.original_length
+        return self.source[start], self.source[end - 1] + 1
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _nfkc(text: str) -> tuple[str, list[int]]:
+    if unicodedata.is_normalized("NFKC", text):
+        return text, list(range(len(text)))
+    chars: list[str] = []
+    source: list[int] = []
+    for index, char in enumerate(text):
+        folded = unicodedata.normalize("NFKC", char)
+        chars.append(folded)
+        source.extend([index] * len(folded))
+    return "".join(chars), source
+
+
+def _to_simplified(text: str, source: list[int]) -> tuple[str, list[int]]:
+    if not _CJK_CHAR.search(text):
+        return text, source
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted, source
+    # A phrase rule changed the length: convert character by character to keep the map exact.
+    chars = [_converter().convert(char) for char in text]
+    new_source: list[int] = []
+    for char, origin in zip(chars, source):
+        new_source.extend([origin] * len(char))
+    return "".join(chars), new_source
+
+
+def _fold_whitespace(text: str, source: list[int]) -> tuple[str, list[int]]:
+    pieces: list[str] = []
+    new_source: list[int] = []
+    last = 0
+    for match in _WHITESPACE.finditer(text):
+        start, end = match.span()
+        pieces.append(text[last:start])
+        new_source.extend(source[last:start])
+        before = text[start - 1] if start > 0 else ""
+        after = text[end] if end < len(text) else ""
+        joins_words = bool(before and after and _JOINABLE.match(before) and _JOINABLE.match(after))
+        both_digits = before.isdigit() and after.isdigit()
+        if not (joins_words and not both_digits) and before and after:
+            pieces.append(" ")
+            new_source.append(source[start])
+        last = end
+    pieces.append(text[last:])
+    new_source.extend(source[last:])
+    return "".join(pieces), new_source
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise `text` for indexing or querying; see the module docstring for the steps."""
+    folded, source = _nfkc(text)
+    simplified, source = _to_simplified(folded, source)
+    compact, source = _fold_whitespace(simplified, source)
+    return Normalized(compact, tuple(source), len(text))
+
+
+def normalize_text(text: str) -> str:
+    """The normalised text alone, for comparing strings (titles, verbs, names)."""
+    return normalize(text).text

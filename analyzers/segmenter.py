@@ -1,0 +1,106 @@
+"""Chinese word segmentation: jieba's dictionary and algorithm, with the UN dictionary added.
+
+Two builds of the same jieba algorithm are used, each for what it does best:
+- `rjieba` (the Rust build) cuts running text: about 25x faster than pure-Python jieba and, with
+  the same user words added, the same tokens on CJK runs (measured in `bench/analyzer.py`).
+- `jieba` (pure Python) decomposes a dictionary word into smaller words through its DAG, which
+  `rjieba` does not expose. Decompositions are cached per word, so this costs nothing in steady state.
+
+jieba's prefix-dictionary cache lives in a writable cache directory (`GA_SEARCH_CACHE`, default
+`~/.cache/ga-search`) and is built once per machine, never on every start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jieba
+import rjieba
+
+from analyzers.dictionaries import member_states
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def cache_dir() -> Path:
+    """Where jieba's dictionary cache is kept (created on first use)."""
+    path = Path(os.environ.get("GA_SEARCH_CACHE", Path.home() / ".cache" / "ga-search"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_words() -> list[str]:
+    """The UN dictionary: organs, bodies, treaties, and every member state's names."""
+    text = resources.files("analyzers.dictionaries").joinpath("un_terms.txt").read_text("utf-8")
+    words = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    for state in member_states.all_states():
+        words.extend(name for name in state.chinese_names if len(name) > 1)
+    return sorted(set(words))
+
+
+@lru_cache(maxsize=1)
+def _python_jieba() -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(cache_dir())
+    tokenizer.initialize()
+    for word in user_words():
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def _rust_jieba() -> rjieba.Jieba:
+    tokenizer = rjieba.Jieba()
+    python_jieba = _python_jieba()
+    for word in user_words():
+        # Same frequency as the Python build gave it, so both cut the same way.
+        tokenizer.add_word(word, python_jieba.FREQ.get(word), None)
+    return tokenizer
+
+
+def warm_up() -> None:
+    """Load both dictionaries now rather than on the first document."""
+    _rust_jieba()
+
+
+def cut(run: str) -> list[str]:
+    """Segment a run of CJK characters into words (jieba's accurate mode with HMM)."""
+    return _rust_jieba().cut(run, True)
+
+
+def cut_python(run: str) -> list[str]:
+    """The same segmentation through pure-Python jieba, for comparison in benchmarks and tests."""
+    return list(_python_jieba().cut(run, HMM=True))
+
+
+@lru_cache(maxsize=200_000)
+def parts(word: str) -> tuple[str, ...]:
+    """The smaller dictionary words a word is built from, recursively, without junk overlaps.
+
+    `联合国大会` -> (`联合国`, `联合`, `大会`): the best segmentation of the word into smaller words
+    (its own dictionary entry excluded), then the same for each part. Unlike jieba's search mode,
+    this never yields words that straddle a boundary (`国大` in `联合国大会`). One-character parts
+    are left to the character field.
+    """
+    if len(word) < 3:
+        return ()
+    tokenizer = _python_jieba()
+    dag = tokenizer.get_DAG(word)
+    whole = len(word) - 1
+    dag[0] = [end for end in dag[0] if end != whole] or [0]
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(word, dag, route)
+    found: list[str] = []
+    start = 0
+    while start < len(word):
+        end = route[start][1] + 1
+        piece = word[start:end]
+        if len(piece) > 1:
+            found.append(piece)
+            found.extend(parts(piece))
+        start = end
+    return tuple(dict.fromkeys(found))

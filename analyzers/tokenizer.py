@@ -1,0 +1,278 @@
+"""Whoosh tokenizer and filters for Chinese UN texts.
+
+Position scheme (word field)
+----------------------------
+Every top-level word gets the next position: `集体安全条约组织|秘书处|同|联合国|秘书处` -> 0,1,2,3,4.
+Tokens added at index time *inside* a word share that word's position:
+- the parts of a compound (`集体安全条约组织` -> `集体`, `安全`, `条约`, `组织`, ...; see
+  `segmenter.parts`), so `安全` finds the compound;
+- the parts of a symbol, reference or date (`a/res/73/12` -> `73/12`, `73`, `12`), so `73/12` and
+  `12` find it.
+Queries are cut into top-level words only, so a phrase of whole words has consecutive positions
+exactly as in the text, and the parts never create matches that straddle a word boundary.
+Clause boundaries (U+2029 in the field value) add a gap of `CLAUSE_GAP` positions, far more than
+any phrase slop, so no phrase matches across two clauses.
+
+Position scheme (character field)
+---------------------------------
+Every character of the normalised text except white space and ASCII letters (Latin text is
+searched by words) gets the next position; at each position the index holds the character and
+the bigram it starts. A quoted string is then a phrase of its bigrams at consecutive positions:
+an exact substring match, like Ctrl-F, whatever the segmentation. A one-character query is a term.
+
+Offsets
+-------
+`startchar`/`endchar` always point into the *original* text (before normalisation), through the
+map that `normalize` keeps, so highlights land on the characters the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import Filter, Token, Tokenizer
+
+from analyzers import segmenter
+from analyzers.normalize import Normalized, normalize
+
+CLAUSE_SEPARATOR = "\u2029"
+CLAUSE_GAP = 100
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(
+    rf"""
+    (?P<symbol>(?<![A-Za-z0-9/])[A-Za-z]{{1,2}}(?:\.\d+)?(?:/[A-Za-z0-9.\-]+(?:\(\d{{4}}\))?)+)
+  | (?P<ref>\d{{1,4}}\(\d{{4}}\)|(?<![\d/])\d{{1,3}}/\d{{1,4}}(?![\d/]))
+  | (?P<date>\d{{4}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?|\d{{1,2}}月\d{{1,2}}日)
+  | (?P<range>\d{{4}}[-–—~]\d{{4}}(?!\d))
+  | (?P<number>\d+(?:[.,]\d+)*)
+  | (?P<latin>[A-Za-z]+(?:'[A-Za-z]+)?)
+  | (?P<cjk>[{_CJK}]+)
+    """,
+    re.VERBOSE,
+)
+_SYMBOL_TAIL = re.compile(r"(\d+)/(\d+)$")
+_DATE = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?")
+_ASCII_LETTER_OR_SPACE = re.compile(r"[A-Za-z\s]")
+
+
+def _segments(value: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each clause-separated segment of a field value."""
+    offset = 0
+    for segment in value.split(CLAUSE_SEPARATOR):
+        yield offset, segment
+        offset += len(segment) + 1
+
+
+def symbol_parts(symbol: str) -> list[str]:
+    """Searchable parts of a UN symbol: `a/res/73/12` -> `73/12`, `res`, `73`, `12`."""
+    parts: list[str] = []
+    tail = _SYMBOL_TAIL.search(symbol)
+    if tail:
+        parts.append(f"{tail.group(1)}/{tail.group(2)}")
+    for piece in symbol.split("/")[1:]:
+        parts.append(piece)
+        parts.extend(ref_parts(piece))
+    return [p for p in dict.fromkeys(parts) if p and p != symbol]
+
+
+def ref_parts(ref: str) -> list[str]:
+    """Parts of a short reference: `1631(2005)` -> `1631`, `2005`; `59/50` -> `59`, `50`."""
+    return [p for p in re.split(r"[()/]", ref) if p and p != ref and re.fullmatch(r"\w+", p)]
+
+
+def date_parts(date: str) -> list[str]:
+    """Parts of a Chinese date: `2004年12月2日` -> `2004年`, `2004`, `2004年12月`, `12月2日`."""
+    match = _DATE.fullmatch(date)
+    if not match:
+        return []
+    year, month, day = match.groups()
+    parts = [f"{year}年", year]
+    if month:
+        parts.append(f"{year}年{month}月")
+    if month and day:
+        parts.append(f"{month}月{day}日")
+    return [p for p in parts if p != date]
+
+
+class RunTokenizer(Tokenizer):
+    """Normalises the text and splits it into typed runs (symbol, date, number, latin, cjk...).
+
+    Each token carries `kind`, and `normalized`/`nstart` so later filters can cut a run and still
+    map offsets back to the original text. Positions are assigned by `PositionFilter`.
+    """
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.start_pos = start_pos
+        for segment_index, (offset, segment) in enumerate(_segments(value)):
+            normalized = normalize(segment)
+            for match in _RUNS.finditer(normalized.text):
+                kind = match.lastgroup or "cjk"
+                text = match.group()
+                if kind == "symbol":
+                    text = text.rstrip(".-")
+                    if not any(c.isdigit() for c in text):
+                        kind = "latin_symbol"
+                token.text = text
+                token.kind = kind
+                token.normalized = normalized
+                token.nstart = match.start()
+                token.char_offset = start_char + offset
+                token.segment = segment_index
+                token.same_position = False
+                token.stopped = False
+                token.boost = 1.0
+                if chars:
+                    start, end = normalized.original_span(match.start(), match.start() + len(text))
+                    token.startchar = start_char + offset + start
+                    token.endchar = start_char + offset + end
+                yield token
+
+
+def _set_span(token: Token, normalized: Normalized, start: int, end: int) -> None:
+    original_start, original_end = normalized.original_span(start, end)
+    token.startchar = token.char_offset + original_start
+    token.endchar = token.char_offset + original_end
+
+
+class SegmentFilter(Filter):
+    """Cuts CJK runs into words with jieba; at index time also emits each word's parts."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if token.kind != "cjk":
+                yield token
+                continue
+            run, normalized, base = token.text, token.normalized, token.nstart
+            index_mode = token.mode != "query"
+            cursor = 0
+            for word in segmenter.cut(run):
+                start = base + cursor
+                cursor += len(word)
+                token.text, token.kind, token.same_position = word, "word", False
+                if token.chars:
+                    _set_span(token, normalized, start, start + len(word))
+                yield token
+                if not index_mode:
+                    continue
+                for part in segmenter.parts(word):
+                    inner = word.find(part)
+                    token.text, token.same_position = part, True
+                    if token.chars:
+                        _set_span(token, normalized, start + inner, start + inner + len(part))
+                    yield token
+
+
+class PartsFilter(Filter):
+    """Keeps symbols, references, dates and ranges whole, and at index time adds their parts."""
+
+    _PARTS = {
+        "symbol": symbol_parts,
+        "ref": ref_parts,
+        "date": date_parts,
+        "range": lambda text: re.split(r"[-–—~]", text),
+    }
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if token.kind == "latin_symbol":
+                # Letters and slashes only (`and/or`): plain words, not a symbol.
+                whole_start = token.startchar if token.chars else 0
+                for piece in re.finditer(r"[A-Za-z]+", token.text):
+                    token.text, token.kind, token.same_position = piece.group(), "latin", False
+                    if token.chars:
+                        token.startchar = whole_start + piece.start()
+                        token.endchar = whole_start + piece.end()
+                    yield token
+                continue
+            yield token
+            split = self._PARTS.get(token.kind)
+            if split is None or token.mode == "query":
+                continue
+            for part in split(token.text.lower()):
+                token.text, token.same_position = part, True
+                yield token
+
+
+class PositionFilter(Filter):
+    """Assigns positions: the next one to each top-level token, the same one to its parts."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        position = -1
+        segment = 0
+        for token in tokens:
+            if token.segment != segment:
+                position += CLAUSE_GAP * (token.segment - segment)
+                segment = token.segment
+            if not token.same_position or position < 0:
+                position += 1
+            if token.positions:
+                token.pos = token.start_pos + position
+            yield token
+
+
+class CharTokenizer(Tokenizer):
+    """Characters and character bigrams, for exact-substring (Ctrl-F) matching.
+
+    At index time every kept character yields itself and the bigram it starts, at one position.
+    At query time a string of one character yields it; a longer one yields its bigrams only.
+    """
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        position = start_pos
+        query = mode == "query"
+        for segment_index, (offset, segment) in enumerate(_segments(value)):
+            if segment_index:
+                position += CLAUSE_GAP
+            normalized = normalize(segment)
+            text = normalized.text.lower()
+            kept = [i for i, c in enumerate(text) if not _ASCII_LETTER_OR_SPACE.match(c)]
+            if query and len(kept) == 1:
+                kept_pairs = [(kept[0], None)]
+            else:
+                kept_pairs = list(zip(kept, [*kept[1:], None]))
+            for index, following in kept_pairs:
+                spans = []
+                if not query or len(kept) == 1:
+                    spans.append((text[index], index, index + 1))
+                if following is not None:
+                    spans.append((text[index] + text[following], index, following + 1))
+                for gram, start, end in spans:
+                    token.text = gram
+                    token.boost = 1.0
+                    token.stopped = False
+                    if positions:
+                        token.pos = position
+                    if chars:
+                        first, last = normalized.original_span(start, end)
+                        token.startchar = start_char + offset + first
+                        token.endchar = start_char + offset + last
+                    yield token
+                position += 1
