@@ -6,6 +6,7 @@ one `State`, so `--sponsor Belarus`, `--sponsor BLR` and `--sponsor 白俄罗斯
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -63,7 +64,12 @@ def lookup(name: str) -> State | None:
     return _index().get(key)
 
 
-def chinese_names_longest_first() -> list[tuple[str, State]]:
-    """Every Chinese name with its State, longest first, for greedy matching in running text."""
-    pairs = [(name, state) for state in all_states() for name in state.chinese_names]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+@lru_cache(maxsize=1)
+def names_pattern() -> re.Pattern[str]:
+    """One regex matching any State's Chinese or English name, longest first (greedy in lists)."""
+    names = {name for state in all_states() for name in state.all_names if len(name) > 3 or not name.isascii()}
+    alternatives = []
+    for name in sorted(names, key=len, reverse=True):
+        escaped = re.escape(name)
+        alternatives.append(rf"\b(?:the\s+)?{escaped}\b" if name.isascii() else escaped)
+    return re.compile("|".join(alternatives), re.IGNORECASE)

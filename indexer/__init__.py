@@ -1,0 +1,1 @@
+"""Reading UN General Assembly documents and writing the ga-search index."""

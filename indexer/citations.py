@@ -1,0 +1,67 @@
+"""References to other resolutions inside a clause, as UN symbols.
+
+Chinese: `第 59/50 号决议` -> `A/RES/59/50`; lists (`第 64/256 号、…第 65/122 号…决议`) take the
+noun that closes the list; `第 1631(2005) 号决议` -> `S/RES/1631(2005)`; `第217 A(III)号决议`
+-> `A/RES/217(III)`. English: `resolution 54/169`, `resolutions 64/256 … and 67/6`,
+`Security Council resolution 1631 (2005)`. Symbols written out (`A/RES/73/12`) are kept as written.
+Decisions (`第 73/401 号决定`, `decision 73/401`) are cited as `A/DEC/73/401`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SYMBOL = re.compile(r"\b([AS]/RES/[0-9A-Z().\-/ ]*[0-9)])")
+_ZH_GA = re.compile(r"第\s*(\d{1,3})\s*/\s*(\d{1,4})\s*(?:[A-Z]\s*)?号")
+_ZH_SC = re.compile(r"第\s*(\d{1,4})\s*\(\s*(\d{4})\s*\)\s*号")
+_ZH_OLD = re.compile(r"第\s*(\d{1,4})\s*(?:[A-Z]\s*)?\(\s*([IVXL]+)\s*\)\s*号")
+_ZH_NOUN = re.compile(r"决议|决定")
+_EN_GA = re.compile(r"(?<![/\w])(\d{1,3})/(\d{1,4})(?![/\d])")
+_EN_SC = re.compile(r"(?<![/\w])(\d{1,4})\s*\((\d{4})\)")
+_EN_OLD = re.compile(r"(?<![/\w])(\d{1,4})\s*(?:[A-Z]\s*)?\(([IVXL]+)\)")
+_EN_NOUN = re.compile(r"\b(resolutions?|decisions?)\b", re.IGNORECASE)
+
+
+def _zh_noun_after(text: str, position: int) -> str | None:
+    match = _ZH_NOUN.search(text, position, position + 120)
+    return match.group() if match else None
+
+
+def _en_noun_before(text: str, position: int) -> str | None:
+    nouns = list(_EN_NOUN.finditer(text, max(0, position - 160), position))
+    return nouns[-1].group().lower().rstrip("s") if nouns else None
+
+
+def find_citations(text: str) -> tuple[str, ...]:
+    """The symbols of the resolutions and decisions cited in `text`, in order, without repeats."""
+    found: list[tuple[int, str]] = []
+    for match in _SYMBOL.finditer(text):
+        found.append((match.start(), re.sub(r"\s+", "", match.group(1))))
+    for match in _ZH_GA.finditer(text):
+        noun = _zh_noun_after(text, match.end())
+        if noun:
+            prefix = "A/RES" if noun == "决议" else "A/DEC"
+            found.append((match.start(), f"{prefix}/{match.group(1)}/{match.group(2)}"))
+    for match in _ZH_SC.finditer(text):
+        if _zh_noun_after(text, match.end()) == "决议":
+            found.append((match.start(), f"S/RES/{match.group(1)}({match.group(2)})"))
+    for match in _ZH_OLD.finditer(text):
+        if _zh_noun_after(text, match.end()) == "决议":
+            found.append((match.start(), f"A/RES/{match.group(1)}({match.group(2)})"))
+    for match in _EN_GA.finditer(text):
+        noun = _en_noun_before(text, match.start())
+        if noun and not _inside_symbol(text, match.start()):
+            prefix = "A/RES" if noun == "resolution" else "A/DEC"
+            found.append((match.start(), f"{prefix}/{match.group(1)}/{match.group(2)}"))
+    for match in _EN_SC.finditer(text):
+        if _en_noun_before(text, match.start()) == "resolution" and "Security Council" in text:
+            found.append((match.start(), f"S/RES/{match.group(1)}({match.group(2)})"))
+    for match in _EN_OLD.finditer(text):
+        if _en_noun_before(text, match.start()) == "resolution":
+            found.append((match.start(), f"A/RES/{match.group(1)}({match.group(2)})"))
+    found.sort()
+    return tuple(dict.fromkeys(symbol for _, symbol in found))
+
+
+def _inside_symbol(text: str, position: int) -> bool:
+    return position > 0 and text[position - 1] in "/."

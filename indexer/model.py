@@ -1,0 +1,60 @@
+"""The document model every reader returns: a `Resolution` made of `Clause`s."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+KINDS = ("resolution", "draft resolution", "decision", "draft decision", "amendment")
+CLAUSE_TYPES = ("preambular", "operative", "paragraph")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One paragraph of a resolution: `P3` (preambular), `4` or `4(a)` (operative)."""
+
+    number: str
+    type: str
+    text: str
+    verb: str | None = None
+    verb_phrase: str | None = None
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A resolution, decision or draft, with the metadata read from its text or record."""
+
+    symbol: str | None
+    language: str
+    kind: str
+    session: int | None
+    agenda_items: tuple[str, ...]
+    title: str
+    sponsors: tuple[str, ...]
+    date: date | None
+    text: str
+    clauses: tuple[Clause, ...]
+    source_path: str
+    subjects: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def doc_id(self) -> str:
+        """Unique key: language and symbol (`zh:A/RES/55/100`), or the file's name when the text
+        prints no symbol (`zh:000_b19792f0abdd90de`); one symbol exists in several languages."""
+        return f"{self.language}:{self.symbol or Path(self.source_path).stem}"
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """Every resolution cited by any clause, in order of first citation."""
+        return tuple(dict.fromkeys(c for clause in self.clauses for c in clause.citations))
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    def with_metadata(self, **changes: object) -> Resolution:
+        """A copy with record metadata filled in or overriding what the text gave."""
+        return replace(self, **{k: v for k, v in changes.items() if v not in (None, (), "")})

@@ -1,0 +1,61 @@
+"""Simple HTML texts of GA resolutions (the UDHR layout: h1 title, preamble paragraphs in a
+header, one `<article data-number=N>` per article), read with lxml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree, html
+
+from indexer.citations import find_citations
+from indexer.errors import DocumentError
+from indexer.model import Clause, Resolution
+from indexer.readers.text import read_bytes, sidecar_metadata
+from indexer.structure import is_chinese, join_lines
+from indexer.verbs import leading_verb
+
+
+def _text(element: etree._Element) -> str:
+    return join_lines(element.text_content())
+
+
+def read_html(path: Path) -> Resolution:
+    """Read a resolution laid out as HTML; preamble paragraphs are preambular clauses, articles
+    operative clauses numbered by article."""
+    data = read_bytes(path)
+    try:
+        root = html.fromstring(data, parser=html.HTMLParser(encoding="utf-8", no_network=True))
+    except (etree.ParserError, ValueError) as error:
+        raise DocumentError(path, f"unreadable HTML: {error}") from error
+    titles = root.xpath("//h1")
+    if not titles:
+        raise DocumentError(path, "no <h1> title: not a resolution page")
+    clauses: list[Clause] = []
+    for index, paragraph in enumerate(root.xpath("//header/p"), start=1):
+        text = _text(paragraph)
+        verb, phrase = leading_verb(text)
+        clauses.append(Clause(f"P{index}", "preambular", text, verb, phrase, find_citations(text)))
+    for article in root.xpath("//article"):
+        number = article.get("data-number") or str(len(clauses) + 1)
+        text = "\n".join(_text(p) for p in article.xpath("./p|./ol/li|./ul/li"))
+        clauses.append(Clause(number, "operative", text, None, None, find_citations(text)))
+    full_text = "\n\n".join(clause.text for clause in clauses)
+    meta = sidecar_metadata(path)
+    symbol = meta.get("symbol")
+    language = meta.get("language") or ("zh" if is_chinese(full_text) else "en")
+    from datetime import date
+
+    return Resolution(
+        symbol=symbol,
+        language=language,
+        kind=meta.get("kind", "resolution"),
+        session=int(meta["session"]) if meta.get("session") else None,
+        agenda_items=(),
+        title=_text(titles[0]),
+        sponsors=(),
+        date=date.fromisoformat(meta["date"]) if meta.get("date") else None,
+        text=full_text,
+        clauses=tuple(clauses),
+        source_path=str(path),
+        extra={"script": meta["script"]} if meta.get("script") else {},
+    )

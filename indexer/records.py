@@ -1,0 +1,74 @@
+"""A `Resolution` as Whoosh records: one for the document, one per clause."""
+
+from __future__ import annotations
+
+import json
+
+from analyzers.tokenizer import CLAUSE_SEPARATOR
+from indexer.model import Resolution
+
+
+def _tags(values: tuple[str, ...]) -> str:
+    # Commas separate tags; the few names that contain one are kept whole by replacing it.
+    return ",".join(value.replace(",", "\u201a") for value in values)
+
+
+def clauses_json(resolution: Resolution) -> str:
+    return json.dumps(
+        [
+            {"number": c.number, "type": c.type, "verb": c.verb, "verb_phrase": c.verb_phrase,
+             "text": c.text, "citations": list(c.citations)}
+            for c in resolution.clauses
+        ],
+        ensure_ascii=False,
+    )
+
+
+def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, object]]:
+    """Field dicts for `writer.add_document`: the document record first, then its clauses."""
+    shared: dict[str, object] = {
+        "doc_id": resolution.doc_id,
+        "symbol": resolution.symbol or "",
+        "language": resolution.language,
+        "kind": resolution.kind,
+        "agenda": _tags(resolution.agenda_items),
+        "sponsor": _tags(resolution.sponsors),
+        "subject": _tags(resolution.subjects),
+        "title": resolution.title,
+        "source": resolution.source_path,
+    }
+    if resolution.session is not None:
+        shared["session"] = resolution.session
+    if resolution.date is not None:
+        shared["year"] = resolution.date.year
+        shared["date"] = resolution.date.isoformat()
+    body = CLAUSE_SEPARATOR.join(c.text for c in resolution.clauses) or resolution.title
+    records: list[dict[str, object]] = [
+        {
+            **shared,
+            "id": resolution.doc_id,
+            "level": "document",
+            "cites": _tags(resolution.citations),
+            "text": body,
+            "chars": body,
+            "clauses_json": clauses_json(resolution),
+            "content_hash": content_hash,
+        }
+    ]
+    for ordinal, clause in enumerate(resolution.clauses):
+        record = {
+            **shared,
+            "id": f"{resolution.doc_id}#{clause.number}",
+            "level": "clause",
+            "number": clause.number,
+            "ordinal": ordinal,
+            "clause_type": clause.type,
+            "cites": _tags(clause.citations),
+            "text": clause.text,
+            "chars": clause.text,
+        }
+        if clause.verb:
+            record["verb"] = clause.verb
+            record["verb_phrase"] = clause.verb_phrase
+        records.append(record)
+    return records

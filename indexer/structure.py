@@ -1,0 +1,223 @@
+"""The structure of a resolution's text: header fields, then preambular and operative clauses.
+
+Works on text as extracted from PDF (Chinese or English): lines broken inside sentences, paragraphs
+that start on an indented line (or one paragraph a line where nothing is indented), a header
+before `大会，` / `The General Assembly,`, numbered operative paragraphs (`1.`, `1．`) with lettered
+sub-paragraphs (`(a)`), which become clauses of their own (`4(a)`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import cn2an
+
+from indexer.citations import find_citations
+from indexer.model import Clause, Resolution
+from indexer.sponsors import parse_sponsors
+from indexer.verbs import leading_verb
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BODY_START = re.compile(r"^\s*(大会\s*[，,]|The General Assembly\s*,)\s*$")
+_OPERATIVE = re.compile(r"^\s*(\d{1,3})\s*[.．]\s*(?=\S)")
+_SUB_PARAGRAPH = re.compile(r"^\s*\(([a-z]{1,4})\)\s*")
+_ZH_SESSION = re.compile(r"第([零〇一二三四五六七八九十百]+)届(?:特别|紧急特别)?会议")
+_EN_SESSION = re.compile(r"\b([A-Z][a-z]+(?:-[a-z]+)?)\s+(?:special\s+|emergency special\s+)?session\b")
+_AGENDA = re.compile(r"(?:议程项目|Agenda items?)\s*((?:\d+\s*(?:\([a-z]{1,4}\))?[\s,、和及and]*)+)")
+_AGENDA_ITEM = re.compile(r"\d+\s*(?:\([a-z]{1,4}\))?")
+_ZH_SPONSORS = re.compile(r"^\s*(.+?)\s*[：:]\s*(决议草案|决定草案|修正案)\s*$")
+_ZH_SPONSORS_ADOPTED = re.compile(r"提案国[^：:]*[：:]\s*([^。]+)")
+_EN_SPONSORS = re.compile(r"^\s*(.+?)\s*:\s*(draft resolution|draft decision|amendment)\s*$", re.I)
+_TITLE = re.compile(r"^\s*(\d{1,3}/\d{1,4})\s*[.．]\s*(.+)$")
+_ZH_RESOLUTION_NUMBER = re.compile(r"^\s*第\s*(\d{1,3})/(\d{1,4})\s*号决议")
+_SYMBOL = re.compile(r"\b(A/(?:RES/)?\d{1,3}/[A-Z0-9.]+(?:/[A-Za-z0-9.]+)*)")
+_ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_EN_ADOPTED = re.compile(r"adopted by the General Assembly on (\d{1,2} [A-Z][a-z]+ \d{4})")
+_ZH_KIND = {"决议草案": "draft resolution", "决定草案": "draft decision", "修正案": "amendment"}
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。；：、》《“”）（])\s+(?=[\u4e00-\u9fff，。；：、》《“”）（])")
+_ORDINAL_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_ORDINAL_TENS = ["tenth", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth",
+                 "seventieth", "eightieth", "ninetieth"]
+_TENS = ["ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_TEENS = ["eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+          "seventeenth", "eighteenth", "nineteenth"]
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    line: int
+
+
+def join_lines(text: str) -> str:
+    """Undo PDF line breaks: drop white space between CJK characters, fold the rest to one space."""
+    return re.sub(r"\s+", " ", _CJK_GAP.sub("", text)).strip()
+
+
+def is_chinese(text: str) -> bool:
+    sample = text[:4000]
+    return len(_CJK.findall(sample)) > len(sample) * 0.1
+
+
+def english_ordinal(word: str) -> int | None:
+    """`Eightieth` -> 80, `seventy-third` -> 73 (UN session headers spell sessions out)."""
+    word = word.lower()
+    if word in _ORDINAL_UNITS:
+        return _ORDINAL_UNITS.index(word) + 1
+    if word in _ORDINAL_TENS:
+        return (_ORDINAL_TENS.index(word) + 1) * 10
+    if word in _TEENS:
+        return _TEENS.index(word) + 11
+    tens, _, unit = word.partition("-")
+    if tens in _TENS and unit in _ORDINAL_UNITS:
+        return (_TENS.index(tens) + 1) * 10 + _ORDINAL_UNITS.index(unit) + 1
+    return None
+
+
+def _paragraphs(lines: list[str]) -> list[_Paragraph]:
+    """Group physical lines into paragraphs, by indentation where the text has it."""
+    content = [(i, line) for i, line in enumerate(lines) if line.strip()]
+    indented = sum(1 for _, line in content if line[:1] in (" ", "\t", "\u3000"))
+    uses_indent = 0.2 * len(content) <= indented <= 0.8 * len(content)
+    paragraphs: list[_Paragraph] = []
+    for number, line in content:
+        starts = (
+            not paragraphs
+            or not uses_indent
+            or line[:1] in (" ", "\t", "\u3000")
+            or bool(_OPERATIVE.match(line) or _SUB_PARAGRAPH.match(line))
+        )
+        if starts:
+            paragraphs.append(_Paragraph(line.strip(), number))
+        else:
+            paragraphs[-1].text += "\n" + line.strip()
+    for paragraph in paragraphs:
+        paragraph.text = join_lines(paragraph.text)
+    return paragraphs
+
+
+def _clauses(paragraphs: list[_Paragraph]) -> tuple[Clause, ...]:
+    clauses: list[Clause] = []
+    preambular = 0
+    operative: str | None = None
+    for paragraph in paragraphs:
+        text = paragraph.text
+        number_match = _OPERATIVE.match(text)
+        sub_match = _SUB_PARAGRAPH.match(text)
+        if number_match:
+            operative = number_match.group(1)
+            number, kind, body = operative, "operative", text[number_match.end() :]
+        elif sub_match and operative:
+            number, kind, body = f"{operative}({sub_match.group(1)})", "operative", text[sub_match.end() :]
+        elif operative is None:
+            preambular += 1
+            number, kind, body = f"P{preambular}", "preambular", text
+        else:
+            # Text after the operative part that is neither numbered nor lettered: a closing
+            # line (page furniture, footnotes); keep it with the last clause rather than invent one.
+            last = clauses[-1]
+            clauses[-1] = Clause(last.number, last.type, f"{last.text} {text}", last.verb,
+                                 last.verb_phrase, find_citations(f"{last.text} {text}"))
+            continue
+        verb, phrase = leading_verb(body)
+        clauses.append(Clause(number, kind, body, verb, phrase, find_citations(body)))
+    return tuple(clauses)
+
+
+def _session(header: str, symbol: str | None) -> int | None:
+    if symbol:
+        match = re.match(r"A/(?:RES/|DEC/|C\.\d/)?(\d{1,3})/", symbol)
+        if match:
+            return int(match.group(1))
+    zh = _ZH_SESSION.search(header)
+    if zh:
+        return int(cn2an.cn2an(zh.group(1), "smart"))
+    en = _EN_SESSION.search(header)
+    return english_ordinal(en.group(1)) if en else None
+
+
+def _agenda_items(header: str) -> tuple[str, ...]:
+    match = _AGENDA.search(header)
+    if not match:
+        return ()
+    return tuple(re.sub(r"\s+", "", item) for item in _AGENDA_ITEM.findall(match.group(1)))
+
+
+def _parse_date(text: str) -> date | None:
+    zh = _ZH_DATE.search(text)
+    if zh:
+        try:
+            return date(int(zh.group(1)), int(zh.group(2)), int(zh.group(3)))
+        except ValueError:
+            return None
+    en = _EN_ADOPTED.search(text)
+    if en:
+        from datetime import datetime
+
+        try:
+            return datetime.strptime(en.group(1), "%d %B %Y").date()
+        except ValueError:
+            return None
+    return None
+
+
+def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = None) -> Resolution:
+    """Parse a resolution's plain text. `metadata` (front matter, a record) overrides the text."""
+    metadata = metadata or {}
+    lines = text.splitlines()
+    body_start = next((i for i, line in enumerate(lines) if _BODY_START.match(line)), None)
+    header_lines = lines[:body_start] if body_start is not None else []
+    body_lines = lines[body_start + 1 :] if body_start is not None else lines
+    header = "\n".join(header_lines)
+    chinese = is_chinese(text)
+
+    kind, sponsors, title, symbol = "resolution", (), "", None
+    for line in header_lines:
+        sponsor_line = _ZH_SPONSORS.match(line) or _EN_SPONSORS.match(line)
+        if sponsor_line:
+            sponsors = parse_sponsors(sponsor_line.group(1))
+            kind = _ZH_KIND.get(sponsor_line.group(2), sponsor_line.group(2).lower())
+        adopted = _ZH_SPONSORS_ADOPTED.search(line)
+        if adopted and not sponsors:
+            sponsors = parse_sponsors(adopted.group(1))
+        number = _ZH_RESOLUTION_NUMBER.match(line)
+        if number and not symbol:
+            symbol = f"A/RES/{number.group(1)}/{number.group(2)}"
+        title_match = _TITLE.match(line)
+        if title_match and not title:
+            title = join_lines(title_match.group(2))
+            symbol = symbol or f"A/RES/{title_match.group(1)}"
+    if not title and kind != "resolution":
+        # Drafts: the title is the line after the sponsors line (`白俄罗斯和哈萨克斯坦：决议草案`).
+        after = [line for line in header_lines if line.strip()]
+        for index, line in enumerate(after):
+            if (_ZH_SPONSORS.match(line) or _EN_SPONSORS.match(line)) and index + 1 < len(after):
+                title = join_lines(after[index + 1])
+    symbol = metadata.get("symbol") or symbol
+    if not symbol:
+        printed = _SYMBOL.search(header)
+        symbol = printed.group(1) if printed else None
+    title = metadata.get("title_override") or title or join_lines(metadata.get("title", ""))
+    when = _parse_date(header)
+    if metadata.get("date"):
+        when = date.fromisoformat(str(metadata["date"])[:10])
+    if metadata.get("kind"):
+        kind = metadata["kind"]
+    paragraphs = _paragraphs(body_lines)
+    source_path = str(source)
+    return Resolution(
+        symbol=symbol,
+        language="zh" if chinese else "en",
+        kind=kind,
+        session=int(metadata["session"]) if metadata.get("session") else _session(header, symbol),
+        agenda_items=_agenda_items(header),
+        title=title,
+        sponsors=sponsors,
+        date=when,
+        text=text,
+        clauses=_clauses(paragraphs),
+        source_path=source_path,
+    )
