@@ -1,0 +1,214 @@
+"""The Starlette service: JSON API, search page, embed script. Built by `create_app(index_dir)`.
+
+Errors are JSON `{"error": {"code", "message", "parameter"?}}` mapped in one place
+(`_error_response`): 400 bad query or parameter, 404 unknown document or route, 500 only for our
+own bugs (logged, never shown as a traceback). Responses that depend only on the index version
+carry an ETag and Cache-Control; CORS allows GET from the configured origins (all by default).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from indexer.errors import GaSearchError, IndexError_
+from search_api.engine import SearchEngine
+from search_api.errors import NotFoundError, ParameterError, QuerySyntaxError
+from search_api.openapi import openapi_document
+from search_api.params import FACET_PARAMS, SEARCH_PARAMS, SUGGEST_PARAMS, parse_params, search_request
+
+access_log = logging.getLogger("ga_search.access")
+error_log = logging.getLogger("ga_search.error")
+STATIC = resources.files("search_api").joinpath("static")
+
+
+class _JSON(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _error(status: int, code: str, message: str, parameter: str | None = None) -> _JSON:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if parameter:
+        error["parameter"] = parameter
+    return _JSON({"error": error}, status_code=status)
+
+
+def _error_response(exc: Exception) -> _JSON:
+    if isinstance(exc, ParameterError):
+        return _error(400, "bad_parameter", str(exc), exc.parameter)
+    if isinstance(exc, QuerySyntaxError):
+        return _error(400, "bad_query", str(exc), "q")
+    if isinstance(exc, NotFoundError):
+        return _error(404, "not_found", str(exc))
+    if isinstance(exc, IndexError_):
+        return _error(503, "index_unavailable", str(exc))
+    if isinstance(exc, GaSearchError):
+        return _error(400, "bad_request", str(exc))
+    error_log.exception("unexpected error", exc_info=exc)
+    return _error(500, "internal_error", "an internal error occurred; it has been logged")
+
+
+class AccessLogMiddleware:
+    """One log line per request with its duration; `Server-Timing` on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 0
+
+        async def send_with_timing(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                elapsed = (time.perf_counter() - started) * 1000
+                message.setdefault("headers", []).append((b"server-timing", f"app;dur={elapsed:.1f}".encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_timing)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            query = scope.get("query_string", b"").decode("latin-1")
+            access_log.info("%s %s%s %s %.1fms", scope["method"], scope["path"], f"?{query}" if query else "",
+                            status, elapsed)
+
+
+def _safe(endpoint):  # type: ignore[no-untyped-def]
+    """Every error becomes a JSON answer here, so no exception ever reaches the server."""
+
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except Exception as exc:
+            return _error_response(exc)
+
+    wrapped.__name__ = endpoint.__name__
+    return wrapped
+
+
+def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) -> Starlette:
+    """The service for one index directory."""
+    engine = SearchEngine(index_dir)
+
+    def cached(request: Request, payload: dict[str, Any]) -> Response:
+        tag = hashlib.sha1(f"{engine.version}|{request.url.path}?{request.url.query}".encode()).hexdigest()[:20]
+        headers = {"ETag": f'"{tag}"', "Cache-Control": "public, max-age=60"}
+        if request.headers.get("if-none-match") == f'"{tag}"':
+            return Response(status_code=304, headers=headers)
+        return _JSON(payload, headers=headers)
+
+    async def search(request: Request) -> Response:
+        values = parse_params(request.query_params, SEARCH_PARAMS)
+        result = engine.search(search_request(values), english=values.get("lang") == "en")
+        return cached(request, result.to_dict())
+
+    async def facets(request: Request) -> Response:
+        values = parse_params(request.query_params, FACET_PARAMS)
+        values["per_page"] = 0
+        result = engine.search(search_request(values), english=values.get("lang") == "en")
+        payload = result.to_dict()
+        return cached(request, {k: payload[k] for k in ("query", "total", "facets", "facet_totals", "took_ms")})
+
+    async def document(request: Request) -> Response:
+        parse_params(request.query_params, ())
+        started = time.perf_counter()
+        view = engine.document(request.path_params["symbol"])
+        payload = view.to_dict()
+        payload["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return cached(request, payload)
+
+    async def suggest(request: Request) -> Response:
+        values = parse_params(request.query_params, SUGGEST_PARAMS)
+        started = time.perf_counter()
+        completions = engine.suggest(values["q"], values["limit"])
+        return cached(request, {"q": values["q"], "completions": completions,
+                                "took_ms": round((time.perf_counter() - started) * 1000, 2)})
+
+    async def healthz(request: Request) -> Response:
+        started = time.perf_counter()
+        stats = engine.stats()
+        return _JSON({"status": "ok", "index_loaded": True, **stats,
+                      "took_ms": round((time.perf_counter() - started) * 1000, 2)})
+
+    async def openapi(request: Request) -> Response:
+        return _JSON(openapi_document(app.routes))
+
+    async def page(request: Request) -> Response:
+        return HTMLResponse(STATIC.joinpath("index.html").read_text("utf-8"))
+
+    async def embed_page(request: Request) -> Response:
+        html = STATIC.joinpath("index.html").read_text("utf-8")
+        return HTMLResponse(html.replace('<body>', '<body class="embedded">', 1))
+
+    async def embed_script(request: Request) -> Response:
+        return Response(STATIC.joinpath("embed.js").read_text("utf-8"), media_type="text/javascript")
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            code = "not_found" if exc.status_code == 404 else "http_error"
+            return _error(exc.status_code, code, str(exc.detail))
+        return _error_response(exc)
+
+    async def app_error(request: Request, exc: Exception) -> Response:
+        return _error_response(exc)
+
+    routes = [
+        Route("/search", _safe(search), methods=["GET"], name="search"),
+        Route("/facets", _safe(facets), methods=["GET"], name="facets"),
+        Route("/documents/{symbol:path}", _safe(document), methods=["GET"], name="document"),
+        Route("/suggest", _safe(suggest), methods=["GET"], name="suggest"),
+        Route("/healthz", _safe(healthz), methods=["GET"], name="healthz"),
+        Route("/openapi.json", _safe(openapi), methods=["GET"], name="openapi", include_in_schema=False),
+        Route("/", _safe(page), methods=["GET"], name="page", include_in_schema=False),
+        Route("/embed", _safe(embed_page), methods=["GET"], name="embed", include_in_schema=False),
+        Route("/embed.js", _safe(embed_script), methods=["GET"], name="embed_js", include_in_schema=False),
+        Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+    origins = allowed_origins if allowed_origins is not None else _origins_from_env()
+    middleware = [
+        Middleware(AccessLogMiddleware),
+        Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET"], allow_headers=["*"],
+                   expose_headers=["ETag", "Server-Timing"]),
+        Middleware(GZipMiddleware, minimum_size=1000),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: http_error, GaSearchError: app_error, Exception: app_error},
+    )
+    app.state.engine = engine
+    return app
+
+
+def _origins_from_env() -> list[str]:
+    raw = os.environ.get("GA_SEARCH_CORS_ORIGINS", "*")
+    return [origin.strip() for origin in raw.split(",") if origin.strip()]
+
+
+def create_app_from_env() -> Starlette:
+    """Factory for uvicorn (`ga-search serve` sets GA_SEARCH_INDEX; each worker calls this)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    return create_app(os.environ.get("GA_SEARCH_INDEX", "index"))

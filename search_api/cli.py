@@ -1,0 +1,267 @@
+"""The `ga-search` command line: index, search, show, analyze, serve.
+
+Every command that reads the index goes through `SearchEngine`, as the HTTP service does.
+Errors are printed as one line and exit with status 1 (2 for bad usage); never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from indexer.errors import GaSearchError
+from search_api.models import SearchRequest
+
+app = typer.Typer(
+    help="Full-text search over UN General Assembly resolutions, Chinese first.\n\n"
+    "Example: ga-search index seeds && ga-search search 集体安全条约组织 --session 73",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+IndexOption = Annotated[
+    Path,
+    typer.Option("--index", envvar="GA_SEARCH_INDEX", help="Index directory (env GA_SEARCH_INDEX).",
+                 show_default=True),
+]
+
+
+def _fail(error: Exception) -> None:
+    errors.print(f"[bold red]error:[/] {escape(str(error))}")
+    raise typer.Exit(1)
+
+
+def _engine(index: Path):  # type: ignore[no-untyped-def]
+    from search_api.engine import SearchEngine
+
+    return SearchEngine(index)
+
+
+@app.command()
+def index(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to index (default: seeds/).")] = None,
+    index: IndexOption = Path("index"),
+    prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Start from an empty index.")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes (default: one per core).", min=1)] = os.cpu_count()
+    or 1,
+) -> None:
+    """Index resolutions (text, DOCX, PDF, HTML, iGov JSON, MARCXML) incrementally.
+
+    Example: ga-search index seeds/ --index ./index
+    """
+    from indexer.writer import build_index
+
+    roots = paths or [Path("seeds")]
+    for root in roots:
+        if not root.exists():
+            _fail(FileNotFoundError(f"{root}: no such file or folder"))
+    started = time.perf_counter()
+    columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task("index", total=None, rate="")
+
+        def on_progress(done: int, total: int) -> None:
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            progress.update(task, completed=done, total=total, rate=f"{rate:,.0f} docs/s")
+
+        try:
+            report = build_index(roots, index, prune=prune, rebuild=rebuild, workers=workers,
+                                 on_progress=on_progress)
+        except GaSearchError as error:
+            _fail(error)
+    summary = Table(title=f"Index {index}", show_header=False)
+    for label, value in (("indexed", report.indexed), ("unchanged", report.unchanged),
+                         ("replaced", report.replaced), ("removed", report.removed),
+                         ("failed", len(report.failed)), ("documents in index", report.documents),
+                         ("clauses in index", report.clauses), ("seconds", f"{report.seconds:.1f}")):
+        summary.add_row(label, str(value))
+    console.print(summary)
+    for failure in report.failed:
+        errors.print(f"[red]failed:[/] {escape(str(failure))}")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _markup(highlight: str) -> str:
+    import html
+
+    text = escape(html.unescape(highlight.replace("<mark>", "\0").replace("</mark>", "\1")))
+    return text.replace("\0", "[bold yellow]").replace("\1", "[/]")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "exact phrases", AND/OR/NOT, field:value.')] = "",
+    session: Annotated[list[int] | None, typer.Option(help="Session number (repeatable).")] = None,
+    agenda: Annotated[list[str] | None, typer.Option(help="Agenda item as written, e.g. 128(t).")] = None,
+    sponsor: Annotated[list[str] | None, typer.Option(help="Sponsor: Belarus, BLR or 白俄罗斯.")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="resolution, draft resolution, decision...")] = None,
+    clause_type: Annotated[list[str] | None, typer.Option("--type", help="preambular or operative.")] = None,
+    verb: Annotated[list[str] | None, typer.Option(help="Leading verb, e.g. 欢迎.")] = None,
+    year_from: Annotated[int | None, typer.Option(help="First year.")] = None,
+    year_to: Annotated[int | None, typer.Option(help="Last year.")] = None,
+    level: Annotated[str, typer.Option(help="clause or document.")] = "clause",
+    sort: Annotated[str, typer.Option(help="relevance, date or session.")] = "relevance",
+    page: Annotated[int, typer.Option(help="Page number.")] = 1,
+    limit: Annotated[int, typer.Option(help="Hits per page (at most 100).")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
+    output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    index: IndexOption = Path("index"),
+) -> None:
+    """Search clauses (or whole resolutions with --level document).
+
+    Example: ga-search search 维持和平 --sponsor Kazakhstan --session 73
+    """
+    request = SearchRequest(
+        q=query, session=tuple(session or ()), agenda=tuple(agenda or ()), sponsor=tuple(sponsor or ()),
+        kind=tuple(kind or ()), type=tuple(clause_type or ()), verb=tuple(verb or ()), year_from=year_from,
+        year_to=year_to, level=level, sort=sort, page=page, per_page=limit,
+    )
+    try:
+        result = _engine(index).search(request)
+    except GaSearchError as error:
+        _fail(error)
+    output = "json" if as_json else output
+    if output == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    if output == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["symbol", "doc_id", "session", "clause", "type", "verb", "sponsors", "text", "score"])
+        for hit in result.hits:
+            clause = hit.clause
+            writer.writerow([hit.symbol or "", hit.doc_id, hit.session or "", clause.number if clause else "",
+                             clause.type if clause else "", clause.verb if clause else "",
+                             "; ".join(hit.sponsors), clause.text if clause else hit.title, hit.score])
+        sys.stdout.write(buffer.getvalue())
+        return
+    if output != "table":
+        _fail(ValueError(f"--format must be table, json or csv, not {output!r}"))
+    first = (result.page - 1) * result.per_page + 1
+    table = Table(title=f"{result.total} hits for {escape(query or '*')} ({result.took_ms:.0f} ms)",
+                  show_lines=True)
+    for column in ("#", "document", "session", "clause", "text"):
+        table.add_column(column, overflow="fold")
+    for number, hit in enumerate(result.hits, start=first):
+        clause = f"{hit.clause.number} {hit.clause.verb or ''}" if hit.clause else hit.kind
+        table.add_row(str(number), escape(hit.symbol or hit.doc_id), str(hit.session or ""), escape(clause),
+                      _markup(hit.highlight))
+    console.print(table)
+    for name, facet in result.facets.items():
+        if facet.values:
+            values = ", ".join(f"{escape(str(v.value))} ({v.count})" for v in facet.values[:6])
+            console.print(f"[dim]{facet.label}:[/] {values}")
+    if result.did_you_mean:
+        console.print(f"did you mean: {', '.join(result.did_you_mean)}")
+
+
+@app.command()
+def show(
+    symbol: Annotated[str, typer.Argument(help="Symbol (A/RES/55/100), document id or file name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    index: IndexOption = Path("index"),
+) -> None:
+    """Show one resolution as parsed: header fields, numbered clauses and verbs, citations.
+
+    Example: ga-search show A/RES/55/100
+    """
+    try:
+        document = _engine(index).document(symbol)
+    except GaSearchError as error:
+        _fail(error)
+    if as_json:
+        sys.stdout.write(json.dumps(document.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    header = Table(show_header=False, title=escape(document.title))
+    for label, value in (("document", document.doc_id), ("symbol", document.symbol or "(not printed)"),
+                         ("kind", document.kind), ("session", document.session), ("date", document.date),
+                         ("agenda items", ", ".join(document.agenda_items)),
+                         ("sponsors", ", ".join(document.sponsors)), ("source", document.source),
+                         ("cites", ", ".join(document.citations)),
+                         ("cited by", ", ".join(d["doc_id"] for d in document.cited_by))):
+        header.add_row(label, escape(str(value if value is not None else "")))
+    console.print(header)
+    clauses = Table("clause", "type", "verb", "text", "cites", show_lines=True)
+    for clause in document.clauses:
+        clauses.add_row(clause.number, clause.type, escape(clause.verb_phrase or clause.verb or ""),
+                        escape(clause.text), escape(", ".join(clause.citations)))
+    console.print(clauses)
+
+
+@app.command()
+def analyze(
+    text: Annotated[str, typer.Argument(help="Text to run through the analyzer.")],
+    field: Annotated[str, typer.Option(help="words (the word field) or chars (the bigram field).")] = "words",
+    mode: Annotated[str, typer.Option(help="index (with parts) or query.")] = "index",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print the tokens of TEXT with positions and offsets, for debugging a query.
+
+    Example: ga-search analyze "又提及大会 2004 年 12 月 2 日第 59/50 号决议"
+    """
+    from analyzers import char_analyzer, word_analyzer
+
+    if field not in ("words", "chars") or mode not in ("index", "query"):
+        _fail(ValueError("--field is words or chars; --mode is index or query"))
+    analyzer = word_analyzer() if field == "words" else char_analyzer()
+    tokens = [
+        {"position": t.pos, "token": t.text, "start": t.startchar, "end": t.endchar,
+         "original": text[t.startchar : t.endchar]}
+        for t in analyzer(text, positions=True, chars=True, mode="query" if mode == "query" else "index")
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps(tokens, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("position", "token", "start", "end", "original text")
+    for token in tokens:
+        table.add_row(str(token["position"]), escape(token["token"]), str(token["start"]), str(token["end"]),
+                      escape(re.sub(r"\s", "⏎", token["original"])))
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes sharing the read-only index.", min=1)] = 1,
+    index: IndexOption = Path("index"),
+) -> None:
+    """Serve the JSON API and the search page.
+
+    Example: ga-search serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    import uvicorn
+
+    from indexer.manifest import check_manifest
+
+    try:
+        check_manifest(index)
+    except GaSearchError as error:
+        _fail(error)
+    os.environ["GA_SEARCH_INDEX"] = str(index.resolve())
+    errors.print(f"ga-search: serving {index} on http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run("search_api.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,331 @@
+"""The one search layer: a `SearchRequest` in, a `SearchResult` out. No HTTP here.
+
+The Starlette service, the web page (through the service) and the command line all call
+`SearchEngine`, so the three give the same hits for the same request.
+
+Facet counts are disjunctive: a facet's own selection does not shrink its own counts. Facets with
+no selection are counted in the main search; each facet with a selection is counted by one more
+search that leaves its own filter out. Counting reads the facet's column (Whoosh's column-backed
+grouping; multi-valued fields with `allow_overlap=True`, so every sponsor of a clause counts).
+
+Freshness: each call checks whether the index has a newer commit (a cheap directory listing) and,
+if so, reopens its searcher; a search in flight keeps the snapshot it started with.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from analyzers import normalize_text
+from indexer.manifest import Manifest, check_manifest
+from indexer.sponsors import canonical_sponsor
+from indexer.writer import INDEX_NAME
+from search_api.errors import NotFoundError, ParameterError
+from search_api.facets import DEFAULT_FACETS, FACETS_BY_NAME, FacetDefinition
+from search_api.highlight import match_spans, snippet
+from search_api.models import (
+    LEVELS,
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    SORTS,
+    ClauseView,
+    DocumentView,
+    FacetResult,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResult,
+)
+from search_api.query import _normalise_value, highlight_terms, parse_query
+
+CLAUSE_ONLY_FACETS = ("type", "verb")
+SNIPPETS_PER_DOCUMENT = 3
+
+
+def validate(request: SearchRequest) -> None:
+    """Raise `ParameterError` naming the first parameter that is out of bounds."""
+    if len(request.q) > MAX_QUERY_LENGTH:
+        raise ParameterError("q", f"the query is {len(request.q)} characters; the limit is {MAX_QUERY_LENGTH}")
+    if request.level not in LEVELS:
+        raise ParameterError("level", f"must be one of {', '.join(LEVELS)}")
+    if request.sort not in SORTS:
+        raise ParameterError("sort", f"must be one of {', '.join(SORTS)}")
+    if request.page < 1:
+        raise ParameterError("page", "must be 1 or more")
+    if not 0 <= request.per_page <= MAX_PER_PAGE:
+        raise ParameterError("per_page", f"must be between 0 and {MAX_PER_PAGE}")
+    if not 1 <= request.facet_limit <= 200:
+        raise ParameterError("facet_limit", "must be between 1 and 200")
+    for name in request.facets or ():
+        if name not in FACETS_BY_NAME:
+            raise ParameterError("facets", f"unknown facet {name!r}; known: {', '.join(FACETS_BY_NAME)}")
+    if request.year_from and request.year_to and request.year_from > request.year_to:
+        raise ParameterError("year_from", "must not be after year_to")
+    if request.level == "document" and (request.type or request.verb):
+        raise ParameterError("type" if request.type else "verb", "clause filters apply to level=clause only")
+
+
+def _filter_values(request: SearchRequest, facet: FacetDefinition) -> list[wq.Query]:
+    values: tuple[Any, ...] = getattr(request, facet.name, ())
+    if facet.numeric:
+        return [wq.NumericRange(facet.field, int(v), int(v)) for v in values]
+    if facet.name == "sponsor":
+        return [wq.Term(facet.field, canonical_sponsor(str(v))) for v in values]
+    return [wq.Term(facet.field, _normalise_value(facet.field, str(v))) for v in values]
+
+
+def filter_query(request: SearchRequest, exclude: str | None = None) -> wq.Query:
+    """Level, then OR within each filtered field, AND across fields; `exclude` leaves one out."""
+    parts: list[wq.Query] = [wq.Term("level", request.level)]
+    for name in ("session", "agenda", "sponsor", "kind", "type", "verb", "language", "cites"):
+        if name == exclude:
+            continue
+        alternatives = _filter_values(request, FACETS_BY_NAME[name])
+        if alternatives:
+            parts.append(wq.Or(alternatives) if len(alternatives) > 1 else alternatives[0])
+    if exclude != "year" and (request.year_from or request.year_to):
+        parts.append(wq.NumericRange("year", request.year_from, request.year_to))
+    return wq.And(parts)
+
+
+def _facet_object(facet: FacetDefinition) -> sorting.FieldFacet:
+    return sorting.FieldFacet(facet.field, allow_overlap=facet.multi_valued, maptype=sorting.Count)
+
+
+def _facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, english: bool) -> FacetResult:
+    values = [
+        FacetValue(value.decode("utf-8") if isinstance(value, bytes) else value, count)
+        for value, count in counts.items()
+        if value not in (None, "", 0, b"") and count > 0
+    ]
+    values.sort(key=lambda v: (-v.count, str(v.value)))
+    return FacetResult(facet.label_en if english else facet.label_zh, values[:limit], len(values))
+
+
+class SearchEngine:
+    """Searches one ga-search index directory. Safe to share between threads."""
+
+    def __init__(self, index_dir: Path | str) -> None:
+        self.index_dir = Path(index_dir)
+        self.manifest: Manifest = check_manifest(self.index_dir)
+        self._ix = whoosh_index.open_dir(str(self.index_dir), INDEX_NAME)
+        self._searcher: Searcher = self._ix.searcher()
+        self._lock = threading.RLock()
+
+    # -- snapshot management -------------------------------------------------------------------
+    @contextmanager
+    def _current(self) -> Iterator[Searcher]:
+        with self._lock:
+            if not self._searcher.up_to_date():
+                self.manifest = check_manifest(self.index_dir)
+                self._searcher = self._searcher.refresh()
+            yield self._searcher
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the index commits: the basis of HTTP ETags."""
+        with self._current() as searcher:
+            return f"{self.manifest.analyzer_version}.{searcher.reader().generation()}"
+
+    def stats(self) -> dict[str, Any]:
+        with self._current() as searcher:
+            return {
+                "documents": searcher.doc_frequency("level", "document"),
+                "clauses": searcher.doc_frequency("level", "clause"),
+                "analyzer_version": self.manifest.analyzer_version,
+                "schema_version": self.manifest.schema_version,
+                "built_at": self.manifest.built_at,
+                "generation": searcher.reader().generation(),
+            }
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+
+    # -- search ----------------------------------------------------------------------------------
+    def search(self, request: SearchRequest, english: bool = False) -> SearchResult:
+        """Run a search: hits for the page, exact total, facet counts, highlights."""
+        started = time.perf_counter()
+        validate(request)
+        q = parse_query(request.q)
+        facet_names = [
+            name for name in (request.facets if request.facets is not None else DEFAULT_FACETS)
+            if not (request.level == "document" and name in CLAUSE_ONLY_FACETS)
+        ]
+        selected = {name for name in facet_names if getattr(request, name, ()) or
+                    (name == "year" and (request.year_from or request.year_to))}
+        with self._current() as searcher:
+            main_facets = {name: _facet_object(FACETS_BY_NAME[name]) for name in facet_names if name not in selected}
+            results = searcher.search(
+                q or wq.Every(),
+                filter=filter_query(request),
+                limit=request.page * request.per_page or 1,
+                sortedby=self._sort(request),
+                reverse=False,
+                groupedby=main_facets or None,
+                terms=False,
+            )
+            total = len(results)
+            counts: dict[str, dict[Any, int]] = {name: results.groups(name) for name in main_facets}
+            for name in selected:
+                counts[name] = self._count_facet(searcher, q, request, name)
+            start = (request.page - 1) * request.per_page
+            page_hits = [results[i] for i in range(start, min(total, start + request.per_page))]
+            hits = [self._hit(searcher, hit, q, request) for hit in page_hits]
+            did_you_mean = self._did_you_mean(searcher, q) if total == 0 and q is not None else []
+        facets = {
+            name: _facet_result(FACETS_BY_NAME[name], counts[name], request.facet_limit, english)
+            for name in facet_names
+        }
+        return SearchResult(
+            query=request.q, total=total, page=request.page, per_page=request.per_page,
+            level=request.level, hits=hits, facets=facets,
+            took_ms=round((time.perf_counter() - started) * 1000, 2), did_you_mean=did_you_mean,
+        )
+
+    @staticmethod
+    def _sort(request: SearchRequest) -> sorting.FacetType | None:
+        if request.sort == "relevance":
+            return None
+        first = sorting.FieldFacet("date" if request.sort == "date" else "session", reverse=True)
+        return sorting.MultiFacet([first, sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
+
+    def _count_facet(self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, name: str) -> dict:
+        facet = FACETS_BY_NAME[name]
+        results = searcher.search(
+            q or wq.Every(), filter=filter_query(request, exclude=name), limit=1,
+            groupedby={name: _facet_object(facet)}, terms=False,
+        )
+        return results.groups(name)
+
+    def _hit(self, searcher: Searcher, hit: Any, q: wq.Query | None, request: SearchRequest) -> Hit:
+        fields = hit.fields()
+        words, phrases = highlight_terms(q)
+        text = fields.get("text", "")
+        clause = None
+        snippets: list[dict[str, Any]] = []
+        if request.level == "clause":
+            clause = ClauseView(fields.get("number", ""), fields.get("clause_type", ""), fields.get("verb"),
+                                text, fields.get("verb_phrase"), _tags(fields.get("cites")))
+            spans = match_spans(text, words, phrases) if request.highlight else []
+            highlight = snippet(text, spans)
+        else:
+            spans = []
+            snippets = self._best_clauses(searcher, q, fields["doc_id"], words, phrases)
+            highlight = snippets[0]["highlight"] if snippets else snippet(text.replace("\u2029", " "), [])
+        return Hit(
+            doc_id=fields["doc_id"], symbol=fields.get("symbol") or None, title=fields.get("title", ""),
+            session=fields.get("session"), agenda_items=_tags(fields.get("agenda")),
+            sponsors=_tags(fields.get("sponsor")), kind=fields.get("kind", ""), date=fields.get("date"),
+            language=fields.get("language", ""), clause=clause, highlight=highlight,
+            highlight_spans=spans, score=round(float(hit.score or 0.0), 4), snippets=snippets,
+        )
+
+    def _best_clauses(self, searcher: Searcher, q: wq.Query | None, doc_id: str,
+                      words: set[str], phrases: list[list[str]]) -> list[dict[str, Any]]:
+        if q is None:
+            return []
+        only_this = wq.And([wq.Term("level", "clause"), wq.Term("doc_id", doc_id)])
+        best = searcher.search(q, filter=only_this, limit=SNIPPETS_PER_DOCUMENT, terms=False)
+        out = []
+        for clause_hit in best:
+            text = clause_hit.get("text", "")
+            out.append({"number": clause_hit.get("number"), "type": clause_hit.get("clause_type"),
+                        "highlight": snippet(text, match_spans(text, words, phrases)),
+                        "score": round(float(clause_hit.score or 0.0), 4)})
+        return out
+
+    def _did_you_mean(self, searcher: Searcher, q: wq.Query) -> list[str]:
+        words, _ = highlight_terms(q)
+        corrector = searcher.corrector("text")
+        suggestions: list[str] = []
+        for word in sorted(words):
+            suggestions.extend(s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2)
+                               if s != word)
+        return list(dict.fromkeys(suggestions))[:5]
+
+    # -- documents and suggestions ---------------------------------------------------------------
+    def document(self, key: str) -> DocumentView:
+        """One resolution by symbol (`A/RES/73/12`), document id (`zh:A/RES/55/100`) or file name."""
+        with self._current() as searcher:
+            stored = self._find_document(searcher, key)
+            if stored is None:
+                raise NotFoundError(f"no document {key!r} in the index")
+            symbol = stored.get("symbol") or None
+            cited_by: list[dict[str, Any]] = []
+            others: list[str] = []
+            if symbol:
+                for citing in searcher.documents(cites=symbol, level="document"):
+                    cited_by.append({"doc_id": citing["doc_id"], "symbol": citing.get("symbol"),
+                                     "title": citing.get("title"), "language": citing.get("language")})
+                others = sorted(d["doc_id"] for d in searcher.documents(symbol=symbol, level="document")
+                                if d["doc_id"] != stored["doc_id"])
+        clauses = [ClauseView(c["number"], c["type"], c.get("verb"), c["text"], c.get("verb_phrase"),
+                              c.get("citations", [])) for c in json.loads(stored.get("clauses_json") or "[]")]
+        return DocumentView(
+            doc_id=stored["doc_id"], symbol=symbol, title=stored.get("title", ""), session=stored.get("session"),
+            agenda_items=_tags(stored.get("agenda")), sponsors=_tags(stored.get("sponsor")),
+            kind=stored.get("kind", ""), date=stored.get("date"), language=stored.get("language", ""),
+            source=Path(stored.get("source", "")).name, clauses=clauses, citations=_tags(stored.get("cites")),
+            cited_by=cited_by, other_languages=others,
+        )
+
+    @staticmethod
+    def _find_document(searcher: Searcher, key: str) -> dict[str, Any] | None:
+        key = key.strip()
+        direct = searcher.document(id=key, level="document")
+        if direct:
+            return direct
+        for candidate in (key, key.upper()):
+            matches = list(searcher.documents(symbol=candidate, level="document"))
+            if matches:
+                matches.sort(key=lambda d: {"zh": 0, "en": 1}.get(d.get("language", ""), 2))
+                return matches[0]
+        for language in ("zh", "en", "zh-Hant"):
+            found = searcher.document(id=f"{language}:{key}", level="document")
+            if found:
+                return found
+        return None
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Completions for a search box: indexed words starting with `prefix`, then titles."""
+        prefix = normalize_text(prefix).strip().lower()
+        if not prefix:
+            return []
+        with self._current() as searcher:
+            reader = searcher.reader()
+            terms = []
+            for term in reader.expand_prefix("text", prefix):
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                terms.append((reader.doc_frequency("text", word), word))
+                if len(terms) >= 500:
+                    break
+            terms.sort(key=lambda pair: (-pair[0], pair[1]))
+            out: list[dict[str, Any]] = [{"text": word, "kind": "term", "count": count}
+                                         for count, word in terms[:limit]]
+            titles = searcher.search(parse_query(f'"{prefix}"') or wq.NullQuery, filter=wq.Term("level", "document"),
+                                     limit=limit, terms=False) if '"' not in prefix else []
+            seen: set[str] = set()
+            for hit in titles:
+                title = hit.get("title", "")
+                if title and title not in seen and prefix in normalize_text(title).lower():
+                    seen.add(title)
+                    out.append({"text": title, "kind": "title", "doc_id": hit["doc_id"]})
+        return out[: limit * 2]
+
+
+def _tags(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [item.replace("\u201a", ",") for item in value.split(",") if item]

@@ -1,0 +1,28 @@
+"""Errors of the search layer; the HTTP service maps each to one status, the CLI to one message."""
+
+from __future__ import annotations
+
+from indexer.errors import GaSearchError
+
+
+class QuerySyntaxError(GaSearchError):
+    """The query string cannot be parsed; `position` is the character where the problem is."""
+
+    def __init__(self, query: str, position: int, message: str) -> None:
+        super().__init__(f"{message} (at character {position + 1} of the query)")
+        self.query = query
+        self.position = position
+        self.message = message
+
+
+class ParameterError(GaSearchError):
+    """A request parameter is out of range or of the wrong type."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"parameter {parameter!r}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+class NotFoundError(GaSearchError):
+    """No document with that symbol or id."""

@@ -1,0 +1,117 @@
+"""The search layer's request and result types, and their one JSON shape (API, CLI, page)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+LEVELS = ("clause", "document")
+SORTS = ("relevance", "date", "session")
+MAX_PER_PAGE = 100
+MAX_QUERY_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    session: tuple[int, ...] = ()
+    agenda: tuple[str, ...] = ()
+    sponsor: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    type: tuple[str, ...] = ()
+    verb: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()
+    cites: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    level: str = "clause"
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    facets: tuple[str, ...] | None = None  # None: the default facets
+    facet_limit: int = 10
+    highlight: bool = True
+
+
+@dataclass
+class ClauseView:
+    number: str
+    type: str
+    verb: str | None
+    text: str
+    verb_phrase: str | None = None
+    citations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    symbol: str | None
+    title: str
+    session: int | None
+    agenda_items: list[str]
+    sponsors: list[str]
+    kind: str
+    date: str | None
+    language: str
+    clause: ClauseView | None
+    highlight: str
+    highlight_spans: list[tuple[int, int]]
+    score: float
+    snippets: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class FacetValue:
+    value: str | int
+    count: int
+
+
+@dataclass
+class FacetResult:
+    label: str
+    values: list[FacetValue]
+    total_values: int
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    level: str
+    hits: list[Hit]
+    facets: dict[str, FacetResult]
+    took_ms: float
+    did_you_mean: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["facets"] = {
+            name: [{"value": v.value, "count": v.count} for v in facet.values]
+            for name, facet in self.facets.items()
+        }
+        data["facet_totals"] = {name: facet.total_values for name, facet in self.facets.items()}
+        return data
+
+
+@dataclass
+class DocumentView:
+    doc_id: str
+    symbol: str | None
+    title: str
+    session: int | None
+    agenda_items: list[str]
+    sponsors: list[str]
+    kind: str
+    date: str | None
+    language: str
+    source: str
+    clauses: list[ClauseView]
+    citations: list[str]
+    cited_by: list[dict[str, Any]]
+    other_languages: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,129 @@
+"""The HTTP parameters of each route: one table that both parses requests and writes the OpenAPI.
+
+Keeping parsing and documentation in one table is what keeps `/openapi.json` truthful.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import QueryParams
+
+from search_api.errors import ParameterError
+from search_api.facets import FACETS_BY_NAME
+from search_api.models import LEVELS, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchRequest
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # "string" | "integer"
+    description: str
+    repeatable: bool = False
+    enum: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    default: Any = None
+    max_length: int | None = None
+
+    def openapi(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": self.type}
+        if self.enum:
+            schema["enum"] = list(self.enum)
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        if self.default is not None:
+            schema["default"] = self.default
+        if self.repeatable:
+            schema = {"type": "array", "items": schema}
+        return {"name": self.name, "in": "query", "required": False, "description": self.description,
+                "schema": schema, **({"style": "form", "explode": True} if self.repeatable else {})}
+
+
+FILTER_PARAMS: tuple[Param, ...] = (
+    Param("session", "integer", "Session number; repeat for several (OR).", True, minimum=1, maximum=999),
+    Param("agenda", "string", "Agenda item as written, e.g. 128(t); repeatable.", True, max_length=40),
+    Param("sponsor", "string", "Sponsor: English or Chinese name or ISO alpha-3 code; repeatable.", True,
+          max_length=100),
+    Param("kind", "string", "Document kind; repeatable.", True,
+          enum=("resolution", "draft resolution", "decision", "draft decision", "amendment")),
+    Param("type", "string", "Clause type (clause level only); repeatable.", True,
+          enum=("preambular", "operative", "paragraph")),
+    Param("verb", "string", "Leading verb, e.g. 欢迎 (clause level only); repeatable.", True, max_length=40),
+    Param("language", "string", "Language of the text: zh, zh-Hant, en; repeatable.", True, max_length=10),
+    Param("cites", "string", "Cited resolution symbol, e.g. A/RES/59/50; repeatable.", True, max_length=60),
+    Param("year_from", "integer", "First year (inclusive).", minimum=1945, maximum=2100),
+    Param("year_to", "integer", "Last year (inclusive).", minimum=1945, maximum=2100),
+)
+QUERY_PARAM = Param("q", "string", 'Query: words, "exact phrases", AND/OR/NOT, -word, field:value.',
+                    max_length=MAX_QUERY_LENGTH, default="")
+SEARCH_PARAMS: tuple[Param, ...] = (
+    QUERY_PARAM,
+    *FILTER_PARAMS,
+    Param("level", "string", "clause: one hit per clause; document: one per resolution.", enum=LEVELS,
+          default="clause"),
+    Param("sort", "string", "relevance (BM25F), date or session (newest first).", enum=SORTS, default="relevance"),
+    Param("page", "integer", "Page number.", minimum=1, maximum=10_000, default=1),
+    Param("per_page", "integer", "Hits per page.", minimum=0, maximum=MAX_PER_PAGE, default=20),
+    Param("facets", "string", "Facets to count (default: all but cites); repeatable.", True,
+          enum=tuple(FACETS_BY_NAME)),
+    Param("facet_limit", "integer", "Values per facet.", minimum=1, maximum=200, default=10),
+    Param("lang", "string", "Language of facet labels.", enum=("zh", "en"), default="zh"),
+)
+FACET_PARAMS = tuple(p for p in SEARCH_PARAMS if p.name not in ("page", "per_page", "sort"))
+SUGGEST_PARAMS = (
+    Param("q", "string", "The beginning of a word or title.", max_length=100, default=""),
+    Param("limit", "integer", "Completions of each kind.", minimum=1, maximum=50, default=10),
+)
+
+
+def _convert(param: Param, raw: str) -> Any:
+    if param.type == "integer":
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ParameterError(param.name, f"{raw!r} is not a whole number") from None
+        if param.minimum is not None and value < param.minimum:
+            raise ParameterError(param.name, f"must be at least {param.minimum}")
+        if param.maximum is not None and value > param.maximum:
+            raise ParameterError(param.name, f"must be at most {param.maximum}")
+        return value
+    if param.max_length is not None and len(raw) > param.max_length:
+        raise ParameterError(param.name, f"is {len(raw)} characters long; the limit is {param.max_length}")
+    if param.enum and raw not in param.enum:
+        raise ParameterError(param.name, f"{raw!r} is not one of: {', '.join(param.enum)}")
+    return raw
+
+
+def parse_params(query: QueryParams, params: tuple[Param, ...]) -> dict[str, Any]:
+    """Validated values of the known parameters; unknown ones are refused, not ignored."""
+    known = {p.name: p for p in params}
+    for name in query:
+        if name not in known:
+            raise ParameterError(name, f"unknown parameter; this route takes {', '.join(known)}")
+    values: dict[str, Any] = {}
+    for param in params:
+        raw_values = query.getlist(param.name)
+        if not raw_values:
+            if param.default is not None:
+                values[param.name] = () if param.repeatable else param.default
+            continue
+        if param.repeatable:
+            values[param.name] = tuple(_convert(param, raw) for raw in raw_values if raw != "")
+        else:
+            if len(raw_values) > 1:
+                raise ParameterError(param.name, "given more than once")
+            values[param.name] = _convert(param, raw_values[0])
+    return values
+
+
+def search_request(values: dict[str, Any]) -> SearchRequest:
+    fields = {k: v for k, v in values.items() if k in SearchRequest.__dataclass_fields__}
+    if "facets" in fields and not fields["facets"]:
+        del fields["facets"]
+    return SearchRequest(**fields)

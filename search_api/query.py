@@ -1,0 +1,216 @@
+"""The query language: Whoosh's parser with the ga-search analyzers and a few rules of our own.
+
+- Unquoted words search the word field (`text`): `维持和平 能力` is both words, anywhere in the clause.
+  A word of one CJK character searches the character field (every occurrence of that character).
+- A quoted string behaves like Ctrl-F: it matches wherever that exact string stands in a clause,
+  whatever the segmentation. It is an OR of the phrase of its words (`text`, ranked higher) and
+  the phrase of its character bigrams (`chars`, exact substring), so `"国大"` finds `联合国大会`
+  while unquoted `国大` does not.
+- AND, OR, NOT, `-word`, parentheses; `field:value` for facet fields (`session:73`,
+  `sponsor:白俄罗斯`, `verb:谴责`, `cites:A/RES/59/50`, `agenda:128(t)`, `type:operative`), ranges
+  (`session:[70 TO 75]`, `year:[2010 TO 2019]`).
+- Symbols with parentheses (`S/RES/1631(2005)`, `128(t)`) are quoted for the user before parsing,
+  so the parentheses are not read as grouping.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import query as wq
+from whoosh.qparser import FieldAliasPlugin, PlusMinusPlugin, QueryParser
+from whoosh.qparser.plugins import PhrasePlugin
+from whoosh.qparser.syntax import attach
+from whoosh.qparser.taggers import RegexTagger
+
+from analyzers import char_analyzer, word_analyzer
+from indexer.schema import build_schema
+from indexer.sponsors import canonical_sponsor
+from search_api.errors import QuerySyntaxError
+
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_PAREN_TOKEN = re.compile(r"(?<![\w\"])((?:[A-Za-z]{1,2}(?:\.\d+)?/)?[\w./]*\d[\w./]*\([A-Za-z0-9]{1,6}\)[\w./()]*)")
+_DANGLING = re.compile(r"(^\s*(AND|OR|ANDNOT)\b)|(\b(AND|OR|NOT|ANDNOT)\s*$)")
+_EMPTY_FIELD = re.compile(r"\b(\w+):(?=\s|$)")
+ALIASES = {"clause_type": ["type"], "language": ["lang"], "sponsor": ["sponsors"], "agenda": ["item"]}
+TEXT_FIELDS = ("text", "title")
+
+
+def _normalise_value(fieldname: str, value: str) -> str:
+    value = value.strip()
+    if fieldname == "sponsor":
+        return canonical_sponsor(value)
+    if fieldname in ("cites", "symbol"):
+        return re.sub(r"\s+", "", value).upper()
+    if fieldname == "agenda":
+        return re.sub(r"\s+", "", value).lower()
+    if fieldname in ("kind", "language", "clause_type"):
+        return value.lower()
+    return value
+
+
+_SYMBOL = re.compile(r"^[AS]/(?:RES/)?[\w./()]+$", re.IGNORECASE)
+
+
+def symbol_query(word: str, fieldname: str = "text") -> wq.Query:
+    """A UN symbol finds the document itself, the clauses citing it, and the text mentioning it."""
+    symbol = re.sub(r"\s+", "", word).upper()
+    return wq.Or([wq.Term(fieldname, word.lower()), wq.Term("cites", symbol), wq.Term("symbol", symbol)])
+
+
+def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
+    """The Ctrl-F query for a quoted string (see the module docstring)."""
+    words = [t.text for t in word_analyzer()(text, mode="query")]
+    if len(words) == 1 and _SYMBOL.match(words[0]):
+        return symbol_query(words[0], fieldname)
+    alternatives: list[wq.Query] = []
+    if words:
+        alternatives.append(wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words))
+    if _CJK_CHAR.search(text):
+        grams = [t.text for t in char_analyzer()(text, mode="query")]
+        if grams:
+            char_query = wq.Term("chars", grams[0]) if len(grams) == 1 else wq.Phrase("chars", grams)
+            alternatives.append(char_query)
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+class _QuotedNode(PhrasePlugin.PhraseNode):
+    def query(self, parser: QueryParser) -> wq.Query:
+        fieldname = self.fieldname or parser.fieldname
+        if fieldname in TEXT_FIELDS:
+            q = quoted_query(self.text, fieldname) or wq.NullQuery
+        else:
+            q = parser.term_query(fieldname, self.text, wq.Term)
+        return attach(q, self)
+
+
+class _QuotedTagger(RegexTagger):
+    def create(self, parser: QueryParser, match: re.Match[str]) -> _QuotedNode:
+        return _QuotedNode(match.group("text"), match.start("text"), 1)
+
+
+class _QuotedPlugin(PhrasePlugin):
+    def taggers(self, parser: QueryParser) -> list[tuple[RegexTagger, int]]:
+        return [(_QuotedTagger(self.expr), 0)]
+
+
+class GaQueryParser(QueryParser):
+    """Whoosh's parser with our quoted-string, single-character and facet-value rules."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):  # type: ignore[no-untyped-def]
+        fieldname = fieldname or self.fieldname
+        if fieldname not in TEXT_FIELDS and fieldname in self.schema and not self.schema[fieldname].self_parsing():
+            return termclass(fieldname, _normalise_value(fieldname, text), boost=boost)
+        q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if isinstance(q, wq.Term) and _SYMBOL.match(q.text):
+            return symbol_query(q.text, fieldname)
+        return _single_characters_to_chars(q)
+
+    def multitoken_query(self, spec, texts, fieldname, termclass, boost):  # type: ignore[no-untyped-def]
+        return wq.And([termclass(fieldname, t, boost=boost) for t in texts])
+
+
+def _single_characters_to_chars(q: wq.Query | None) -> wq.Query | None:
+    if isinstance(q, wq.Term) and q.fieldname in TEXT_FIELDS and len(q.text) == 1 and _CJK_CHAR.match(q.text):
+        return wq.Term("chars", q.text, boost=q.boost)
+    if isinstance(q, wq.And):
+        return wq.And([_single_characters_to_chars(sub) for sub in q.subqueries])
+    return q
+
+
+_SCHEMA = None
+
+
+def _parser() -> GaQueryParser:
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = build_schema()
+    parser = GaQueryParser("text", _SCHEMA)
+    parser.remove_plugin_class(PhrasePlugin)
+    parser.add_plugin(_QuotedPlugin())
+    parser.add_plugin(PlusMinusPlugin())
+    parser.add_plugin(FieldAliasPlugin(ALIASES))
+    return parser
+
+
+def _quote_parenthesised(text: str) -> str:
+    pieces = text.split('"')
+    for index in range(0, len(pieces), 2):
+        pieces[index] = _PAREN_TOKEN.sub(r'"\1"', pieces[index])
+    return '"'.join(pieces)
+
+
+def _check_syntax(text: str) -> None:
+    if text.count('"') % 2:
+        raise QuerySyntaxError(text, text.rfind('"'), "a quotation mark is not closed")
+    depth = 0
+    for position, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            raise QuerySyntaxError(text, position, "a closing parenthesis has no opening one")
+    if depth > 0:
+        raise QuerySyntaxError(text, text.rfind("("), "a parenthesis is not closed")
+    dangling = _DANGLING.search(text)
+    if dangling:
+        raise QuerySyntaxError(text, dangling.start(), f"{dangling.group().strip()} needs a term on both sides")
+    empty = _EMPTY_FIELD.search(text)
+    if empty and empty.group(1) in _parser().schema.names() + [a for v in ALIASES.values() for a in v]:
+        raise QuerySyntaxError(text, empty.start(), f"{empty.group(1)}: needs a value")
+
+
+def _find_errors(q: wq.Query, text: str) -> None:
+    if isinstance(q, wq.qcore._NullQuery) and getattr(q, "error", None):
+        raise QuerySyntaxError(text, 0, f"invalid value: {q.error}")
+    error = getattr(q, "error", None)
+    if error is not None:
+        raise QuerySyntaxError(text, 0, f"invalid value: {error}")
+    for child in q.children():
+        _find_errors(child, text)
+
+
+def parse_query(text: str) -> wq.Query | None:
+    """A Whoosh query for the user's query string, or None for an empty one.
+
+    Raises `QuerySyntaxError` with a position and a message a person understands.
+    """
+    if not text.strip():
+        return None
+    prepared = _quote_parenthesised(text.strip())
+    _check_syntax(prepared)
+    try:
+        q = _parser().parse(prepared)
+    except Exception as error:  # Whoosh raises assorted types on odd input
+        raise QuerySyntaxError(text, 0, f"cannot parse the query: {error}") from error
+    _find_errors(q, text)
+    q = q.normalize()
+    if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+        return None
+    return q
+
+
+def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[list[str]]]:
+    """(word-field terms, char-field bigram phrases) to mark in a clause: what the query matched."""
+    words: set[str] = set()
+    phrases: list[list[str]] = []
+    if q is None:
+        return words, phrases
+    for node in _walk(q):
+        if isinstance(node, wq.Phrase) and node.fieldname == "chars":
+            phrases.append(list(node.words))
+        elif isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
+            words.update(node.words)
+        elif isinstance(node, wq.Term) and node.fieldname == "chars":
+            phrases.append([node.text])
+        elif isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+            words.add(node.text)
+    return words, phrases
+
+
+def _walk(q: wq.Query):  # type: ignore[no-untyped-def]
+    if isinstance(q, wq.Not):
+        return
+    yield q
+    for child in q.children():
+        yield from _walk(child)

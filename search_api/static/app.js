@@ -1,0 +1,226 @@
+// ga-search page: plain JavaScript, no build step. Talks to the JSON API of the same origin.
+"use strict";
+
+const TEXT = {
+  zh: {
+    brand: "联合国大会决议检索", placeholder: "输入词语、\"精确短语\"、决议编号 A/RES/59/50 …",
+    byClause: "按段落", byDocument: "按决议", relevance: "相关度", newest: "最新", session: "届会",
+    hits: (n, ms) => `共 ${n} 条结果（${ms} 毫秒）`, none: "没有结果。", didYouMean: "您是不是要找：",
+    prev: "上一页", next: "下一页", back: "← 返回结果", clauses: "段落", cites: "引用", citedBy: "被引用",
+    sponsors: "提案国", agenda: "议程项目", date: "日期", open: "查看全文", error: "出错了：",
+  },
+  en: {
+    brand: "UN General Assembly resolutions", placeholder: "Words, \"exact phrases\", symbols like A/RES/59/50 …",
+    byClause: "By clause", byDocument: "By resolution", relevance: "Relevance", newest: "Newest", session: "Session",
+    hits: (n, ms) => `${n} results (${ms} ms)`, none: "No results.", didYouMean: "Did you mean: ",
+    prev: "Previous", next: "Next", back: "← Back to results", clauses: "Clauses", cites: "Cites",
+    citedBy: "Cited by", sponsors: "Sponsors", agenda: "Agenda items", date: "Date", open: "Full text",
+    error: "Error: ",
+  },
+};
+const MULTI = ["session", "agenda", "sponsor", "kind", "type", "verb", "year", "language"];
+const state = { q: "", level: "clause", sort: "relevance", page: 1, filters: {}, lang: "zh" };
+const $ = (id) => document.getElementById(id);
+const t = (key) => TEXT[state.lang][key];
+let pending = null;
+
+function escapeHtml(s) {
+  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+function params(extra) {
+  const p = new URLSearchParams();
+  if (state.q) p.set("q", state.q);
+  p.set("level", state.level);
+  p.set("sort", state.sort);
+  p.set("page", String(state.page));
+  p.set("per_page", "20");
+  p.set("lang", state.lang);
+  for (const [name, values] of Object.entries(state.filters)) {
+    for (const v of values) {
+      if (name === "year") { p.set("year_from", v); p.set("year_to", v); } else p.append(name, v);
+    }
+  }
+  if (state.level === "document") { p.delete("type"); p.delete("verb"); }
+  for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
+  return p;
+}
+
+async function getJSON(url) {
+  const response = await fetch(url, { headers: { accept: "application/json" } });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
+  return body;
+}
+
+async function search() {
+  if (pending) pending.abort();
+  const controller = new AbortController();
+  pending = controller;
+  writeHash();
+  try {
+    const response = await fetch("search?" + params(), { signal: controller.signal });
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error.message);
+    render(body);
+  } catch (error) {
+    if (error.name !== "AbortError") $("status").textContent = t("error") + error.message;
+  }
+}
+
+function render(result) {
+  $("document").hidden = true;
+  $("hits").hidden = false;
+  $("status").innerHTML = result.total
+    ? escapeHtml(t("hits")(result.total, Math.round(result.took_ms)))
+    : escapeHtml(t("none")) + (result.did_you_mean.length
+      ? " " + escapeHtml(t("didYouMean")) + result.did_you_mean.map((w) => `<a href="#" data-suggest="${escapeHtml(w)}">${escapeHtml(w)}</a>`).join("，")
+      : "");
+  $("hits").innerHTML = result.hits.map(renderHit).join("");
+  renderFacets(result.facets);
+  renderPager(result);
+}
+
+function renderHit(hit) {
+  const clause = hit.clause;
+  const meta = [hit.symbol || hit.doc_id, hit.session ? `${t("session")} ${hit.session}` : "", hit.date || "",
+    clause ? `${clause.number} · ${clause.verb || ""}` : hit.kind, hit.sponsors.slice(0, 4).join(", ")]
+    .filter(Boolean).map(escapeHtml).join(" · ");
+  const snippets = (hit.snippets || []).map((s) => `<p class="text"><b>${escapeHtml(s.number)}</b> ${s.highlight}</p>`).join("");
+  return `<li class="hit"><h3><a href="#doc=${encodeURIComponent(hit.doc_id)}" data-doc="${escapeHtml(hit.doc_id)}">${escapeHtml(hit.title || hit.doc_id)}</a></h3>
+    <div class="meta">${meta}</div>${snippets || `<p class="text">${hit.highlight}</p>`}</li>`;
+}
+
+function renderFacets(facets) {
+  const html = [];
+  for (const [name, values] of Object.entries(facets)) {
+    if (!values.length) continue;
+    const chosen = state.filters[name] || [];
+    const items = values.map((v) => {
+      const value = String(v.value);
+      const checked = chosen.includes(value) ? "checked" : "";
+      return `<label><span><input type="checkbox" data-facet="${escapeHtml(name)}" value="${escapeHtml(value)}" ${checked}> ${escapeHtml(value)}</span><span class="count">${v.count}</span></label>`;
+    }).join("");
+    html.push(`<details open data-facet-name="${escapeHtml(name)}"><summary>${escapeHtml(facetLabel(name))}</summary>${items}</details>`);
+  }
+  $("facets").innerHTML = html.join("");
+}
+
+function facetLabel(name) {
+  const labels = {
+    zh: { session: "届会", agenda: "议程项目", sponsor: "提案国", kind: "文件类型", type: "段落类型", verb: "引导动词", year: "年份", language: "语言" },
+    en: { session: "Session", agenda: "Agenda item", sponsor: "Sponsor", kind: "Kind", type: "Clause type", verb: "Leading verb", year: "Year", language: "Language" },
+  };
+  return labels[state.lang][name] || name;
+}
+
+function renderPager(result) {
+  const pages = Math.ceil(result.total / result.per_page);
+  if (pages <= 1) { $("pager").innerHTML = ""; return; }
+  const buttons = [];
+  if (state.page > 1) buttons.push(`<button data-page="${state.page - 1}">${escapeHtml(t("prev"))}</button>`);
+  const first = Math.max(1, state.page - 3), last = Math.min(pages, state.page + 3);
+  for (let p = first; p <= last; p++) buttons.push(`<button data-page="${p}" ${p === state.page ? 'aria-current="page"' : ""}>${p}</button>`);
+  if (state.page < pages) buttons.push(`<button data-page="${state.page + 1}">${escapeHtml(t("next"))}</button>`);
+  $("pager").innerHTML = buttons.join("");
+}
+
+async function openDocument(docId) {
+  try {
+    const doc = await getJSON("documents/" + docId.split("/").map(encodeURIComponent).join("/"));
+    const clauses = doc.clauses.map((c) => `<li id="clause-${escapeHtml(c.number)}"><span class="num">${escapeHtml(c.number)}</span>${escapeHtml(c.text)}</li>`).join("");
+    const citedBy = doc.cited_by.map((d) => `<a href="#doc=${encodeURIComponent(d.doc_id)}" data-doc="${escapeHtml(d.doc_id)}">${escapeHtml(d.symbol || d.doc_id)}</a>`).join(", ");
+    $("document").innerHTML = `<p><a href="#" id="back">${escapeHtml(t("back"))}</a></p>
+      <h2>${escapeHtml(doc.title)}</h2>
+      <p class="meta">${escapeHtml([doc.symbol || doc.doc_id, doc.kind, doc.session ? t("session") + " " + doc.session : "", doc.date].filter(Boolean).join(" · "))}</p>
+      <p>${escapeHtml(t("agenda"))}: ${escapeHtml(doc.agenda_items.join(", "))}<br>${escapeHtml(t("sponsors"))}: ${escapeHtml(doc.sponsors.join(", "))}<br>
+      ${escapeHtml(t("cites"))}: ${escapeHtml(doc.citations.join(", "))}<br>${escapeHtml(t("citedBy"))}: ${citedBy}</p>
+      <h3>${escapeHtml(t("clauses"))}</h3><ol>${clauses}</ol>`;
+    $("document").hidden = false;
+    $("hits").hidden = true;
+    $("pager").innerHTML = "";
+    $("status").textContent = "";
+  } catch (error) {
+    $("status").textContent = t("error") + error.message;
+  }
+}
+
+async function suggest() {
+  const q = $("q").value.trim();
+  if (q.length < 1 || /["\s:]/.test(q)) { $("suggestions").hidden = true; return; }
+  try {
+    const body = await getJSON("suggest?" + new URLSearchParams({ q, limit: "6" }));
+    const items = body.completions.slice(0, 8);
+    $("suggestions").innerHTML = items.map((c) => `<li data-suggest="${escapeHtml(c.kind === "title" ? '"' + c.text + '"' : c.text)}">${escapeHtml(c.text)}</li>`).join("");
+    $("suggestions").hidden = !items.length;
+  } catch (error) { $("suggestions").hidden = true; }
+}
+
+function writeHash() {
+  const p = params();
+  p.delete("per_page");
+  history.replaceState(null, "", "#" + p.toString());
+}
+
+function readHash() {
+  const hash = location.hash.slice(1);
+  if (hash.startsWith("doc=")) return decodeURIComponent(hash.slice(4));
+  const p = new URLSearchParams(hash);
+  state.q = p.get("q") || "";
+  state.level = p.get("level") || "clause";
+  state.sort = p.get("sort") || "relevance";
+  state.page = parseInt(p.get("page") || "1", 10) || 1;
+  state.lang = p.get("lang") || state.lang;
+  state.filters = {};
+  for (const name of MULTI) { const values = p.getAll(name); if (values.length) state.filters[name] = values; }
+  return null;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang === "zh" ? "zh" : "en";
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  $("q").placeholder = t("placeholder");
+  $("lang").textContent = state.lang === "zh" ? "EN" : "中文";
+  document.title = t("brand") + " · ga-search";
+}
+
+let typingTimer = null;
+$("q").addEventListener("input", () => {
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => { state.q = $("q").value; state.page = 1; search(); suggest(); }, 250);
+});
+$("search-form").addEventListener("submit", (e) => { e.preventDefault(); $("suggestions").hidden = true; state.q = $("q").value; state.page = 1; search(); });
+$("level").addEventListener("change", () => { state.level = $("level").value; state.page = 1; search(); });
+$("sort").addEventListener("change", () => { state.sort = $("sort").value; state.page = 1; search(); });
+$("lang").addEventListener("click", () => { state.lang = state.lang === "zh" ? "en" : "zh"; applyLanguage(); search(); });
+document.addEventListener("change", (e) => {
+  const box = e.target.closest("input[data-facet]");
+  if (!box) return;
+  const name = box.dataset.facet;
+  const values = new Set(state.filters[name] || []);
+  if (box.checked) values.add(box.value); else values.delete(box.value);
+  if (values.size) state.filters[name] = [...values]; else delete state.filters[name];
+  state.page = 1;
+  search();
+});
+document.addEventListener("click", (e) => {
+  const page = e.target.closest("button[data-page]");
+  if (page) { state.page = parseInt(page.dataset.page, 10); search(); window.scrollTo(0, 0); return; }
+  const doc = e.target.closest("[data-doc]");
+  if (doc) { e.preventDefault(); history.pushState(null, "", "#doc=" + encodeURIComponent(doc.dataset.doc)); openDocument(doc.dataset.doc); return; }
+  const s = e.target.closest("[data-suggest]");
+  if (s) { e.preventDefault(); $("q").value = s.dataset.suggest; $("suggestions").hidden = true; state.q = s.dataset.suggest; state.page = 1; search(); return; }
+  if (e.target.id === "back") { e.preventDefault(); history.back(); }
+});
+window.addEventListener("popstate", start);
+
+function start() {
+  const docId = readHash();
+  $("q").value = state.q;
+  $("level").value = state.level;
+  $("sort").value = state.sort;
+  applyLanguage();
+  if (docId) openDocument(docId); else search();
+}
+if (new URLSearchParams(location.hash.slice(1)).get("lang") === "en") state.lang = "en";
+start();
