@@ -22,7 +22,7 @@ from functools import lru_cache
 import opencc
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WHITESPACE = re.compile(r"\s+")
+_CHANGING_WHITESPACE = re.compile(rf"(?<=[{_CJK}0-9])\s+(?=[{_CJK}0-9])|\s{{2,}}|[^\S ]+|^\s+|\s+$")
 _JOINABLE = re.compile(rf"[{_CJK}0-9]")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 
@@ -74,21 +74,27 @@ def _to_simplified(text: str, source: list[int]) -> tuple[str, list[int]]:
 
 
 def _fold_whitespace(text: str, source: list[int]) -> tuple[str, list[int]]:
+    # Only runs that change are visited: a single space between non-joinable characters (most
+    # of running Latin text) is left alone, which keeps this linear in the number of changes.
     pieces: list[str] = []
     new_source: list[int] = []
     last = 0
-    for match in _WHITESPACE.finditer(text):
+    for match in _CHANGING_WHITESPACE.finditer(text):
         start, end = match.span()
-        pieces.append(text[last:start])
-        new_source.extend(source[last:start])
         before = text[start - 1] if start > 0 else ""
         after = text[end] if end < len(text) else ""
         joins_words = bool(before and after and _JOINABLE.match(before) and _JOINABLE.match(after))
-        both_digits = before.isdigit() and after.isdigit()
-        if not (joins_words and not both_digits) and before and after:
+        keep_space = before and after and not (joins_words and not (before.isdigit() and after.isdigit()))
+        if keep_space and text[start:end] == " ":
+            continue
+        pieces.append(text[last:start])
+        new_source.extend(source[last:start])
+        if keep_space:
             pieces.append(" ")
             new_source.append(source[start])
         last = end
+    if not pieces:
+        return text, source
     pieces.append(text[last:])
     new_source.extend(source[last:])
     return "".join(pieces), new_source

@@ -21,7 +21,7 @@ from indexer.sponsors import parse_sponsors
 from indexer.verbs import leading_verb
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_BODY_START = re.compile(r"^\s*(大会\s*[，,]|The General Assembly\s*,)\s*$")
+_BODY_START = re.compile(r"^\s*(大会\s*[，,]?|The General Assembly\s*,?)\s*$")
 _OPERATIVE = re.compile(r"^\s*(\d{1,3})\s*[.．]\s*(?=\S)")
 _SUB_PARAGRAPH = re.compile(r"^\s*\(([a-z]{1,4})\)\s*")
 _ZH_SESSION = re.compile(r"第([零〇一二三四五六七八九十百]+)届(?:特别|紧急特别)?会议")
@@ -35,7 +35,8 @@ _TITLE = re.compile(r"^\s*(\d{1,3}/\d{1,4})\s*[.．]\s*(.+)$")
 _ZH_RESOLUTION_NUMBER = re.compile(r"^\s*第\s*(\d{1,3})/(\d{1,4})\s*号决议")
 _SYMBOL = re.compile(r"\b(A/(?:RES/)?\d{1,3}/[A-Z0-9.]+(?:/[A-Za-z0-9.]+)*)")
 _ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_EN_ADOPTED = re.compile(r"adopted by the General Assembly on (\d{1,2} [A-Z][a-z]+ \d{4})")
+_EN_ADOPTED = re.compile(r"(?:adopted by the General Assembly|plenary meeting,) on (\d{1,2} [A-Z][a-z]+ \d{4})", re.I)
+_EN_SPONSORS_ADOPTED = re.compile(r"sponsored in the Committee by:\s*([^.]+)")
 _ZH_KIND = {"决议草案": "draft resolution", "决定草案": "draft decision", "修正案": "amendment"}
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。；：、》《“”）（])\s+(?=[\u4e00-\u9fff，。；：、》《“”）（])")
 _ORDINAL_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
@@ -44,6 +45,16 @@ _ORDINAL_TENS = ["tenth", "twentieth", "thirtieth", "fortieth", "fiftieth", "six
 _TENS = ["ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _TEENS = ["eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
           "seventeenth", "eighteenth", "nineteenth"]
+
+
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:")
+_FOOTNOTE_MARK = re.compile(r"\s?\[\^[^\]]+\]")
+_CLOSING_LINE = re.compile(
+    r"^\s*(\d+(?:st|nd|rd|th) plenary meeting(?:\s+\d{1,2} [A-Z][a-z]+ \d{4})?|第\s*\d+\s*次全体会议"
+    r"|\d{1,2} [A-Z][a-z]+ \d{4}|-{3,})\s*$"
+)
+# A Latin line that cannot open a paragraph: lower case, or a number that is not `N.` (`53/77 K of`).
+_CONTINUATION = re.compile(r"^\s*(?:[a-z]|\d+(?![.．]\s|\d))")
 
 
 @dataclass
@@ -79,23 +90,32 @@ def english_ordinal(word: str) -> int | None:
 
 def _paragraphs(lines: list[str]) -> list[_Paragraph]:
     """Group physical lines into paragraphs, by indentation where the text has it."""
-    content = [(i, line) for i, line in enumerate(lines) if line.strip()]
+    content = []
+    in_footnote = False
+    for number, line in enumerate(lines):
+        if _FOOTNOTE_DEFINITION.match(line):
+            in_footnote = True
+            continue
+        if in_footnote and (line[:1] in (" ", "\t") or not line.strip()):
+            continue
+        in_footnote = False
+        if line.strip() and not _CLOSING_LINE.match(line):
+            content.append((number, line))
     indented = sum(1 for _, line in content if line[:1] in (" ", "\t", "\u3000"))
     uses_indent = 0.2 * len(content) <= indented <= 0.8 * len(content)
     paragraphs: list[_Paragraph] = []
     for number, line in content:
-        starts = (
-            not paragraphs
-            or not uses_indent
-            or line[:1] in (" ", "\t", "\u3000")
-            or bool(_OPERATIVE.match(line) or _SUB_PARAGRAPH.match(line))
-        )
+        if uses_indent:
+            starts = line[:1] in (" ", "\t", "\u3000") or bool(_OPERATIVE.match(line) or _SUB_PARAGRAPH.match(line))
+        else:
+            starts = not _CONTINUATION.match(line)
+        starts = starts or not paragraphs
         if starts:
             paragraphs.append(_Paragraph(line.strip(), number))
         else:
             paragraphs[-1].text += "\n" + line.strip()
     for paragraph in paragraphs:
-        paragraph.text = join_lines(paragraph.text)
+        paragraph.text = join_lines(_FOOTNOTE_MARK.sub("", paragraph.text))
     return paragraphs
 
 
@@ -103,12 +123,15 @@ def _clauses(paragraphs: list[_Paragraph]) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
     preambular = 0
     operative: str | None = None
+    prefix = ""  # numbering that starts again (an annexed declaration) gets "annex." numbers
     for paragraph in paragraphs:
         text = paragraph.text
         number_match = _OPERATIVE.match(text)
         sub_match = _SUB_PARAGRAPH.match(text)
         if number_match:
-            operative = number_match.group(1)
+            if operative is not None and int(number_match.group(1)) <= int(operative.split(".")[-1]):
+                prefix = "annex."
+            operative = prefix + number_match.group(1)
             number, kind, body = operative, "operative", text[number_match.end() :]
         elif sub_match and operative:
             number, kind, body = f"{operative}({sub_match.group(1)})", "operative", text[sub_match.end() :]
@@ -180,7 +203,7 @@ def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = 
         if sponsor_line:
             sponsors = parse_sponsors(sponsor_line.group(1))
             kind = _ZH_KIND.get(sponsor_line.group(2), sponsor_line.group(2).lower())
-        adopted = _ZH_SPONSORS_ADOPTED.search(line)
+        adopted = _ZH_SPONSORS_ADOPTED.search(line) or _EN_SPONSORS_ADOPTED.search(line)
         if adopted and not sponsors:
             sponsors = parse_sponsors(adopted.group(1))
         number = _ZH_RESOLUTION_NUMBER.match(line)
@@ -201,11 +224,15 @@ def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = 
         printed = _SYMBOL.search(header)
         symbol = printed.group(1) if printed else None
     title = metadata.get("title_override") or title or join_lines(metadata.get("title", ""))
+    # The adoption date printed in the text wins over a record's date (often the distribution date).
     when = _parse_date(header)
-    if metadata.get("date"):
+    if when is None and metadata.get("date"):
         when = date.fromisoformat(str(metadata["date"])[:10])
     if metadata.get("kind"):
         kind = metadata["kind"]
+    # A line repeating the title inside the body is a page's running head, not text.
+    running_heads = {title, f"{symbol.split('/')[-2]}/{symbol.split('/')[-1]}. {title}" if symbol else title}
+    body_lines = [line for line in body_lines if join_lines(line) not in running_heads]
     paragraphs = _paragraphs(body_lines)
     source_path = str(source)
     return Resolution(

@@ -1,0 +1,173 @@
+"""The analysis chain, on real sentences of the seed and the UN corpora."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from whoosh import fields
+from whoosh import query as wq
+from whoosh.filedb.filestore import RamStorage
+
+from analyzers import char_analyzer, normalize, word_analyzer
+from analyzers import segmenter
+from analyzers.tokenizer import CLAUSE_SEPARATOR
+from indexer.structure import parse_text
+from search_api.query import parse_query
+from tests.conftest import SEED_TEXT
+from tests.phrases import SEED_PHRASES
+
+
+def tokens(text: str, mode: str = "index") -> list[str]:
+    return [t.text for t in word_analyzer()(text, mode=mode)]
+
+
+def ram_index(texts: list[str]):  # type: ignore[no-untyped-def]
+    schema = fields.Schema(
+        id=fields.ID(stored=True),
+        text=fields.TEXT(analyzer=word_analyzer(), stored=True),
+        chars=fields.TEXT(analyzer=char_analyzer()),
+    )
+    ix = RamStorage().create_index(schema)
+    with ix.writer() as writer:
+        for number, text in enumerate(texts):
+            writer.add_document(id=str(number), text=text, chars=text)
+    return ix
+
+
+def hits(ix, q) -> list[str]:  # type: ignore[no-untyped-def]
+    with ix.searcher() as searcher:
+        return [hit["id"] for hit in searcher.search(q, limit=None)]
+
+
+@pytest.fixture(scope="module")
+def seed_clauses() -> list[str]:
+    resolution = parse_text(SEED_TEXT.read_text("utf-8"), SEED_TEXT)
+    return [clause.text for clause in resolution.clauses]
+
+
+@pytest.fixture(scope="module")
+def seed_ix(seed_clauses):  # type: ignore[no-untyped-def]
+    return ram_index(seed_clauses)
+
+
+# --- the four failures of the stock analyzer -------------------------------------------------------
+def test_phrase_over_compound_and_following_word_is_found(seed_ix) -> None:  # type: ignore[no-untyped-def]
+    assert hits(seed_ix, parse_query('"集体安全条约组织秘书处"'))
+
+
+def test_resolution_symbols_are_kept_whole_with_their_parts() -> None:
+    assert "a/res/73/12" in tokens("A/RES/73/12")
+    assert {"73/12", "73", "12"} <= set(tokens("A/RES/73/12"))
+    assert "1631(2005)" in tokens("第1631(2005)号决议")
+    assert {"1631", "2005"} <= set(tokens("第1631(2005)号决议"))
+    assert "s/res/1631(2005)" in tokens("S/RES/1631(2005)")
+    assert "a/73/l.20" in tokens("见 A/73/L.20。")
+    assert tokens("A/RES/73/12", mode="query") == ["a/res/73/12"]
+
+
+def test_full_width_digits_are_indexed_as_digits() -> None:
+    assert "2016" in tokens("２０１６年")  or "2016年" in tokens("２０１６年")
+    assert "2016" in tokens("２０１６ 年 10 月")
+
+
+def test_traditional_script_matches_simplified() -> None:
+    assert tokens("聯合國", mode="query") == tokens("联合国", mode="query") == ["联合国"]
+    ix = ram_index(["联合国大会第七十三届会议"])
+    assert hits(ix, parse_query("聯合國大會"))
+
+
+# --- normalisation ----------------------------------------------------------------------------------
+def test_pdf_line_break_inside_a_word_is_removed() -> None:
+    assert "联合国" in tokens("联\n合国")
+    normalized = normalize("集体安全条约\n\n组织")
+    assert normalized.text == "集体安全条约组织"
+    assert normalized.original_span(6, 8) == (8, 10)
+
+
+def test_dates_with_pdf_spacing_match_compact_dates() -> None:
+    ix = ram_index(["又提及大会 2004 年 12 月 2 日第 59/50 号决议"])
+    assert hits(ix, parse_query("2004年12月2日"))
+    assert hits(ix, parse_query("2004年"))
+    assert "2015-2020" in tokens("2015-2020 年期间") and "2020" in tokens("2015-2020 年期间")
+
+
+def test_english_stop_words_do_not_eat_symbol_letters() -> None:
+    assert tokens("A/RES/59/50 and the Assembly", mode="query")[0] == "a/res/59/50"
+    assert "and" in tokens("and/or")
+
+
+# --- words, parts and the character field -----------------------------------------------------------
+def test_sub_word_finds_compound(seed_ix) -> None:  # type: ignore[no-untyped-def]
+    found = hits(seed_ix, parse_query("安全"))
+    assert found
+    assert "安全" in segmenter.parts("集体安全条约组织")
+
+
+def test_parts_never_straddle_a_word_boundary() -> None:
+    assert "国大" not in segmenter.parts("联合国大会")
+    assert "合国" not in segmenter.parts("联合国大会")
+
+
+def test_unquoted_cross_word_string_finds_nothing_but_quoted_finds_it() -> None:
+    ix = ram_index(["联合国大会第七十三届会议"])
+    assert hits(ix, parse_query("国大")) == []
+    assert hits(ix, parse_query('"国大"')) == ["0"]
+
+
+def test_single_character_finds_every_clause_containing_it(seed_clauses, seed_ix) -> None:  # type: ignore[no-untyped-def]
+    expected = {str(i) for i, text in enumerate(seed_clauses) if "请" in text}
+    assert expected
+    assert set(hits(seed_ix, parse_query("请"))) == expected
+
+
+@pytest.mark.parametrize("phrase", SEED_PHRASES)
+def test_quoted_phrase_cut_from_a_real_clause_finds_it(phrase, seed_clauses, seed_ix) -> None:  # type: ignore[no-untyped-def]
+    expected = {str(i) for i, text in enumerate(seed_clauses) if phrase in normalize(text).text}
+    assert expected, f"phrase not in the seed: {phrase}"
+    assert expected <= set(hits(seed_ix, parse_query(f'"{phrase}"')))
+
+
+def test_phrase_of_whole_words_matches_in_the_word_field(seed_clauses, seed_ix) -> None:  # type: ignore[no-untyped-def]
+    """Runs of 2 to 5 consecutive top-level words of a clause, as a word-field phrase."""
+    rng = random.Random(73)
+    tried = 0
+    for number, text in enumerate(seed_clauses):
+        words = [t.text for t in word_analyzer()(text, mode="query")]
+        for _ in range(3):
+            size = rng.randint(2, 5)
+            if len(words) <= size:
+                continue
+            start = rng.randrange(0, len(words) - size)
+            phrase = wq.Phrase("text", words[start : start + size])
+            assert str(number) in hits(seed_ix, phrase), words[start : start + size]
+            tried += 1
+    assert tried >= 60
+
+
+def test_no_phrase_matches_across_two_clauses(seed_clauses) -> None:
+    ix = ram_index([CLAUSE_SEPARATOR.join(seed_clauses[:2])])
+    last_words = [t.text for t in word_analyzer()(seed_clauses[0], mode="query")][-2:]
+    first_words = [t.text for t in word_analyzer()(seed_clauses[1], mode="query")][:2]
+    assert hits(ix, wq.Phrase("text", last_words))
+    assert hits(ix, wq.Phrase("text", first_words))
+    assert hits(ix, wq.Phrase("text", last_words + first_words)) == []
+    boundary = seed_clauses[0][-2:] + seed_clauses[1][:2]
+    assert hits(ix, parse_query(f'"{boundary}"')) == []
+
+
+# --- offsets ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["聯合國大會", "集体安全条约\n\n组织秘书处", "２０１６年 A/RES/73/12", "2004 年 12 月 2 日"])
+def test_offsets_point_at_the_original_characters(text: str) -> None:
+    for token in word_analyzer()(text, chars=True, positions=True):
+        original = text[token.startchar : token.endchar]
+        assert token.text in normalize(original).text.lower(), (token.text, original)
+    positions = [t.pos for t in word_analyzer()(text, positions=True)]
+    assert positions == sorted(positions)
+
+
+def test_character_field_positions_are_consecutive() -> None:
+    grams = [(t.pos, t.text) for t in char_analyzer()("联合国大会", positions=True)]
+    assert ("国大", 2) in [(text, pos) for pos, text in grams]
+    assert [t.text for t in char_analyzer()("国大", mode="query")] == ["国大"]
+    assert [t.text for t in char_analyzer()("请", mode="query")] == ["请"]
