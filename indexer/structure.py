@@ -54,7 +54,10 @@ _CLOSING_LINE = re.compile(
     r"|\d{1,2} [A-Z][a-z]+ \d{4}|-{3,})\s*$"
 )
 # A Latin line that cannot open a paragraph: lower case, or a number that is not `N.` (`53/77 K of`).
-_CONTINUATION = re.compile(r"^\s*(?:[a-z]|\d+(?![.．]\s|\d))")
+_CONTINUATION = re.compile(r"^\s*(?:[a-z]|\d+(?![.．]\s|\d)|[A-Z]\.\d)")
+
+
+_PARAGRAPH_END = set(",;:.，；：。")
 
 
 @dataclass
@@ -103,14 +106,24 @@ def _paragraphs(lines: list[str]) -> list[_Paragraph]:
             content.append((number, line))
     indented = sum(1 for _, line in content if line[:1] in (" ", "\t", "\u3000"))
     uses_indent = 0.2 * len(content) <= indented <= 0.8 * len(content)
+    # Blocks: runs of consecutive lines. Where some block spans several lines (pdfminer's text
+    # boxes, Markdown), a blank line is what ends a paragraph.
+    gaps = [b - a for (a, _), (b, _) in zip(content, content[1:], strict=False)]
+    uses_blocks = not uses_indent and 1 in gaps and any(gap > 1 for gap in gaps)
     paragraphs: list[_Paragraph] = []
+    previous_number = -2
     for number, line in content:
+        numbered = bool(_OPERATIVE.match(line) or _SUB_PARAGRAPH.match(line))
         if uses_indent:
-            starts = line[:1] in (" ", "\t", "\u3000") or bool(_OPERATIVE.match(line) or _SUB_PARAGRAPH.match(line))
+            starts = line[:1] in (" ", "\t", "\u3000") or numbered
+        elif uses_blocks:
+            starts = number != previous_number + 1 or numbered
         else:
-            starts = not _CONTINUATION.match(line)
-        starts = starts or not paragraphs
-        if starts:
+            # Footnote numbers may trail a paragraph ("Platform for Action, 10"): look past them.
+            ended = not paragraphs or re.sub(r"[\s\d]+$", "", paragraphs[-1].text)[-1:] in _PARAGRAPH_END
+            starts = numbered or (ended and not _CONTINUATION.match(line))
+        previous_number = number
+        if starts or not paragraphs:
             paragraphs.append(_Paragraph(line.strip(), number))
         else:
             paragraphs[-1].text += "\n" + line.strip()

@@ -49,9 +49,10 @@ def docx_text(path: Path) -> str:
             key = (num_id.get(f"{_W}val", ""), level.get(f"{_W}val", "0") if level is not None else "0")
             counters[key] = counters.get(key, 0) + 1
             text = f"{counters[key]}. {text}" if key[1] == "0" else f"({chr(96 + counters[key])}) {text}"
-        # Each DOCX paragraph is one paragraph: indent it so the structure parser starts a new one.
-        lines.append(" " + text if text.strip() else "")
-    return "\n".join(lines)
+        if text.strip():
+            lines.append(text)
+    # A blank line between DOCX paragraphs: each one is a paragraph for the structure parser.
+    return "\n\n".join(lines)
 
 
 def read_docx(path: Path) -> Resolution:
