@@ -17,6 +17,10 @@ class DocumentError(GaSearchError):
         self.path = str(path)
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Pickled across worker processes: rebuild from the fields, not from the message.
+        return (DocumentError, (self.path, self.reason))
+
 
 class IndexError_(GaSearchError):
     """The index is missing, locked or unreadable."""
@@ -30,5 +34,9 @@ class IndexVersionError(IndexError_):
             f"the index was built with {what} {found!r}, this ga-search uses {expected!r}: "
             "rebuild it with `ga-search index --rebuild`"
         )
+        self.what = what
         self.found = found
         self.expected = expected
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
+        return (IndexVersionError, (self.what, self.found, self.expected))

@@ -33,6 +33,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.query import Term
+from whoosh.searching import Searcher
 from whoosh.multiproc import MpWriter
 
 from indexer.corpus import apply_record, discover, record_only
@@ -64,6 +65,11 @@ class IndexReport:
     documents: int = 0
     clauses: int = 0
     seconds: float = 0.0
+
+
+def count_level(searcher: Searcher, level: str) -> int:
+    """Live records of one level (`doc_frequency` would still count deleted ones until a merge)."""
+    return sum(1 for _ in searcher.docs_for_query(Term("level", level)))
 
 
 def file_hash(path: Path) -> str:
@@ -220,8 +226,8 @@ def build_index(
     if len(ix._segments()) > MAX_SEGMENTS:
         ix.optimize()
     with ix.searcher() as searcher:
-        report.documents = searcher.doc_frequency("level", "document")
-        report.clauses = searcher.doc_frequency("level", "clause")
+        report.documents = count_level(searcher, "document")
+        report.clauses = count_level(searcher, "clause")
         generation = ix.latest_generation()
     report.seconds = time.perf_counter() - started
     write_manifest(index_dir, Manifest.current(report.documents, report.clauses, report.seconds, generation))

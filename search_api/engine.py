@@ -30,7 +30,7 @@ from whoosh.searching import Searcher
 from analyzers import normalize_text
 from indexer.manifest import Manifest, check_manifest
 from indexer.sponsors import canonical_sponsor
-from indexer.writer import INDEX_NAME
+from indexer.writer import INDEX_NAME, count_level
 from search_api.errors import NotFoundError, ParameterError
 from search_api.facets import DEFAULT_FACETS, FACETS_BY_NAME, FacetDefinition
 from search_api.highlight import match_spans, snippet
@@ -141,8 +141,8 @@ class SearchEngine:
     def stats(self) -> dict[str, Any]:
         with self._current() as searcher:
             return {
-                "documents": searcher.doc_frequency("level", "document"),
-                "clauses": searcher.doc_frequency("level", "clause"),
+                "documents": count_level(searcher, "document"),
+                "clauses": count_level(searcher, "clause"),
                 "analyzer_version": self.manifest.analyzer_version,
                 "schema_version": self.manifest.schema_version,
                 "built_at": self.manifest.built_at,

@@ -14,6 +14,9 @@ class QuerySyntaxError(GaSearchError):
         self.position = position
         self.message = message
 
+    def __reduce__(self) -> tuple[type, tuple[str, int, str]]:
+        return (QuerySyntaxError, (self.query, self.position, self.message))
+
 
 class ParameterError(GaSearchError):
     """A request parameter is out of range or of the wrong type."""
@@ -22,6 +25,9 @@ class ParameterError(GaSearchError):
         super().__init__(f"parameter {parameter!r}: {message}")
         self.parameter = parameter
         self.message = message
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (ParameterError, (self.parameter, self.message))
 
 
 class NotFoundError(GaSearchError):

@@ -260,3 +260,10 @@ def test_bom_table_covers_utf16_big_endian(tmp_path: Path, seed) -> None:  # typ
     path = tmp_path / "be.txt"
     path.write_bytes(codecs.BOM_UTF16_BE + SEED_TEXT.read_text("utf-8").encode("utf-16-be"))
     assert len(read_document(path).clauses) == len(seed.clauses)
+
+
+def test_document_errors_survive_the_trip_from_a_worker_process() -> None:
+    import pickle
+
+    error = pickle.loads(pickle.dumps(DocumentError("a/b.docx", "truncated")))
+    assert (error.path, error.reason, str(error)) == ("a/b.docx", "truncated", "a/b.docx: truncated")

@@ -1,0 +1,189 @@
+"""The index: incremental, replace by symbol, prune, failures reported, atomic under SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer.errors import IndexVersionError
+from indexer.manifest import MANIFEST_NAME, read_manifest
+from indexer.writer import INDEX_NAME, build_index, count_level
+from search_api.engine import SearchEngine
+from search_api.models import SearchRequest
+from tests.conftest import ROOT, SEEDS
+
+
+def small_corpus(target: Path) -> Path:
+    """The seed, resolution 55/100 in two languages and ten resolutions of session 80."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SEEDS / "zh_draft_73" / "000_b19792f0abdd90de.txt", target)
+    shutil.copytree(SEEDS / "un_ga_55_100", target / "55_100")
+    (target / "80").mkdir()
+    for path in sorted((SEEDS / "ga_res_80_en").glob("*.md"))[:10]:
+        shutil.copy(path, target / "80")
+    return target
+
+
+def counts(index_dir: Path) -> tuple[int, int]:
+    ix = whoosh_index.open_dir(str(index_dir), INDEX_NAME)
+    with ix.searcher() as searcher:
+        return count_level(searcher, "document"), count_level(searcher, "clause")
+
+
+def test_reindexing_the_same_corpus_twice_changes_nothing(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    first = build_index([corpus], tmp_path / "ix", workers=1)
+    assert first.indexed == 13 and not first.failed
+    before = counts(tmp_path / "ix")
+    second = build_index([corpus], tmp_path / "ix", workers=1)
+    assert (second.indexed, second.replaced, second.unchanged) == (0, 0, 13)
+    assert counts(tmp_path / "ix") == before == (first.documents, first.clauses)
+
+
+def test_a_changed_file_replaces_its_document(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    build_index([corpus], tmp_path / "ix", workers=1)
+    before = counts(tmp_path / "ix")
+    english = corpus / "55_100" / "UN.en-zh.en"
+    english.write_text(english.read_text("utf-8").replace("Once again calls upon", "Once again urges"), "utf-8")
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert (report.indexed, report.replaced, report.unchanged) == (0, 1, 12)
+    assert counts(tmp_path / "ix") == before
+    engine = SearchEngine(tmp_path / "ix")
+    assert engine.search(SearchRequest(q='"once again urges"')).total == 1
+    assert engine.search(SearchRequest(q='"once again calls upon"')).total == 0
+
+
+def test_another_file_with_the_same_symbol_replaces_the_document(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    build_index([corpus], tmp_path / "ix", workers=1)
+    before = counts(tmp_path / "ix")
+    original = corpus / "80" / "A_RES_80_1.md"
+    moved = corpus / "renamed-80-1.md"
+    moved.write_text(original.read_text("utf-8"), "utf-8")
+    original.unlink()
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert report.replaced == 1 and report.indexed == 0
+    assert counts(tmp_path / "ix") == before
+    assert SearchEngine(tmp_path / "ix").document("A/RES/80/1").source == "renamed-80-1.md"
+
+
+def test_prune_removes_documents_whose_files_are_gone(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    first = build_index([corpus], tmp_path / "ix", workers=1)
+    (corpus / "80" / "A_RES_80_1.md").unlink()
+    kept = build_index([corpus], tmp_path / "ix", workers=1)
+    assert kept.documents == first.documents and kept.removed == 0
+    pruned = build_index([corpus], tmp_path / "ix", workers=1, prune=True)
+    assert pruned.removed == 1 and pruned.documents == first.documents - 1
+
+
+def test_a_broken_file_is_reported_and_the_rest_indexed(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    (corpus / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (corpus / "empty.txt").write_bytes(b"")
+    report = build_index([corpus], tmp_path / "ix", workers=2)
+    assert sorted(Path(f.path).name for f in report.failed) == ["broken.docx", "empty.txt"]
+    assert report.indexed == 13 and report.documents == 13
+    result = subprocess.run([sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index",
+                             str(tmp_path / "ix2")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 1
+    assert "broken.docx" in result.stderr and "empty file" in result.stderr
+
+
+def test_manifest_records_versions_and_counts(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    manifest = read_manifest(tmp_path / "ix")
+    assert manifest is not None
+    assert (manifest.documents, manifest.clauses) == (report.documents, report.clauses)
+    assert manifest.analyzer_version and manifest.schema_version and manifest.libraries["whoosh"]
+
+
+@pytest.mark.parametrize("field", ["analyzer_version", "schema_version"])
+def test_an_index_built_by_another_version_is_refused(tmp_path: Path, field: str) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    build_index([corpus], tmp_path / "ix", workers=1)
+    path = tmp_path / "ix" / MANIFEST_NAME
+    data = json.loads(path.read_text("utf-8"))
+    data[field] = "0-old"
+    path.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(IndexVersionError, match="rebuild"):
+        SearchEngine(tmp_path / "ix")
+    result = subprocess.run([sys.executable, "-m", "search_api.cli", "search", "联合国", "--index",
+                             str(tmp_path / "ix")], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 1 and "rebuild" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_reader_keeps_its_snapshot_while_the_index_changes(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    build_index([corpus], tmp_path / "ix", workers=1)
+    ix = whoosh_index.open_dir(str(tmp_path / "ix"), INDEX_NAME)
+    with ix.searcher() as snapshot:
+        before = count_level(snapshot, "document")
+        (corpus / "80" / "A_RES_80_1.md").unlink()
+        build_index([corpus], tmp_path / "ix", workers=1, prune=True)
+        assert count_level(snapshot, "document") == before
+        assert len(list(snapshot.documents(level="document"))) == before
+    engine_view = SearchEngine(tmp_path / "ix").stats()
+    assert engine_view["documents"] == before - 1
+
+
+def _index_command(corpus: Path, index_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(index_dir),
+            "--workers", "2"]
+
+
+def kill_during_indexing(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
+    """Build a baseline, then start re-indexes of a larger corpus and SIGKILL each at a random
+    moment; after every kill the index must open and answer. Returns what happened."""
+    corpus = small_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "ix"
+    build_index([corpus], index_dir, workers=1)
+    baseline = counts(index_dir)
+    for path in sorted((SEEDS / "ga_res_80_en").glob("*.md"))[10:]:
+        shutil.copy(path, corpus / "80")
+    shutil.copytree(SEEDS / "ga_decisions_71_80_en" / "80", corpus / "decisions")
+    started = time.perf_counter()
+    subprocess.run(_index_command(corpus, tmp_path / "timing"), cwd=ROOT, check=True, capture_output=True,
+                   timeout=600)
+    full_run = time.perf_counter() - started
+    final = counts(tmp_path / "timing")
+    rng = random.Random(seed)
+    outcomes = {"old": 0, "new": 0}
+    for _ in range(kills):
+        process = subprocess.Popen(_index_command(corpus, index_dir), cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(rng.uniform(0.2, 1.0) * full_run)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        now = counts(index_dir)
+        assert now in (baseline, final), now
+        outcomes["old" if now == baseline else "new"] += 1
+        engine = SearchEngine(index_dir) if (index_dir / MANIFEST_NAME).exists() else None
+        if engine is not None:
+            assert engine.search(SearchRequest(q="集体安全条约组织", per_page=1)).total > 0
+        if now == final:  # the commit landed: start again from the baseline for the next kill
+            shutil.rmtree(index_dir)
+            build_index([corpus / "000_b19792f0abdd90de.txt", corpus / "55_100", *sorted((corpus / "80").glob("*.md"))[:10]],
+                        index_dir, workers=1)
+            assert counts(index_dir) == baseline
+    completed = subprocess.run(_index_command(corpus, index_dir), cwd=ROOT, capture_output=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    assert counts(index_dir) == final
+    return outcomes
+
+
+def test_sigkill_mid_build_leaves_the_previous_index_queryable(tmp_path: Path) -> None:
+    outcomes = kill_during_indexing(tmp_path, kills=3, seed=5)
+    assert sum(outcomes.values()) == 3
