@@ -68,7 +68,7 @@ def _to_simplified(text: str, source: list[int]) -> tuple[str, list[int]]:
     # A phrase rule changed the length: convert character by character to keep the map exact.
     chars = [_converter().convert(char) for char in text]
     new_source: list[int] = []
-    for char, origin in zip(chars, source):
+    for char, origin in zip(chars, source, strict=True):
         new_source.extend([origin] * len(char))
     return "".join(chars), new_source
 

@@ -29,7 +29,8 @@ map that `normalize` keeps, so highlights land on the characters the user sees.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import ClassVar
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
@@ -180,7 +181,7 @@ class SegmentFilter(Filter):
 class PartsFilter(Filter):
     """Keeps symbols, references, dates and ranges whole, and at index time adds their parts."""
 
-    _PARTS = {
+    _PARTS: ClassVar[dict[str, Callable[[str], list[str]]]] = {
         "symbol": symbol_parts,
         "ref": ref_parts,
         "date": date_parts,
@@ -255,9 +256,9 @@ class CharTokenizer(Tokenizer):
             text = normalized.text.lower()
             kept = [i for i, c in enumerate(text) if not _ASCII_LETTER_OR_SPACE.match(c)]
             if query and len(kept) == 1:
-                kept_pairs = [(kept[0], None)]
+                kept_pairs: list[tuple[int, int | None]] = [(kept[0], None)]
             else:
-                kept_pairs = list(zip(kept, [*kept[1:], None]))
+                kept_pairs = list(zip(kept, [*kept[1:], None], strict=False))  # empty text: no pairs
             for index, following in kept_pairs:
                 spans = []
                 if not query or len(kept) == 1:

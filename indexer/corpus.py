@@ -46,10 +46,18 @@ def record_only(record: MarcRecord) -> Resolution:
     session = re.match(r"A/(?:RES/)?(\d{1,3})/", record.symbol)
     kind = "resolution" if "/RES/" in record.symbol else "draft resolution" if "/L." in record.symbol else "resolution"
     return Resolution(
-        symbol=record.symbol, language="en" if record.title.isascii() else "zh", kind=kind,
-        session=int(session.group(1)) if session else None, agenda_items=record.agenda_items,
-        title=record.title, sponsors=record.sponsors, date=record.date, text=record.title, clauses=(),
-        source_path=record.source_path, subjects=record.subjects,
+        symbol=record.symbol,
+        language="en" if record.title.isascii() else "zh",
+        kind=kind,
+        session=int(session.group(1)) if session else None,
+        agenda_items=record.agenda_items,
+        title=record.title,
+        sponsors=record.sponsors,
+        date=record.date,
+        text=record.title,
+        clauses=(),
+        source_path=record.source_path,
+        subjects=record.subjects,
     )
 
 

@@ -39,9 +39,14 @@ class Manifest:
     def current(cls, documents: int, clauses: int, build_seconds: float, generation: int) -> Manifest:
         libraries = {name: _version(name) for name in ("whoosh", "jieba", "rjieba", "opencc")}
         libraries["python"] = platform.python_version()
-        return cls(libraries=libraries, documents=documents, clauses=clauses,
-                   built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                   build_seconds=round(build_seconds, 3), generation=generation)
+        return cls(
+            libraries=libraries,
+            documents=documents,
+            clauses=clauses,
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            build_seconds=round(build_seconds, 3),
+            generation=generation,
+        )
 
 
 def write_manifest(index_dir: Path, manifest: Manifest) -> None:
@@ -59,7 +64,8 @@ def read_manifest(index_dir: Path) -> Manifest | None:
     try:
         data = json.loads(path.read_text("utf-8"))
     except json.JSONDecodeError as error:
-        raise IndexError_(f"{path} is not valid JSON ({error}): rebuild with `ga-search index --rebuild`")
+        message = f"{path} is not valid JSON ({error}): rebuild with `ga-search index --rebuild`"
+        raise IndexError_(message) from error
     known = {k: v for k, v in data.items() if k in Manifest.__dataclass_fields__}
     return Manifest(**known)
 

@@ -16,8 +16,14 @@ def _tags(values: tuple[str, ...]) -> str:
 def clauses_json(resolution: Resolution) -> str:
     return json.dumps(
         [
-            {"number": c.number, "type": c.type, "verb": c.verb, "verb_phrase": c.verb_phrase,
-             "text": c.text, "citations": list(c.citations)}
+            {
+                "number": c.number,
+                "type": c.type,
+                "verb": c.verb,
+                "verb_phrase": c.verb_phrase,
+                "text": c.text,
+                "citations": list(c.citations),
+            }
             for c in resolution.clauses
         ],
         ensure_ascii=False,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import cn2an
@@ -40,11 +41,29 @@ _EN_SPONSORS_ADOPTED = re.compile(r"sponsored in the Committee by:\s*([^.]+)")
 _ZH_KIND = {"决议草案": "draft resolution", "决定草案": "draft decision", "修正案": "amendment"}
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。；：、》《“”）（])\s+(?=[\u4e00-\u9fff，。；：、》《“”）（])")
 _ORDINAL_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
-_ORDINAL_TENS = ["tenth", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth",
-                 "seventieth", "eightieth", "ninetieth"]
+_ORDINAL_TENS = [
+    "tenth",
+    "twentieth",
+    "thirtieth",
+    "fortieth",
+    "fiftieth",
+    "sixtieth",
+    "seventieth",
+    "eightieth",
+    "ninetieth",
+]
 _TENS = ["ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_TEENS = ["eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-          "seventeenth", "eighteenth", "nineteenth"]
+_TEENS = [
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
 
 
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:")
@@ -108,7 +127,7 @@ def _paragraphs(lines: list[str]) -> list[_Paragraph]:
     uses_indent = 0.2 * len(content) <= indented <= 0.8 * len(content)
     # Blocks: runs of consecutive lines. Where some block spans several lines (pdfminer's text
     # boxes, Markdown), a blank line is what ends a paragraph.
-    gaps = [b - a for (a, _), (b, _) in zip(content, content[1:], strict=False)]
+    gaps = [b - a for (a, _), (b, _) in pairwise(content)]
     uses_blocks = not uses_indent and 1 in gaps and any(gap > 1 for gap in gaps)
     paragraphs: list[_Paragraph] = []
     previous_number = -2
@@ -155,8 +174,14 @@ def _clauses(paragraphs: list[_Paragraph]) -> tuple[Clause, ...]:
             # Text after the operative part that is neither numbered nor lettered: a closing
             # line (page furniture, footnotes); keep it with the last clause rather than invent one.
             last = clauses[-1]
-            clauses[-1] = Clause(last.number, last.type, f"{last.text} {text}", last.verb,
-                                 last.verb_phrase, find_citations(f"{last.text} {text}"))
+            clauses[-1] = Clause(
+                last.number,
+                last.type,
+                f"{last.text} {text}",
+                last.verb,
+                last.verb_phrase,
+                find_citations(f"{last.text} {text}"),
+            )
             continue
         verb, phrase = leading_verb(body)
         clauses.append(Clause(number, kind, body, verb, phrase, find_citations(body)))

@@ -4,9 +4,10 @@ Incremental: a file whose SHA-256 matches the one stored with its document is sk
 file, or another file with the same document id (language + symbol), replaces the old records;
 `prune` removes documents whose file is gone.
 
-Parallel: files are parsed in a pool of worker processes; the Whoosh writer is `MpWriter` with one
-sub-writer per worker, each analysing and writing its own segment (the analysis is the costly
-part, and Whoosh on one core is the ceiling: see bench/index.py for the measurements).
+Parallel: with more than `MP_MIN_DOCUMENTS` files to read, worker processes (indexer/shards.py)
+each parse, analyse and write a segment of their own, and this process commits them all at once;
+smaller runs stay in this process, where starting workers would cost more than it saves. Whoosh
+on one core is the ceiling otherwise: see bench/index.py for the measurements.
 
 Atomic: Whoosh writes new segment files, then the table of contents to a temporary file that it
 renames into place, so a reader sees the previous commit or the new one. The write lock is an
@@ -14,10 +15,11 @@ renames into place, so a reader sees the previous commit or the new one. The wri
 file to clear by hand, and a later run simply takes the lock. Files that a killed run left behind
 are deleted by the next commit. Readers keep their snapshot until they reopen.
 
-Merging: an incremental run lets Whoosh's default policy merge small segments. A run that added
-more than `OPTIMIZE_FRACTION` of the index, or left more than `MAX_SEGMENTS` segments, optimises to
-one segment: queries then read one posting list per term instead of one per segment, which matters
-most right after a large build.
+Merging: an in-process run that added more than `OPTIMIZE_FRACTION` of the index optimises to one
+segment; otherwise Whoosh's default policy merges small segments at each commit. A parallel run
+adds one segment per worker, unmerged (merging would undo the time the workers saved). Whenever
+more than `MAX_SEGMENTS` segments remain, the index is optimised: each query term then reads one
+posting list instead of one per segment, which is what keeps queries fast after many updates.
 """
 
 from __future__ import annotations
@@ -26,24 +28,22 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.query import Term
+from whoosh.query import And, Term
 from whoosh.searching import Searcher
-from whoosh.multiproc import MpWriter
+from whoosh.writing import SegmentWriter
 
-from indexer.corpus import apply_record, discover, record_only
+from indexer.corpus import discover, record_only
 from indexer.errors import DocumentError, IndexError_
 from indexer.manifest import Manifest, check_manifest, read_manifest, write_manifest
-from indexer.model import Resolution
-from indexer.readers import read_document
 from indexer.readers.marcxml import MarcRecord, read_marcxml
 from indexer.records import to_records
 from indexer.schema import build_schema
+from indexer.shards import Outcome, index_file, run_in_workers
 
 INDEX_NAME = "MAIN"
 OPTIMIZE_FRACTION = 0.5
@@ -80,21 +80,6 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _parse(path_text: str) -> tuple[str, str, Resolution | DocumentError]:
-    """Worker: hash and parse one file. Errors come back as values, never as a dead pool."""
-    path = Path(path_text)
-    try:
-        digest = file_hash(path)
-    except OSError as error:
-        return path_text, "", DocumentError(path, f"cannot read: {error}")
-    try:
-        return path_text, digest, read_document(path)
-    except DocumentError as error:
-        return path_text, digest, error
-    except Exception as error:  # a reader bug must not lose the rest of the corpus
-        return path_text, digest, DocumentError(path, f"unexpected {type(error).__name__}: {error}")
-
-
 def open_or_create(index_dir: Path, rebuild: bool = False) -> whoosh_index.Index:
     index_dir.mkdir(parents=True, exist_ok=True)
     if rebuild or not whoosh_index.exists_in(str(index_dir), INDEX_NAME):
@@ -124,16 +109,19 @@ def _records(paths: Sequence[Path], report: IndexReport) -> dict[str, MarcRecord
     return records
 
 
-def _parse_all(paths: Sequence[Path], workers: int) -> Iterable[tuple[str, str, Resolution | DocumentError]]:
-    if workers <= 1 or len(paths) < 8:
-        return map(_parse, map(str, paths))
-    pool = ProcessPoolExecutor(max_workers=workers)
-    return _drain(pool, paths)
-
-
-def _drain(pool: ProcessPoolExecutor, paths: Sequence[Path]):  # type: ignore[no-untyped-def]
-    with pool:
-        yield from pool.map(_parse, map(str, paths), chunksize=16)
+def _commit(writer: SegmentWriter, new_segments: list, optimize: bool) -> None:  # type: ignore[type-arg]
+    """Commit the main writer together with the segments the workers wrote, in one TOC."""
+    if not new_segments:
+        writer.commit(optimize=optimize)
+        return
+    # The same steps as SegmentWriter.commit, with the workers' segments added to the list.
+    final = writer._merge_segments(None, optimize, True)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + new_segments)
+    writer._finish()
 
 
 def build_index(
@@ -155,74 +143,80 @@ def build_index(
     document_paths, record_paths = discover(paths)
     records = _records(record_paths, report)
 
-    to_parse = []
+    to_index: list[tuple[str, str]] = []
     for path in document_paths:
+        digest = _hash_or_empty(path)
         known = existing.get(str(path))
-        if known and known[0] and known[0] == _quick_hash(path, known[0]):
+        if known and digest and known[0] == digest:
             report.unchanged += 1
         else:
-            to_parse.append(path)
+            to_index.append((str(path), digest))
 
     try:
-        writer = (
-            MpWriter(ix, procs=workers, batchsize=64, multisegment=False)
-            if workers > 1 and len(to_parse) >= MP_MIN_DOCUMENTS
-            else ix.writer()
-        )
+        writer = ix.writer(timeout=2.0)
     except LockError as error:
         raise IndexError_(f"another `ga-search index` is writing to {index_dir}; try again when it ends") from error
 
+    parallel = workers > 1 and len(to_index) >= MP_MIN_DOCUMENTS
     seen: dict[str, str] = {}
-    done = 0
-    joined: set[str] = set()
+    duplicates: list[tuple[str, str]] = []
+    new_segments: list = []  # type: ignore[type-arg]
     try:
-        for path_text, digest, outcome in _parse_all(to_parse, workers):
+        stream: Iterable[Outcome | list] = (  # type: ignore[type-arg]
+            run_in_workers(index_dir, INDEX_NAME, to_index, records, workers)
+            if parallel
+            else (index_file(path, digest, records, writer.add_document) for path, digest in to_index)
+        )
+        done = 0
+        for item in stream:
+            if isinstance(item, list):
+                new_segments = item
+                continue
             done += 1
             if on_progress:
-                on_progress(done, len(to_parse))
-            if isinstance(outcome, DocumentError):
-                report.failed.append(outcome)
+                on_progress(done, len(to_index))
+            if item.error is not None:
+                report.failed.append(item.error)
                 continue
-            resolution = outcome
-            if resolution.symbol and resolution.symbol in records:
-                resolution = apply_record(resolution, records[resolution.symbol])
-                joined.add(resolution.symbol)
-            previous = existing.get(path_text)
-            if previous and previous[1] != resolution.doc_id:
+            doc_id = item.doc_id or ""
+            previous = existing.get(item.path)
+            if previous and previous[1] != doc_id:
                 writer.delete_by_term("doc_id", previous[1])
-            if resolution.doc_id in seen:
-                report.failed.append(DocumentError(path_text, f"same document id {resolution.doc_id!r} as "
-                                                              f"{seen[resolution.doc_id]}: skipped"))
+            if doc_id in seen:
+                duplicates.append((doc_id, item.path))
+                report.failed.append(
+                    DocumentError(item.path, f"same document id {doc_id!r} as {seen[doc_id]}: skipped")
+                )
                 continue
-            seen[resolution.doc_id] = path_text
-            if resolution.doc_id in indexed_ids:
-                writer.delete_by_term("doc_id", resolution.doc_id)
+            seen[doc_id] = item.path
+            if doc_id in indexed_ids:
+                writer.delete_by_term("doc_id", doc_id)  # the committed version, in the old segments
                 report.replaced += 1
             else:
                 report.indexed += 1
-            for record in to_records(resolution, digest):
-                writer.add_document(**record)
+        symbols_seen = {doc_id.split(":", 1)[1] for doc_id in indexed_ids | set(seen)}
         for symbol, record in records.items():
-            if symbol in joined or any(f":{symbol}" in doc_id for doc_id in indexed_ids | set(seen)):
-                continue
-            resolution = record_only(record)
-            if resolution.doc_id not in seen:
-                for item in to_records(resolution, "record"):
-                    writer.add_document(**item)
+            if symbol not in symbols_seen:
+                for fields in to_records(record_only(record), "record"):
+                    writer.add_document(**fields)
                 report.indexed += 1
         if prune:
             for source, (_, doc_id) in existing.items():
                 if not Path(source).exists() and doc_id not in seen:
                     writer.delete_by_term("doc_id", doc_id)
                     report.removed += 1
-        total_before = len(existing)
-        optimize = rebuild or (report.indexed + report.replaced) > OPTIMIZE_FRACTION * max(total_before, 1)
-        writer.commit(optimize=optimize)
+        optimize = rebuild or (report.indexed + report.replaced) > OPTIMIZE_FRACTION * max(len(existing), 1)
+        _commit(writer, new_segments, optimize and not new_segments)
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         raise
 
     ix = whoosh_index.open_dir(str(index_dir), INDEX_NAME)
+    if duplicates:
+        with ix.writer() as fixer:  # a second file with an id already taken this run: keep the first
+            for doc_id, path in duplicates:
+                fixer.delete_by_query(And([Term("doc_id", doc_id), Term("source", path)]))
     if len(ix._segments()) > MAX_SEGMENTS:
         ix.optimize()
     with ix.searcher() as searcher:
@@ -234,7 +228,7 @@ def build_index(
     return report
 
 
-def _quick_hash(path: Path, expected: str) -> str:
+def _hash_or_empty(path: Path) -> str:
     try:
         return file_hash(path)
     except OSError:

@@ -92,8 +92,14 @@ class AccessLogMiddleware:
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             query = scope.get("query_string", b"").decode("latin-1")
-            access_log.info("%s %s%s %s %.1fms", scope["method"], scope["path"], f"?{query}" if query else "",
-                            status, elapsed)
+            access_log.info(
+                "%s %s%s %s %.1fms",
+                scope["method"],
+                scope["path"],
+                f"?{query}" if query else "",
+                status,
+                elapsed,
+            )
 
 
 def _safe(endpoint):  # type: ignore[no-untyped-def]
@@ -144,14 +150,26 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         values = parse_params(request.query_params, SUGGEST_PARAMS)
         started = time.perf_counter()
         completions = engine.suggest(values["q"], values["limit"])
-        return cached(request, {"q": values["q"], "completions": completions,
-                                "took_ms": round((time.perf_counter() - started) * 1000, 2)})
+        return cached(
+            request,
+            {
+                "q": values["q"],
+                "completions": completions,
+                "took_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
 
     async def healthz(request: Request) -> Response:
         started = time.perf_counter()
         stats = engine.stats()
-        return _JSON({"status": "ok", "index_loaded": True, **stats,
-                      "took_ms": round((time.perf_counter() - started) * 1000, 2)})
+        return _JSON(
+            {
+                "status": "ok",
+                "index_loaded": True,
+                **stats,
+                "took_ms": round((time.perf_counter() - started) * 1000, 2),
+            }
+        )
 
     async def openapi(request: Request) -> Response:
         return _JSON(openapi_document(app.routes))
@@ -161,7 +179,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
 
     async def embed_page(request: Request) -> Response:
         html = STATIC.joinpath("index.html").read_text("utf-8")
-        return HTMLResponse(html.replace('<body>', '<body class="embedded">', 1))
+        return HTMLResponse(html.replace("<body>", '<body class="embedded">', 1))
 
     async def embed_script(request: Request) -> Response:
         return Response(STATIC.joinpath("embed.js").read_text("utf-8"), media_type="text/javascript")
@@ -190,8 +208,13 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
     origins = allowed_origins if allowed_origins is not None else _origins_from_env()
     middleware = [
         Middleware(AccessLogMiddleware),
-        Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET"], allow_headers=["*"],
-                   expose_headers=["ETag", "Server-Timing"]),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Server-Timing"],
+        ),
         Middleware(GZipMiddleware, minimum_size=1000),
     ]
     app = Starlette(

@@ -37,8 +37,7 @@ errors = Console(stderr=True)
 
 IndexOption = Annotated[
     Path,
-    typer.Option("--index", envvar="GA_SEARCH_INDEX", help="Index directory (env GA_SEARCH_INDEX).",
-                 show_default=True),
+    typer.Option("--index", envvar="GA_SEARCH_INDEX", help="Index directory (env GA_SEARCH_INDEX).", show_default=True),
 ]
 
 
@@ -73,8 +72,13 @@ def index(
         if not root.exists():
             _fail(FileNotFoundError(f"{root}: no such file or folder"))
     started = time.perf_counter()
-    columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=errors, transient=True) as progress:
         task = progress.add_task("index", total=None, rate="")
 
@@ -83,15 +87,20 @@ def index(
             progress.update(task, completed=done, total=total, rate=f"{rate:,.0f} docs/s")
 
         try:
-            report = build_index(roots, index, prune=prune, rebuild=rebuild, workers=workers,
-                                 on_progress=on_progress)
+            report = build_index(roots, index, prune=prune, rebuild=rebuild, workers=workers, on_progress=on_progress)
         except GaSearchError as error:
             _fail(error)
     summary = Table(title=f"Index {index}", show_header=False)
-    for label, value in (("indexed", report.indexed), ("unchanged", report.unchanged),
-                         ("replaced", report.replaced), ("removed", report.removed),
-                         ("failed", len(report.failed)), ("documents in index", report.documents),
-                         ("clauses in index", report.clauses), ("seconds", f"{report.seconds:.1f}")):
+    for label, value in (
+        ("indexed", report.indexed),
+        ("unchanged", report.unchanged),
+        ("replaced", report.replaced),
+        ("removed", report.removed),
+        ("failed", len(report.failed)),
+        ("documents in index", report.documents),
+        ("clauses in index", report.clauses),
+        ("seconds", f"{report.seconds:.1f}"),
+    ):
         summary.add_row(label, str(value))
     console.print(summary)
     for failure in report.failed:
@@ -131,9 +140,19 @@ def search(
     Example: ga-search search 维持和平 --sponsor Kazakhstan --session 73
     """
     request = SearchRequest(
-        q=query, session=tuple(session or ()), agenda=tuple(agenda or ()), sponsor=tuple(sponsor or ()),
-        kind=tuple(kind or ()), type=tuple(clause_type or ()), verb=tuple(verb or ()), year_from=year_from,
-        year_to=year_to, level=level, sort=sort, page=page, per_page=limit,
+        q=query,
+        session=tuple(session or ()),
+        agenda=tuple(agenda or ()),
+        sponsor=tuple(sponsor or ()),
+        kind=tuple(kind or ()),
+        type=tuple(clause_type or ()),
+        verb=tuple(verb or ()),
+        year_from=year_from,
+        year_to=year_to,
+        level=level,
+        sort=sort,
+        page=page,
+        per_page=limit,
     )
     try:
         result = _engine(index).search(request)
@@ -149,24 +168,38 @@ def search(
         writer.writerow(["symbol", "doc_id", "session", "clause", "type", "verb", "sponsors", "text", "score"])
         for hit in result.hits:
             clause = hit.clause
-            writer.writerow([hit.symbol or "", hit.doc_id, hit.session or "", clause.number if clause else "",
-                             clause.type if clause else "", clause.verb if clause else "",
-                             "; ".join(hit.sponsors), clause.text if clause else hit.title, hit.score])
+            writer.writerow(
+                [
+                    hit.symbol or "",
+                    hit.doc_id,
+                    hit.session or "",
+                    clause.number if clause else "",
+                    clause.type if clause else "",
+                    clause.verb if clause else "",
+                    "; ".join(hit.sponsors),
+                    clause.text if clause else hit.title,
+                    hit.score,
+                ]
+            )
         sys.stdout.write(buffer.getvalue())
         return
     if output != "table":
         _fail(ValueError(f"--format must be table, json or csv, not {output!r}"))
     first = (result.page - 1) * result.per_page + 1
-    table = Table(title=f"{result.total} hits for {escape(query or '*')} ({result.took_ms:.0f} ms)",
-                  show_lines=True)
+    table = Table(title=f"{result.total} hits for {escape(query or '*')} ({result.took_ms:.0f} ms)", show_lines=True)
     for column in ("#", "document", "session", "clause", "text"):
         table.add_column(column, overflow="fold")
     for number, hit in enumerate(result.hits, start=first):
         clause = f"{hit.clause.number} {hit.clause.verb or ''}" if hit.clause else hit.kind
-        table.add_row(str(number), escape(hit.symbol or hit.doc_id), str(hit.session or ""), escape(clause),
-                      _markup(hit.highlight))
+        table.add_row(
+            str(number),
+            escape(hit.symbol or hit.doc_id),
+            str(hit.session or ""),
+            escape(clause),
+            _markup(hit.highlight),
+        )
     console.print(table)
-    for name, facet in result.facets.items():
+    for facet in result.facets.values():
         if facet.values:
             values = ", ".join(f"{escape(str(v.value))} ({v.count})" for v in facet.values[:6])
             console.print(f"[dim]{facet.label}:[/] {values}")
@@ -192,18 +225,29 @@ def show(
         sys.stdout.write(json.dumps(document.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     header = Table(show_header=False, title=escape(document.title))
-    for label, value in (("document", document.doc_id), ("symbol", document.symbol or "(not printed)"),
-                         ("kind", document.kind), ("session", document.session), ("date", document.date),
-                         ("agenda items", ", ".join(document.agenda_items)),
-                         ("sponsors", ", ".join(document.sponsors)), ("source", document.source),
-                         ("cites", ", ".join(document.citations)),
-                         ("cited by", ", ".join(d["doc_id"] for d in document.cited_by))):
+    for label, value in (
+        ("document", document.doc_id),
+        ("symbol", document.symbol or "(not printed)"),
+        ("kind", document.kind),
+        ("session", document.session),
+        ("date", document.date),
+        ("agenda items", ", ".join(document.agenda_items)),
+        ("sponsors", ", ".join(document.sponsors)),
+        ("source", document.source),
+        ("cites", ", ".join(document.citations)),
+        ("cited by", ", ".join(d["doc_id"] for d in document.cited_by)),
+    ):
         header.add_row(label, escape(str(value if value is not None else "")))
     console.print(header)
     clauses = Table("clause", "type", "verb", "text", "cites", show_lines=True)
     for clause in document.clauses:
-        clauses.add_row(clause.number, clause.type, escape(clause.verb_phrase or clause.verb or ""),
-                        escape(clause.text), escape(", ".join(clause.citations)))
+        clauses.add_row(
+            clause.number,
+            clause.type,
+            escape(clause.verb_phrase or clause.verb or ""),
+            escape(clause.text),
+            escape(", ".join(clause.citations)),
+        )
     console.print(clauses)
 
 
@@ -224,8 +268,13 @@ def analyze(
         _fail(ValueError("--field is words or chars; --mode is index or query"))
     analyzer = word_analyzer() if field == "words" else char_analyzer()
     tokens = [
-        {"position": t.pos, "token": t.text, "start": t.startchar, "end": t.endchar,
-         "original": text[t.startchar : t.endchar]}
+        {
+            "position": t.pos,
+            "token": t.text,
+            "start": t.startchar,
+            "end": t.endchar,
+            "original": text[t.startchar : t.endchar],
+        }
         for t in analyzer(text, positions=True, chars=True, mode="query" if mode == "query" else "index")
     ]
     if as_json:
@@ -233,8 +282,13 @@ def analyze(
         return
     table = Table("position", "token", "start", "end", "original text")
     for token in tokens:
-        table.add_row(str(token["position"]), escape(token["token"]), str(token["start"]), str(token["end"]),
-                      escape(re.sub(r"\s", "⏎", token["original"])))
+        table.add_row(
+            str(token["position"]),
+            escape(token["token"]),
+            str(token["start"]),
+            str(token["end"]),
+            escape(re.sub(r"\s", "⏎", token["original"])),
+        )
     console.print(table)
 
 
@@ -259,8 +313,14 @@ def serve(
         _fail(error)
     os.environ["GA_SEARCH_INDEX"] = str(index.resolve())
     errors.print(f"ga-search: serving {index} on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run("search_api.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+    uvicorn.run(
+        "search_api.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 if __name__ == "__main__":

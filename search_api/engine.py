@@ -160,11 +160,15 @@ class SearchEngine:
         validate(request)
         q = parse_query(request.q)
         facet_names = [
-            name for name in (request.facets if request.facets is not None else DEFAULT_FACETS)
+            name
+            for name in (request.facets if request.facets is not None else DEFAULT_FACETS)
             if not (request.level == "document" and name in CLAUSE_ONLY_FACETS)
         ]
-        selected = {name for name in facet_names if getattr(request, name, ()) or
-                    (name == "year" and (request.year_from or request.year_to))}
+        selected = {
+            name
+            for name in facet_names
+            if getattr(request, name, ()) or (name == "year" and (request.year_from or request.year_to))
+        }
         with self._current() as searcher:
             main_facets = {name: _facet_object(FACETS_BY_NAME[name]) for name in facet_names if name not in selected}
             results = searcher.search(
@@ -189,9 +193,15 @@ class SearchEngine:
             for name in facet_names
         }
         return SearchResult(
-            query=request.q, total=total, page=request.page, per_page=request.per_page,
-            level=request.level, hits=hits, facets=facets,
-            took_ms=round((time.perf_counter() - started) * 1000, 2), did_you_mean=did_you_mean,
+            query=request.q,
+            total=total,
+            page=request.page,
+            per_page=request.per_page,
+            level=request.level,
+            hits=hits,
+            facets=facets,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            did_you_mean=did_you_mean,
         )
 
     @staticmethod
@@ -204,8 +214,11 @@ class SearchEngine:
     def _count_facet(self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, name: str) -> dict:
         facet = FACETS_BY_NAME[name]
         results = searcher.search(
-            q or wq.Every(), filter=filter_query(request, exclude=name), limit=1,
-            groupedby={name: _facet_object(facet)}, terms=False,
+            q or wq.Every(),
+            filter=filter_query(request, exclude=name),
+            limit=1,
+            groupedby={name: _facet_object(facet)},
+            terms=False,
         )
         return results.groups(name)
 
@@ -216,8 +229,14 @@ class SearchEngine:
         clause = None
         snippets: list[dict[str, Any]] = []
         if request.level == "clause":
-            clause = ClauseView(fields.get("number", ""), fields.get("clause_type", ""), fields.get("verb"),
-                                text, fields.get("verb_phrase"), _tags(fields.get("cites")))
+            clause = ClauseView(
+                fields.get("number", ""),
+                fields.get("clause_type", ""),
+                fields.get("verb"),
+                text,
+                fields.get("verb_phrase"),
+                _tags(fields.get("cites")),
+            )
             spans = match_spans(text, words, phrases) if request.highlight else []
             highlight = snippet(text, spans)
         else:
@@ -225,15 +244,25 @@ class SearchEngine:
             snippets = self._best_clauses(searcher, q, fields["doc_id"], words, phrases)
             highlight = snippets[0]["highlight"] if snippets else snippet(text.replace("\u2029", " "), [])
         return Hit(
-            doc_id=fields["doc_id"], symbol=fields.get("symbol") or None, title=fields.get("title", ""),
-            session=fields.get("session"), agenda_items=_tags(fields.get("agenda")),
-            sponsors=_tags(fields.get("sponsor")), kind=fields.get("kind", ""), date=fields.get("date"),
-            language=fields.get("language", ""), clause=clause, highlight=highlight,
-            highlight_spans=spans, score=round(float(hit.score or 0.0), 4), snippets=snippets,
+            doc_id=fields["doc_id"],
+            symbol=fields.get("symbol") or None,
+            title=fields.get("title", ""),
+            session=fields.get("session"),
+            agenda_items=_tags(fields.get("agenda")),
+            sponsors=_tags(fields.get("sponsor")),
+            kind=fields.get("kind", ""),
+            date=fields.get("date"),
+            language=fields.get("language", ""),
+            clause=clause,
+            highlight=highlight,
+            highlight_spans=spans,
+            score=_score(hit.score),
+            snippets=snippets,
         )
 
-    def _best_clauses(self, searcher: Searcher, q: wq.Query | None, doc_id: str,
-                      words: set[str], phrases: list[list[str]]) -> list[dict[str, Any]]:
+    def _best_clauses(
+        self, searcher: Searcher, q: wq.Query | None, doc_id: str, words: set[str], phrases: list[list[str]]
+    ) -> list[dict[str, Any]]:
         if q is None:
             return []
         only_this = wq.And([wq.Term("level", "clause"), wq.Term("doc_id", doc_id)])
@@ -241,9 +270,14 @@ class SearchEngine:
         out = []
         for clause_hit in best:
             text = clause_hit.get("text", "")
-            out.append({"number": clause_hit.get("number"), "type": clause_hit.get("clause_type"),
-                        "highlight": snippet(text, match_spans(text, words, phrases)),
-                        "score": round(float(clause_hit.score or 0.0), 4)})
+            out.append(
+                {
+                    "number": clause_hit.get("number"),
+                    "type": clause_hit.get("clause_type"),
+                    "highlight": snippet(text, match_spans(text, words, phrases)),
+                    "score": round(float(clause_hit.score or 0.0), 4),
+                }
+            )
         return out
 
     def _did_you_mean(self, searcher: Searcher, q: wq.Query) -> list[str]:
@@ -251,8 +285,9 @@ class SearchEngine:
         corrector = searcher.corrector("text")
         suggestions: list[str] = []
         for word in sorted(words):
-            suggestions.extend(s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2)
-                               if s != word)
+            suggestions.extend(
+                s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2) if s != word
+            )
         return list(dict.fromkeys(suggestions))[:5]
 
     # -- documents and suggestions ---------------------------------------------------------------
@@ -267,18 +302,38 @@ class SearchEngine:
             others: list[str] = []
             if symbol:
                 for citing in searcher.documents(cites=symbol, level="document"):
-                    cited_by.append({"doc_id": citing["doc_id"], "symbol": citing.get("symbol"),
-                                     "title": citing.get("title"), "language": citing.get("language")})
-                others = sorted(d["doc_id"] for d in searcher.documents(symbol=symbol, level="document")
-                                if d["doc_id"] != stored["doc_id"])
-        clauses = [ClauseView(c["number"], c["type"], c.get("verb"), c["text"], c.get("verb_phrase"),
-                              c.get("citations", [])) for c in json.loads(stored.get("clauses_json") or "[]")]
+                    cited_by.append(
+                        {
+                            "doc_id": citing["doc_id"],
+                            "symbol": citing.get("symbol"),
+                            "title": citing.get("title"),
+                            "language": citing.get("language"),
+                        }
+                    )
+                others = sorted(
+                    d["doc_id"]
+                    for d in searcher.documents(symbol=symbol, level="document")
+                    if d["doc_id"] != stored["doc_id"]
+                )
+        clauses = [
+            ClauseView(c["number"], c["type"], c.get("verb"), c["text"], c.get("verb_phrase"), c.get("citations", []))
+            for c in json.loads(stored.get("clauses_json") or "[]")
+        ]
         return DocumentView(
-            doc_id=stored["doc_id"], symbol=symbol, title=stored.get("title", ""), session=stored.get("session"),
-            agenda_items=_tags(stored.get("agenda")), sponsors=_tags(stored.get("sponsor")),
-            kind=stored.get("kind", ""), date=stored.get("date"), language=stored.get("language", ""),
-            source=Path(stored.get("source", "")).name, clauses=clauses, citations=_tags(stored.get("cites")),
-            cited_by=cited_by, other_languages=others,
+            doc_id=stored["doc_id"],
+            symbol=symbol,
+            title=stored.get("title", ""),
+            session=stored.get("session"),
+            agenda_items=_tags(stored.get("agenda")),
+            sponsors=_tags(stored.get("sponsor")),
+            kind=stored.get("kind", ""),
+            date=stored.get("date"),
+            language=stored.get("language", ""),
+            source=Path(stored.get("source", "")).name,
+            clauses=clauses,
+            citations=_tags(stored.get("cites")),
+            cited_by=cited_by,
+            other_languages=others,
         )
 
     @staticmethod
@@ -312,10 +367,19 @@ class SearchEngine:
                 if len(terms) >= 500:
                     break
             terms.sort(key=lambda pair: (-pair[0], pair[1]))
-            out: list[dict[str, Any]] = [{"text": word, "kind": "term", "count": count}
-                                         for count, word in terms[:limit]]
-            titles = searcher.search(parse_query(f'"{prefix}"') or wq.NullQuery, filter=wq.Term("level", "document"),
-                                     limit=limit, terms=False) if '"' not in prefix else []
+            out: list[dict[str, Any]] = [
+                {"text": word, "kind": "term", "count": count} for count, word in terms[:limit]
+            ]
+            titles = (
+                searcher.search(
+                    parse_query(f'"{prefix}"') or wq.NullQuery,
+                    filter=wq.Term("level", "document"),
+                    limit=limit,
+                    terms=False,
+                )
+                if '"' not in prefix
+                else []
+            )
             seen: set[str] = set()
             for hit in titles:
                 title = hit.get("title", "")
@@ -323,6 +387,11 @@ class SearchEngine:
                     seen.add(title)
                     out.append({"text": title, "kind": "title", "doc_id": hit["doc_id"]})
         return out[: limit * 2]
+
+
+def _score(value: object) -> float:
+    # Sorted (not ranked) results carry their sort key in `score`: no relevance to report.
+    return round(float(value), 4) if isinstance(value, (int, float)) else 0.0
 
 
 def _tags(value: str | None) -> list[str]:

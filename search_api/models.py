@@ -89,8 +89,7 @@ class SearchResult:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["facets"] = {
-            name: [{"value": v.value, "count": v.count} for v in facet.values]
-            for name, facet in self.facets.items()
+            name: [{"value": v.value, "count": v.count} for v in facet.values] for name, facet in self.facets.items()
         }
         data["facet_totals"] = {name: facet.total_values for name, facet in self.facets.items()}
         return data

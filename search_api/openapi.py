@@ -10,9 +10,16 @@ from search_api.params import FACET_PARAMS, SEARCH_PARAMS, SUGGEST_PARAMS, Param
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
-    "search": ("Search clauses or resolutions: hits, exact total, facet counts, highlights.", SEARCH_PARAMS,
-               "SearchResult"),
-    "facets": ("Facet values and counts for a query, without hits (for filter menus).", FACET_PARAMS, "Facets"),
+    "search": (
+        "Search clauses or resolutions: hits, exact total, facet counts, highlights.",
+        SEARCH_PARAMS,
+        "SearchResult",
+    ),
+    "facets": (
+        "Facet values and counts for a query, without hits (for filter menus).",
+        FACET_PARAMS,
+        "Facets",
+    ),
     "document": ("One resolution with its clauses, citations and the documents citing it.", (), "Document"),
     "suggest": ("Completions for a search box: indexed words and titles.", SUGGEST_PARAMS, "Suggestions"),
     "healthz": ("Index loaded, document and clause counts, analyzer version.", (), "Health"),
@@ -20,60 +27,139 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
 _OBJECT = {"type": "object"}
 SCHEMAS: dict[str, Any] = {
     "Error": {
-        "type": "object", "required": ["error"],
-        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"}, "parameter": {"type": "string"}}}},
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "parameter": {"type": "string"},
+                },
+            }
+        },
     },
     "Hit": {
         "type": "object",
-        "required": ["doc_id", "symbol", "title", "session", "agenda_items", "sponsors", "kind", "date", "clause",
-                     "highlight", "score"],
+        "required": [
+            "doc_id",
+            "symbol",
+            "title",
+            "session",
+            "agenda_items",
+            "sponsors",
+            "kind",
+            "date",
+            "clause",
+            "highlight",
+            "score",
+        ],
         "properties": {
-            "doc_id": {"type": "string"}, "symbol": {"type": ["string", "null"]}, "title": {"type": "string"},
-            "session": {"type": ["integer", "null"]}, "agenda_items": {"type": "array", "items": {"type": "string"}},
-            "sponsors": {"type": "array", "items": {"type": "string"}}, "kind": {"type": "string"},
-            "date": {"type": ["string", "null"]}, "language": {"type": "string"},
-            "clause": {"type": ["object", "null"]}, "highlight": {"type": "string"},
-            "highlight_spans": {"type": "array"}, "score": {"type": "number"}, "snippets": {"type": "array"},
+            "doc_id": {"type": "string"},
+            "symbol": {"type": ["string", "null"]},
+            "title": {"type": "string"},
+            "session": {"type": ["integer", "null"]},
+            "agenda_items": {"type": "array", "items": {"type": "string"}},
+            "sponsors": {"type": "array", "items": {"type": "string"}},
+            "kind": {"type": "string"},
+            "date": {"type": ["string", "null"]},
+            "language": {"type": "string"},
+            "clause": {"type": ["object", "null"]},
+            "highlight": {"type": "string"},
+            "highlight_spans": {"type": "array"},
+            "score": {"type": "number"},
+            "snippets": {"type": "array"},
         },
     },
     "SearchResult": {
-        "type": "object", "required": ["query", "total", "page", "per_page", "hits", "facets", "took_ms"],
-        "properties": {"query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
-                       "per_page": {"type": "integer"}, "level": {"type": "string"},
-                       "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-                       "facets": _OBJECT, "facet_totals": _OBJECT, "took_ms": {"type": "number"},
-                       "did_you_mean": {"type": "array", "items": {"type": "string"}}},
+        "type": "object",
+        "required": ["query", "total", "page", "per_page", "hits", "facets", "took_ms"],
+        "properties": {
+            "query": {"type": "string"},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "level": {"type": "string"},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "facets": _OBJECT,
+            "facet_totals": _OBJECT,
+            "took_ms": {"type": "number"},
+            "did_you_mean": {"type": "array", "items": {"type": "string"}},
+        },
     },
-    "Facets": {"type": "object", "required": ["query", "total", "facets", "took_ms"],
-               "properties": {"query": {"type": "string"}, "total": {"type": "integer"}, "facets": _OBJECT,
-                              "facet_totals": _OBJECT, "took_ms": {"type": "number"}}},
-    "Document": {"type": "object", "required": ["doc_id", "title", "clauses", "citations", "cited_by"],
-                 "properties": {"doc_id": {"type": "string"}, "symbol": {"type": ["string", "null"]},
-                                "title": {"type": "string"}, "clauses": {"type": "array"},
-                                "citations": {"type": "array"}, "cited_by": {"type": "array"},
-                                "took_ms": {"type": "number"}}},
-    "Suggestions": {"type": "object", "required": ["q", "completions"],
-                    "properties": {"q": {"type": "string"}, "completions": {"type": "array"},
-                                   "took_ms": {"type": "number"}}},
-    "Health": {"type": "object", "required": ["status", "documents", "clauses", "analyzer_version"],
-               "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
-                              "clauses": {"type": "integer"}, "analyzer_version": {"type": "string"}}},
+    "Facets": {
+        "type": "object",
+        "required": ["query", "total", "facets", "took_ms"],
+        "properties": {
+            "query": {"type": "string"},
+            "total": {"type": "integer"},
+            "facets": _OBJECT,
+            "facet_totals": _OBJECT,
+            "took_ms": {"type": "number"},
+        },
+    },
+    "Document": {
+        "type": "object",
+        "required": ["doc_id", "title", "clauses", "citations", "cited_by"],
+        "properties": {
+            "doc_id": {"type": "string"},
+            "symbol": {"type": ["string", "null"]},
+            "title": {"type": "string"},
+            "clauses": {"type": "array"},
+            "citations": {"type": "array"},
+            "cited_by": {"type": "array"},
+            "took_ms": {"type": "number"},
+        },
+    },
+    "Suggestions": {
+        "type": "object",
+        "required": ["q", "completions"],
+        "properties": {
+            "q": {"type": "string"},
+            "completions": {"type": "array"},
+            "took_ms": {"type": "number"},
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "documents", "clauses", "analyzer_version"],
+        "properties": {
+            "status": {"type": "string"},
+            "documents": {"type": "integer"},
+            "clauses": {"type": "integer"},
+            "analyzer_version": {"type": "string"},
+        },
+    },
 }
 
 
 def _operation(name: str, path_params: list[str]) -> dict[str, Any]:
     summary, params, schema = _DESCRIPTIONS[name]
     parameters = [p.openapi() for p in params]
-    parameters += [{"name": p, "in": "path", "required": True, "schema": {"type": "string"},
-                    "description": "A symbol (A/RES/73/12, S/RES/1631(2005)), document id or file name."}
-                   for p in path_params]
+    parameters += [
+        {
+            "name": p,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "A symbol (A/RES/73/12, S/RES/1631(2005)), document id or file name.",
+        }
+        for p in path_params
+    ]
     responses: dict[str, Any] = {
-        "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}},
+        "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        },
         "400": {"description": "Bad query or parameter", "content": {"application/json": {"schema": _ERROR}}},
     }
     if name == "document":
-        responses["404"] = {"description": "Unknown document", "content": {"application/json": {"schema": _ERROR}}}
+        responses["404"] = {
+            "description": "Unknown document",
+            "content": {"application/json": {"schema": _ERROR}},
+        }
     if name != "healthz":
         responses["304"] = {"description": "Not modified (ETag matched)"}
     return {"operationId": name, "summary": summary, "parameters": parameters, "responses": responses}
@@ -90,8 +176,11 @@ def openapi_document(routes: list[BaseRoute]) -> dict[str, Any]:
         paths[path] = {"get": _operation(route.name, path_params)}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "ga-search", "version": "0.1.0",
-                 "description": "Full-text search over UN General Assembly resolutions, Chinese first."},
+        "info": {
+            "title": "ga-search",
+            "version": "0.1.0",
+            "description": "Full-text search over UN General Assembly resolutions, Chinese first.",
+        },
         "paths": paths,
         "components": {"schemas": SCHEMAS},
     }

@@ -41,37 +41,79 @@ class Param:
             schema["default"] = self.default
         if self.repeatable:
             schema = {"type": "array", "items": schema}
-        return {"name": self.name, "in": "query", "required": False, "description": self.description,
-                "schema": schema, **({"style": "form", "explode": True} if self.repeatable else {})}
+        return {
+            "name": self.name,
+            "in": "query",
+            "required": False,
+            "description": self.description,
+            "schema": schema,
+            **({"style": "form", "explode": True} if self.repeatable else {}),
+        }
 
 
 FILTER_PARAMS: tuple[Param, ...] = (
     Param("session", "integer", "Session number; repeat for several (OR).", True, minimum=1, maximum=999),
     Param("agenda", "string", "Agenda item as written, e.g. 128(t); repeatable.", True, max_length=40),
-    Param("sponsor", "string", "Sponsor: English or Chinese name or ISO alpha-3 code; repeatable.", True,
-          max_length=100),
-    Param("kind", "string", "Document kind; repeatable.", True,
-          enum=("resolution", "draft resolution", "decision", "draft decision", "amendment")),
-    Param("type", "string", "Clause type (clause level only); repeatable.", True,
-          enum=("preambular", "operative", "paragraph")),
+    Param(
+        "sponsor",
+        "string",
+        "Sponsor: English or Chinese name or ISO alpha-3 code; repeatable.",
+        True,
+        max_length=100,
+    ),
+    Param(
+        "kind",
+        "string",
+        "Document kind; repeatable.",
+        True,
+        enum=("resolution", "draft resolution", "decision", "draft decision", "amendment"),
+    ),
+    Param(
+        "type",
+        "string",
+        "Clause type (clause level only); repeatable.",
+        True,
+        enum=("preambular", "operative", "paragraph"),
+    ),
     Param("verb", "string", "Leading verb, e.g. 欢迎 (clause level only); repeatable.", True, max_length=40),
     Param("language", "string", "Language of the text: zh, zh-Hant, en; repeatable.", True, max_length=10),
     Param("cites", "string", "Cited resolution symbol, e.g. A/RES/59/50; repeatable.", True, max_length=60),
     Param("year_from", "integer", "First year (inclusive).", minimum=1945, maximum=2100),
     Param("year_to", "integer", "Last year (inclusive).", minimum=1945, maximum=2100),
 )
-QUERY_PARAM = Param("q", "string", 'Query: words, "exact phrases", AND/OR/NOT, -word, field:value.',
-                    max_length=MAX_QUERY_LENGTH, default="")
+QUERY_PARAM = Param(
+    "q",
+    "string",
+    'Query: words, "exact phrases", AND/OR/NOT, -word, field:value.',
+    max_length=MAX_QUERY_LENGTH,
+    default="",
+)
 SEARCH_PARAMS: tuple[Param, ...] = (
     QUERY_PARAM,
     *FILTER_PARAMS,
-    Param("level", "string", "clause: one hit per clause; document: one per resolution.", enum=LEVELS,
-          default="clause"),
-    Param("sort", "string", "relevance (BM25F), date or session (newest first).", enum=SORTS, default="relevance"),
+    Param(
+        "level",
+        "string",
+        "clause: one hit per clause; document: one per resolution.",
+        enum=LEVELS,
+        default="clause",
+    ),
+    Param(
+        "sort",
+        "string",
+        "relevance (BM25F), date or session (newest first).",
+        enum=SORTS,
+        default="relevance",
+    ),
     Param("page", "integer", "Page number.", minimum=1, maximum=10_000, default=1),
     Param("per_page", "integer", "Hits per page.", minimum=0, maximum=MAX_PER_PAGE, default=20),
-    Param("facets", "string", "Facets to count (default: all but cites); repeatable.", True,
-          enum=tuple(FACETS_BY_NAME)),
+    Param(
+        "facets",
+        "string",
+        "Facets to count (default: all but cites); repeatable.",
+        True,
+        enum=tuple(FACETS_BY_NAME),
+    ),
     Param("facet_limit", "integer", "Values per facet.", minimum=1, maximum=200, default=10),
     Param("lang", "string", "Language of facet labels.", enum=("zh", "en"), default="zh"),
 )

@@ -104,7 +104,7 @@ class GaQueryParser(QueryParser):
         if fieldname not in TEXT_FIELDS and fieldname in self.schema and not self.schema[fieldname].self_parsing():
             return termclass(fieldname, _normalise_value(fieldname, text), boost=boost)
         q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        if isinstance(q, wq.Term) and _SYMBOL.match(q.text):
+        if isinstance(q, wq.Term) and isinstance(q.text, str) and _SYMBOL.match(q.text):
             return symbol_query(q.text, fieldname)
         return _single_characters_to_chars(q)
 

@@ -9,8 +9,7 @@ from whoosh import fields
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
-from analyzers import char_analyzer, normalize, word_analyzer
-from analyzers import segmenter
+from analyzers import char_analyzer, normalize, segmenter, word_analyzer
 from analyzers.tokenizer import CLAUSE_SEPARATOR
 from indexer.structure import parse_text
 from search_api.query import parse_query
@@ -67,7 +66,7 @@ def test_resolution_symbols_are_kept_whole_with_their_parts() -> None:
 
 
 def test_full_width_digits_are_indexed_as_digits() -> None:
-    assert "2016" in tokens("２０１６年")  or "2016年" in tokens("２０１６年")
+    assert "2016" in tokens("２０１６年") or "2016年" in tokens("２０１６年")
     assert "2016" in tokens("２０１６ 年 10 月")
 
 
@@ -157,7 +156,9 @@ def test_no_phrase_matches_across_two_clauses(seed_clauses) -> None:
 
 
 # --- offsets ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["聯合國大會", "集体安全条约\n\n组织秘书处", "２０１６年 A/RES/73/12", "2004 年 12 月 2 日"])
+@pytest.mark.parametrize(
+    "text", ["聯合國大會", "集体安全条约\n\n组织秘书处", "２０１６年 A/RES/73/12", "2004 年 12 月 2 日"]
+)
 def test_offsets_point_at_the_original_characters(text: str) -> None:
     for token in word_analyzer()(text, chars=True, positions=True):
         original = text[token.startchar : token.endchar]

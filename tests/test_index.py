@@ -95,8 +95,13 @@ def test_a_broken_file_is_reported_and_the_rest_indexed(tmp_path: Path) -> None:
     report = build_index([corpus], tmp_path / "ix", workers=2)
     assert sorted(Path(f.path).name for f in report.failed) == ["broken.docx", "empty.txt"]
     assert report.indexed == 13 and report.documents == 13
-    result = subprocess.run([sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index",
-                             str(tmp_path / "ix2")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(tmp_path / "ix2")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 1
     assert "broken.docx" in result.stderr and "empty file" in result.stderr
 
@@ -120,8 +125,13 @@ def test_an_index_built_by_another_version_is_refused(tmp_path: Path, field: str
     path.write_text(json.dumps(data), "utf-8")
     with pytest.raises(IndexVersionError, match="rebuild"):
         SearchEngine(tmp_path / "ix")
-    result = subprocess.run([sys.executable, "-m", "search_api.cli", "search", "联合国", "--index",
-                             str(tmp_path / "ix")], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "search_api.cli", "search", "联合国", "--index", str(tmp_path / "ix")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 1 and "rebuild" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -140,8 +150,17 @@ def test_a_reader_keeps_its_snapshot_while_the_index_changes(tmp_path: Path) -> 
 
 
 def _index_command(corpus: Path, index_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(index_dir),
-            "--workers", "2"]
+    return [
+        sys.executable,
+        "-m",
+        "search_api.cli",
+        "index",
+        str(corpus),
+        "--index",
+        str(index_dir),
+        "--workers",
+        "2",
+    ]
 
 
 def kill_during_indexing(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
@@ -155,15 +174,19 @@ def kill_during_indexing(tmp_path: Path, kills: int, seed: int) -> dict[str, int
         shutil.copy(path, corpus / "80")
     shutil.copytree(SEEDS / "ga_decisions_71_80_en" / "80", corpus / "decisions")
     started = time.perf_counter()
-    subprocess.run(_index_command(corpus, tmp_path / "timing"), cwd=ROOT, check=True, capture_output=True,
-                   timeout=600)
+    subprocess.run(_index_command(corpus, tmp_path / "timing"), cwd=ROOT, check=True, capture_output=True, timeout=600)
     full_run = time.perf_counter() - started
     final = counts(tmp_path / "timing")
     rng = random.Random(seed)
     outcomes = {"old": 0, "new": 0}
     for _ in range(kills):
-        process = subprocess.Popen(_index_command(corpus, index_dir), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            _index_command(corpus, index_dir),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(rng.uniform(0.2, 1.0) * full_run)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
@@ -175,8 +198,15 @@ def kill_during_indexing(tmp_path: Path, kills: int, seed: int) -> dict[str, int
             assert engine.search(SearchRequest(q="集体安全条约组织", per_page=1)).total > 0
         if now == final:  # the commit landed: start again from the baseline for the next kill
             shutil.rmtree(index_dir)
-            build_index([corpus / "000_b19792f0abdd90de.txt", corpus / "55_100", *sorted((corpus / "80").glob("*.md"))[:10]],
-                        index_dir, workers=1)
+            build_index(
+                [
+                    corpus / "000_b19792f0abdd90de.txt",
+                    corpus / "55_100",
+                    *sorted((corpus / "80").glob("*.md"))[:10],
+                ],
+                index_dir,
+                workers=1,
+            )
             assert counts(index_dir) == baseline
     completed = subprocess.run(_index_command(corpus, index_dir), cwd=ROOT, capture_output=True, timeout=600)
     assert completed.returncode == 0, completed.stderr
@@ -187,3 +217,39 @@ def kill_during_indexing(tmp_path: Path, kills: int, seed: int) -> dict[str, int
 def test_sigkill_mid_build_leaves_the_previous_index_queryable(tmp_path: Path) -> None:
     outcomes = kill_during_indexing(tmp_path, kills=3, seed=5)
     assert sum(outcomes.values()) == 3
+
+
+def test_two_files_with_one_document_id_in_one_run_keep_the_first(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    shutil.copy(corpus / "80" / "A_RES_80_1.md", corpus / "80" / "zz-copy-of-80-1.md")
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert [Path(f.path).name for f in report.failed] == ["zz-copy-of-80-1.md"]
+    assert "same document id" in report.failed[0].reason
+    assert report.documents == 13
+    assert SearchEngine(tmp_path / "ix").document("A/RES/80/1").source == "A_RES_80_1.md"
+
+
+def test_parallel_and_single_process_builds_give_the_same_index(tmp_path: Path, seed_index: Path) -> None:
+    single = build_index([SEEDS], tmp_path / "single", workers=1)
+    parallel = read_manifest(seed_index)  # the session index is built with two workers
+    assert parallel is not None
+    assert (single.documents, single.clauses) == (parallel.documents, parallel.clauses)
+    one, two = SearchEngine(tmp_path / "single"), SearchEngine(seed_index)
+    for query in ("集体安全条约组织", '"general assembly"', "decides", "A/RES/59/50"):
+        request = SearchRequest(q=query, per_page=0, facets=("session", "sponsor"))
+        a, b = one.search(request), two.search(request)
+        assert a.total == b.total
+        assert a.to_dict()["facets"] == b.to_dict()["facets"]
+        # Equal scores may come in another order from other segments: compare the sets of hits.
+        pages = range(1, a.total // 100 + 2)
+        hits_a = {
+            (h.doc_id, h.clause.number)
+            for p in pages
+            for h in one.search(SearchRequest(q=query, page=p, per_page=100, facets=())).hits
+        }
+        hits_b = {
+            (h.doc_id, h.clause.number)
+            for p in pages
+            for h in two.search(SearchRequest(q=query, page=p, per_page=100, facets=())).hits
+        }
+        assert hits_a == hits_b and len(hits_a) == a.total

@@ -34,41 +34,158 @@ class Expected:
 
 CASES = [
     # Header: 第七十三届会议 / 议程项目 128(t) / 白俄罗斯和哈萨克斯坦：决议草案; 18 preambular paragraphs, 1.-9.
-    Expected("zh_draft_73/000_b19792f0abdd90de.txt", None, "draft resolution", 73, ("128(t)",),
-             ("Belarus", "Kazakhstan"), "联合国同集体安全条约组织的合作", 18, 9, None, "zh"),
+    Expected(
+        "zh_draft_73/000_b19792f0abdd90de.txt",
+        None,
+        "draft resolution",
+        73,
+        ("128(t)",),
+        ("Belarus", "Kazakhstan"),
+        "联合国同集体安全条约组织的合作",
+        18,
+        9,
+        None,
+        "zh",
+    ),
     # 第55/100号决议, 2000年12月4日第81次全体会议, 提案国：玻利维亚、古巴、萨尔瓦多、加纳和洪都拉斯; 4 preambular, 1.-4.
-    Expected("un_ga_55_100/UN.en-zh.zh", "A/RES/55/100", "resolution", 55, (),
-             ("Bolivia (Plurinational State of)", "Cuba", "El Salvador", "Ghana", "Honduras"),
-             "对普遍旅行自由权的尊重和家庭团聚的极端重要性", 4, 4, date(2000, 12, 4), "zh"),
+    Expected(
+        "un_ga_55_100/UN.en-zh.zh",
+        "A/RES/55/100",
+        "resolution",
+        55,
+        (),
+        ("Bolivia (Plurinational State of)", "Cuba", "El Salvador", "Ghana", "Honduras"),
+        "对普遍旅行自由权的尊重和家庭团聚的极端重要性",
+        4,
+        4,
+        date(2000, 12, 4),
+        "zh",
+    ),
     # The English parallel of the same resolution.
-    Expected("un_ga_55_100/UN.en-zh.en", "A/RES/55/100", "resolution", 55, (),
-             ("Bolivia (Plurinational State of)", "Cuba", "El Salvador", "Ghana", "Honduras"),
-             "Respect for the right to universal freedom of travel and the vital importance of family reunification",
-             4, 4, date(2000, 12, 4), "en"),
+    Expected(
+        "un_ga_55_100/UN.en-zh.en",
+        "A/RES/55/100",
+        "resolution",
+        55,
+        (),
+        ("Bolivia (Plurinational State of)", "Cuba", "El Salvador", "Ghana", "Honduras"),
+        "Respect for the right to universal freedom of travel and the vital importance of family reunification",
+        4,
+        4,
+        date(2000, 12, 4),
+        "en",
+    ),
     # Agenda item 7; adopted 19 September 2025; 5 preambular; 1. (a) (b) (c) 2. 3.
-    Expected("ga_res_80_en/A_RES_80_1.md", "A/RES/80/1", "resolution", 80, ("7",), (),
-             "Participation by the State of Palestine during the eightieth session", 5, 6, date(2025, 9, 19), "en"),
+    Expected(
+        "ga_res_80_en/A_RES_80_1.md",
+        "A/RES/80/1",
+        "resolution",
+        80,
+        ("7",),
+        (),
+        "Participation by the State of Palestine during the eightieth session",
+        5,
+        6,
+        date(2025, 9, 19),
+        "en",
+    ),
     # Agenda item 13; adopted 26 November 2025; 11 preambular; 1.-3.
-    Expected("ga_res_80_en/A_RES_80_10.md", "A/RES/80/10", "resolution", 80, ("13",), (),
-             "International Day of the World’s Indigenous Women and Girls", 11, 3, date(2025, 11, 26), "en"),
+    Expected(
+        "ga_res_80_en/A_RES_80_10.md",
+        "A/RES/80/10",
+        "resolution",
+        80,
+        ("13",),
+        (),
+        "International Day of the World’s Indigenous Women and Girls",
+        11,
+        3,
+        date(2025, 11, 26),
+        "en",
+    ),
     # Agenda item 99 (d); adopted 1 December 2025; 10 preambular; 1.-8.
-    Expected("ga_res_80_en/A_RES_80_25.md", "A/RES/80/25", "resolution", 80, ("99(d)",), (),
-             "Relationship between disarmament and development", 10, 8, date(2025, 12, 1), "en"),
+    Expected(
+        "ga_res_80_en/A_RES_80_25.md",
+        "A/RES/80/25",
+        "resolution",
+        80,
+        ("99(d)",),
+        (),
+        "Relationship between disarmament and development",
+        10,
+        8,
+        date(2025, 12, 1),
+        "en",
+    ),
     # Agenda item 99 (s); adopted 1 December 2025; 1.-9.
-    Expected("ga_res_80_en/A_RES_80_40.md", "A/RES/80/40", "resolution", 80, ("99(s)",), (),
-             "Promotion of multilateralism in the area of disarmament and non‑proliferation", 14, 9,
-             date(2025, 12, 1), "en"),
+    Expected(
+        "ga_res_80_en/A_RES_80_40.md",
+        "A/RES/80/40",
+        "resolution",
+        80,
+        ("99(s)",),
+        (),
+        "Promotion of multilateralism in the area of disarmament and non‑proliferation",
+        14,
+        9,
+        date(2025, 12, 1),
+        "en",
+    ),
     # UDHR: <h1>, 8 <p> in the preamble header, 30 <article>s; symbol and date from the sidecar.
-    Expected("udhr/cmn_hans.html", "A/RES/217(III)", "resolution", 3, (), (), "世界人权宣言", 8, 30,
-             date(1948, 12, 10), "zh"),
+    Expected(
+        "udhr/cmn_hans.html",
+        "A/RES/217(III)",
+        "resolution",
+        3,
+        (),
+        (),
+        "世界人权宣言",
+        8,
+        30,
+        date(1948, 12, 10),
+        "zh",
+    ),
     # The traditional-script file splits the proclamation into 3 <p> (因此現在，/ 大會，/ 發布…): 10.
-    Expected("udhr/cmn_hant.html", "A/RES/217(III)", "resolution", 3, (), (), "世界人權宣言", 10, 30,
-             date(1948, 12, 10), "zh-Hant"),
-    Expected("udhr/eng.html", "A/RES/217(III)", "resolution", 3, (), (), "Universal Declaration of Human Rights",
-             10, 30, date(1948, 12, 10), "en"),
+    Expected(
+        "udhr/cmn_hant.html",
+        "A/RES/217(III)",
+        "resolution",
+        3,
+        (),
+        (),
+        "世界人權宣言",
+        10,
+        30,
+        date(1948, 12, 10),
+        "zh-Hant",
+    ),
+    Expected(
+        "udhr/eng.html",
+        "A/RES/217(III)",
+        "resolution",
+        3,
+        (),
+        (),
+        "Universal Declaration of Human Rights",
+        10,
+        30,
+        date(1948, 12, 10),
+        "en",
+    ),
     # iGov record 73/401: agenda "3 (a)", meeting 2018-09-18, two paragraphs of text.
-    Expected("ga_decisions_71_80_en/73/73_401.json", "A/DEC/73/401", "decision", 73, ("3(a)",), (),
-             "Appointment of the members of the Credentials Committee", 0, 0, date(2018, 9, 18), "en"),
+    Expected(
+        "ga_decisions_71_80_en/73/73_401.json",
+        "A/DEC/73/401",
+        "decision",
+        73,
+        ("3(a)",),
+        (),
+        "Appointment of the members of the Credentials Committee",
+        0,
+        0,
+        date(2018, 9, 18),
+        "en",
+    ),
 ]
 
 
@@ -98,7 +215,13 @@ def test_seed_clause_numbers_verbs_and_citations() -> None:
     assert (by_number["P7"].verb, by_number["P7"].verb_phrase) == ("注意到", "满意地注意到")
     assert (by_number["1"].verb, by_number["8"].verb, by_number["9"].verb) == ("注意到", "请", "决定")
     assert by_number["P3"].citations == ("A/RES/59/50",)
-    assert by_number["P4"].citations == ("A/RES/64/256", "A/RES/65/122", "A/RES/67/6", "A/RES/69/12", "A/RES/71/12")
+    assert by_number["P4"].citations == (
+        "A/RES/64/256",
+        "A/RES/65/122",
+        "A/RES/67/6",
+        "A/RES/69/12",
+        "A/RES/71/12",
+    )
     assert by_number["P5"].citations == ("S/RES/1631(2005)",)
     # PDF line breaks inside the clause are gone; the characters are the original ones.
     assert "集体安全条约组织大会观察员地位" in by_number["P3"].text
@@ -114,7 +237,10 @@ def test_citation_counts_equal_a_scan_of_the_raw_text() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Recalling its resolutions 64/256 of 2 March 2010, 65/122 and 67/6,", ("A/RES/64/256", "A/RES/65/122", "A/RES/67/6")),
+        (
+            "Recalling its resolutions 64/256 of 2 March 2010, 65/122 and 67/6,",
+            ("A/RES/64/256", "A/RES/65/122", "A/RES/67/6"),
+        ),
         ("Security Council resolution 1631 (2005)", ("S/RES/1631(2005)",)),
         ("回顾《世界人权宣言》第217 A(III)号决议", ("A/RES/217(III)",)),
         ("大会第 73/401 号决定", ("A/DEC/73/401",)),
@@ -130,8 +256,10 @@ def test_citations(text: str, expected: tuple[str, ...]) -> None:
     [
         ("白俄罗斯和哈萨克斯坦", ("Belarus", "Kazakhstan")),
         ("安提瓜和巴布达、特立尼达和多巴哥及中国", ("Antigua and Barbuda", "Trinidad and Tobago", "China")),
-        ("ANTIGUA AND BARBUDA, CHILE, THE RUSSIAN FEDERATION AND SIERRA LEONE",
-         ("Antigua and Barbuda", "Chile", "Russian Federation", "Sierra Leone")),
+        (
+            "ANTIGUA AND BARBUDA, CHILE, THE RUSSIAN FEDERATION AND SIERRA LEONE",
+            ("Antigua and Barbuda", "Chile", "Russian Federation", "Sierra Leone"),
+        ),
         ("斯威士兰、土耳其", ("Eswatini", "Türkiye")),
     ],
 )
@@ -141,23 +269,40 @@ def test_sponsor_lists_resolve_to_canonical_names(text: str, expected: tuple[str
 
 @pytest.mark.parametrize(
     ("clause", "verb"),
-    [("又提及大会", "提及"), ("还欢迎", "欢迎"), ("表示赞赏地注意到", "注意到"), ("Also recalling its", "recalling"),
-     ("Calls upon all States", "calls upon"), ("Decides to", "decides")],
+    [
+        ("又提及大会", "提及"),
+        ("还欢迎", "欢迎"),
+        ("表示赞赏地注意到", "注意到"),
+        ("Also recalling its", "recalling"),
+        ("Calls upon all States", "calls upon"),
+        ("Decides to", "decides"),
+    ],
 )
 def test_leading_verbs_are_normalised(clause: str, verb: str) -> None:
     assert leading_verb(clause)[0] == verb
 
 
 def test_english_ordinals() -> None:
-    assert [english_ordinal(w) for w in ("Eightieth", "seventy-third", "fifth", "eleventh")] == [80, 73, 5, 11]
+    assert [english_ordinal(w) for w in ("Eightieth", "seventy-third", "fifth", "eleventh")] == [
+        80,
+        73,
+        5,
+        11,
+    ]
 
 
 def test_every_shared_corpus_document_parses() -> None:
     """Everything in ../shared/corpus that is a document (not a sentence list) reads without error."""
     from indexer.corpus import discover
 
-    documents, _ = discover([SHARED_CORPUS / "seed", SHARED_CORPUS / "raw" / "railcar_ga_res_80_en",
-                             SHARED_CORPUS / "raw" / "udhr_wooorm", SHARED_CORPUS / "raw" / "hf_datasets_un_ga_sample"])
+    documents, _ = discover(
+        [
+            SHARED_CORPUS / "seed",
+            SHARED_CORPUS / "raw" / "railcar_ga_res_80_en",
+            SHARED_CORPUS / "raw" / "udhr_wooorm",
+            SHARED_CORPUS / "raw" / "hf_datasets_un_ga_sample",
+        ]
+    )
     assert len(documents) >= 60
     for path in documents:
         resolution = read_document(path)

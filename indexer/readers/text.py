@@ -15,8 +15,21 @@ from indexer.readers.limits import MAX_DOCUMENT_BYTES
 from indexer.structure import parse_text
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_ACCEPTED = {"utf_8", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "utf_16", "utf_16_le", "utf_16_be",
-             "ascii", "hz", "cp950", "cp936"}
+_ACCEPTED = {
+    "utf_8",
+    "gb18030",
+    "gbk",
+    "gb2312",
+    "big5",
+    "big5hkscs",
+    "utf_16",
+    "utf_16_le",
+    "utf_16_be",
+    "ascii",
+    "hz",
+    "cp950",
+    "cp936",
+}
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -72,9 +85,9 @@ def read_bytes(path: Path) -> bytes:
 def read_text(path: Path) -> Resolution:
     """Read a plain-text resolution (UTF-8, UTF-8 with BOM, UTF-16, GB18030, Big5)."""
     data = read_bytes(path)
-    if b"\0" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        if not _looks_like_utf16(data):
-            raise DocumentError(path, "binary file, not text")
+    has_bom = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\0" in data[:4096] and not has_bom and not _looks_like_utf16(data):
+        raise DocumentError(path, "binary file, not text")
     text = decode(data, path).replace("\r\n", "\n")
     meta, body = split_front_matter(text)
     meta.update(sidecar_metadata(path))

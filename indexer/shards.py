@@ -1,0 +1,132 @@
+"""Parallel indexing: worker processes that each parse files and write one Whoosh segment.
+
+Each worker (started with the `spawn` method, so no lock or thread state is inherited) opens the
+index, creates its own `SegmentWriter` without taking the index lock (the parent holds it),
+and takes batches of file paths from a queue: read, parse, join to library records, analyse,
+add. At the end it closes its segment and sends the segment back; the parent, which holds the
+write lock, commits all segments in one table of contents. Analysis and posting writing, the
+costly parts, run on every core.
+
+A worker that fails sends its error and exits non-zero; the parent notices (it watches exit codes
+while it waits), cancels the whole run and leaves the previous index untouched: nothing is
+committed half-done and no batch is silently dropped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from indexer.corpus import apply_record
+from indexer.errors import DocumentError, GaSearchError
+from indexer.readers import read_document
+from indexer.readers.marcxml import MarcRecord
+from indexer.records import to_records
+
+BATCH = 8
+POLL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one file: its document id, or the error that kept it out."""
+
+    path: str
+    digest: str
+    doc_id: str | None
+    symbol: str | None
+    error: DocumentError | None
+
+
+def index_file(path: str, digest: str, records: dict[str, MarcRecord], add: Callable[..., None]) -> Outcome:
+    """Parse one file and add its records through `add`; errors come back as values."""
+    try:
+        resolution = read_document(Path(path))
+    except DocumentError as error:
+        return Outcome(path, digest, None, None, error)
+    except Exception as error:  # a reader bug must not lose the rest of the corpus
+        return Outcome(path, digest, None, None, DocumentError(path, f"unexpected {type(error).__name__}: {error}"))
+    if resolution.symbol and resolution.symbol in records:
+        resolution = apply_record(resolution, records[resolution.symbol])
+    for record in to_records(resolution, digest):
+        add(**record)
+    return Outcome(path, digest, resolution.doc_id, resolution.symbol, None)
+
+
+def _worker(
+    index_dir: str, index_name: str, records: dict, jobs: multiprocessing.Queue, results: multiprocessing.Queue
+) -> None:  # type: ignore[type-arg]
+    try:
+        ix = whoosh_index.open_dir(index_dir, index_name)
+        writer = SegmentWriter(ix, _lk=False)
+        while (batch := jobs.get()) is not None:
+            results.put(
+                ("outcomes", [index_file(path, digest, records, writer.add_document) for path, digest in batch])
+            )
+        if writer._added:
+            results.put(("segment", writer._finalize_segment()))
+        else:
+            writer._close_segment()
+            results.put(("segment", None))
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
+        raise SystemExit(1) from None
+
+
+class WorkerFailed(GaSearchError):
+    """A worker process died or raised: the run is cancelled, the index left as it was."""
+
+
+def run_in_workers(
+    index_dir: Path,
+    index_name: str,
+    files: Sequence[tuple[str, str]],
+    records: dict[str, MarcRecord],
+    workers: int,
+) -> Iterator[Outcome | list]:  # type: ignore[type-arg]
+    """Yield each file's `Outcome` as workers finish it, then the list of new segments last."""
+    context = multiprocessing.get_context("spawn")
+    jobs: multiprocessing.Queue = context.Queue()  # type: ignore[type-arg]
+    results: multiprocessing.Queue = context.Queue()  # type: ignore[type-arg]
+    processes = [
+        context.Process(target=_worker, args=(str(index_dir), index_name, records, jobs, results), daemon=True)
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    for start in range(0, len(files), BATCH):
+        jobs.put(list(files[start : start + BATCH]))
+    for _ in processes:
+        jobs.put(None)
+    segments: list = []  # type: ignore[type-arg]
+    finished = 0
+    try:
+        while finished < len(processes):
+            try:
+                kind, payload = results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                dead = [p for p in processes if p.exitcode not in (None, 0)]
+                if dead:
+                    raise WorkerFailed(f"an indexing worker exited with status {dead[0].exitcode}") from None
+                continue
+            if kind == "outcomes":
+                yield from payload
+            elif kind == "segment":
+                finished += 1
+                if payload is not None:
+                    segments.append(payload)
+            else:
+                raise WorkerFailed(f"an indexing worker failed:\n{payload}")
+        yield segments
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join(timeout=5)

@@ -1,0 +1,229 @@
+"""The HTTP service through Starlette's TestClient, on the index of the shipped seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from search_api.app import create_app
+from search_api.params import SEARCH_PARAMS
+
+
+@pytest.fixture(scope="module")
+def client(seed_index: Path) -> TestClient:
+    return TestClient(create_app(seed_index), raise_server_exceptions=False)
+
+
+def test_search_returns_the_search_layer_json(client: TestClient) -> None:
+    response = client.get("/search", params={"q": "集体安全条约组织", "per_page": 2})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) >= {"query", "total", "page", "per_page", "hits", "facets", "took_ms"}
+    hit = body["hits"][0]
+    assert set(hit) >= {
+        "symbol",
+        "title",
+        "session",
+        "agenda_items",
+        "sponsors",
+        "kind",
+        "date",
+        "clause",
+        "highlight",
+        "score",
+    }
+    assert set(hit["clause"]) >= {"number", "type", "verb", "text"}
+    assert (hit["session"], hit["agenda_items"], hit["sponsors"]) == (
+        73,
+        ["128(t)"],
+        ["Belarus", "Kazakhstan"],
+    )
+    assert body["facets"]["sponsor"][0] == {"value": "Belarus", "count": body["total"]}
+
+
+def test_repeatable_filters_are_or_within_a_field(client: TestClient) -> None:
+    one = client.get("/search", params={"session": 73, "per_page": 0}).json()["total"]
+    other = client.get("/search", params={"session": 55, "per_page": 0}).json()["total"]
+    both = client.get("/search?session=73&session=55&per_page=0").json()["total"]
+    assert both == one + other
+
+
+@pytest.mark.parametrize(
+    ("params", "check"),
+    [
+        ({"agenda": "128(t)"}, lambda h: "128(t)" in h["agenda_items"]),
+        ({"sponsor": "白俄罗斯"}, lambda h: "Belarus" in h["sponsors"]),
+        ({"kind": "decision"}, lambda h: h["kind"] == "decision"),
+        ({"type": "operative"}, lambda h: h["clause"]["type"] == "operative"),
+        ({"verb": "欢迎"}, lambda h: h["clause"]["verb"] == "欢迎"),
+        ({"language": "zh"}, lambda h: h["language"] == "zh"),
+        ({"cites": "A/RES/59/50"}, lambda h: "A/RES/59/50" in h["clause"]["citations"]),
+        ({"year_from": 2025, "year_to": 2025}, lambda h: h["date"].startswith("2025")),
+        ({"level": "document", "q": "disarmament"}, lambda h: h["clause"] is None),
+        ({"sort": "date", "kind": "decision"}, lambda h: h["date"]),
+    ],
+)
+def test_each_parameter(client: TestClient, params: dict, check) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/search", params={**params, "per_page": 50})
+    assert response.status_code == 200, response.text
+    hits = response.json()["hits"]
+    assert hits and all(check(hit) for hit in hits)
+
+
+def test_paging_parameters(client: TestClient) -> None:
+    first = client.get("/search", params={"q": "decides", "per_page": 5, "page": 1}).json()
+    second = client.get("/search", params={"q": "decides", "per_page": 5, "page": 2}).json()
+    assert first["total"] == second["total"] and (first["page"], second["page"]) == (1, 2)
+    ids = [h["doc_id"] + h["clause"]["number"] for h in first["hits"] + second["hits"]]
+    assert len(set(ids)) == 10
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"q": '"unclosed'}, "q"),
+        ({"q": "session:abc"}, "q"),
+        ({"per_page": 1000}, "per_page"),
+        ({"per_page": "many"}, "per_page"),
+        ({"page": 0}, "page"),
+        ({"level": "paragraph"}, "level"),
+        ({"sort": "alphabetical"}, "sort"),
+        ({"session": "seventy-three"}, "session"),
+        ({"kind": "treaty"}, "kind"),
+        ({"facets": "colour"}, "facets"),
+        ({"q": "x" * 1001}, "q"),
+        ({"unknown": "1"}, "unknown"),
+        ({"level": "document", "verb": "欢迎"}, "verb"),
+        ({"year_from": 2020, "year_to": 2010}, "year_from"),
+    ],
+)
+def test_bad_parameters_get_400_with_the_parameter_named(client: TestClient, query: dict, parameter: str) -> None:
+    response = client.get("/search", params=query)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] in ("bad_query", "bad_parameter") and error["message"]
+    assert error["parameter"] == parameter
+
+
+@pytest.mark.parametrize("symbol", ["A/RES/55/100", "en:A/RES/55/100", "A/RES/80/1", "000_b19792f0abdd90de"])
+def test_documents_by_symbol_with_slashes(client: TestClient, symbol: str) -> None:
+    response = client.get("/documents/" + symbol)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["clauses"] and body["title"]
+    assert set(body) >= {"citations", "cited_by", "clauses", "took_ms"}
+
+
+@pytest.mark.parametrize("symbol", ["A/DEC/74/544", "A/RES/217(III)"])
+def test_document_cited_by(client: TestClient, symbol: str) -> None:
+    body = client.get("/documents/" + symbol).json()
+    assert body["symbol"] == symbol
+    citing = client.get("/search", params={"cites": symbol, "level": "document", "per_page": 50}).json()
+    assert len(body["cited_by"]) >= 2
+    assert sorted(d["doc_id"] for d in body["cited_by"]) == sorted(h["doc_id"] for h in citing["hits"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/documents/A/RES/99/999",
+        "/documents/S/RES/1631(2005)",
+        "/documents/../../etc/passwd",
+        "/documents/%2e%2e/%2e%2e/etc/passwd",
+        "/documents/..%2F..%2Fetc%2Fpasswd",
+        "/nowhere",
+    ],
+)
+def test_unknown_documents_and_traversal_get_404(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert "root:" not in response.text
+
+
+def test_facets_without_hits(client: TestClient) -> None:
+    body = client.get("/facets", params={"q": "维持和平", "sponsor": "Kazakhstan"}).json()
+    assert "hits" not in body and body["total"] == 3
+    assert {v["value"] for v in body["facets"]["sponsor"]} == {"Belarus", "Kazakhstan"}
+
+
+def test_suggest(client: TestClient) -> None:
+    body = client.get("/suggest", params={"q": "集体"}).json()
+    assert any(c["text"] == "集体安全条约组织" for c in body["completions"])
+    assert client.get("/suggest", params={"q": "x", "limit": 0}).status_code == 400
+
+
+def test_healthz(client: TestClient) -> None:
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["documents"] == 1002 and body["clauses"] > 4000
+    assert body["analyzer_version"]
+
+
+def test_openapi_describes_every_route_and_parameter(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    app_routes = {
+        r.path.replace("{symbol:path}", "{symbol}")
+        for r in client.app.routes
+        if isinstance(r, Route) and r.include_in_schema
+    }
+    assert set(document["paths"]) == app_routes
+    documented = {p["name"] for p in document["paths"]["/search"]["get"]["parameters"]}
+    assert documented == {p.name for p in SEARCH_PARAMS}
+    # Every documented parameter is accepted, every undocumented one refused.
+    for name in documented:
+        value = {"integer": "1", "string": "zh"}[next(p.type for p in SEARCH_PARAMS if p.name == name)]
+        enum = next(p.enum for p in SEARCH_PARAMS if p.name == name)
+        status = client.get("/search", params={name: enum[0] if enum else value}).status_code
+        assert status != 500 and (status == 200 or name in ("year_from", "year_to")), name
+
+
+def test_cors_gzip_and_etag(client: TestClient) -> None:
+    response = client.get(
+        "/search",
+        params={"q": "联合国"},
+        headers={"Origin": "https://portal.example", "Accept-Encoding": "gzip"},
+    )
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["content-encoding"] == "gzip"
+    etag = response.headers["etag"]
+    again = client.get("/search", params={"q": "联合国"}, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert "max-age" in response.headers["cache-control"]
+    preflight = client.options(
+        "/search", headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 400  # GET only
+
+
+def test_configured_origins_only(seed_index: Path) -> None:
+    strict = TestClient(create_app(seed_index, allowed_origins=["https://un.example"]))
+    allowed = strict.get("/healthz", headers={"Origin": "https://un.example"})
+    other = strict.get("/healthz", headers={"Origin": "https://evil.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://un.example"
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_page_embed_and_static_files(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "联合国大会决议检索" in page.text and 'src="static/app.js"' in page.text
+    assert 'class="embedded"' in client.get("/embed").text
+    script = client.get("/embed.js")
+    assert "data-target" in script.text and script.headers["content-type"].startswith("text/javascript")
+    assert client.get("/static/app.js").status_code == 200
+
+
+def test_took_ms_and_server_timing_on_every_answer(client: TestClient) -> None:
+    for url in (
+        "/search?q=联合国",
+        "/facets",
+        "/suggest?q=联合",
+        "/healthz",
+        "/documents/" + quote("A/RES/80/1"),
+    ):
+        response = client.get(url)
+        assert "took_ms" in response.json(), url
+        assert response.headers["server-timing"].startswith("app;dur=")

@@ -1,0 +1,90 @@
+"""The ga-search command line through typer's CliRunner, on the index of the shipped seeds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from search_api.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_search_json_has_the_seed_with_session_agenda_and_sponsors(seed_index: Path) -> None:
+    code, output = run("search", "集体安全条约组织", "--json", "--index", str(seed_index))
+    assert code == 0
+    body = json.loads(output)
+    hit = body["hits"][0]
+    assert hit["doc_id"] == "zh:000_b19792f0abdd90de"
+    assert (hit["session"], hit["agenda_items"], hit["sponsors"]) == (
+        73,
+        ["128(t)"],
+        ["Belarus", "Kazakhstan"],
+    )
+
+
+def test_search_with_sponsor_and_session_filters_prints_a_table(seed_index: Path) -> None:
+    code, output = run("search", "维持和平", "--sponsor", "Kazakhstan", "--session", "73", "--index", str(seed_index))
+    assert code == 0
+    assert "3 hits" in output and "维持和平" in output and "000_b19792f0abdd90de" in output
+    code, output = run(
+        "search", "维持和平", "--sponsor", "KAZ", "--session", "73", "--json", "--index", str(seed_index)
+    )
+    numbers = sorted(h["clause"]["number"] for h in json.loads(output)["hits"])
+    assert numbers == ["2", "7", "P16"]
+
+
+def test_search_csv(seed_index: Path) -> None:
+    code, output = run("search", "维持和平", "--format", "csv", "--index", str(seed_index))
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert code == 0 and len(rows) == 3 and all("维持和平" in row["text"] for row in rows)
+
+
+def test_bad_query_is_one_line_and_exit_1(seed_index: Path) -> None:
+    code, output = run("search", '"unclosed', "--index", str(seed_index))
+    assert code == 1 and "quotation mark" in output and "Traceback" not in output
+
+
+def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
+    code, output = run("search", "联合国", "--index", str(tmp_path / "none"))
+    assert code == 1 and "ga-search index" in output
+
+
+def test_show_prints_the_parsed_structure(seed_index: Path) -> None:
+    code, output = run("show", "000_b19792f0abdd90de", "--index", str(seed_index))
+    assert code == 0
+    assert "128(t)" in output and "Belarus" in output and "P18" in output and "A/RES/59/50" in output
+    code, output = run("show", "A/RES/55/100", "--json", "--index", str(seed_index))
+    assert json.loads(output)["sponsors"][0] == "Bolivia (Plurinational State of)"
+    code, output = run("show", "A/RES/1/1", "--index", str(seed_index))
+    assert code == 1 and "no document" in output
+
+
+def test_analyze_prints_positions_and_offsets() -> None:
+    code, output = run("analyze", "又提及大会 2004 年 12 月 2 日第 59/50 号决议", "--json")
+    tokens = json.loads(output)
+    assert code == 0
+    date = next(t for t in tokens if t["token"] == "2004年12月2日")
+    assert date["original"] == "2004 年 12 月 2 日"
+    assert {"59/50", "59", "50"} <= {t["token"] for t in tokens}
+
+
+@pytest.mark.parametrize("command", ["index", "search", "show", "analyze", "serve"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    code, output = run(command, "--help")
+    assert code == 0 and "Example" in output
+
+
+def test_top_level_help() -> None:
+    code, output = run("--help")
+    assert code == 0 and all(c in output for c in ("index", "search", "show", "analyze", "serve"))

@@ -1,0 +1,245 @@
+"""The search layer on the index of the shipped seeds."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from analyzers import normalize_text
+from search_api.engine import SearchEngine
+from search_api.errors import ParameterError, QuerySyntaxError
+from search_api.models import SearchRequest
+
+SEED_DOC = "zh:000_b19792f0abdd90de"
+
+
+def all_hits(engine: SearchEngine, **request: object) -> list:  # type: ignore[type-arg]
+    hits, page = [], 1
+    while True:
+        result = engine.search(SearchRequest(per_page=100, page=page, facets=(), **request))  # type: ignore[arg-type]
+        hits.extend(result.hits)
+        if page * 100 >= result.total:
+            return hits
+        page += 1
+
+
+def clause_ids(hits: list) -> set[str]:  # type: ignore[type-arg]
+    return {f"{h.doc_id}#{h.clause.number}" for h in hits}
+
+
+def test_words_find_the_seed_clauses_with_their_resolution_fields(engine: SearchEngine) -> None:
+    result = engine.search(SearchRequest(q="集体安全条约组织"))
+    assert result.total > 10
+    hit = result.hits[0]
+    assert hit.doc_id == SEED_DOC
+    assert (hit.session, hit.agenda_items, hit.sponsors) == (73, ["128(t)"], ["Belarus", "Kazakhstan"])
+    assert hit.kind == "draft resolution" and hit.clause is not None
+
+
+def test_phrase_is_stricter_than_its_words(engine: SearchEngine) -> None:
+    words = clause_ids(all_hits(engine, q="general assembly"))
+    phrase = clause_ids(all_hits(engine, q='"general assembly"'))
+    assert phrase and phrase < words
+    for hit in all_hits(engine, q='"维持和平的切实合作"'):
+        assert "维持和平的切实合作" in normalize_text(hit.clause.text)
+    assert clause_ids(all_hits(engine, q='"维持和平能力"')) < clause_ids(all_hits(engine, q="维持和平"))
+
+
+def test_not_and_minus_exclude(engine: SearchEngine) -> None:
+    with_word = all_hits(engine, q="集体安全条约组织")
+    without = all_hits(engine, q="集体安全条约组织 NOT 秘书处")
+    minus = all_hits(engine, q="集体安全条约组织 -秘书处")
+    assert clause_ids(without) == clause_ids(minus)
+    assert len(without) < len(with_word)
+    assert all("秘书处" not in hit.clause.text for hit in without)
+
+
+def test_or_and_grouping(engine: SearchEngine) -> None:
+    either = clause_ids(all_hits(engine, q="(谅解备忘录 OR 反恐) AND 集体安全条约组织"))
+    first = clause_ids(all_hits(engine, q="谅解备忘录 集体安全条约组织"))
+    second = clause_ids(all_hits(engine, q="反恐 集体安全条约组织"))
+    assert either == first | second and first and second
+
+
+@pytest.mark.parametrize(
+    ("query", "check"),
+    [
+        ("session:73", lambda h: h.session == 73),
+        ("sponsor:白俄罗斯", lambda h: "Belarus" in h.sponsors),
+        ("sponsor:BLR", lambda h: "Belarus" in h.sponsors),
+        ("verb:欢迎", lambda h: h.clause.verb == "欢迎"),
+        ("cites:A/RES/59/50", lambda h: "A/RES/59/50" in h.clause.citations),
+        ("type:operative", lambda h: h.clause.type == "operative"),
+        ("session:[70 TO 75]", lambda h: 70 <= h.session <= 75),
+        ("agenda:128(t)", lambda h: "128(t)" in h.agenda_items),
+        ('kind:"draft resolution"', lambda h: h.kind == "draft resolution"),
+    ],
+)
+def test_field_queries(engine: SearchEngine, query: str, check) -> None:  # type: ignore[no-untyped-def]
+    hits = all_hits(engine, q=query)
+    assert hits, query
+    assert all(check(hit) for hit in hits), query
+
+
+def test_a_symbol_finds_the_clauses_citing_it(engine: SearchEngine) -> None:
+    hits = all_hits(engine, q="A/RES/59/50")
+    assert [(h.doc_id, h.clause.number) for h in hits] == [(SEED_DOC, "P3")]
+    assert all_hits(engine, q="S/RES/1631(2005)")[0].clause.number == "P5"
+
+
+@pytest.mark.parametrize(
+    ("filters", "check"),
+    [
+        ({"session": (73,)}, lambda h: h.session == 73),
+        ({"session": (73, 80)}, lambda h: h.session in (73, 80)),
+        ({"sponsor": ("Kazakhstan",)}, lambda h: "Kazakhstan" in h.sponsors),
+        ({"sponsor": ("哈萨克斯坦", "Cuba")}, lambda h: {"Kazakhstan", "Cuba"} & set(h.sponsors)),
+        ({"agenda": ("128(t)",)}, lambda h: "128(t)" in h.agenda_items),
+        ({"kind": ("decision",)}, lambda h: h.kind == "decision"),
+        ({"type": ("preambular",)}, lambda h: h.clause.type == "preambular"),
+        ({"verb": ("欢迎", "提及")}, lambda h: h.clause.verb in ("欢迎", "提及")),
+        ({"year_from": 2019, "year_to": 2020}, lambda h: h.date and "2019" <= h.date[:4] <= "2020"),
+        (
+            {"session": (73,), "type": ("operative",), "verb": ("邀请",)},
+            lambda h: h.session == 73 and h.clause.type == "operative" and h.clause.verb == "邀请",
+        ),
+    ],
+)
+def test_filters_or_within_a_field_and_across_fields(engine: SearchEngine, filters, check) -> None:  # type: ignore[no-untyped-def]
+    hits = all_hits(engine, **filters)
+    assert hits
+    assert all(check(hit) for hit in hits)
+
+
+def _walk_counts(engine: SearchEngine, predicate) -> dict[str, Counter]:  # type: ignore[no-untyped-def]
+    counts: dict[str, Counter] = {name: Counter() for name in ("session", "sponsor", "agenda", "verb", "kind")}
+    with engine._current() as searcher:
+        for fields in searcher.documents(level="clause"):
+            if not predicate(fields):
+                continue
+            counts["session"][fields.get("session")] += 1
+            counts["kind"][fields.get("kind")] += 1
+            if fields.get("verb"):
+                counts["verb"][fields["verb"]] += 1
+            for sponsor in filter(None, (fields.get("sponsor") or "").split(",")):
+                counts["sponsor"][sponsor] += 1
+            for item in filter(None, (fields.get("agenda") or "").split(",")):
+                counts["agenda"][item] += 1
+    return counts
+
+
+def test_facet_counts_equal_a_walk_over_all_clauses(engine: SearchEngine) -> None:
+    result = engine.search(SearchRequest(session=(55, 73), per_page=0, facet_limit=200))
+    expected = _walk_counts(engine, lambda f: f.get("session") in (55, 73))
+    for name in ("sponsor", "agenda", "verb", "kind"):
+        got = {v.value: v.count for v in result.facets[name].values}
+        assert got == dict(expected[name]), name
+        assert result.facets[name].total_values == len(expected[name])
+    seed_only = engine.search(SearchRequest(session=(73,), per_page=0))
+    sponsors = {v.value: v.count for v in seed_only.facets["sponsor"].values}
+    assert sponsors == {"Belarus": 27, "Kazakhstan": 27}  # multi-valued: every sponsor of a clause counts
+
+
+def test_a_facets_own_selection_does_not_shrink_its_counts(engine: SearchEngine) -> None:
+    unfiltered = engine.search(SearchRequest(q="决定", per_page=0, facet_limit=200))
+    filtered = engine.search(SearchRequest(q="决定", session=(80,), per_page=0, facet_limit=200))
+    assert filtered.total < unfiltered.total
+    assert filtered.facets["session"].values == unfiltered.facets["session"].values
+    assert {v.value for v in filtered.facets["verb"].values} <= {v.value for v in unfiltered.facets["verb"].values}
+    assert sum(v.count for v in filtered.facets["kind"].values) == filtered.total
+
+
+def test_paging_covers_every_hit_exactly_once(engine: SearchEngine) -> None:
+    total = engine.search(SearchRequest(q="decides", per_page=0)).total
+    assert total > 45
+    seen: list[str] = []
+    for page in range(1, total // 7 + 2):
+        result = engine.search(SearchRequest(q="decides", per_page=7, page=page, facets=()))
+        assert result.total == total
+        seen.extend(f"{h.doc_id}#{h.clause.number}" for h in result.hits)
+    assert len(seen) == len(set(seen)) == total
+
+
+@pytest.mark.parametrize("query", ["维持和平", '"集体安全条约组织秘书处"', "請", "security council"])
+def test_highlight_spans_land_on_the_matched_characters(engine: SearchEngine, query: str) -> None:
+    result = engine.search(SearchRequest(q=query, per_page=10))
+    assert result.hits
+    needles = {"維持和平": "维持和平"}.get(query, query).strip('"').lower().split()
+    for hit in result.hits:
+        assert hit.highlight_spans
+        for start, end in hit.highlight_spans:
+            marked = normalize_text(hit.clause.text[start:end]).lower()
+            assert any(normalize_text(n) in marked or marked in normalize_text(n) for n in needles), marked
+        assert "<mark>" in hit.highlight
+
+
+def test_snippet_is_centred_on_the_match(engine: SearchEngine) -> None:
+    hit = engine.search(SearchRequest(q="内列加尔")).hits[0]
+    start = hit.highlight.index("<mark>")
+    assert 0 < start < len(hit.highlight) - 20
+
+
+def test_document_level_gives_one_hit_per_resolution_with_best_clauses(engine: SearchEngine) -> None:
+    result = engine.search(SearchRequest(q="集体安全条约组织", level="document"))
+    assert [h.doc_id for h in result.hits] == [SEED_DOC]
+    assert result.hits[0].clause is None
+    assert 1 <= len(result.hits[0].snippets) <= 3 and "<mark>" in result.hits[0].snippets[0]["highlight"]
+
+
+def test_sort_by_date_is_newest_first(engine: SearchEngine) -> None:
+    result = engine.search(SearchRequest(kind=("decision",), sort="date", per_page=50, facets=()))
+    dates = [h.date for h in result.hits]
+    assert dates == sorted(dates, reverse=True)
+    by_session = engine.search(SearchRequest(q="decides", sort="session", per_page=50, facets=()))
+    sessions = [h.session for h in by_session.hits]
+    assert sessions == sorted(sessions, reverse=True)
+
+
+def test_did_you_mean_when_nothing_is_found(engine: SearchEngine) -> None:
+    result = engine.search(SearchRequest(q="securty"))
+    assert result.total == 0
+    assert "security" in result.did_you_mean
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "a OR", "session:abc", "AND 联合国", "sponsor:"])
+def test_malformed_query_is_a_typed_error(engine: SearchEngine, query: str) -> None:
+    with pytest.raises(QuerySyntaxError) as error:
+        engine.search(SearchRequest(q=query))
+    assert error.value.message and "Traceback" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest(per_page=101),
+        SearchRequest(page=0),
+        SearchRequest(level="page"),
+        SearchRequest(sort="x"),
+        SearchRequest(q="x" * 1001),
+        SearchRequest(level="document", verb=("欢迎",)),
+    ],
+)
+def test_out_of_bounds_parameters_are_refused(engine: SearchEngine, request_: SearchRequest) -> None:
+    with pytest.raises(ParameterError):
+        engine.search(request_)
+
+
+def test_facet_values_with_query_syntax_are_values(engine: SearchEngine) -> None:
+    assert engine.search(SearchRequest(sponsor=('Belarus" OR session:73',))).total == 0
+    assert engine.search(SearchRequest(agenda=("128(t) OR *",))).total == 0
+
+
+def test_documents_by_symbol_id_or_file_name(engine: SearchEngine) -> None:
+    assert engine.document("A/RES/55/100").doc_id == "zh:A/RES/55/100"
+    assert engine.document("en:A/RES/55/100").language == "en"
+    seed = engine.document("000_b19792f0abdd90de")
+    assert len(seed.clauses) == 27 and seed.citations[0] == "A/RES/59/50"
+    assert engine.document("A/RES/55/100").other_languages == ["en:A/RES/55/100"]
+
+
+def test_suggest_completes_words_and_titles(engine: SearchEngine) -> None:
+    completions = engine.suggest("集体")
+    words = [c["text"] for c in completions if c["kind"] == "term"]
+    assert "集体安全条约组织" in words
+    assert any(c["kind"] == "title" and "集体安全条约组织" in c["text"] for c in completions)
