@@ -30,7 +30,9 @@ sys.path.insert(0, str(ROOT))
 from analyzers import char_analyzer, segmenter, word_analyzer  # noqa: E402
 
 UNPC = ROOT.parent / "shared" / "corpus" / "raw" / "unpc_v1_testsets_anmt" / "UNv1.0.testset.zh"
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])\s+|\s+(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
+_CJK_SPACE = re.compile(
+    r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])\s+|\s+(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])"
+)
 
 
 def real_sentences(limit_chars: int) -> list[str]:
@@ -82,7 +84,10 @@ def main() -> None:
         return lambda: [sum(1 for _ in analyzer(s)) for s in sentences]
 
     rows = [
-        ("jieba.cut alone (pure Python)", median_rate(lambda: [list(jieba.cut(s)) for s in sentences], chars, args.runs)),
+        (
+            "jieba.cut alone (pure Python)",
+            median_rate(lambda: [list(jieba.cut(s)) for s in sentences], chars, args.runs),
+        ),
         ("rjieba cut alone (Rust)", median_rate(lambda: [segmenter.cut(s) for s in sentences], chars, args.runs)),
         ("stock jieba ChineseAnalyzer", median_rate(consume(stock), chars, args.runs)),
         ("ga-search word chain (index mode)", median_rate(consume(ours), chars, args.runs)),
@@ -92,7 +97,9 @@ def main() -> None:
     ]
     baseline = rows[0][1]
     stock_writer = rows[5][1]
-    table = Table(title=f"Analyzer throughput on {len(sentences):,} UNPC sentences ({chars:,} chars), median of {args.runs}")
+    table = Table(
+        title=f"Analyzer throughput on {len(sentences):,} UNPC sentences ({chars:,} chars), median of {args.runs}"
+    )
     for column in ("pipeline", "chars/s", "x jieba.cut", "x stock (same path)"):
         table.add_column(column, justify="right" if column != "pipeline" else "left")
     for index, (name, rate) in enumerate(rows):
