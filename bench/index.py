@@ -1,0 +1,149 @@
+"""Indexing throughput: the stock jieba analyzer, Whoosh fed pre-tokenised text, and ga-search.
+
+For one corpus (the shipped seeds, or the SYNTHETIC corpus of bench/synthetic.py), each
+configuration runs in its own process, one after another in one run, and reports documents/s,
+chars/s (characters of clause text read), index size and peak memory (RSS):
+
+  (a) stock `jieba.analyse.ChineseAnalyzer` in a plain Whoosh writer, one record per clause;
+  (b) Whoosh fed pre-tokenised text (jieba tokens joined by spaces, cut beforehand and not timed):
+      what Whoosh alone does on one core, the ceiling of any single-process analyzer;
+  (c) `ga-search index` (parsing, both levels, word and character fields) with 1 and 2 workers.
+
+    python bench/index.py --corpus seeds
+    python bench/index.py --corpus synthetic --clauses 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _clause_texts(corpus: Path) -> list[str]:
+    from indexer.corpus import discover
+    from indexer.errors import DocumentError
+    from indexer.readers import read_document
+
+    texts = []
+    for path in discover([corpus])[0]:
+        try:
+            texts.extend(clause.text for clause in read_document(path).clauses)
+        except DocumentError:
+            continue
+    return texts
+
+
+def run_config(config: str, corpus: Path, out: Path) -> dict[str, float]:
+    """Runs inside a child process; returns seconds and the measure of work done."""
+    from whoosh import fields
+    from whoosh import index as whoosh_index
+
+    texts = _clause_texts(corpus)
+    chars = sum(len(t) for t in texts)
+    if config in ("stock", "pretokenised"):
+        from whoosh.analysis import SpaceSeparatedTokenizer
+
+        if config == "stock":
+            from jieba.analyse import ChineseAnalyzer
+
+            analyzer, values = ChineseAnalyzer(), texts
+        else:
+            import jieba
+
+            analyzer, values = SpaceSeparatedTokenizer(), [" ".join(jieba.cut(t)) for t in texts]
+        schema = fields.Schema(text=fields.TEXT(analyzer=analyzer))
+        ix = whoosh_index.create_in(str(out), schema)
+        started = time.perf_counter()
+        writer = ix.writer()
+        for value in values:
+            writer.add_document(text=value)
+        writer.commit()
+        return {"seconds": time.perf_counter() - started, "chars": chars, "records": len(values)}
+    from indexer.writer import build_index
+
+    workers = int(config.split("-")[1])
+    started = time.perf_counter()
+    report = build_index([corpus], out, workers=workers, rebuild=True)
+    return {
+        "seconds": time.perf_counter() - started,
+        "chars": chars,
+        "records": report.clauses,
+        "documents": report.documents,
+    }
+
+
+def measure(config: str, corpus: Path) -> dict[str, float]:
+    out = Path(tempfile.mkdtemp(prefix=f"bench-index-{config}-"))
+    call = f"run_config({config!r}, Path({str(corpus)!r}), Path({str(out)!r}))"
+    code = (
+        f"import json,sys; sys.path.insert(0, {str(ROOT)!r}); from bench.index import run_config; "
+        f"from pathlib import Path; print(json.dumps({call}))"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT)
+    _, _status, usage = os.wait4(process.pid, 0)
+    result = json.loads(process.stdout.read().decode().strip().splitlines()[-1])  # type: ignore[union-attr]
+    result["peak_mb"] = usage.ru_maxrss / 1024
+    result["size_mb"] = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 2**20
+    shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def main() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    parser = argparse.ArgumentParser(description="Indexing throughput against the stock analyzer and raw Whoosh.")
+    parser.add_argument("--corpus", choices=["seeds", "synthetic"], default="seeds")
+    parser.add_argument("--clauses", type=int, default=100_000)
+    parser.add_argument("--configs", default="stock,pretokenised,ga-1,ga-2")
+    args = parser.parse_args()
+    if args.corpus == "seeds":
+        corpus = ROOT / "seeds"
+    else:
+        from bench.synthetic import generate
+
+        corpus = ROOT / "bench" / "out" / f"synthetic-{args.clauses}"
+        if not corpus.exists():
+            generate(corpus, args.clauses)
+    rows = {config: measure(config, corpus) for config in args.configs.split(",")}
+    names = {
+        "stock": "(a) stock ChineseAnalyzer, Whoosh writer",
+        "pretokenised": "(b) Whoosh, pre-tokenised text",
+        "ga-1": "(c) ga-search index, 1 worker",
+        "ga-2": "(c) ga-search index, 2 workers",
+    }
+    ceiling = rows.get("pretokenised", {}).get("seconds")
+    label = "SYNTHETIC corpus" if args.corpus == "synthetic" else "shipped seeds"
+    table = Table(title=f"Indexing the {label}: {next(iter(rows.values()))['chars']:,.0f} chars of clause text")
+    for column in ("configuration", "records", "docs/s", "chars/s", "x (b)", "index MB", "peak RSS MB"):
+        table.add_column(column, justify="left" if column == "configuration" else "right")
+    for config, row in rows.items():
+        documents = row.get("documents", row["records"])
+        table.add_row(
+            names.get(config, config),
+            f"{row['records']:,.0f}",
+            f"{documents / row['seconds']:,.0f}",
+            f"{row['chars'] / row['seconds']:,.0f}",
+            f"{ceiling / row['seconds']:.2f}" if ceiling else "-",
+            f"{row['size_mb']:.1f}",
+            f"{row['peak_mb']:.0f}",
+        )
+    Console().print(table)
+    print(
+        "(a) and (b) index one record per clause with one field; (c) also parses every file and writes a "
+        "document record and a character-bigram field for each, so it does more work per character."
+    )
+
+
+if __name__ == "__main__":
+    main()
