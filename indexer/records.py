@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from analyzers.tokenizer import CLAUSE_SEPARATOR
 from indexer.model import Resolution
 
 
@@ -48,17 +47,18 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
     if resolution.date is not None:
         shared["year"] = resolution.date.year
         shared["date"] = resolution.date.isoformat()
-    body = CLAUSE_SEPARATOR.join(c.text for c in resolution.clauses) or resolution.title
+    # The document record carries the metadata and the stored clauses; its text is searched
+    # through its clause records, so it is analysed once. A resolution known only from its
+    # library record has no clauses: its title is its text.
     records: list[dict[str, object]] = [
         {
             **shared,
             "id": resolution.doc_id,
             "level": "document",
             "cites": _tags(resolution.citations),
-            "text": body,
-            "chars": body,
             "clauses_json": clauses_json(resolution),
             "content_hash": content_hash,
+            **({} if resolution.clauses else {"text": resolution.title, "chars": resolution.title}),
         }
     ]
     for ordinal, clause in enumerate(resolution.clauses):

@@ -1,14 +1,18 @@
 """The index layout: one Whoosh index holding two levels of records.
 
-- `level=document`: one record per resolution; `text` holds every clause, separated by U+2029
-  so positions jump by `CLAUSE_GAP` between clauses (phrases never cross a clause boundary);
-  `clauses_json` stores the parsed clauses so a resolution renders without reopening its file;
-  `content_hash` and `source` drive incremental indexing.
-- `level=clause`: one record per clause, carrying its resolution's facet fields, so every clause
-  hit can be filtered and counted by session, sponsor, agenda item... like its resolution.
+- `level=clause`: one record per clause, carrying its resolution's facet fields and title, so every
+  clause hit can be filtered and counted by session, sponsor, agenda item... like its resolution.
+  `text` holds the clause (jieba words, see analyzers/tokenizer.py), `chars` the same text as
+  characters and bigrams for exact substrings.
+- `level=document`: one record per resolution, with its metadata, its title (searchable) and
+  `clauses_json`, the parsed clauses, so a resolution renders without reopening its file;
+  `content_hash` and `source` drive incremental indexing. Its text is not indexed again: a
+  document-level search runs on the clauses and collapses them by `doc_id` (a column), which
+  halves the indexing work. Only a resolution known from its library record alone (no text)
+  indexes its title as `text`.
 
-Both levels share `text` (jieba words, see analyzers/tokenizer.py) and `chars` (characters and
-bigrams for exact substrings). Facet fields are columns, so grouping reads a column per segment
+Phrases never cross clauses: each clause is its own record (and `CLAUSE_GAP` separates clauses
+in any field value that joins several with U+2029). Facet fields are columns, so grouping reads a column per segment
 instead of walking postings: single-valued facets (`session`, `year`, `kind`, `clause_type`,
 `verb`, `language`) as plain columns, multi-valued ones (`agenda`, `sponsor`, `cites`, `subject`)
 as list columns (`TagList`), counted with `allow_overlap=True`.
@@ -20,7 +24,7 @@ from whoosh import columns, fields
 
 from analyzers import char_analyzer, word_analyzer
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 
 
@@ -44,7 +48,7 @@ def build_schema() -> fields.Schema:
     words = word_analyzer()
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
-        doc_id=fields.ID(stored=True),
+        doc_id=fields.ID(stored=True, sortable=True),
         level=fields.ID(stored=True),
         symbol=fields.ID(stored=True),
         language=fields.ID(stored=True, sortable=True),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,8 +87,11 @@ def _filter_values(request: SearchRequest, facet: FacetDefinition) -> list[wq.Qu
 
 
 def filter_query(request: SearchRequest, exclude: str | None = None) -> wq.Query:
-    """Level, then OR within each filtered field, AND across fields; `exclude` leaves one out."""
-    parts: list[wq.Query] = [wq.Term("level", request.level)]
+    """Clause records, OR within each filtered field, AND across fields; `exclude` leaves one out.
+
+    Both levels search clause records (they carry their resolution's fields); the document level
+    then collapses them by resolution."""
+    parts: list[wq.Query] = [wq.Term("level", "clause")]
     for name in ("session", "agenda", "sponsor", "kind", "type", "verb", "language", "cites"):
         if name == exclude:
             continue
@@ -99,6 +103,30 @@ def filter_query(request: SearchRequest, exclude: str | None = None) -> wq.Query
     return wq.And(parts)
 
 
+class _StoredHit:
+    """The few things `_hit` reads from a Whoosh hit, for a clause chosen by collapsing."""
+
+    def __init__(self, searcher: Searcher, docnum: int) -> None:
+        self._fields = searcher.stored_fields(docnum)
+        self.score = None
+
+    def fields(self) -> dict[str, Any]:
+        return self._fields
+
+
+def _count_by_document(searcher: Searcher, docnums: list[int], facet: FacetDefinition) -> dict[Any, int]:
+    """Facet counts over one clause per resolution: each resolution counts once."""
+    column = searcher.reader().column_reader(facet.field)
+    counts: Counter[Any] = Counter()
+    for docnum in docnums:
+        value = column[docnum]
+        if facet.multi_valued:
+            counts.update(value or ())
+        else:
+            counts[value] += 1
+    return dict(counts)
+
+
 def _facet_object(facet: FacetDefinition) -> sorting.FieldFacet:
     return sorting.FieldFacet(facet.field, allow_overlap=facet.multi_valued, maptype=sorting.Count)
 
@@ -107,7 +135,7 @@ def _facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, en
     values = [
         FacetValue(value.decode("utf-8") if isinstance(value, bytes) else value, count)
         for value, count in counts.items()
-        if value not in (None, "", 0, b"") and count > 0
+        if value not in (None, "", 0, b"") and count > 0 and not (facet.numeric and not 0 < value < 100_000)
     ]
     values.sort(key=lambda v: (-v.count, str(v.value)))
     return FacetResult(facet.label_en if english else facet.label_zh, values[:limit], len(values))
@@ -158,7 +186,7 @@ class SearchEngine:
         """Run a search: hits for the page, exact total, facet counts, highlights."""
         started = time.perf_counter()
         validate(request)
-        q = parse_query(request.q)
+        q = parse_query(request.q, with_titles=request.level == "document")
         facet_names = [
             name
             for name in (request.facets if request.facets is not None else DEFAULT_FACETS)
@@ -170,22 +198,8 @@ class SearchEngine:
             if getattr(request, name, ()) or (name == "year" and (request.year_from or request.year_to))
         }
         with self._current() as searcher:
-            main_facets = {name: _facet_object(FACETS_BY_NAME[name]) for name in facet_names if name not in selected}
-            results = searcher.search(
-                q or wq.Every(),
-                filter=filter_query(request),
-                limit=request.page * request.per_page or 1,
-                sortedby=self._sort(request),
-                reverse=False,
-                groupedby=main_facets or None,
-                terms=False,
-            )
-            total = len(results)
-            counts: dict[str, dict[Any, int]] = {name: results.groups(name) for name in main_facets}
-            for name in selected:
-                counts[name] = self._count_facet(searcher, q, request, name)
-            start = (request.page - 1) * request.per_page
-            page_hits = [results[i] for i in range(start, min(total, start + request.per_page))]
+            search = self._clause_search if request.level == "clause" else self._document_search
+            total, page_hits, counts = search(searcher, q, request, facet_names, selected)
             hits = [self._hit(searcher, hit, q, request) for hit in page_hits]
             did_you_mean = self._did_you_mean(searcher, q) if total == 0 and q is not None else []
         facets = {
@@ -203,6 +217,63 @@ class SearchEngine:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             did_you_mean=did_you_mean,
         )
+
+    def _clause_search(
+        self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
+    ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
+        main_facets = {name: _facet_object(FACETS_BY_NAME[name]) for name in facet_names if name not in selected}
+        results = searcher.search(
+            q or wq.Every(),
+            filter=filter_query(request),
+            limit=request.page * request.per_page or 1,
+            sortedby=self._sort(request),
+            groupedby=main_facets or None,
+            terms=False,
+        )
+        counts: dict[str, dict[Any, int]] = {name: results.groups(name) for name in main_facets}
+        for name in selected:
+            facet = FACETS_BY_NAME[name]
+            others = searcher.search(
+                q or wq.Every(),
+                filter=filter_query(request, exclude=name),
+                limit=1,
+                groupedby={name: _facet_object(facet)},
+                terms=False,
+            )
+            counts[name] = others.groups(name)
+        total = len(results)
+        start = (request.page - 1) * request.per_page
+        return total, [results[i] for i in range(start, min(total, start + request.per_page))], counts
+
+    def _collapsed(
+        self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, exclude: str | None
+    ) -> list[int]:
+        """Docnums of the best matching clause of each resolution, in result order (all of them)."""
+        results = searcher.search(
+            q or wq.Every(),
+            filter=filter_query(request, exclude=exclude),
+            limit=None,
+            sortedby=self._sort(request),
+            terms=False,
+        )
+        doc_ids = searcher.reader().column_reader("doc_id")
+        best: dict[str, int] = {}
+        for _, docnum in results.top_n:
+            best.setdefault(doc_ids[docnum], docnum)
+        return list(best.values())
+
+    def _document_search(
+        self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
+    ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
+        docnums = self._collapsed(searcher, q, request, None)
+        counts = {name: _count_by_document(searcher, docnums, FACETS_BY_NAME[name]) for name in facet_names}
+        for name in selected:
+            counts[name] = _count_by_document(
+                searcher, self._collapsed(searcher, q, request, name), FACETS_BY_NAME[name]
+            )
+        start = (request.page - 1) * request.per_page
+        page = [_StoredHit(searcher, docnum) for docnum in docnums[start : start + request.per_page]]
+        return len(docnums), page, counts
 
     @staticmethod
     def _sort(request: SearchRequest) -> sorting.FacetType | None:
@@ -372,7 +443,7 @@ class SearchEngine:
             ]
             titles = (
                 searcher.search(
-                    parse_query(f'"{prefix}"') or wq.NullQuery,
+                    parse_query(f'title:"{prefix}"') or wq.NullQuery,
                     filter=wq.Term("level", "document"),
                     limit=limit,
                     terms=False,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from whoosh import query as wq
-from whoosh.qparser import FieldAliasPlugin, PlusMinusPlugin, QueryParser
+from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, PlusMinusPlugin, QueryParser
 from whoosh.qparser.plugins import PhrasePlugin
 from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
@@ -66,7 +66,7 @@ def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
     alternatives: list[wq.Query] = []
     if words:
         alternatives.append(wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words))
-    if _CJK_CHAR.search(text):
+    if fieldname == "text" and _CJK_CHAR.search(text):
         grams = [t.text for t in char_analyzer()(text, mode="query")]
         if grams:
             char_query = wq.Term("chars", grams[0]) if len(grams) == 1 else wq.Phrase("chars", grams)
@@ -123,11 +123,13 @@ def _single_characters_to_chars(q: wq.Query | None) -> wq.Query | None:
 _SCHEMA = None
 
 
-def _parser() -> GaQueryParser:
+def _parser(with_titles: bool = False) -> GaQueryParser:
     global _SCHEMA
     if _SCHEMA is None:
         _SCHEMA = build_schema()
     parser = GaQueryParser("text", _SCHEMA)
+    if with_titles:
+        parser.add_plugin(MultifieldPlugin(["text", "title"]))
     parser.remove_plugin_class(PhrasePlugin)
     parser.add_plugin(_QuotedPlugin())
     parser.add_plugin(PlusMinusPlugin())
@@ -170,8 +172,9 @@ def _find_errors(q: wq.Query, text: str) -> None:
         _find_errors(child, text)
 
 
-def parse_query(text: str) -> wq.Query | None:
-    """A Whoosh query for the user's query string, or None for an empty one.
+def parse_query(text: str, with_titles: bool = False) -> wq.Query | None:
+    """A Whoosh query for the user's query string, or None for an empty one; `with_titles` also
+    searches resolution titles (document-level search).
 
     Raises `QuerySyntaxError` with a position and a message a person understands.
     """
@@ -180,7 +183,7 @@ def parse_query(text: str) -> wq.Query | None:
     prepared = _quote_parenthesised(text.strip())
     _check_syntax(prepared)
     try:
-        q = _parser().parse(prepared)
+        q = _parser(with_titles).parse(prepared)
     except Exception as error:  # Whoosh raises assorted types on odd input
         raise QuerySyntaxError(text, 0, f"cannot parse the query: {error}") from error
     _find_errors(q, text)
