@@ -193,9 +193,11 @@ $("search-form").addEventListener("submit", (e) => { e.preventDefault(); $("sugg
 $("level").addEventListener("change", () => { state.level = $("level").value; state.page = 1; search(); });
 $("sort").addEventListener("change", () => { state.sort = $("sort").value; state.page = 1; search(); });
 $("lang").addEventListener("click", () => { state.lang = state.lang === "zh" ? "en" : "zh"; applyLanguage(); search(); });
+document.addEventListener("keydown", (e) => { if (e.key === "Escape") $("suggestions").hidden = true; });
 document.addEventListener("change", (e) => {
   const box = e.target.closest("input[data-facet]");
   if (!box) return;
+  $("suggestions").hidden = true;
   const name = box.dataset.facet;
   const values = new Set(state.filters[name] || []);
   if (box.checked) values.add(box.value); else values.delete(box.value);
@@ -204,6 +206,7 @@ document.addEventListener("change", (e) => {
   search();
 });
 document.addEventListener("click", (e) => {
+  if (!e.target.closest("#suggestions") && e.target.id !== "q") $("suggestions").hidden = true;
   const page = e.target.closest("button[data-page]");
   if (page) { state.page = parseInt(page.dataset.page, 10); search(); window.scrollTo(0, 0); return; }
   const doc = e.target.closest("[data-doc]");

@@ -1,0 +1,130 @@
+"""End to end: `ga-search serve` on a free loopback port, the page driven in headless Chromium.
+
+Needs Debian's `chromium` (scripts/test installs it when it can) and Playwright's Python package,
+which drives that browser: no browser is downloaded. Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seed_index: Path) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "search_api.cli", "serve", "--index", str(seed_index), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        raise RuntimeError("ga-search serve did not answer /healthz: " + process.stderr.read().decode()[-2000:])
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def total(page: Page) -> int:
+    text = page.locator("#status").inner_text()
+    return int("".join(ch for ch in text.split("（")[0] if ch.isdigit()))
+
+
+def test_type_a_query_filter_by_a_facet_and_open_a_resolution(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.locator("#q").fill("集体安全条约组织")
+    expect(page.locator(".hit mark").first).to_be_visible(timeout=15_000)  # the typed query's hits
+    expect(page.locator("#status")).to_contain_text("共", timeout=15_000)
+    before = total(page)
+    assert before > 10
+    assert page.locator(".hit mark").first.inner_text() == "集体安全条约组织"
+    operative = page.locator('input[data-facet="type"][value="operative"]')
+    count_label = operative.locator("xpath=ancestor::label").locator(".count").inner_text()
+    operative.check()
+    expect(page.locator("#status")).to_contain_text(f"共 {count_label} 条", timeout=15_000)
+    after = total(page)
+    assert after == int(count_label) < before
+    # Disjunctive facets: the clause-type menu still offers both types with their counts.
+    assert page.locator('input[data-facet="type"][value="preambular"]').count() == 1
+    assert "type=operative" in page.url
+    page.screenshot(path=str(ARTIFACTS / "search-facet.png"), full_page=True)
+    page.locator(".hit h3 a").first.click()
+    expect(page.locator("#document h2")).to_have_text("联合国同集体安全条约组织的合作", timeout=15_000)
+    assert page.locator("#document li").count() == 27
+    page.screenshot(path=str(ARTIFACTS / "resolution.png"), full_page=True)
+    page.close()
+
+
+def test_english_interface_and_phone_width(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "/#q=peacekeeping&lang=en")
+    expect(page.locator("#status")).to_contain_text("results", timeout=15_000)
+    expect(page.locator("#lang")).to_have_text("中文")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(ARTIFACTS / "phone-en.png"), full_page=True)
+    page.close()
+
+
+def test_the_embed_script_puts_the_page_into_another_site(server: str, browser: Browser) -> None:
+    page = browser.new_page()
+    page.set_content(
+        f'<h1>A portal</h1><div id="ga-search"></div><script src="{server}/embed.js" data-target="#ga-search"></script>'
+    )
+    frame_element = page.locator("#ga-search iframe")
+    expect(frame_element).to_have_attribute("src", f"{server}/embed")
+    frame = page.frame_locator("#ga-search iframe")
+    frame.locator("#q").fill("维持和平")
+    expect(frame.locator(".hit").first).to_be_visible(timeout=15_000)
+    page.screenshot(path=str(ARTIFACTS / "embedded.png"), full_page=True)
+    page.close()
