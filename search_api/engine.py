@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +31,7 @@ from analyzers import normalize_text
 from indexer.manifest import Manifest, check_manifest
 from indexer.sponsors import canonical_sponsor
 from indexer.writer import INDEX_NAME, count_level
+from search_api.docsets import SnapshotCache
 from search_api.errors import NotFoundError, ParameterError
 from search_api.facets import DEFAULT_FACETS, FACETS_BY_NAME, FacetDefinition
 from search_api.highlight import match_spans, snippet
@@ -48,7 +48,7 @@ from search_api.models import (
     SearchRequest,
     SearchResult,
 )
-from search_api.query import _normalise_value, highlight_terms, parse_query
+from search_api.query import _normalise_value, highlight_terms, parse_query, quoted_query
 
 CLAUSE_ONLY_FACETS = ("type", "verb")
 SNIPPETS_PER_DOCUMENT = 3
@@ -71,10 +71,6 @@ def validate(request: SearchRequest) -> None:
     for name in request.facets or ():
         if name not in FACETS_BY_NAME:
             raise ParameterError("facets", f"unknown facet {name!r}; known: {', '.join(FACETS_BY_NAME)}")
-    if request.year_from and request.year_to and request.year_from > request.year_to:
-        raise ParameterError("year_from", "must not be after year_to")
-    if request.level == "document" and (request.type or request.verb):
-        raise ParameterError("type" if request.type else "verb", "clause filters apply to level=clause only")
 
 
 def _filter_values(request: SearchRequest, facet: FacetDefinition) -> list[wq.Query]:
@@ -86,21 +82,21 @@ def _filter_values(request: SearchRequest, facet: FacetDefinition) -> list[wq.Qu
     return [wq.Term(facet.field, _normalise_value(facet.field, str(v))) for v in values]
 
 
-def filter_query(request: SearchRequest, exclude: str | None = None) -> wq.Query:
-    """Clause records, OR within each filtered field, AND across fields; `exclude` leaves one out.
+def filter_parts(request: SearchRequest, exclude: str | None = None) -> list[list[wq.Query]]:
+    """Clause records, then one group of alternatives per filtered field (OR within a group, AND
+    across groups); `exclude` leaves one field out, for its own disjunctive facet counts.
 
     Both levels search clause records (they carry their resolution's fields); the document level
     then collapses them by resolution."""
-    parts: list[wq.Query] = [wq.Term("level", "clause")]
+    parts: list[list[wq.Query]] = [[wq.Term("level", "clause")]]
     for name in ("session", "agenda", "sponsor", "kind", "type", "verb", "language", "cites"):
-        if name == exclude:
-            continue
-        alternatives = _filter_values(request, FACETS_BY_NAME[name])
-        if alternatives:
-            parts.append(wq.Or(alternatives) if len(alternatives) > 1 else alternatives[0])
+        if name != exclude:
+            alternatives = _filter_values(request, FACETS_BY_NAME[name])
+            if alternatives:
+                parts.append(alternatives)
     if exclude != "year" and (request.year_from or request.year_to):
-        parts.append(wq.NumericRange("year", request.year_from, request.year_to))
-    return wq.And(parts)
+        parts.append([wq.NumericRange("year", request.year_from, request.year_to)])
+    return parts
 
 
 class _StoredHit:
@@ -112,23 +108,6 @@ class _StoredHit:
 
     def fields(self) -> dict[str, Any]:
         return self._fields
-
-
-def _count_by_document(searcher: Searcher, docnums: list[int], facet: FacetDefinition) -> dict[Any, int]:
-    """Facet counts over one clause per resolution: each resolution counts once."""
-    column = searcher.reader().column_reader(facet.field)
-    counts: Counter[Any] = Counter()
-    for docnum in docnums:
-        value = column[docnum]
-        if facet.multi_valued:
-            counts.update(value or ())
-        else:
-            counts[value] += 1
-    return dict(counts)
-
-
-def _facet_object(facet: FacetDefinition) -> sorting.FieldFacet:
-    return sorting.FieldFacet(facet.field, allow_overlap=facet.multi_valued, maptype=sorting.Count)
 
 
 def _facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, english: bool) -> FacetResult:
@@ -149,6 +128,7 @@ class SearchEngine:
         self.manifest: Manifest = check_manifest(self.index_dir)
         self._ix = whoosh_index.open_dir(str(self.index_dir), INDEX_NAME)
         self._searcher: Searcher = self._ix.searcher()
+        self._cache: SnapshotCache | None = None
         self._lock = threading.RLock()
 
     # -- snapshot management -------------------------------------------------------------------
@@ -218,45 +198,62 @@ class SearchEngine:
             did_you_mean=did_you_mean,
         )
 
+    def _snapshot(self, searcher: Searcher) -> SnapshotCache:
+        if self._cache is None or self._cache.searcher is not searcher:
+            self._cache = SnapshotCache(searcher)
+        return self._cache
+
     def _clause_search(
         self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
     ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
-        main_facets = {name: _facet_object(FACETS_BY_NAME[name]) for name in facet_names if name not in selected}
-        results = searcher.search(
-            q or wq.Every(),
-            filter=filter_query(request),
-            limit=request.page * request.per_page or 1,
-            sortedby=self._sort(request),
-            groupedby=main_facets or None,
-            terms=False,
-        )
-        counts: dict[str, dict[Any, int]] = {name: results.groups(name) for name in main_facets}
-        for name in selected:
-            facet = FACETS_BY_NAME[name]
-            others = searcher.search(
-                q or wq.Every(),
-                filter=filter_query(request, exclude=name),
-                limit=1,
-                groupedby={name: _facet_object(facet)},
+        cache = self._snapshot(searcher)
+        allowed = cache.filter_set(filter_parts(request))
+        # An empty set is falsy, and Whoosh reads a falsy filter as "no filter": skip the search.
+        results = (
+            searcher.search(
+                q or wq.Term("level", "clause"),
+                filter=allowed,
+                limit=request.page * request.per_page or 1,
+                sortedby=self._sort(request),
                 terms=False,
             )
-            counts[name] = others.groups(name)
-        total = len(results)
+            if len(allowed)
+            else None
+        )
+        # Every match, for the exact total and the facet counts (the top-N search above skips
+        # blocks that cannot reach the top, so it does not see them all).
+        matches = list(searcher.docs_for_query(q)) if q is not None else None
+
+        def passing(docset: Any) -> list[int]:
+            return [d for d in matches if d in docset] if matches is not None else list(docset)
+
+        docs = passing(allowed)
+        counts: dict[str, dict[Any, int]] = {}
+        for name in facet_names:
+            facet = FACETS_BY_NAME[name]
+            counted = passing(cache.filter_set(filter_parts(request, exclude=name))) if name in selected else docs
+            counts[name] = cache.count(facet.field, counted, facet.multi_valued)
         start = (request.page - 1) * request.per_page
-        return total, [results[i] for i in range(start, min(total, start + request.per_page))], counts
+        shown = results.scored_length() if results is not None else 0
+        page = [results[i] for i in range(start, min(len(docs), start + request.per_page, shown))]  # type: ignore[index]
+        return len(docs), page, counts
 
     def _collapsed(
         self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, exclude: str | None
     ) -> list[int]:
         """Docnums of the best matching clause of each resolution, in result order (all of them)."""
+        cache = self._snapshot(searcher)
+        allowed = cache.filter_set(filter_parts(request, exclude=exclude))
+        if not len(allowed):  # falsy: Whoosh would read it as "no filter"
+            return []
         results = searcher.search(
-            q or wq.Every(),
-            filter=filter_query(request, exclude=exclude),
+            q or wq.Term("level", "clause"),
+            filter=allowed,
             limit=None,
             sortedby=self._sort(request),
             terms=False,
         )
-        doc_ids = searcher.reader().column_reader("doc_id")
+        doc_ids = cache.column_values("doc_id")
         best: dict[str, int] = {}
         for _, docnum in results.top_n:
             best.setdefault(doc_ids[docnum], docnum)
@@ -265,12 +262,13 @@ class SearchEngine:
     def _document_search(
         self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
     ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
+        cache = self._snapshot(searcher)
         docnums = self._collapsed(searcher, q, request, None)
-        counts = {name: _count_by_document(searcher, docnums, FACETS_BY_NAME[name]) for name in facet_names}
-        for name in selected:
-            counts[name] = _count_by_document(
-                searcher, self._collapsed(searcher, q, request, name), FACETS_BY_NAME[name]
-            )
+        counts = {}
+        for name in facet_names:
+            facet = FACETS_BY_NAME[name]
+            counted = self._collapsed(searcher, q, request, name) if name in selected else docnums
+            counts[name] = cache.count(facet.field, counted, facet.multi_valued)
         start = (request.page - 1) * request.per_page
         page = [_StoredHit(searcher, docnum) for docnum in docnums[start : start + request.per_page]]
         return len(docnums), page, counts
@@ -281,17 +279,6 @@ class SearchEngine:
             return None
         first = sorting.FieldFacet("date" if request.sort == "date" else "session", reverse=True)
         return sorting.MultiFacet([first, sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
-
-    def _count_facet(self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, name: str) -> dict:
-        facet = FACETS_BY_NAME[name]
-        results = searcher.search(
-            q or wq.Every(),
-            filter=filter_query(request, exclude=name),
-            limit=1,
-            groupedby={name: _facet_object(facet)},
-            terms=False,
-        )
-        return results.groups(name)
 
     def _hit(self, searcher: Searcher, hit: Any, q: wq.Query | None, request: SearchRequest) -> Hit:
         fields = hit.fields()
@@ -336,7 +323,8 @@ class SearchEngine:
     ) -> list[dict[str, Any]]:
         if q is None:
             return []
-        only_this = wq.And([wq.Term("level", "clause"), wq.Term("doc_id", doc_id)])
+        cache = self._snapshot(searcher)
+        only_this = cache.filter_set([[wq.Term("level", "clause")], [wq.Term("doc_id", doc_id)]])
         best = searcher.search(q, filter=only_this, limit=SNIPPETS_PER_DOCUMENT, terms=False)
         out = []
         for clause_hit in best:
@@ -441,14 +429,16 @@ class SearchEngine:
             out: list[dict[str, Any]] = [
                 {"text": word, "kind": "term", "count": count} for count, word in terms[:limit]
             ]
+            # The prefix is text, not query syntax: build the title phrase directly.
+            title_query = quoted_query(prefix, "title")
             titles = (
                 searcher.search(
-                    parse_query(f'title:"{prefix}"') or wq.NullQuery,
-                    filter=wq.Term("level", "document"),
+                    title_query,
+                    filter=self._snapshot(searcher).docs(wq.Term("level", "document")),
                     limit=limit,
                     terms=False,
                 )
-                if '"' not in prefix
+                if title_query is not None
                 else []
             )
             seen: set[str] = set()

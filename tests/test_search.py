@@ -217,7 +217,6 @@ def test_malformed_query_is_a_typed_error(engine: SearchEngine, query: str) -> N
         SearchRequest(level="page"),
         SearchRequest(sort="x"),
         SearchRequest(q="x" * 1001),
-        SearchRequest(level="document", verb=("欢迎",)),
     ],
 )
 def test_out_of_bounds_parameters_are_refused(engine: SearchEngine, request_: SearchRequest) -> None:
@@ -243,3 +242,10 @@ def test_suggest_completes_words_and_titles(engine: SearchEngine) -> None:
     words = [c["text"] for c in completions if c["kind"] == "term"]
     assert "集体安全条约组织" in words
     assert any(c["kind"] == "title" and "集体安全条约组织" in c["text"] for c in completions)
+
+
+def test_filters_that_match_nothing_give_nothing(engine: SearchEngine) -> None:
+    for level in ("clause", "document"):
+        result = engine.search(SearchRequest(level=level, verb=("谴责",), session=(73,)))
+        assert (result.total, result.hits) == (0, []), level
+        assert result.facets["session"].values  # its own filter left out: sessions with 谴责 clauses

@@ -1,0 +1,144 @@
+"""Shared by load.py and soak.py: start `ga-search serve` on loopback, drive it with N clients.
+
+Traffic goes only to 127.0.0.1 on a port chosen free here; every loop is bounded by a deadline
+and by a maximum number of requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = [
+    "集体安全条约组织",
+    '"维持和平"',
+    "联合国 合作",
+    "session:73",
+    "disarmament",
+    '"general assembly"',
+    "sponsor:Belarus",
+    "请",
+    "A/RES/59/50",
+    "human rights",
+    "决定",
+    "security council",
+    "气候变化",
+    "decides to include",
+    "秘书长 报告",
+    "verb:欢迎",
+]
+PARAMS = [{}, {"level": "document"}, {"session": "80"}, {"sort": "date"}, {"type": "operative"}, {"per_page": "50"}]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(index_dir: Path, workers: int) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "search_api.cli",
+            "serve",
+            "--index",
+            str(index_dir),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.3)
+    try:
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@dataclass
+class LoadStats:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies_ms)
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))] if ordered else 0.0
+
+
+async def _client(base: str, deadline: float, limit: int, stats: LoadStats, rng: random.Random) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        while time.monotonic() < deadline and stats.requests + stats.errors < limit:
+            params = {"q": rng.choice(QUERIES), **rng.choice(PARAMS)}
+            started = time.perf_counter()
+            try:
+                response = await client.get("/search", params=params)
+            except httpx.HTTPError:
+                stats.errors += 1
+                continue
+            stats.latencies_ms.append((time.perf_counter() - started) * 1000)
+            stats.statuses[response.status_code] = stats.statuses.get(response.status_code, 0) + 1
+            if response.status_code != 200:
+                stats.errors += 1
+
+
+def run_load(base: str, clients: int, seconds: float, limit: int = 2_000_000, seed: int = 1) -> LoadStats:
+    """Drive `base` with `clients` concurrent connections for `seconds` (at most `limit` requests)."""
+    stats = LoadStats()
+    started = time.monotonic()
+    deadline = started + seconds
+
+    async def main() -> None:
+        await asyncio.gather(*(_client(base, deadline, limit, stats, random.Random(seed + i)) for i in range(clients)))
+
+    asyncio.run(main())
+    stats.seconds = time.monotonic() - started
+    return stats
+
+
+def process_tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (uvicorn workers), from /proc."""
+    total = 0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    for each in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
