@@ -4,7 +4,8 @@ Chinese: `第 59/50 号决议` -> `A/RES/59/50`; lists (`第 64/256 号、…第
 noun that closes the list; `第 1631(2005) 号决议` -> `S/RES/1631(2005)`; `第217 A(III)号决议`
 -> `A/RES/217(III)`. English: `resolution 54/169`, `resolutions 64/256 … and 67/6`,
 `Security Council resolution 1631 (2005)`. Symbols written out (`A/RES/73/12`) are kept as written.
-Decisions (`第 73/401 号决定`, `decision 73/401`) are cited as `A/DEC/73/401`.
+Decisions (`第 73/401 号决定`, `decision 73/401`) are cited as `A/DEC/73/401`. A range
+(`第 64/256 号至第 64/260 号决议`, `resolutions 64/256 to 64/260`) cites every number in it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ _EN_GA = re.compile(r"(?<![/\w])(\d{1,3})/(\d{1,4})(?![/\d])")
 _EN_SC = re.compile(r"(?<![/\w])(\d{1,4})\s*\((\d{4})\)")
 _EN_OLD = re.compile(r"(?<![/\w])(\d{1,4})\s*(?:[A-Z]\s*)?\(([IVXL]+)\)")
 _EN_NOUN = re.compile(r"\b(resolutions?|decisions?)\b", re.IGNORECASE)
+# Ranges: `第 64/256 至 64/260 号`, `第 64/256 号至第 64/260 号`, `resolutions 64/256 to 64/260`, `64/256–64/260`.
+_RANGE = re.compile(
+    r"(\d{1,3})\s*/\s*(\d{1,4})\s*(?:号)?\s*(?:至|到|to|[-–—])\s*(?:第\s*)?(\d{1,3})\s*/\s*(\d{1,4})(?![/\d])"
+)
+MAX_RANGE = 60
 
 
 def _zh_noun_after(text: str, position: int) -> str | None:
@@ -59,6 +65,12 @@ def find_citations(text: str) -> tuple[str, ...]:
     for match in _EN_OLD.finditer(text):
         if _en_noun_before(text, match.start()) == "resolution":
             found.append((match.start(), f"A/RES/{match.group(1)}({match.group(2)})"))
+    for match in _RANGE.finditer(text):
+        session, first, last_session, last = (int(g) for g in match.groups())
+        cited = {symbol for _, symbol in found}
+        prefix = next((p for p in ("A/RES", "A/DEC") if f"{p}/{session}/{first}" in cited), None)
+        if prefix and session == last_session and 0 < last - first <= MAX_RANGE:
+            found.extend((match.start(), f"{prefix}/{session}/{n}") for n in range(first + 1, last))
     found.sort()
     return tuple(dict.fromkeys(symbol for _, symbol in found))
 

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from indexer.writer import build_index
 from search_api.app import create_app
-from tests.conftest import SEED_TEXT, SEEDS
+from tests.conftest import ROOT, SEED_TEXT, SEEDS
 from tests.test_index import kill_during_indexing, small_corpus
 
 BAD_FILES = {
@@ -34,11 +34,16 @@ BAD_FILES = {
 }
 
 
+BAD_DIR = ROOT / "tests" / "data" / "bad"
+
+
 def bad_corpus(root: Path) -> Path:
-    """The small real corpus, with one file of each bad kind beside it."""
+    """Writes one file of each bad kind to tests/data/bad/ (made here, git-ignored) and returns
+    the small real corpus to index beside it."""
     corpus = small_corpus(root)
-    bad = corpus / "bad"
-    bad.mkdir()
+    bad = BAD_DIR
+    shutil.rmtree(bad, ignore_errors=True)
+    bad.mkdir(parents=True)
     for name, content in BAD_FILES.items():
         (bad / name).write_bytes(content)
     with zipfile.ZipFile(bad / "malformed-xml.docx", "w") as archive:
@@ -54,7 +59,7 @@ def bad_corpus(root: Path) -> Path:
 def test_bad_files_are_reported_by_name_and_nothing_good_is_lost(tmp_path: Path) -> None:
     corpus = bad_corpus(tmp_path / "corpus")
     clean = build_index([small_corpus(tmp_path / "clean")], tmp_path / "clean-ix", workers=1)
-    report = build_index([corpus], tmp_path / "ix", workers=1)
+    report = build_index([corpus, BAD_DIR], tmp_path / "ix", workers=1)
     failed = {Path(f.path).name: f.reason for f in report.failed}
     assert set(failed) == set(BAD_FILES) | {"malformed-xml.docx", "bomb.docx", "huge.txt"}
     assert all(reason for reason in failed.values())

@@ -245,6 +245,8 @@ def test_citation_counts_equal_a_scan_of_the_raw_text() -> None:
         ("回顾《世界人权宣言》第217 A(III)号决议", ("A/RES/217(III)",)),
         ("大会第 73/401 号决定", ("A/DEC/73/401",)),
         ("see A/RES/73/12 and A/73/L.20", ("A/RES/73/12",)),
+        ("又回顾第 64/256 号至第 64/259 号决议", ("A/RES/64/256", "A/RES/64/257", "A/RES/64/258", "A/RES/64/259")),
+        ("Recalling resolutions 70/1 to 70/3,", ("A/RES/70/1", "A/RES/70/2", "A/RES/70/3")),
     ],
 )
 def test_citations(text: str, expected: tuple[str, ...]) -> None:
