@@ -137,7 +137,10 @@ class SearchEngine:
         with self._lock:
             if not self._searcher.up_to_date():
                 self.manifest = check_manifest(self.index_dir)
-                self._searcher = self._searcher.refresh()
+                # A new searcher on the latest commit (not `refresh()`: whoosh3's keeps readers of
+                # segments that the commit merged away, and counts their documents twice).
+                previous, self._searcher = self._searcher, self._ix.searcher()
+                previous.close()
             yield self._searcher
 
     @property
