@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from indexer.errors import GaSearchError, IndexError_
 from search_api.engine import SearchEngine
 from search_api.errors import NotFoundError, ParameterError, QuerySyntaxError
+from search_api.models import SearchRequest
 from search_api.openapi import openapi_document
 from search_api.params import FACET_PARAMS, SEARCH_PARAMS, SUGGEST_PARAMS, parse_params, search_request
 
@@ -118,6 +119,8 @@ def _safe(endpoint):  # type: ignore[no-untyped-def]
 def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) -> Starlette:
     """The service for one index directory."""
     engine = SearchEngine(index_dir)
+    # Load the dictionaries now, so the first visitor does not wait for them.
+    engine.search(SearchRequest(q="联合国大会", per_page=1))
 
     def cached(request: Request, payload: dict[str, Any]) -> Response:
         tag = hashlib.sha1(f"{engine.version}|{request.url.path}?{request.url.query}".encode()).hexdigest()[:20]
