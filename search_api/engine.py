@@ -3,13 +3,14 @@
 The Starlette service, the web page (through the service) and the command line all call
 `SearchEngine`, so the three give the same hits for the same request.
 
-Facet counts are disjunctive: a facet's own selection does not shrink its own counts. Facets with
-no selection are counted in the main search; each facet with a selection is counted by one more
-search that leaves its own filter out. Counting reads the facet's column (Whoosh's column-backed
-grouping; multi-valued fields with `allow_overlap=True`, so every sponsor of a clause counts).
+Facet counts are disjunctive: a facet's own selection does not shrink its own counts. Filters
+are per-snapshot cached document sets and counts read each facet's column once per snapshot
+(search_api/docsets.py): a count is a `Counter` over the matching document numbers, every value
+of a multi-valued field counting (every sponsor of a clause). The document level collapses
+matching clauses to the best one per resolution and counts resolutions.
 
 Freshness: each call checks whether the index has a newer commit (a cheap directory listing) and,
-if so, reopens its searcher; a search in flight keeps the snapshot it started with.
+if so, opens a new searcher; a search in flight keeps the snapshot it started with.
 """
 
 from __future__ import annotations
