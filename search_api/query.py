@@ -3,9 +3,10 @@
 - Unquoted words search the word field (`text`): `维持和平 能力` is both words, anywhere in the clause.
   A word of one CJK character searches the character field (every occurrence of that character).
 - A quoted string behaves like Ctrl-F: it matches wherever that exact string stands in a clause,
-  whatever the segmentation. It is an OR of the phrase of its words (`text`, ranked higher) and
-  the phrase of its character bigrams (`chars`, exact substring), so `"国大"` finds `联合国大会`
-  while unquoted `国大` does not.
+  whatever the segmentation: the phrase of its character bigrams (`chars`) decides the match, and
+  the phrase of its words (`text`) adds to the score of whole-word matches. So `"国大"` finds
+  `联合国大会` while unquoted `国大` does not, and `"集体秘书处"` does not match
+  `集体安全条约组织秘书处`. A quoted string without CJK characters is a phrase of its words.
 - AND, OR, NOT, `-word`, parentheses; `field:value` for facet fields (`session:73`,
   `sponsor:白俄罗斯`, `verb:谴责`, `cites:A/RES/59/50`, `agenda:128(t)`, `type:operative`), ranges
   (`session:[70 TO 75]`, `year:[2010 TO 2019]`).
@@ -73,7 +74,13 @@ def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
             alternatives.append(char_query)
     if not alternatives:
         return None
-    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+    if len(alternatives) == 1:
+        return alternatives[0]
+    # The bigram phrase decides what matches (exactly the substring); the word phrase only ranks
+    # whole-word matches higher. An OR would also match `集体…秘书处` for "集体秘书处", since a
+    # compound's parts share its position.
+    word_phrase, char_phrase = alternatives
+    return wq.AndMaybe(char_phrase, word_phrase)
 
 
 class _QuotedNode(PhrasePlugin.PhraseNode):
@@ -213,6 +220,9 @@ def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[list[str]]]:
 
 def _walk(q: wq.Query):  # type: ignore[no-untyped-def]
     if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndMaybe):  # only the required side says what matched
+        yield from _walk(q.a)
         return
     yield q
     for child in q.children():

@@ -114,6 +114,13 @@ def test_unquoted_cross_word_string_finds_nothing_but_quoted_finds_it() -> None:
     assert hits(ix, parse_query('"国大"')) == ["0"]
 
 
+def test_quoted_string_is_an_exact_substring_even_across_compound_parts(seed_clauses, seed_ix) -> None:  # type: ignore[no-untyped-def]
+    assert hits(seed_ix, parse_query('"集体秘书处"')) == []  # parts of 集体安全条约组织 + 秘书处
+    assert hits(seed_ix, parse_query("集体 秘书处"))
+    expected = {str(i) for i, text in enumerate(seed_clauses) if "组织秘书处" in text}
+    assert set(hits(seed_ix, parse_query('"组织秘书处"'))) == expected
+
+
 def test_single_character_finds_every_clause_containing_it(seed_clauses, seed_ix) -> None:  # type: ignore[no-untyped-def]
     expected = {str(i) for i, text in enumerate(seed_clauses) if "请" in text}
     assert expected
