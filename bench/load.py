@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import run_load, serve  # noqa: E402
+from bench.loadgen import ensure_seed_index, run_load, serve  # noqa: E402
 
 
 def main() -> None:
@@ -27,10 +27,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
-    if not (args.index / "manifest.json").exists():
-        from indexer.writer import build_index
-
-        build_index([ROOT / "seeds"], args.index)
+    ensure_seed_index(args.index)
     table = Table(
         title=f"ga-search serve on loopback, {args.clients} clients, {args.seconds:.0f} s each, index {args.index.name}"
     )

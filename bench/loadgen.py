@@ -42,6 +42,15 @@ QUERIES = [
 PARAMS = [{}, {"level": "document"}, {"session": "80"}, {"sort": "date"}, {"type": "operative"}, {"per_page": "50"}]
 
 
+def ensure_seed_index(index_dir: Path) -> Path:
+    """The index the load scripts drive: the shipped seeds, built on first use."""
+    if not (index_dir / "manifest.json").exists():
+        from indexer.writer import build_index
+
+        build_index([ROOT / "seeds"], index_dir)
+    return index_dir
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import process_tree_rss_mb, run_load, serve  # noqa: E402
+from bench.loadgen import ensure_seed_index, process_tree_rss_mb, run_load, serve  # noqa: E402
 
 
 def main() -> None:
@@ -27,10 +27,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    if not (args.index / "manifest.json").exists():
-        from indexer.writer import build_index
-
-        build_index([ROOT / "seeds"], args.index)
+    ensure_seed_index(args.index)
     samples: list[tuple[float, float]] = []
     with serve(args.index, args.workers) as (base, process):
         run_load(base, args.clients, 10)  # warm-up: caches filled, jieba loaded in every worker

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 
 from indexer.model import Resolution
@@ -59,7 +58,3 @@ def record_only(record: MarcRecord) -> Resolution:
         source_path=record.source_path,
         subjects=record.subjects,
     )
-
-
-def with_source(resolution: Resolution, source: Path) -> Resolution:
-    return replace(resolution, source_path=str(source))

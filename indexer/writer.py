@@ -233,11 +233,3 @@ def _hash_or_empty(path: Path) -> str:
         return file_hash(path)
     except OSError:
         return ""
-
-
-def delete_document(index_dir: Path, doc_id: str) -> bool:
-    """Remove one document and its clauses; True if it was there."""
-    ix = whoosh_index.open_dir(str(index_dir), INDEX_NAME)
-    with ix.writer() as writer:
-        count = writer.delete_by_query(Term("doc_id", doc_id))
-    return bool(count)

@@ -30,7 +30,6 @@ from whoosh.searching import Searcher
 
 from analyzers import normalize_text
 from indexer.manifest import Manifest, check_manifest
-from indexer.sponsors import canonical_sponsor
 from indexer.writer import INDEX_NAME, count_level
 from search_api.docsets import SnapshotCache
 from search_api.errors import NotFoundError, ParameterError
@@ -49,7 +48,7 @@ from search_api.models import (
     SearchRequest,
     SearchResult,
 )
-from search_api.query import _normalise_value, highlight_terms, parse_query, quoted_query
+from search_api.query import highlight_terms, normalise_value, parse_query, quoted_query
 
 CLAUSE_ONLY_FACETS = ("type", "verb")
 SNIPPETS_PER_DOCUMENT = 3
@@ -78,9 +77,7 @@ def _filter_values(request: SearchRequest, facet: FacetDefinition) -> list[wq.Qu
     values: tuple[Any, ...] = getattr(request, facet.name, ())
     if facet.numeric:
         return [wq.NumericRange(facet.field, int(v), int(v)) for v in values]
-    if facet.name == "sponsor":
-        return [wq.Term(facet.field, canonical_sponsor(str(v))) for v in values]
-    return [wq.Term(facet.field, _normalise_value(facet.field, str(v))) for v in values]
+    return [wq.Term(facet.field, normalise_value(facet.field, str(v))) for v in values]
 
 
 def filter_parts(request: SearchRequest, exclude: str | None = None) -> list[list[wq.Query]]:
@@ -184,7 +181,8 @@ class SearchEngine:
         with self._current() as searcher:
             search = self._clause_search if request.level == "clause" else self._document_search
             total, page_hits, counts = search(searcher, q, request, facet_names, selected)
-            hits = [self._hit(searcher, hit, q, request) for hit in page_hits]
+            terms = highlight_terms(q)
+            hits = [self._hit(searcher, hit, q, terms, request) for hit in page_hits]
             did_you_mean = self._did_you_mean(searcher, q) if total == 0 and q is not None else []
         facets = {
             name: _facet_result(FACETS_BY_NAME[name], counts[name], request.facet_limit, english)
@@ -284,9 +282,16 @@ class SearchEngine:
         first = sorting.FieldFacet("date" if request.sort == "date" else "session", reverse=True)
         return sorting.MultiFacet([first, sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
 
-    def _hit(self, searcher: Searcher, hit: Any, q: wq.Query | None, request: SearchRequest) -> Hit:
+    def _hit(
+        self,
+        searcher: Searcher,
+        hit: Any,
+        q: wq.Query | None,
+        terms: tuple[set[str], list[list[str]]],
+        request: SearchRequest,
+    ) -> Hit:
         fields = hit.fields()
-        words, phrases = highlight_terms(q)
+        words, phrases = terms
         text = fields.get("text", "")
         clause = None
         snippets: list[dict[str, Any]] = []
@@ -306,15 +311,7 @@ class SearchEngine:
             snippets = self._best_clauses(searcher, q, fields["doc_id"], words, phrases)
             highlight = snippets[0]["highlight"] if snippets else snippet(text.replace("\u2029", " "), [])
         return Hit(
-            doc_id=fields["doc_id"],
-            symbol=fields.get("symbol") or None,
-            title=fields.get("title", ""),
-            session=fields.get("session"),
-            agenda_items=_tags(fields.get("agenda")),
-            sponsors=_tags(fields.get("sponsor")),
-            kind=fields.get("kind", ""),
-            date=fields.get("date"),
-            language=fields.get("language", ""),
+            **_resolution_fields(fields),
             clause=clause,
             highlight=highlight,
             highlight_spans=spans,
@@ -383,15 +380,7 @@ class SearchEngine:
             for c in json.loads(stored.get("clauses_json") or "[]")
         ]
         return DocumentView(
-            doc_id=stored["doc_id"],
-            symbol=symbol,
-            title=stored.get("title", ""),
-            session=stored.get("session"),
-            agenda_items=_tags(stored.get("agenda")),
-            sponsors=_tags(stored.get("sponsor")),
-            kind=stored.get("kind", ""),
-            date=stored.get("date"),
-            language=stored.get("language", ""),
+            **_resolution_fields(stored),
             source=Path(stored.get("source", "")).name,
             clauses=clauses,
             citations=_tags(stored.get("cites")),
@@ -457,6 +446,21 @@ class SearchEngine:
 def _score(value: object) -> float:
     # Sorted (not ranked) results carry their sort key in `score`: no relevance to report.
     return round(float(value), 4) if isinstance(value, (int, float)) else 0.0
+
+
+def _resolution_fields(stored: dict[str, Any]) -> dict[str, Any]:
+    """The resolution's fields as both a hit and a document view show them (`ResolutionFields`)."""
+    return {
+        "doc_id": stored["doc_id"],
+        "symbol": stored.get("symbol") or None,
+        "title": stored.get("title", ""),
+        "session": stored.get("session"),
+        "agenda_items": _tags(stored.get("agenda")),
+        "sponsors": _tags(stored.get("sponsor")),
+        "kind": stored.get("kind", ""),
+        "date": stored.get("date"),
+        "language": stored.get("language", ""),
+    }
 
 
 def _tags(value: str | None) -> list[str]:

@@ -13,17 +13,19 @@ import html
 from analyzers import char_analyzer, word_analyzer
 
 SNIPPET_CHARS = 120
+WORDS = word_analyzer()
+CHARS = char_analyzer()
 
 
 def match_spans(text: str, words: set[str], phrases: list[list[str]]) -> list[tuple[int, int]]:
     """Sorted, merged [start, end) spans of `text` that the query matched."""
     spans: list[tuple[int, int]] = []
     if words:
-        for token in word_analyzer()(text, chars=True, positions=True):
+        for token in WORDS(text, chars=True, positions=True):
             if token.text in words:
                 spans.append((token.startchar, token.endchar))
     if phrases:
-        grams = [(t.pos, t.text, t.startchar, t.endchar) for t in char_analyzer()(text, chars=True, positions=True)]
+        grams = [(t.pos, t.text, t.startchar, t.endchar) for t in CHARS(text, chars=True, positions=True)]
         by_position: dict[int, dict[str, tuple[int, int]]] = {}
         for position, gram, start, end in grams:
             by_position.setdefault(position, {})[gram] = (start, end)

@@ -44,7 +44,9 @@ class ClauseView:
 
 
 @dataclass
-class Hit:
+class ResolutionFields:
+    """What every hit and document view says about its resolution (the JSON keys come first)."""
+
     doc_id: str
     symbol: str | None
     title: str
@@ -54,6 +56,10 @@ class Hit:
     kind: str
     date: str | None
     language: str
+
+
+@dataclass
+class Hit(ResolutionFields):
     clause: ClauseView | None
     highlight: str
     highlight_spans: list[tuple[int, int]]
@@ -96,16 +102,7 @@ class SearchResult:
 
 
 @dataclass
-class DocumentView:
-    doc_id: str
-    symbol: str | None
-    title: str
-    session: int | None
-    agenda_items: list[str]
-    sponsors: list[str]
-    kind: str
-    date: str | None
-    language: str
+class DocumentView(ResolutionFields):
     source: str
     clauses: list[ClauseView]
     citations: list[str]

@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
+from indexer.model import CLAUSE_TYPES, KINDS
 from search_api.errors import ParameterError
 from search_api.facets import FACETS_BY_NAME
 from search_api.models import LEVELS, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchRequest
@@ -66,14 +67,14 @@ FILTER_PARAMS: tuple[Param, ...] = (
         "string",
         "Document kind; repeatable.",
         True,
-        enum=("resolution", "draft resolution", "decision", "draft decision", "amendment"),
+        enum=KINDS,
     ),
     Param(
         "type",
         "string",
         "Clause type; at document level, resolutions with such a clause; repeatable.",
         True,
-        enum=("preambular", "operative", "paragraph"),
+        enum=CLAUSE_TYPES,
     ),
     Param(
         "verb",

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, PlusMinusPlugin, QueryParser
@@ -33,11 +34,13 @@ _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PAREN_TOKEN = re.compile(r"(?<![\w\"])((?:[A-Za-z]{1,2}(?:\.\d+)?/)?[\w./]*\d[\w./]*\([A-Za-z0-9]{1,6}\)[\w./()]*)")
 _DANGLING = re.compile(r"(^\s*(AND|OR|ANDNOT)\b)|(\b(AND|OR|NOT|ANDNOT)\s*$)")
 _EMPTY_FIELD = re.compile(r"\b(\w+):(?=\s|$)")
+WORDS = word_analyzer()
+CHARS = char_analyzer()
 ALIASES = {"clause_type": ["type"], "language": ["lang"], "sponsor": ["sponsors"], "agenda": ["item"]}
 TEXT_FIELDS = ("text", "title")
 
 
-def _normalise_value(fieldname: str, value: str) -> str:
+def normalise_value(fieldname: str, value: str) -> str:
     value = value.strip()
     if fieldname == "sponsor":
         return canonical_sponsor(value)
@@ -61,14 +64,14 @@ def symbol_query(word: str, fieldname: str = "text") -> wq.Query:
 
 def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
     """The Ctrl-F query for a quoted string (see the module docstring)."""
-    words = [t.text for t in word_analyzer()(text, mode="query")]
+    words = [t.text for t in WORDS(text, mode="query")]
     if len(words) == 1 and _SYMBOL.match(words[0]):
         return symbol_query(words[0], fieldname)
     alternatives: list[wq.Query] = []
     if words:
         alternatives.append(wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words))
     if fieldname == "text" and _CJK_CHAR.search(text):
-        grams = [t.text for t in char_analyzer()(text, mode="query")]
+        grams = [t.text for t in CHARS(text, mode="query")]
         if grams:
             char_query = wq.Term("chars", grams[0]) if len(grams) == 1 else wq.Phrase("chars", grams)
             alternatives.append(char_query)
@@ -109,7 +112,7 @@ class GaQueryParser(QueryParser):
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):  # type: ignore[no-untyped-def]
         fieldname = fieldname or self.fieldname
         if fieldname not in TEXT_FIELDS and fieldname in self.schema and not self.schema[fieldname].self_parsing():
-            return termclass(fieldname, _normalise_value(fieldname, text), boost=boost)
+            return termclass(fieldname, normalise_value(fieldname, text), boost=boost)
         q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         if isinstance(q, wq.Term) and isinstance(q.text, str) and _SYMBOL.match(q.text):
             return symbol_query(q.text, fieldname)
@@ -127,14 +130,10 @@ def _single_characters_to_chars(q: wq.Query | None) -> wq.Query | None:
     return q
 
 
-_SCHEMA = None
-
-
+@lru_cache(maxsize=2)
 def _parser(with_titles: bool = False) -> GaQueryParser:
-    global _SCHEMA
-    if _SCHEMA is None:
-        _SCHEMA = build_schema()
-    parser = GaQueryParser("text", _SCHEMA)
+    """Built once: parsing keeps no state in the parser, so one serves every query."""
+    parser = GaQueryParser("text", build_schema())
     if with_titles:
         parser.add_plugin(MultifieldPlugin(["text", "title"]))
     parser.remove_plugin_class(PhrasePlugin)
@@ -170,9 +169,7 @@ def _check_syntax(text: str) -> None:
 
 
 def _find_errors(q: wq.Query, text: str) -> None:
-    if isinstance(q, wq.qcore._NullQuery) and getattr(q, "error", None):
-        raise QuerySyntaxError(text, 0, f"invalid value: {q.error}")
-    error = getattr(q, "error", None)
+    error = getattr(q, "error", None)  # Whoosh's ErrorQuery for a value it cannot read
     if error is not None:
         raise QuerySyntaxError(text, 0, f"invalid value: {error}")
     for child in q.children():
