@@ -26,6 +26,10 @@ _RANGE = re.compile(
     r"(\d{1,3})\s*/\s*(\d{1,4})\s*(?:号)?\s*(?:至|到|to|[-–—])\s*(?:第\s*)?(\d{1,3})\s*/\s*(\d{1,4})(?![/\d])"
 )
 MAX_RANGE = 60
+# What separates the items of a list of citations, so that a long list keeps its noun however far
+# it is: `69/32 of 2 December 2014, 70/27 ... and 79/20`, `第 64/256 号、2010 年 12 月 13 日第 65/122 号`.
+_EN_LIST_GAP = re.compile(r"\s*(?:[A-Z]\s*)?(?:of\s+\d{1,2}\s+[A-Za-z]+\s+\d{4}\s*)?(?:,\s*(?:and\s+)?|and\s+)")
+_ZH_LIST_GAP = re.compile(r"\s*(?:、|和|及|以及|,|，)\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*)?(?:的\s*)?")
 
 
 def _zh_noun_after(text: str, position: int) -> str | None:
@@ -43,8 +47,13 @@ def find_citations(text: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
     for match in _SYMBOL.finditer(text):
         found.append((match.start(), re.sub(r"\s+", "", match.group(1))))
-    for match in _ZH_GA.finditer(text):
-        noun = _zh_noun_after(text, match.end())
+    # Chinese lists close with their noun: read them from the end.
+    noun: str | None = None
+    following = len(text)
+    for match in reversed(list(_ZH_GA.finditer(text))):
+        if not _ZH_LIST_GAP.fullmatch(text, match.end(), following):
+            noun = _zh_noun_after(text, match.end())
+        following = match.start()
         if noun:
             prefix = "A/RES" if noun == "决议" else "A/DEC"
             found.append((match.start(), f"{prefix}/{match.group(1)}/{match.group(2)}"))
@@ -54,8 +63,13 @@ def find_citations(text: str) -> tuple[str, ...]:
     for match in _ZH_OLD.finditer(text):
         if _zh_noun_after(text, match.end()) == "决议":
             found.append((match.start(), f"A/RES/{match.group(1)}({match.group(2)})"))
+    # English lists open with their noun: an item right after another keeps the noun.
+    noun = None
+    previous_end = -1
     for match in _EN_GA.finditer(text):
-        noun = _en_noun_before(text, match.start())
+        if previous_end < 0 or not _EN_LIST_GAP.fullmatch(text, previous_end, match.start()):
+            noun = _en_noun_before(text, match.start())
+        previous_end = match.end()
         if noun and not _inside_symbol(text, match.start()):
             prefix = "A/RES" if noun == "resolution" else "A/DEC"
             found.append((match.start(), f"{prefix}/{match.group(1)}/{match.group(2)}"))

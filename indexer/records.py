@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 
+from analyzers import normalize_text
 from indexer.model import Resolution
+from indexer.similarity import text_band_keys
 
 
 def _tags(values: tuple[str, ...]) -> str:
     # Commas separate tags; the few names that contain one are kept whole by replacing it.
     return ",".join(value.replace(",", "\u201a") for value in values)
+
+
+def series_key(language: str, title: str) -> str:
+    """The key that groups a resolution series: language and title, ignoring case, spacing,
+    punctuation and script (`Question of Gibraltar` in sessions 71 to 80)."""
+    words = "".join(ch for ch in normalize_text(title).lower() if ch.isalnum())
+    return f"{language}:{words}" if words else ""
 
 
 def clauses_json(resolution: Resolution) -> str:
@@ -58,6 +67,7 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
             "cites": _tags(resolution.citations),
             "clauses_json": clauses_json(resolution),
             "content_hash": content_hash,
+            "series": series_key(resolution.language, resolution.title),
             **({} if resolution.clauses else {"text": resolution.title, "chars": resolution.title}),
         }
     ]
@@ -72,6 +82,7 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
             "cites": _tags(clause.citations),
             "text": clause.text,
             "chars": clause.text,
+            "bands": text_band_keys(clause.text),
         }
         if clause.verb:
             record["verb"] = clause.verb

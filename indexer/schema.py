@@ -3,10 +3,12 @@
 - `level=clause`: one record per clause, carrying its resolution's facet fields and title, so every
   clause hit can be filtered and counted by session, sponsor, agenda item... like its resolution.
   `text` holds the clause (jieba words, see analyzers/tokenizer.py), `chars` the same text as
-  characters and bigrams for exact substrings.
+  characters and bigrams for exact substrings, `bands` the MinHash band keys that find clauses
+  of nearly the same wording (indexer/similarity.py).
 - `level=document`: one record per resolution, with its metadata, its title (searchable) and
   `clauses_json`, the parsed clauses, so a resolution renders without reopening its file;
-  `content_hash` and `source` drive incremental indexing. Its text is not indexed again: a
+  `content_hash` and `source` drive incremental indexing; `series` (language and normalised title)
+  finds the other sessions' resolutions of a series. Its text is not indexed again: a
   document-level search runs on the clauses and collapses them by `doc_id` (a column), which
   halves the indexing work. Only a resolution known from its library record alone (no text)
   indexes its title as `text`.
@@ -23,8 +25,10 @@ from __future__ import annotations
 from whoosh import columns, fields
 
 from analyzers import char_analyzer, word_analyzer
+from indexer.similarity import SIMILARITY_VERSION
 
-SCHEMA_VERSION = "4"
+# The band keys depend on the similarity parameters: changing them changes the schema.
+SCHEMA_VERSION = f"5-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 
 
@@ -68,6 +72,8 @@ def build_schema() -> fields.Schema:
         title=fields.TEXT(analyzer=words, stored=True, field_boost=2.0),
         text=fields.TEXT(analyzer=words, stored=True),
         chars=fields.TEXT(analyzer=char_analyzer(), stored=False),
+        series=fields.ID(stored=False),
+        bands=fields.KEYWORD(stored=False, scorable=False, lowercase=False),
         clauses_json=fields.STORED(),
         source=fields.ID(stored=True),
         content_hash=fields.ID(stored=True),

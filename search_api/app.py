@@ -3,7 +3,8 @@
 Errors are JSON `{"error": {"code", "message", "parameter"?}}` mapped in one place
 (`_error_response`): 400 bad query or parameter, 404 unknown document or route, 500 only for our
 own bugs (logged, never shown as a traceback). Responses that depend only on the index version
-carry an ETag and Cache-Control; CORS allows GET from the configured origins (all by default).
+carry an ETag and Cache-Control; CORS allows GET and POST (`/precedents`) from the configured
+origins (all by default).
 """
 
 from __future__ import annotations
@@ -33,11 +34,22 @@ from search_api.engine import SearchEngine
 from search_api.errors import NotFoundError, ParameterError, QuerySyntaxError
 from search_api.models import SearchRequest
 from search_api.openapi import openapi_document
-from search_api.params import FACET_PARAMS, SEARCH_PARAMS, SUGGEST_PARAMS, parse_params, search_request
+from search_api.params import (
+    CLAUSE_PRECEDENT_PARAMS,
+    FACET_PARAMS,
+    PRECEDENT_OPTIONS,
+    PRECEDENT_TEXT,
+    SEARCH_PARAMS,
+    SUGGEST_PARAMS,
+    body_values,
+    parse_params,
+    search_request,
+)
 
 access_log = logging.getLogger("ga_search.access")
 error_log = logging.getLogger("ga_search.error")
 STATIC = resources.files("search_api").joinpath("static")
+MAX_BODY_BYTES = 64 * 1024
 
 
 class _JSON(JSONResponse):
@@ -149,6 +161,34 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         payload["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return cached(request, payload)
 
+    async def clause_precedents(request: Request) -> Response:
+        values = parse_params(request.query_params, CLAUSE_PRECEDENT_PARAMS)
+        result = engine.clause_precedents(
+            request.path_params["symbol"],
+            request.path_params["number"],
+            min_similarity=values["min_similarity"],
+            limit=values["limit"],
+            include_later=values["include_later"],
+        )
+        return cached(request, result.to_dict())
+
+    async def text_precedents(request: Request) -> Response:
+        parse_params(request.query_params, ())
+        raw = await request.body()
+        if len(raw) > MAX_BODY_BYTES:
+            raise ParameterError("body", f"is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParameterError("body", f"is not JSON: {exc}") from None
+        values = body_values(body, (PRECEDENT_TEXT, *PRECEDENT_OPTIONS), required=("text",))
+        result = engine.precedents(values["text"], min_similarity=values["min_similarity"], limit=values["limit"])
+        return _JSON(result.to_dict())
+
+    async def lineage(request: Request) -> Response:
+        parse_params(request.query_params, ())
+        return cached(request, engine.lineage(request.path_params["symbol"]).to_dict())
+
     async def suggest(request: Request) -> Response:
         values = parse_params(request.query_params, SUGGEST_PARAMS)
         started = time.perf_counter()
@@ -199,7 +239,15 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
     routes = [
         Route("/search", _safe(search), methods=["GET"], name="search"),
         Route("/facets", _safe(facets), methods=["GET"], name="facets"),
+        Route("/documents/{symbol:path}/lineage", _safe(lineage), methods=["GET"], name="lineage"),
         Route("/documents/{symbol:path}", _safe(document), methods=["GET"], name="document"),
+        Route(
+            "/clauses/{symbol:path}/{number}/precedents",
+            _safe(clause_precedents),
+            methods=["GET"],
+            name="clause_precedents",
+        ),
+        Route("/precedents", _safe(text_precedents), methods=["POST"], name="precedents"),
         Route("/suggest", _safe(suggest), methods=["GET"], name="suggest"),
         Route("/healthz", _safe(healthz), methods=["GET"], name="healthz"),
         Route("/openapi.json", _safe(openapi), methods=["GET"], name="openapi", include_in_schema=False),
@@ -214,7 +262,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         Middleware(
             CORSMiddleware,
             allow_origins=origins,
-            allow_methods=["GET"],
+            allow_methods=["GET", "POST"],
             allow_headers=["*"],
             expose_headers=["ETag", "Server-Timing"],
         ),

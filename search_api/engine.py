@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +31,13 @@ from whoosh.searching import Searcher
 
 from analyzers import normalize_text
 from indexer.manifest import Manifest, check_manifest
+from indexer.similarity import SIMILARITY_THRESHOLD
 from indexer.writer import INDEX_NAME, count_level
 from search_api.docsets import SnapshotCache
 from search_api.errors import NotFoundError, ParameterError
 from search_api.facets import DEFAULT_FACETS, FACETS_BY_NAME, FacetDefinition
 from search_api.highlight import match_spans, snippet
+from search_api.lineage import lineage_steps
 from search_api.models import (
     LEVELS,
     MAX_PER_PAGE,
@@ -45,13 +48,21 @@ from search_api.models import (
     FacetResult,
     FacetValue,
     Hit,
+    LineageResult,
+    PrecedentResult,
     SearchRequest,
     SearchResult,
 )
+from search_api.precedents import find_precedents
 from search_api.query import highlight_terms, normalise_value, parse_query, quoted_query
+from search_api.stored import clause_view, resolution_fields, tags
 
 CLAUSE_ONLY_FACETS = ("type", "verb")
 SNIPPETS_PER_DOCUMENT = 3
+DEFAULT_PRECEDENTS = 10
+MAX_PRECEDENTS = 100
+MAX_PRECEDENT_TEXT = 5000
+MIN_SIMILARITY = 0.1
 
 
 def validate(request: SearchRequest) -> None:
@@ -196,7 +207,7 @@ class SearchEngine:
             level=request.level,
             hits=hits,
             facets=facets,
-            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            took_ms=_ms(started),
             did_you_mean=did_you_mean,
         )
 
@@ -296,14 +307,7 @@ class SearchEngine:
         clause = None
         snippets: list[dict[str, Any]] = []
         if request.level == "clause":
-            clause = ClauseView(
-                fields.get("number", ""),
-                fields.get("clause_type", ""),
-                fields.get("verb"),
-                text,
-                fields.get("verb_phrase"),
-                _tags(fields.get("cites")),
-            )
+            clause = clause_view(fields)
             spans = match_spans(text, words, phrases) if request.highlight else []
             highlight = snippet(text, spans)
         else:
@@ -311,7 +315,7 @@ class SearchEngine:
             snippets = self._best_clauses(searcher, q, fields["doc_id"], words, phrases)
             highlight = snippets[0]["highlight"] if snippets else snippet(text.replace("\u2029", " "), [])
         return Hit(
-            **_resolution_fields(fields),
+            **resolution_fields(fields),
             clause=clause,
             highlight=highlight,
             highlight_spans=spans,
@@ -380,13 +384,80 @@ class SearchEngine:
             for c in json.loads(stored.get("clauses_json") or "[]")
         ]
         return DocumentView(
-            **_resolution_fields(stored),
+            **resolution_fields(stored),
             source=Path(stored.get("source", "")).name,
             clauses=clauses,
-            citations=_tags(stored.get("cites")),
+            citations=tags(stored.get("cites")),
             cited_by=cited_by,
             other_languages=others,
         )
+
+    # -- agreed language -------------------------------------------------------------------------
+    def precedents(
+        self,
+        text: str,
+        *,
+        min_similarity: float = SIMILARITY_THRESHOLD,
+        limit: int = DEFAULT_PRECEDENTS,
+    ) -> PrecedentResult:
+        """Clauses worded the same or nearly the same as a pasted `text`, best first."""
+        started = time.perf_counter()
+        _validate_precedents(min_similarity, limit)
+        if not text.strip():
+            raise ParameterError("text", "is empty: paste the paragraph to look for")
+        if len(text) > MAX_PRECEDENT_TEXT:
+            raise ParameterError("text", f"is {len(text)} characters; the limit is {MAX_PRECEDENT_TEXT}")
+        with self._current() as searcher:
+            found, candidates = find_precedents(
+                searcher, text, source=None, min_similarity=min_similarity, limit=limit, include_later=True
+            )
+        return PrecedentResult(text, None, min_similarity, found, candidates, _ms(started))
+
+    def clause_precedents(
+        self,
+        key: str,
+        number: str,
+        *,
+        min_similarity: float = SIMILARITY_THRESHOLD,
+        limit: int = DEFAULT_PRECEDENTS,
+        include_later: bool = False,
+    ) -> PrecedentResult:
+        """Earlier clauses of other resolutions worded like clause `number` of `key` (symbol or id);
+        with `include_later`, its later uses too."""
+        started = time.perf_counter()
+        _validate_precedents(min_similarity, limit)
+        with self._current() as searcher:
+            document = self._find_document(searcher, key)
+            if document is None:
+                raise NotFoundError(f"no document {key!r} in the index")
+            clause = None
+            for candidate in dict.fromkeys((number.strip(), number.strip().upper())):
+                clause = searcher.document(id=f"{document['doc_id']}#{candidate}", level="clause")
+                if clause:
+                    break
+            if not clause:
+                raise NotFoundError(f"{document.get('symbol') or document['doc_id']} has no clause {number!r}")
+            found, candidates = find_precedents(
+                searcher,
+                clause["text"],
+                source=clause,
+                min_similarity=min_similarity,
+                limit=limit,
+                include_later=include_later,
+            )
+        source = {**resolution_fields(clause), "clause": asdict(clause_view(clause))}
+        return PrecedentResult(clause["text"], source, min_similarity, found, candidates, _ms(started))
+
+    def lineage(self, key: str) -> LineageResult:
+        """The series of a resolution (by symbol, id or file name), oldest first, with changes."""
+        started = time.perf_counter()
+        with self._current() as searcher:
+            document = self._find_document(searcher, key)
+            if document is None:
+                raise NotFoundError(f"no document {key!r} in the index")
+            steps = lineage_steps(searcher, document)
+        symbol = document.get("symbol") or document["doc_id"]
+        return LineageResult(symbol, document.get("title", ""), steps, _ms(started))
 
     @staticmethod
     def _find_document(searcher: Searcher, key: str) -> dict[str, Any] | None:
@@ -443,27 +514,17 @@ class SearchEngine:
         return out[: limit * 2]
 
 
+def _validate_precedents(min_similarity: float, limit: int) -> None:
+    if not MIN_SIMILARITY <= min_similarity <= 1.0:
+        raise ParameterError("min_similarity", f"must be between {MIN_SIMILARITY} and 1")
+    if not 1 <= limit <= MAX_PRECEDENTS:
+        raise ParameterError("limit", f"must be between 1 and {MAX_PRECEDENTS}")
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
 def _score(value: object) -> float:
     # Sorted (not ranked) results carry their sort key in `score`: no relevance to report.
     return round(float(value), 4) if isinstance(value, (int, float)) else 0.0
-
-
-def _resolution_fields(stored: dict[str, Any]) -> dict[str, Any]:
-    """The resolution's fields as both a hit and a document view show them (`ResolutionFields`)."""
-    return {
-        "doc_id": stored["doc_id"],
-        "symbol": stored.get("symbol") or None,
-        "title": stored.get("title", ""),
-        "session": stored.get("session"),
-        "agenda_items": _tags(stored.get("agenda")),
-        "sponsors": _tags(stored.get("sponsor")),
-        "kind": stored.get("kind", ""),
-        "date": stored.get("date"),
-        "language": stored.get("language", ""),
-    }
-
-
-def _tags(value: str | None) -> list[str]:
-    if not value:
-        return []
-    return [item.replace("\u201a", ",") for item in value.split(",") if item]

@@ -111,3 +111,60 @@ class DocumentView(ResolutionFields):
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class Precedent(ResolutionFields):
+    """A clause of another resolution with the same or nearly the same wording."""
+
+    clause: ClauseView
+    similarity: float  # Jaccard of the two shingle sets (indexer/similarity.py)
+    relation: str  # "earlier", "same day", "later" or "undated", seen from the clause asked about
+    diff: list[dict[str, str]]  # from this precedent's wording to the clause asked about
+
+
+@dataclass
+class PrecedentResult:
+    text: str
+    source: dict[str, Any] | None  # the clause asked about, when it is an indexed one
+    min_similarity: float
+    precedents: list[Precedent]
+    candidates: int  # clauses the band keys proposed; `precedents` are those that passed
+    took_ms: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ClauseChange:
+    number: str  # in the later resolution ("" for a removed clause)
+    previous_number: str  # in the earlier one ("" for an added clause)
+    change: str  # "unchanged", "edited", "added" or "removed"
+    similarity: float
+    diff: list[dict[str, str]]
+
+
+@dataclass
+class LineageStep:
+    symbol: str
+    doc_id: str | None  # None: cited by the series but not in the index
+    title: str
+    session: int | None
+    date: str | None
+    link: str  # why it belongs to the series: "this resolution", "same title", "cited by A/RES/..."
+    sponsors_added: list[str] = field(default_factory=list)
+    sponsors_removed: list[str] = field(default_factory=list)
+    changes: list[ClauseChange] = field(default_factory=list)  # against the previous indexed step
+    summary: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class LineageResult:
+    symbol: str
+    title: str
+    steps: list[LineageStep]  # oldest first
+    took_ms: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

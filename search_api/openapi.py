@@ -6,7 +6,15 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from search_api.params import FACET_PARAMS, SEARCH_PARAMS, SUGGEST_PARAMS, Param
+from search_api.params import (
+    CLAUSE_PRECEDENT_PARAMS,
+    FACET_PARAMS,
+    PRECEDENT_OPTIONS,
+    PRECEDENT_TEXT,
+    SEARCH_PARAMS,
+    SUGGEST_PARAMS,
+    Param,
+)
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
@@ -21,10 +29,21 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
         "Facets",
     ),
     "document": ("One resolution with its clauses, citations and the documents citing it.", (), "Document"),
+    "lineage": ("The series of a resolution, oldest first, each step with what changed.", (), "Lineage"),
+    "clause_precedents": (
+        "Clauses of other resolutions worded the same or nearly the same, with diffs.",
+        CLAUSE_PRECEDENT_PARAMS,
+        "Precedents",
+    ),
+    "precedents": ("Precedents of a pasted paragraph (JSON body), with diffs.", (), "Precedents"),
     "suggest": ("Completions for a search box: indexed words and titles.", SUGGEST_PARAMS, "Suggestions"),
     "healthz": ("Index loaded, document and clause counts, analyzer version.", (), "Health"),
 }
 _OBJECT = {"type": "object"}
+_PATH_PARAMS = {
+    "symbol": "A symbol (A/RES/73/12, S/RES/1631(2005)), document id or file name.",
+    "number": "A clause number as the document prints it: P3 (preambular), 4, 4(a).",
+}
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -113,6 +132,47 @@ SCHEMAS: dict[str, Any] = {
             "took_ms": {"type": "number"},
         },
     },
+    "Precedents": {
+        "type": "object",
+        "required": ["text", "min_similarity", "precedents", "candidates", "took_ms"],
+        "properties": {
+            "text": {"type": "string"},
+            "source": {"type": ["object", "null"]},
+            "min_similarity": {"type": "number"},
+            "precedents": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["doc_id", "symbol", "clause", "similarity", "relation", "diff"],
+                    "properties": {
+                        "doc_id": {"type": "string"},
+                        "symbol": {"type": ["string", "null"]},
+                        "clause": _OBJECT,
+                        "similarity": {"type": "number"},
+                        "relation": {"type": "string"},
+                        "diff": {"type": "array", "items": {"$ref": "#/components/schemas/DiffPart"}},
+                    },
+                },
+            },
+            "candidates": {"type": "integer"},
+            "took_ms": {"type": "number"},
+        },
+    },
+    "DiffPart": {
+        "type": "object",
+        "required": ["op", "text"],
+        "properties": {"op": {"enum": ["equal", "delete", "insert"]}, "text": {"type": "string"}},
+    },
+    "Lineage": {
+        "type": "object",
+        "required": ["symbol", "title", "steps", "took_ms"],
+        "properties": {
+            "symbol": {"type": "string"},
+            "title": {"type": "string"},
+            "steps": {"type": "array", "items": _OBJECT},
+            "took_ms": {"type": "number"},
+        },
+    },
     "Suggestions": {
         "type": "object",
         "required": ["q", "completions"],
@@ -144,7 +204,7 @@ def _operation(name: str, path_params: list[str]) -> dict[str, Any]:
             "in": "path",
             "required": True,
             "schema": {"type": "string"},
-            "description": "A symbol (A/RES/73/12, S/RES/1631(2005)), document id or file name.",
+            "description": _PATH_PARAMS[p],
         }
         for p in path_params
     ]
@@ -155,14 +215,28 @@ def _operation(name: str, path_params: list[str]) -> dict[str, Any]:
         },
         "400": {"description": "Bad query or parameter", "content": {"application/json": {"schema": _ERROR}}},
     }
-    if name == "document":
+    if "symbol" in path_params:
         responses["404"] = {
             "description": "Unknown document",
             "content": {"application/json": {"schema": _ERROR}},
         }
-    if name != "healthz":
+    if name not in ("healthz", "precedents"):
         responses["304"] = {"description": "Not modified (ETag matched)"}
-    return {"operationId": name, "summary": summary, "parameters": parameters, "responses": responses}
+    operation = {"operationId": name, "summary": summary, "parameters": parameters, "responses": responses}
+    if name == "precedents":
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _PRECEDENT_BODY}}}
+    return operation
+
+
+def _body_schema(params: tuple[Param, ...], required: list[str]) -> dict[str, Any]:
+    properties = {}
+    for param in params:
+        schema = param.openapi()["schema"]
+        properties[param.name] = {**schema, "description": param.description}
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+
+
+_PRECEDENT_BODY = _body_schema((PRECEDENT_TEXT, *PRECEDENT_OPTIONS), ["text"])
 
 
 def openapi_document(routes: list[BaseRoute]) -> dict[str, Any]:
@@ -173,7 +247,8 @@ def openapi_document(routes: list[BaseRoute]) -> dict[str, Any]:
             continue
         path = route.path.replace("{symbol:path}", "{symbol}")
         path_params = [name for name in route.param_convertors]
-        paths[path] = {"get": _operation(route.name, path_params)}
+        method = "post" if "POST" in (route.methods or ()) else "get"
+        paths[path] = {method: _operation(route.name, path_params)}
     return {
         "openapi": "3.1.0",
         "info": {

@@ -19,12 +19,12 @@ from search_api.models import LEVELS, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, Sea
 @dataclass(frozen=True)
 class Param:
     name: str
-    type: str  # "string" | "integer"
+    type: str  # "string" | "integer" | "number" | "boolean"
     description: str
     repeatable: bool = False
     enum: tuple[str, ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
     default: Any = None
     max_length: int | None = None
 
@@ -131,12 +131,37 @@ SUGGEST_PARAMS = (
 )
 
 
+PRECEDENT_OPTIONS: tuple[Param, ...] = (
+    Param(
+        "min_similarity",
+        "number",
+        "Lowest similarity returned (Jaccard of 4-unit shingles; 1 is the same wording).",
+        minimum=0.1,
+        maximum=1.0,
+        default=0.5,
+    ),
+    Param("limit", "integer", "Precedents returned, best first.", minimum=1, maximum=100, default=10),
+)
+CLAUSE_PRECEDENT_PARAMS: tuple[Param, ...] = (
+    *PRECEDENT_OPTIONS,
+    Param("include_later", "boolean", "Also later uses of the wording, not only precedents.", default=False),
+)
+PRECEDENT_TEXT = Param("text", "string", "The paragraph to find precedents of.", max_length=5000)
+
+
 def _convert(param: Param, raw: str) -> Any:
-    if param.type == "integer":
+    if param.type == "boolean":
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ParameterError(param.name, f"{raw!r} is not true or false")
+        return raw.lower() in ("true", "1")
+    if param.type in ("integer", "number"):
         try:
-            value = int(raw)
+            value = int(raw) if param.type == "integer" else float(raw)
         except ValueError:
-            raise ParameterError(param.name, f"{raw!r} is not a whole number") from None
+            kind = "a whole number" if param.type == "integer" else "a number"
+            raise ParameterError(param.name, f"{raw!r} is not {kind}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ParameterError(param.name, f"{raw!r} is not a finite number")
         if param.minimum is not None and value < param.minimum:
             raise ParameterError(param.name, f"must be at least {param.minimum}")
         if param.maximum is not None and value > param.maximum:
@@ -168,6 +193,30 @@ def parse_params(query: QueryParams, params: tuple[Param, ...]) -> dict[str, Any
             if len(raw_values) > 1:
                 raise ParameterError(param.name, "given more than once")
             values[param.name] = _convert(param, raw_values[0])
+    return values
+
+
+def body_values(body: object, params: tuple[Param, ...], required: tuple[str, ...]) -> dict[str, Any]:
+    """Validated values of a JSON object body, by the same table as query parameters."""
+    if not isinstance(body, dict):
+        raise ParameterError("body", "must be a JSON object")
+    known = {p.name: p for p in params}
+    for name in body:
+        if name not in known:
+            raise ParameterError(str(name), f"unknown field; this route takes {', '.join(known)}")
+    values: dict[str, Any] = {}
+    for param in params:
+        if param.name not in body:
+            if param.name in required:
+                raise ParameterError(param.name, "is required")
+            if param.default is not None:
+                values[param.name] = param.default
+            continue
+        raw = body[param.name]
+        expected = {"string": str, "integer": int, "number": (int, float), "boolean": bool}[param.type]
+        if not isinstance(raw, expected) or (param.type != "boolean" and isinstance(raw, bool)):
+            raise ParameterError(param.name, f"must be a JSON {param.type}")
+        values[param.name] = raw if param.type == "boolean" else _convert(param, str(raw))
     return values
 
 
