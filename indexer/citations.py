@@ -27,8 +27,13 @@ _RANGE = re.compile(
 )
 MAX_RANGE = 60
 # What separates the items of a list of citations, so that a long list keeps its noun however far
-# it is: `69/32 of 2 December 2014, 70/27 ... and 79/20`, `第 64/256 号、2010 年 12 月 13 日第 65/122 号`.
-_EN_LIST_GAP = re.compile(r"\s*(?:[A-Z]\s*)?(?:of\s+\d{1,2}\s+[A-Za-z]+\s+\d{4}\s*)?(?:,\s*(?:and\s+)?|and\s+)")
+# it is: `69/32 of 2 December 2014, 70/27 ... and 79/20`, `36/87 A and B of 9 December 1981, `,
+# `第 64/256 号、2010 年 12 月 13 日第 65/122 号`; PDF text may lose spaces (`68/557of 8September 2014`).
+_EN_LIST_GAP = re.compile(
+    r"\s*(?:[A-Z](?:\s*(?:,|and)\s*[A-Z]\b)*\s*)?"  # parts: A and B
+    r"(?:of\s*\d{1,2}\s*[A-Za-z]+\s*\d{4}\s*)?"  # of 2 December 2014
+    r"(?:,\s*(?:and\s+)?|and\s+)"
+)
 _ZH_LIST_GAP = re.compile(r"\s*(?:、|和|及|以及|,|，)\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*)?(?:的\s*)?")
 
 

@@ -1,4 +1,4 @@
-"""The `ga-search` command line: index, search, show, analyze, serve.
+"""The `ga-search` command line: index, search, show, precedents, lineage, analyze, serve.
 
 Every command that reads the index goes through `SearchEngine`, as the HTTP service does.
 Errors are printed as one line and exit with status 1 (2 for bad usage); never a traceback.
@@ -24,6 +24,7 @@ from rich.table import Table
 
 from indexer.errors import GaSearchError
 from search_api.models import SearchRequest
+from search_api.render import lineage_view, precedents_table
 
 app = typer.Typer(
     help="Full-text search over UN General Assembly resolutions, Chinese first.\n\n"
@@ -44,6 +45,11 @@ IndexOption = Annotated[
 def _fail(error: Exception) -> None:
     errors.print(f"[bold red]error:[/] {escape(str(error))}")
     raise typer.Exit(1)
+
+
+def _plain() -> bool:
+    """No colours to show a diff with (a pipe, a file, NO_COLOR): mark it with brackets."""
+    return not console.is_terminal or console.no_color
 
 
 def _engine(index: Path):  # type: ignore[no-untyped-def]
@@ -249,6 +255,65 @@ def show(
             escape(", ".join(clause.citations)),
         )
     console.print(clauses)
+
+
+@app.command()
+def precedents(
+    text: Annotated[str | None, typer.Argument(help="The paragraph to look for; - reads it from stdin.")] = None,
+    of: Annotated[str | None, typer.Option("--of", help="Instead of a text: a resolution's symbol or id...")] = None,
+    clause: Annotated[str | None, typer.Option("--clause", help="...and its clause number (P3, 4, 4(a)).")] = None,
+    min_similarity: Annotated[float, typer.Option(min=0.1, max=1.0, help="Lowest similarity shown.")] = 0.5,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Precedents shown, best first.")] = 10,
+    later: Annotated[bool, typer.Option("--later", help="With --of: later uses of the wording too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the API's shape).")] = False,
+    index: IndexOption = Path("index"),
+) -> None:
+    """Agreed language: clauses of other resolutions worded the same or nearly the same, with the
+    differences (red: only in the precedent, green: only in your text).
+
+    Example: ga-search precedents "Urges all States Parties to provide the Secretary-General ..."
+    Example: ga-search precedents --of A/RES/80/20 --clause P9
+    """
+    if (text is None) == (of is None) or (of is not None and clause is None):
+        errors.print("[bold red]error:[/] give either a TEXT, or --of SYMBOL with --clause NUMBER")
+        raise typer.Exit(2)
+    try:
+        engine = _engine(index)
+        if of is not None and clause is not None:
+            result = engine.clause_precedents(
+                of, clause, min_similarity=min_similarity, limit=limit, include_later=later
+            )
+        else:
+            pasted = sys.stdin.read() if text == "-" else str(text)
+            result = engine.precedents(pasted, min_similarity=min_similarity, limit=limit)
+    except GaSearchError as error:
+        _fail(error)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(precedents_table(result, plain=_plain()))
+    if not result.precedents:
+        console.print(f"no clause at similarity ≥ {min_similarity}; try a lower --min-similarity")
+
+
+@app.command()
+def lineage(
+    symbol: Annotated[str, typer.Argument(help="Symbol (A/DEC/75/523), document id or file name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the API's shape).")] = False,
+    index: IndexOption = Path("index"),
+) -> None:
+    """The series of a resolution across sessions, oldest first, and what changed at each step.
+
+    Example: ga-search lineage A/DEC/75/523
+    """
+    try:
+        result = _engine(index).lineage(symbol)
+    except GaSearchError as error:
+        _fail(error)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(lineage_view(result, plain=_plain()))
 
 
 @app.command()

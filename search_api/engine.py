@@ -18,9 +18,11 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,8 @@ from search_api.query import highlight_terms, normalise_value, parse_query, quot
 from search_api.stored import clause_view, resolution_fields, tags
 
 CLAUSE_ONLY_FACETS = ("type", "verb")
+# Multi-valued facets whose values differ between the clauses of one resolution.
+CLAUSE_VARYING_FACETS = ("cites",)
 SNIPPETS_PER_DOCUMENT = 3
 DEFAULT_PRECEDENTS = 10
 MAX_PRECEDENTS = 100
@@ -253,12 +257,12 @@ class SearchEngine:
 
     def _collapsed(
         self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, exclude: str | None
-    ) -> list[int]:
-        """Docnums of the best matching clause of each resolution, in result order (all of them)."""
+    ) -> dict[str, list[int]]:
+        """The matching clauses of each resolution, best first, resolutions in result order."""
         cache = self._snapshot(searcher)
         allowed = cache.filter_set(filter_parts(request, exclude=exclude))
         if not len(allowed):  # falsy: Whoosh would read it as "no filter"
-            return []
+            return {}
         results = searcher.search(
             q or wq.Term("level", "clause"),
             filter=allowed,
@@ -267,24 +271,32 @@ class SearchEngine:
             terms=False,
         )
         doc_ids = cache.column_values("doc_id")
-        best: dict[str, int] = {}
+        groups: dict[str, list[int]] = {}
         for _, docnum in results.top_n:
-            best.setdefault(doc_ids[docnum], docnum)
-        return list(best.values())
+            groups.setdefault(doc_ids[docnum], []).append(docnum)
+        return groups
 
     def _document_search(
         self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
     ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
         cache = self._snapshot(searcher)
-        docnums = self._collapsed(searcher, q, request, None)
+        groups = self._collapsed(searcher, q, request, None)
         counts = {}
         for name in facet_names:
             facet = FACETS_BY_NAME[name]
-            counted = self._collapsed(searcher, q, request, name) if name in selected else docnums
-            counts[name] = cache.count(facet.field, counted, facet.multi_valued)
+            counted = self._collapsed(searcher, q, request, name) if name in selected else groups
+            if name in CLAUSE_VARYING_FACETS:
+                # A resolution counts once for each value any of its matching clauses has: the
+                # same clauses a filter on that value would keep.
+                values = cache.column_values(facet.field)
+                per_document = (set(chain.from_iterable(values[d] or () for d in docs)) for docs in counted.values())
+                counts[name] = dict(Counter(chain.from_iterable(per_document)))
+            else:
+                counts[name] = cache.count(facet.field, [docs[0] for docs in counted.values()], facet.multi_valued)
+        best = [docs[0] for docs in groups.values()]
         start = (request.page - 1) * request.per_page
-        page = [_StoredHit(searcher, docnum) for docnum in docnums[start : start + request.per_page]]
-        return len(docnums), page, counts
+        page = [_StoredHit(searcher, docnum) for docnum in best[start : start + request.per_page]]
+        return len(best), page, counts
 
     @staticmethod
     def _sort(request: SearchRequest) -> sorting.FacetType | None:

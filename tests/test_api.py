@@ -200,9 +200,13 @@ def test_cors_gzip_and_etag(client: TestClient) -> None:
     assert again.status_code == 304
     assert "max-age" in response.headers["cache-control"]
     preflight = client.options(
-        "/search", headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "POST"}
+        "/precedents", headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "POST"}
     )
-    assert preflight.status_code == 400  # GET only
+    assert preflight.status_code == 200  # a portal may POST a paragraph for its precedents
+    refused = client.options(
+        "/search", headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "DELETE"}
+    )
+    assert refused.status_code == 400  # GET and POST only
 
 
 def test_configured_origins_only(seed_index: Path) -> None:

@@ -8,6 +8,10 @@ const TEXT = {
     hits: (n, ms) => `共 ${n} 条结果（${ms} 毫秒）`, none: "没有结果。", didYouMean: "您是不是要找：",
     prev: "上一页", next: "下一页", back: "← 返回结果", clauses: "段落", cites: "引用", citedBy: "被引用",
     sponsors: "提案国", agenda: "议程项目", date: "日期", open: "查看全文", error: "出错了：",
+    precedents: "先例", lineage: "沿革", noPrecedents: "没有相似度不低于 0.5 的其他段落。",
+    precedentsOf: (n) => `${n} 个措辞相同或相近的段落（红色删除线：仅见于先例；绿色：仅见于本段）`,
+    lineageOf: (n) => `${n} 个步骤，从最早到最新`, notIndexed: "未收入索引",
+    unchanged: "未改", edited: "修改", added: "新增", removed: "删除",
   },
   en: {
     brand: "UN General Assembly resolutions", placeholder: "Words, \"exact phrases\", symbols like A/RES/59/50 …",
@@ -15,7 +19,11 @@ const TEXT = {
     hits: (n, ms) => `${n} results (${ms} ms)`, none: "No results.", didYouMean: "Did you mean: ",
     prev: "Previous", next: "Next", back: "← Back to results", clauses: "Clauses", cites: "Cites",
     citedBy: "Cited by", sponsors: "Sponsors", agenda: "Agenda items", date: "Date", open: "Full text",
-    error: "Error: ",
+    error: "Error: ", precedents: "precedents", lineage: "lineage",
+    noPrecedents: "No clause of another resolution at similarity 0.5 or more.",
+    precedentsOf: (n) => `${n} clauses worded the same or nearly the same (struck red: only in the precedent; green: only here)`,
+    lineageOf: (n) => `${n} steps, oldest first`, notIndexed: "not in the index",
+    unchanged: "unchanged", edited: "edited", added: "added", removed: "removed",
   },
 };
 const MULTI = ["session", "agenda", "sponsor", "kind", "type", "verb", "year", "language"];
@@ -87,8 +95,66 @@ function renderHit(hit) {
     clause ? `${clause.number} · ${clause.verb || ""}` : hit.kind, hit.sponsors.slice(0, 4).join(", ")]
     .filter(Boolean).map(escapeHtml).join(" · ");
   const snippets = (hit.snippets || []).map((s) => `<p class="text"><b>${escapeHtml(s.number)}</b> ${s.highlight}</p>`).join("");
+  const more = clause ? precedentsLink(hit.doc_id, clause.number) : "";
   return `<li class="hit"><h3><a href="#doc=${encodeURIComponent(hit.doc_id)}" data-doc="${escapeHtml(hit.doc_id)}">${escapeHtml(hit.title || hit.doc_id)}</a></h3>
-    <div class="meta">${meta}</div>${snippets || `<p class="text">${hit.highlight}</p>`}</li>`;
+    <div class="meta">${meta}</div>${snippets || `<p class="text">${hit.highlight}</p>`}${more}</li>`;
+}
+
+function precedentsLink(docId, number) {
+  return `<a href="#" class="more" data-precedents="${escapeHtml(docId)}" data-number="${escapeHtml(number)}">${escapeHtml(t("precedents"))}</a><div class="precedents" hidden></div>`;
+}
+
+function renderDiff(parts) {
+  return parts.map((p) => p.op === "delete" ? `<del>${escapeHtml(p.text)}</del>`
+    : p.op === "insert" ? `<ins>${escapeHtml(p.text)}</ins>` : escapeHtml(p.text)).join("");
+}
+
+function docPath(key) {
+  return key.split("/").map(encodeURIComponent).join("/");
+}
+
+async function togglePrecedents(link) {
+  const box = link.nextElementSibling;
+  if (!box.hidden) { box.hidden = true; return; }
+  try {
+    const body = await getJSON(`clauses/${docPath(link.dataset.precedents)}/${encodeURIComponent(link.dataset.number)}/precedents`);
+    box.innerHTML = body.precedents.length
+      ? `<p class="meta">${escapeHtml(t("precedentsOf")(body.precedents.length))}</p><ol>` + body.precedents.map((p) =>
+        `<li><span class="similarity">${p.similarity.toFixed(2)}</span> <a href="#doc=${encodeURIComponent(p.doc_id)}" data-doc="${escapeHtml(p.doc_id)}">${escapeHtml((p.symbol || p.doc_id) + " ¶" + p.clause.number)}</a>
+         <span class="meta">${escapeHtml([p.session, p.date, p.relation].filter(Boolean).join(" · "))}</span><p class="text diff">${renderDiff(p.diff)}</p></li>`).join("") + "</ol>"
+      : `<p class="meta">${escapeHtml(t("noPrecedents"))}</p>`;
+    box.hidden = false;
+  } catch (error) {
+    box.innerHTML = `<p class="meta">${escapeHtml(t("error") + error.message)}</p>`;
+    box.hidden = false;
+  }
+}
+
+async function openLineage(docId) {
+  try {
+    const body = await getJSON(`documents/${docPath(docId)}/lineage`);
+    const steps = body.steps.map((s) => {
+      const name = s.doc_id
+        ? `<a href="#doc=${encodeURIComponent(s.doc_id)}" data-doc="${escapeHtml(s.doc_id)}">${escapeHtml(s.symbol)}</a>`
+        : `<span class="meta">${escapeHtml(s.symbol)} (${escapeHtml(t("notIndexed"))})</span>`;
+      const counts = Object.entries(s.summary || {}).filter(([, n]) => n).map(([k, n]) => `${n} ${t(k)}`).join(", ");
+      const changes = (s.changes || []).map((c) => `<p class="text diff"><b>¶${escapeHtml(c.number || c.previous_number)} ${escapeHtml(t(c.change))}</b> ${renderDiff(c.diff)}</p>`).join("");
+      return `<li><b>${escapeHtml(String(s.session ?? ""))}</b> ${name} <span class="meta">${escapeHtml([s.date, s.link].filter(Boolean).join(" · "))}</span>
+        ${counts ? `<p class="meta">${escapeHtml(counts)}</p>` : ""}${changes}</li>`;
+    }).join("");
+    $("document").innerHTML = `<p><a href="#" id="back">${escapeHtml(t("back"))}</a></p>
+      <h2>${escapeHtml(t("lineage"))}: ${escapeHtml(body.title)}</h2><p class="meta">${escapeHtml(t("lineageOf")(body.steps.length))}</p><ol class="lineage">${steps}</ol>`;
+    showDocumentPanel();
+  } catch (error) {
+    $("status").textContent = t("error") + error.message;
+  }
+}
+
+function showDocumentPanel() {
+  $("document").hidden = false;
+  $("hits").hidden = true;
+  $("pager").innerHTML = "";
+  $("status").textContent = "";
 }
 
 function renderFacets(facets) {
@@ -127,19 +193,18 @@ function renderPager(result) {
 
 async function openDocument(docId) {
   try {
-    const doc = await getJSON("documents/" + docId.split("/").map(encodeURIComponent).join("/"));
-    const clauses = doc.clauses.map((c) => `<li id="clause-${escapeHtml(c.number)}"><span class="num">${escapeHtml(c.number)}</span>${escapeHtml(c.text)}</li>`).join("");
+    const doc = await getJSON("documents/" + docPath(docId));
+    const clauses = doc.clauses.map((c) => `<li id="clause-${escapeHtml(c.number)}"><span class="num">${escapeHtml(c.number)}</span>${escapeHtml(c.text)} ${precedentsLink(doc.doc_id, c.number)}</li>`).join("");
+    const cites = doc.citations.map((s) => `<a href="#doc=${encodeURIComponent(s)}" data-doc="${escapeHtml(s)}">${escapeHtml(s)}</a>`).join(", ");
     const citedBy = doc.cited_by.map((d) => `<a href="#doc=${encodeURIComponent(d.doc_id)}" data-doc="${escapeHtml(d.doc_id)}">${escapeHtml(d.symbol || d.doc_id)}</a>`).join(", ");
     $("document").innerHTML = `<p><a href="#" id="back">${escapeHtml(t("back"))}</a></p>
       <h2>${escapeHtml(doc.title)}</h2>
-      <p class="meta">${escapeHtml([doc.symbol || doc.doc_id, doc.kind, doc.session ? t("session") + " " + doc.session : "", doc.date].filter(Boolean).join(" · "))}</p>
+      <p class="meta">${escapeHtml([doc.symbol || doc.doc_id, doc.kind, doc.session ? t("session") + " " + doc.session : "", doc.date].filter(Boolean).join(" · "))}
+      · <a href="#lineage=${encodeURIComponent(doc.doc_id)}" data-lineage="${escapeHtml(doc.doc_id)}">${escapeHtml(t("lineage"))}</a></p>
       <p>${escapeHtml(t("agenda"))}: ${escapeHtml(doc.agenda_items.join(", "))}<br>${escapeHtml(t("sponsors"))}: ${escapeHtml(doc.sponsors.join(", "))}<br>
-      ${escapeHtml(t("cites"))}: ${escapeHtml(doc.citations.join(", "))}<br>${escapeHtml(t("citedBy"))}: ${citedBy}</p>
+      ${escapeHtml(t("cites"))}: ${cites}<br>${escapeHtml(t("citedBy"))}: ${citedBy}</p>
       <h3>${escapeHtml(t("clauses"))}</h3><ol>${clauses}</ol>`;
-    $("document").hidden = false;
-    $("hits").hidden = true;
-    $("pager").innerHTML = "";
-    $("status").textContent = "";
+    showDocumentPanel();
   } catch (error) {
     $("status").textContent = t("error") + error.message;
   }
@@ -164,7 +229,8 @@ function writeHash() {
 
 function readHash() {
   const hash = location.hash.slice(1);
-  if (hash.startsWith("doc=")) return decodeURIComponent(hash.slice(4));
+  if (hash.startsWith("doc=")) return { doc: decodeURIComponent(hash.slice(4)) };
+  if (hash.startsWith("lineage=")) return { lineage: decodeURIComponent(hash.slice(8)) };
   const p = new URLSearchParams(hash);
   state.q = p.get("q") || "";
   state.level = p.get("level") || "clause";
@@ -211,6 +277,10 @@ document.addEventListener("click", (e) => {
   if (page) { state.page = parseInt(page.dataset.page, 10); search(); window.scrollTo(0, 0); return; }
   const doc = e.target.closest("[data-doc]");
   if (doc) { e.preventDefault(); history.pushState(null, "", "#doc=" + encodeURIComponent(doc.dataset.doc)); openDocument(doc.dataset.doc); return; }
+  const precedents = e.target.closest("[data-precedents]");
+  if (precedents) { e.preventDefault(); togglePrecedents(precedents); return; }
+  const lineage = e.target.closest("[data-lineage]");
+  if (lineage) { e.preventDefault(); history.pushState(null, "", "#lineage=" + encodeURIComponent(lineage.dataset.lineage)); openLineage(lineage.dataset.lineage); return; }
   const s = e.target.closest("[data-suggest]");
   if (s) { e.preventDefault(); $("q").value = s.dataset.suggest; $("suggestions").hidden = true; state.q = s.dataset.suggest; state.page = 1; search(); return; }
   if (e.target.id === "back") { e.preventDefault(); history.back(); }
@@ -218,12 +288,14 @@ document.addEventListener("click", (e) => {
 window.addEventListener("popstate", start);
 
 function start() {
-  const docId = readHash();
+  const target = readHash();
   $("q").value = state.q;
   $("level").value = state.level;
   $("sort").value = state.sort;
   applyLanguage();
-  if (docId) openDocument(docId); else search();
+  if (target && target.doc) openDocument(target.doc);
+  else if (target && target.lineage) openLineage(target.lineage);
+  else search();
 }
 if (new URLSearchParams(location.hash.slice(1)).get("lang") === "en") state.lang = "en";
 start();

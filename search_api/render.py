@@ -1,0 +1,75 @@
+"""Rich renderings of precedents and lineages for the terminal (the JSON shape is the API's)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from search_api.models import LineageResult, PrecedentResult
+
+
+def diff_text(parts: list[dict[str, str]], plain: bool = False) -> Text:
+    """A diff as text: removed words struck through in red, added ones in green; `plain` (no
+    colours: a pipe, a file) marks them as `[-removed-]{+added+}`, as `git diff --word-diff` does."""
+    text = Text()
+    for part in parts:
+        if part["op"] == "equal":
+            text.append(part["text"])
+        elif plain:
+            text.append("[-" + part["text"] + "-]" if part["op"] == "delete" else "{+" + part["text"] + "+}")
+        else:
+            text.append(part["text"], style="strike red" if part["op"] == "delete" else "bold green")
+    return text
+
+
+_LEGEND = {
+    False: "red: only in the precedent, green: only in the text asked about",
+    True: "[-only in the precedent-] {+only in the text asked about+}",
+}
+
+
+def _where(symbol: str | None, doc_id: str, number: str = "") -> str:
+    name = symbol or doc_id
+    return f"{name} ¶{number}" if number else name
+
+
+def precedents_table(result: PrecedentResult, plain: bool = False) -> RenderableType:
+    """Per precedent: similarity, where, when, then the diff from it to the text asked about."""
+    if result.source:
+        asked = _where(result.source.get("symbol"), result.source["doc_id"], result.source["clause"]["number"])
+        heading = f"precedents of {asked}"
+    else:
+        heading = "precedents of the text"
+    blocks: list[RenderableType] = [
+        Text(f"{heading}: {len(result.precedents)} at similarity ≥ {result.min_similarity} ({result.took_ms} ms)")
+        + Text(f"   {_LEGEND[plain]}", style="dim")
+    ]
+    for found in result.precedents:
+        when = " · ".join(str(v) for v in (found.session, found.date, found.relation) if v)
+        head = Text(f"\n{found.similarity:.2f}  ", style="bold")
+        head.append(_where(found.symbol, found.doc_id, found.clause.number), style="bold cyan")
+        head.append(f"  {when}  {found.title}", style="dim")
+        blocks += [head, diff_text(found.diff, plain)]
+    return Group(*blocks)
+
+
+def lineage_view(result: LineageResult, plain: bool = False) -> RenderableType:
+    """Per step, oldest first: session, symbol, date, why it is in the series, what changed."""
+    blocks: list[RenderableType] = [Text(f"lineage of {result.symbol}: {result.title}", style="bold")]
+    blocks.append(Text(f"{len(result.steps)} steps ({result.took_ms} ms)", style="dim"))
+    for step in result.steps:
+        head = Text(f"\n{step.session or '?':>4}  ")
+        head.append(step.symbol, style="bold cyan" if step.doc_id else "dim")
+        head.append(f"  {step.date or ''}  {step.link}", style="dim")
+        blocks.append(head)
+        if step.summary:
+            counts = ", ".join(f"{n} {what}" for what, n in step.summary.items() if n)
+            blocks.append(Text(f"      clauses: {counts}"))
+        if step.sponsors_added:
+            blocks.append(Text("      + sponsors: " + ", ".join(step.sponsors_added), style="green"))
+        if step.sponsors_removed:
+            blocks.append(Text("      - sponsors: " + ", ".join(step.sponsors_removed), style="red"))
+        for change in step.changes:
+            label = change.number or change.previous_number
+            blocks.append(Text(f"      ¶{label} {change.change}: ", style="bold") + diff_text(change.diff, plain))
+    return Group(*blocks)
