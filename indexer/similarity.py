@@ -38,7 +38,9 @@ ROWS = 3
 SIMILARITY_THRESHOLD = 0.5
 SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-minhash{BANDS}x{ROWS}"
 
-_UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# One unit a CJK character, one a run of other letters or digits (not running into CJK: `2010年`).
+_UNIT = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _SEED = 20241129
 
 

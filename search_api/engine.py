@@ -336,7 +336,12 @@ class SearchEngine:
         )
 
     def _best_clauses(
-        self, searcher: Searcher, q: wq.Query | None, doc_id: str, words: set[str], phrases: list[list[str]]
+        self,
+        searcher: Searcher,
+        q: wq.Query | None,
+        doc_id: str,
+        words: set[str],
+        phrases: list[tuple[str, list[str]]],
     ) -> list[dict[str, Any]]:
         if q is None:
             return []

@@ -2,13 +2,14 @@
 
 Word terms are marked where the word analyzer produced them (offsets into the original text, so
 after normalisation, traditional script or PDF line breaks, the marks still land on the right
-characters). Quoted strings are marked where their bigrams stand at consecutive positions: the
-exact substring, not every place one of its bigrams happens to appear.
+characters). Quoted strings are marked where their bigrams (Chinese) or words (Latin) stand at
+consecutive positions: the exact phrase, not every place one of its parts happens to appear.
 """
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from analyzers import char_analyzer, word_analyzer
 
@@ -17,25 +18,30 @@ WORDS = word_analyzer()
 CHARS = char_analyzer()
 
 
-def match_spans(text: str, words: set[str], phrases: list[list[str]]) -> list[tuple[int, int]]:
+def _by_position(analyzer: Any, text: str) -> dict[int, dict[str, tuple[int, int]]]:
+    """Token texts at each position with their character spans (parts share their word's)."""
+    by_position: dict[int, dict[str, tuple[int, int]]] = {}
+    for token in analyzer(text, chars=True, positions=True):
+        by_position.setdefault(token.pos, {})[token.text] = (token.startchar, token.endchar)
+    return by_position
+
+
+def match_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]) -> list[tuple[int, int]]:
     """Sorted, merged [start, end) spans of `text` that the query matched."""
     spans: list[tuple[int, int]] = []
     if words:
         for token in WORDS(text, chars=True, positions=True):
             if token.text in words:
                 spans.append((token.startchar, token.endchar))
-    if phrases:
-        grams = [(t.pos, t.text, t.startchar, t.endchar) for t in CHARS(text, chars=True, positions=True)]
-        by_position: dict[int, dict[str, tuple[int, int]]] = {}
-        for position, gram, start, end in grams:
-            by_position.setdefault(position, {})[gram] = (start, end)
-        for phrase in phrases:
-            for position, grams_here in by_position.items():
-                if phrase[0] not in grams_here:
-                    continue
-                ends = [by_position.get(position + i, {}).get(g) for i, g in enumerate(phrase)]
-                if all(ends):
-                    spans.append((grams_here[phrase[0]][0], ends[-1][1]))  # type: ignore[index]
+    tokens = {field: _by_position(CHARS if field == "chars" else WORDS, text) for field in {f for f, _ in phrases}}
+    for field, phrase in phrases:
+        by_position = tokens[field]
+        for position, here in by_position.items():
+            if phrase[0] not in here:
+                continue
+            ends = [by_position.get(position + i, {}).get(term) for i, term in enumerate(phrase)]
+            if all(ends):
+                spans.append((here[phrase[0]][0], ends[-1][1]))  # type: ignore[index]
     return _merge(spans)
 
 

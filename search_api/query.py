@@ -197,19 +197,21 @@ def parse_query(text: str, with_titles: bool = False) -> wq.Query | None:
     return q
 
 
-def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[list[str]]]:
-    """(word-field terms, char-field bigram phrases) to mark in a clause: what the query matched."""
+def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[tuple[str, list[str]]]]:
+    """What the query matched, to mark in a clause: word-field terms, and phrases as (field, terms)
+    for the char field's bigrams and the word field's quoted words (marked only where they stand
+    together, so `"the draft treaty"` does not mark every `the`)."""
     words: set[str] = set()
-    phrases: list[list[str]] = []
+    phrases: list[tuple[str, list[str]]] = []
     if q is None:
         return words, phrases
     for node in _walk(q):
         if isinstance(node, wq.Phrase) and node.fieldname == "chars":
-            phrases.append(list(node.words))
+            phrases.append(("chars", list(node.words)))
         elif isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
-            words.update(node.words)
+            phrases.append(("text", list(node.words)))
         elif isinstance(node, wq.Term) and node.fieldname == "chars":
-            phrases.append([node.text])
+            phrases.append(("chars", [node.text]))
         elif isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
             words.add(node.text)
     return words, phrases

@@ -237,3 +237,73 @@ def test_took_ms_and_server_timing_on_every_answer(client: TestClient) -> None:
         response = client.get(url)
         assert "took_ms" in response.json(), url
         assert response.headers["server-timing"].startswith("app;dur=")
+
+
+def test_precedents_of_a_clause(client: TestClient) -> None:
+    for path in ("/clauses/A/RES/80/20/P9/precedents", f"/clauses/{quote('A/RES/80/20', safe='')}/P9/precedents"):
+        response = client.get(path)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["source"]["symbol"] == "A/RES/80/20" and body["source"]["clause"]["number"] == "P9"
+        top = body["precedents"][0]
+        assert (top["symbol"], top["clause"]["number"], top["similarity"]) == ("A/RES/80/21", "P9", 1.0)
+    looser = client.get("/clauses/A/RES/80/20/P9/precedents", params={"min_similarity": 0.3, "limit": 50}).json()
+    assert len(looser["precedents"]) >= len(body["precedents"])
+    assert all(p["similarity"] >= 0.3 for p in looser["precedents"])
+    assert [p["similarity"] for p in looser["precedents"]] == sorted(
+        (p["similarity"] for p in looser["precedents"]), reverse=True
+    )
+    assert client.get("/clauses/A/RES/80/20/P99/precedents").status_code == 404
+    assert client.get("/clauses/A/RES/99/1/1/precedents").status_code == 404
+    for params in ({"min_similarity": "0"}, {"min_similarity": "nan"}, {"limit": "0"}, {"include_later": "maybe"}):
+        response = client.get("/clauses/A/RES/80/20/P9/precedents", params=params)
+        assert response.status_code == 400
+        assert response.json()["error"]["parameter"] == next(iter(params))
+
+
+def test_precedents_of_a_pasted_paragraph(client: TestClient) -> None:
+    edited = "又提及大会 2004 年 12 月 2 日第 59/50 号决议，其中大会给予集体安全条约组织大会观察员地位，"
+    response = client.post("/precedents", json={"text": edited, "limit": 3})
+    assert response.status_code == 200
+    top = response.json()["precedents"][0]
+    assert (top["doc_id"], top["clause"]["number"]) == ("zh:000_b19792f0abdd90de", "P3")
+    assert [p for p in top["diff"] if p["op"] != "equal"] == [
+        {"op": "delete", "text": "授"},
+        {"op": "insert", "text": "给"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "parameter"),
+    [
+        (b"{", "body"),
+        (b"[]", "body"),
+        (b'{"text": 3}', "text"),
+        (b'{"text": "x", "colour": 1}', "colour"),
+        (b'{"limit": 3}', "text"),
+        (b'{"text": "  "}', "text"),
+        (b'{"text": "x", "min_similarity": 2}', "min_similarity"),
+        (b'{"text": "x", "limit": true}', "limit"),
+        (b'{"text": "' + b"a" * 70_000 + b'"}', "body"),
+    ],
+)
+def test_bad_precedent_bodies_are_400_with_the_field(client: TestClient, body: bytes, parameter: str) -> None:
+    response = client.post("/precedents", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error"]["parameter"] == parameter
+
+
+def test_lineage_route(client: TestClient) -> None:
+    body = client.get("/documents/A/DEC/75/523/lineage").json()
+    assert [s["session"] for s in body["steps"]] == list(range(70, 81))
+    assert body["steps"][0]["doc_id"] is None  # 70/520: cited, not in the index
+    assert body["steps"][2]["summary"]["edited"] >= 1
+    assert client.get("/documents/A/RES/99/999/lineage").status_code == 404
+
+
+def test_openapi_documents_the_agreed_language_routes(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "get" in paths["/clauses/{symbol}/{number}/precedents"]
+    assert "get" in paths["/documents/{symbol}/lineage"]
+    body = paths["/precedents"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["text"] and set(body["properties"]) == {"text", "min_similarity", "limit"}

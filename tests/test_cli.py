@@ -88,3 +88,31 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_top_level_help() -> None:
     code, output = run("--help")
     assert code == 0 and all(c in output for c in ("index", "search", "show", "analyze", "serve"))
+
+
+def test_precedents_command_by_clause_and_by_text(seed_index: Path) -> None:
+    code, output = run("precedents", "--of", "A/RES/80/20", "--clause", "P9", "--json", "--index", str(seed_index))
+    assert code == 0
+    top = json.loads(output)["precedents"][0]
+    assert (top["symbol"], top["similarity"]) == ("A/RES/80/21", 1.0)
+    edited = "又提及大会 2004 年 12 月 2 日第 59/50 号决议，其中大会给予集体安全条约组织大会观察员地位，"
+    code, output = run("precedents", edited, "--index", str(seed_index))
+    assert code == 0
+    # No terminal here: the diff is marked the way `git diff --word-diff` marks it.
+    assert "[-授-]{+给+}" in output and "zh:000_b19792f0abdd90de ¶P3" in output
+
+
+def test_precedents_command_needs_a_text_or_a_clause(seed_index: Path) -> None:
+    code, output = run("precedents", "--index", str(seed_index))
+    assert code == 2 and "give either a TEXT" in output
+    code, output = run("precedents", "--of", "A/RES/80/20", "--clause", "P99", "--index", str(seed_index))
+    assert code == 1 and "has no clause" in output
+
+
+def test_lineage_command(seed_index: Path) -> None:
+    code, output = run("lineage", "A/DEC/75/523", "--index", str(seed_index))
+    assert code == 0
+    assert "Question of Gibraltar" in output and "A/DEC/70/520" in output and "not in the index" in output
+    assert "[-53rd-]" in output or "[-53rd -]" in output
+    code, output = run("lineage", "A/DEC/75/523", "--json", "--index", str(seed_index))
+    assert [s["session"] for s in json.loads(output)["steps"]] == list(range(70, 81))

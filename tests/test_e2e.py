@@ -128,3 +128,25 @@ def test_the_embed_script_puts_the_page_into_another_site(server: str, browser: 
     expect(frame.locator(".hit").first).to_be_visible(timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "embedded.png"), full_page=True)
     page.close()
+
+
+def test_precedents_of_a_clause_and_the_lineage_of_a_resolution(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/#lang=en")
+    page.locator("#q").fill('"draft treaty on the prevention of the placement of weapons"')
+    page.locator("#q").press("Enter")
+    hit = page.locator(".hit", has_text="Welcoming, in this regard, the draft treaty").first
+    expect(hit).to_be_visible(timeout=15_000)
+    hit.locator("a[data-precedents]").click()
+    first = hit.locator(".precedents li").first
+    expect(first).to_be_visible(timeout=15_000)
+    assert first.locator(".similarity").inner_text() == "1.00"  # the same paragraph in its sister resolution
+    assert hit.locator(".precedents del, .precedents ins").count() > 0  # the near copies show their edits
+    page.screenshot(path=str(ARTIFACTS / "precedents.png"), full_page=True)
+    page.goto(server + "/#doc=" + "en%3AA%2FDEC%2F75%2F523")
+    page.locator("a[data-lineage]").click()
+    expect(page.locator("ol.lineage > li")).to_have_count(11, timeout=15_000)
+    expect(page.locator("#document h2")).to_contain_text("Question of Gibraltar")
+    assert page.locator("ol.lineage del").count() > 0 and page.locator("ol.lineage ins").count() > 0
+    page.screenshot(path=str(ARTIFACTS / "lineage.png"), full_page=True)
+    page.close()

@@ -78,6 +78,9 @@ OPERATIONS = [
     ("/search", "GET"),
     ("/facets", "GET"),
     ("/documents/{symbol}", "GET"),
+    ("/documents/{symbol}/lineage", "GET"),
+    ("/clauses/{symbol}/{number}/precedents", "GET"),
+    ("/precedents", "POST"),
     ("/suggest", "GET"),
     ("/healthz", "GET"),
 ]

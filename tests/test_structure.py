@@ -247,6 +247,24 @@ def test_citation_counts_equal_a_scan_of_the_raw_text() -> None:
         ("see A/RES/73/12 and A/73/L.20", ("A/RES/73/12",)),
         ("又回顾第 64/256 号至第 64/259 号决议", ("A/RES/64/256", "A/RES/64/257", "A/RES/64/258", "A/RES/64/259")),
         ("Recalling resolutions 70/1 to 70/3,", ("A/RES/70/1", "A/RES/70/2", "A/RES/70/3")),
+        # Long lists keep their noun to the end (A/RES/80/17, A/DEC/76/572, the seed's P4).
+        (
+            "Recalling its resolutions 35/147 of 12 December 1980, 36/87 A and B of 9 December 1981, "
+            "37/75 of 9 December 1982, 38/64 of 15 December 1983, 39/54 of 12 December 1984, "
+            "40/82 of 12 December 1985 and 41/48 of 3 December 1986,",
+            tuple(f"A/RES/{n}" for n in ("35/147", "36/87", "37/75", "38/64", "39/54", "40/82", "41/48")),
+        ),
+        (
+            "as mandated by Assembly decisions 66/566 of 13 September 2012, 67/561 of29 August 2013, "
+            "68/557of 8September 2014, 69/560 of 14 September 2015 and 70/559 of 27 July 2016,",
+            tuple(f"A/DEC/{n}" for n in ("66/566", "67/561", "68/557", "69/560", "70/559")),
+        ),
+        (
+            "还提及大会关于联合国同集体安全条约组织的合作的 2010 年 3 月 2 日第 64/256 号、2010 年 12 月 13 日"
+            "第 65/122 号、2012 年 11 月 19 日第 67/6 号、2014 年 11 月 11 日第 69/12 号和 2016 年 11 月 21 日"
+            "第 71/12 号决议",
+            tuple(f"A/RES/{n}" for n in ("64/256", "65/122", "67/6", "69/12", "71/12")),
+        ),
     ],
 )
 def test_citations(text: str, expected: tuple[str, ...]) -> None:

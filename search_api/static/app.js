@@ -255,7 +255,7 @@ $("q").addEventListener("input", () => {
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => { state.q = $("q").value; state.page = 1; search(); suggest(); }, 250);
 });
-$("search-form").addEventListener("submit", (e) => { e.preventDefault(); $("suggestions").hidden = true; state.q = $("q").value; state.page = 1; search(); });
+$("search-form").addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(typingTimer); $("suggestions").hidden = true; state.q = $("q").value; state.page = 1; search(); });
 $("level").addEventListener("change", () => { state.level = $("level").value; state.page = 1; search(); });
 $("sort").addEventListener("change", () => { state.sort = $("sort").value; state.page = 1; search(); });
 $("lang").addEventListener("click", () => { state.lang = state.lang === "zh" ? "en" : "zh"; applyLanguage(); search(); });

@@ -1,0 +1,320 @@
+"""Agreed language: precedents, diffs, lineage and the citation graph, on the shipped corpus."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+import pytest
+
+from indexer.similarity import SIMILARITY_THRESHOLD, jaccard, shingles
+from search_api.diff import DiffPart, changed_characters, diff
+from search_api.engine import SearchEngine
+from search_api.errors import NotFoundError, ParameterError
+from search_api.models import SearchRequest
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def documents(engine: SearchEngine) -> list[dict[str, Any]]:
+    with engine._current() as searcher:
+        return [dict(d) for d in searcher.documents(level="document")]
+
+
+@pytest.fixture(scope="module")
+def clauses(documents: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    return [(d, c) for d in documents for c in json.loads(d.get("clauses_json") or "[]")]
+
+
+def verbatim_groups(clauses: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[list[tuple[str, str]]]:
+    """Clauses whose text is repeated word for word in other resolutions, found by exact text
+    (with some wording: a rule of underscores has none to compare)."""
+    by_text: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for document, clause in clauses:
+        if shingles(clause["text"]):
+            by_text[clause["text"].strip()].append((document["doc_id"], clause["number"]))
+    return [group for group in by_text.values() if len({doc_id for doc_id, _ in group}) > 1]
+
+
+# -- precedents ------------------------------------------------------------------------------------
+
+
+def test_the_real_verbatim_pairs_are_each_others_top_precedent(engine: SearchEngine) -> None:
+    # Two real pairs from session 80 (same day): the outer-space treaty paragraph and the
+    # article 7 reporting paragraph of two disarmament resolutions.
+    for (a, a_clause), (b, b_clause) in (
+        (("A/RES/80/20", "P9"), ("A/RES/80/21", "P9")),
+        (("A/RES/80/35", "4"), ("A/RES/80/52", "4")),
+    ):
+        for (key, number), other in (((a, a_clause), b), ((b, b_clause), a)):
+            top = engine.clause_precedents(key, number).precedents[0]
+            assert (top.symbol, top.similarity) == (other, 1.0)
+            assert top.relation == "same day"
+            assert all(part["op"] == "equal" for part in top.diff)
+
+
+def test_every_clause_repeated_verbatim_finds_its_copies_at_similarity_one(
+    engine: SearchEngine, clauses: list[tuple[dict[str, Any], dict[str, Any]]]
+) -> None:
+    groups = verbatim_groups(clauses)
+    assert len(groups) >= 50  # the decisions repeat much of their wording year after year
+    for group in groups:
+        for doc_id, number in group:
+            result = engine.clause_precedents(doc_id, number, include_later=True, limit=100)
+            exact = {(p.doc_id, p.clause.number) for p in result.precedents if p.similarity == 1.0}
+            copies = {(d, n) for d, n in group if d != doc_id}
+            assert copies <= exact, (doc_id, number)
+            assert result.precedents[0].similarity == 1.0
+
+
+def test_later_uses_only_when_asked(engine: SearchEngine) -> None:
+    # The Gibraltar decision of session 72 repeats much of session 71's: 71 is its precedent,
+    # and 72 is a later use of 71's wording, shown only with include_later.
+    earlier = engine.clause_precedents("A/DEC/72/520", "1")
+    assert [p.symbol for p in earlier.precedents] == ["A/DEC/71/521"]
+    assert earlier.precedents[0].relation == "earlier"
+    assert engine.clause_precedents("A/DEC/71/521", "1").precedents == []
+    later = engine.clause_precedents("A/DEC/71/521", "1", include_later=True)
+    assert {p.relation for p in later.precedents} == {"later"}
+    assert "A/DEC/72/520" in {p.symbol for p in later.precedents}
+
+
+def test_an_edited_copy_is_found_with_exactly_the_changed_characters(engine: SearchEngine) -> None:
+    original = "又提及大会 2004 年 12 月 2 日第 59/50 号决议，其中大会授予集体安全条约组织大会观察员地位，"
+    edited = original.replace("授予", "给予").replace("组织大会观察员", "组织观察员")
+    result = engine.precedents(edited)
+    top = result.precedents[0]
+    assert (top.doc_id, top.clause.number, top.clause.text) == ("zh:000_b19792f0abdd90de", "P3", original)
+    assert SIMILARITY_THRESHOLD <= top.similarity < 1.0
+    assert [(p["op"], p["text"]) for p in top.diff if p["op"] != "equal"] == [
+        ("delete", "授"),
+        ("insert", "给"),
+        ("delete", "大会"),
+    ]
+    assert "".join(p["text"] for p in top.diff if p["op"] != "delete") == edited
+
+
+def test_random_edits_of_real_chinese_clauses_are_found_and_the_diff_names_them(
+    clauses: list[tuple[dict[str, Any], dict[str, Any]]], engine: SearchEngine
+) -> None:
+    rng = random.Random(73)
+    chinese = [(d, c) for d, c in clauses if len(CJK.findall(c["text"])) >= 60]
+    assert len(chinese) >= 30
+    for document, clause in rng.sample(chinese, 30):
+        text = clause["text"]
+        cjk = [i for i, ch in enumerate(text) if CJK.match(ch)]
+        half = len(cjk) // 2  # one edit in each half: two separate changes
+        positions = [rng.choice(cjk[: half - 1]), rng.choice(cjk[half:])]
+        unused = [ch for ch in "甲乙丙丁戊己庚辛壬癸" if ch not in text]
+        edited = list(text)
+        for position, replacement in zip(positions, unused, strict=False):
+            edited[position] = replacement
+        edited_text = "".join(edited)
+        found = {(p.doc_id, p.clause.number): p for p in engine.precedents(edited_text, limit=20).precedents}
+        hit = found[(document["doc_id"], clause["number"])]
+        assert hit.similarity >= 0.6
+        removed = [p["text"] for p in hit.diff if p["op"] == "delete"]
+        added = [p["text"] for p in hit.diff if p["op"] == "insert"]
+        assert removed == [text[i] for i in positions]
+        assert added == unused[:2]
+        assert changed_characters([DiffPart(**part) for part in hit.diff]) == (2, 2)
+
+
+def test_unrelated_clauses_stay_below_the_threshold(
+    engine: SearchEngine, clauses: list[tuple[dict[str, Any], dict[str, Any]]]
+) -> None:
+    # Brute force on a sample: what the index returns is exactly the clauses at or above the
+    # threshold (up to the LSH's misses), and never one below it.
+    rng = random.Random(5)
+    all_shingles = [(d["doc_id"], c["number"], shingles(c["text"])) for d, c in clauses]
+    expected_total = found_total = 0
+    for document, clause in rng.sample(clauses, 150):
+        wording = shingles(clause["text"])
+        expected = {
+            (doc_id, number)
+            for doc_id, number, other in all_shingles
+            if doc_id != document["doc_id"] and jaccard(wording, other) >= SIMILARITY_THRESHOLD
+        }
+        result = engine.clause_precedents(document["doc_id"], clause["number"], include_later=True, limit=100)
+        returned = {(p.doc_id, p.clause.number) for p in result.precedents}
+        assert returned <= expected
+        assert all(p.similarity >= SIMILARITY_THRESHOLD for p in result.precedents)
+        expected_total += len(expected)
+        found_total += len(returned & expected)
+    assert expected_total > 50
+    assert found_total / expected_total >= 0.95
+
+
+def test_the_same_wording_in_traditional_script_is_the_same_wording(engine: SearchEngine) -> None:
+    article_1 = "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"
+    found = engine.precedents(article_1, min_similarity=0.1).precedents
+    # Only the declaration's two Chinese texts (simplified and traditional), nothing unrelated.
+    assert {(p.doc_id, p.clause.number, p.similarity) for p in found} == {
+        ("zh:A/RES/217(III)", "1", 1.0),
+        ("zh-Hant:A/RES/217(III)", "1", 1.0),
+    }
+
+
+def test_a_new_paragraph_has_no_precedent(engine: SearchEngine) -> None:
+    new_wording = "集体安全条约组织秘书处与联合国秘书处之间的合作，包括维持和平领域的合作。"
+    assert engine.precedents(new_wording, min_similarity=0.1).precedents == []
+
+
+def test_bad_precedent_requests_are_parameter_errors(engine: SearchEngine) -> None:
+    with pytest.raises(ParameterError):
+        engine.precedents("   ")
+    with pytest.raises(ParameterError):
+        engine.precedents("x" * 5001)
+    with pytest.raises(ParameterError):
+        engine.precedents("维持和平", min_similarity=0.0)
+    with pytest.raises(ParameterError):
+        engine.precedents("维持和平", limit=0)
+    with pytest.raises(NotFoundError):
+        engine.clause_precedents("A/RES/80/20", "P999")
+    with pytest.raises(NotFoundError):
+        engine.clause_precedents("A/RES/99/99", "1")
+
+
+# -- diff --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "changes"),
+    [
+        ("大会授予观察员地位", "大会给予观察员地位", [("delete", "授"), ("insert", "给")]),
+        ("聯合國大會", "联合国大会", []),  # traditional script and full width are not changes
+        ("２０１６年", "2016年", []),
+        ("Urges all States to act", "Urges all Member States to act", [("insert", "Member ")]),
+        ("联\n合国", "联合国", []),  # a PDF line break is not a change
+    ],
+)
+def test_diff_compares_normalised_text_and_shows_the_original(
+    earlier: str, later: str, changes: list[tuple[str, str]]
+) -> None:
+    parts = diff(earlier, later)
+    assert [(p.op, p.text) for p in parts if p.op != "equal"] == changes
+    assert "".join(p.text for p in parts if p.op != "delete") == later
+
+
+# -- lineage -------------------------------------------------------------------------------------------
+
+
+def test_lineage_of_the_seed_lists_the_series_it_cites(engine: SearchEngine) -> None:
+    steps = engine.lineage("000_b19792f0abdd90de").steps
+    assert [(s.symbol, s.doc_id is not None) for s in steps] == [
+        ("A/RES/64/256", False),
+        ("A/RES/65/122", False),
+        ("A/RES/67/6", False),
+        ("A/RES/69/12", False),
+        ("A/RES/71/12", False),
+        ("zh:000_b19792f0abdd90de", True),
+    ]
+    # 59/50 (observer status) is cited too, but not as one of the series.
+    assert all(s.symbol != "A/RES/59/50" for s in steps)
+
+
+def test_lineage_of_a_decision_series_walks_every_session_with_its_changes(engine: SearchEngine) -> None:
+    result = engine.lineage("A/DEC/75/523")
+    assert result.title == "Question of Gibraltar"
+    sessions = [s.session for s in result.steps]
+    assert sessions == list(range(70, 81))
+    assert result.steps[0].symbol == "A/DEC/70/520" and result.steps[0].doc_id is None
+    with engine._current() as searcher:
+        indexed = {d["symbol"]: d for d in searcher.documents(level="document") if d.get("title") == result.title}
+    for previous, step in zip(result.steps[1:], result.steps[2:], strict=False):
+        assert step.summary and sum(step.summary.values()) >= 1
+        earlier = {c["number"]: c["text"] for c in json.loads(indexed[previous.symbol]["clauses_json"])}
+        later = {c["number"]: c["text"] for c in json.loads(indexed[step.symbol]["clauses_json"])}
+        for change in step.changes:
+            if change.change == "edited":
+                # The diff turns the earlier clause into the later one, exactly.
+                assert "".join(p["text"] for p in change.diff if p["op"] != "delete") == later[change.number]
+                assert change.previous_number in earlier
+    first_edit = next(c for c in result.steps[2].changes if c.change == "edited")
+    changed = [(p["op"], p["text"].strip()) for p in first_edit.diff if p["op"] != "equal"][:2]
+    assert changed == [("delete", "53rd"), ("insert", "66th")]
+
+
+def test_lineage_from_a_series_recital(engine: SearchEngine) -> None:
+    # "Recalling its resolutions 69/32 of 2 December 2014, ... and 79/20": one a session.
+    steps = engine.lineage("A/RES/80/20").steps
+    assert [s.symbol for s in steps] == [
+        f"A/RES/{s}"
+        for s in (
+            "69/32",
+            "70/27",
+            "71/32",
+            "72/27",
+            "73/31",
+            "74/33",
+            "75/37",
+            "76/23",
+            "77/42",
+            "78/21",
+            "79/20",
+            "80/20",
+        )
+    ]
+
+
+def test_lineage_of_an_unknown_document(engine: SearchEngine) -> None:
+    with pytest.raises(NotFoundError):
+        engine.lineage("A/RES/99/999")
+
+
+# -- the citation graph -------------------------------------------------------------------------------
+
+# A GA reference as written (`59/50`, `第 64/256 号`), not a document symbol (`A/71/502`) and not
+# a decision's own heading (`71/536. Comprehensive ...`).
+BARE_REFERENCE = re.compile(r"(?<![\d/.])(\d{1,3})\s*/\s*(\d{1,4})(?![\d/]|\.\s+[A-Z])")
+
+
+def test_citation_counts_equal_a_scan_of_the_texts(engine: SearchEngine, documents: list[dict[str, Any]]) -> None:
+    scanned: Counter[str] = Counter()
+    for document in documents:
+        text = " ".join(c["text"] for c in json.loads(document.get("clauses_json") or "[]"))
+        scanned.update({f"{a}/{b}" for a, b in BARE_REFERENCE.findall(text)})
+    counted: Counter[str] = Counter()
+    result = engine.search(SearchRequest(level="document", per_page=0, facets=("cites",), facet_limit=200))
+    assert result.facets["cites"].total_values > 900
+    # Per reference, the resolutions citing it (as a resolution or a decision), from the index.
+    with engine._current() as searcher:
+        for document in searcher.documents(level="document"):
+            numbers = {
+                "/".join(symbol.split("/")[2:4])
+                for symbol in (document.get("cites") or "").split(",")
+                if re.fullmatch(r"A/(RES|DEC)/\d+/\d+", symbol)
+            }
+            counted.update(numbers)
+    assert len(scanned) > 900
+    assert counted == scanned
+    # The facet's counts are those of the same graph: the most cited resolutions of the hits.
+    for value in result.facets["cites"].values:
+        cited_by = engine.document(value.value).cited_by if _indexed(engine, value.value) else None
+        if cited_by is not None:
+            assert len({d["doc_id"] for d in cited_by}) == value.count
+
+
+def _indexed(engine: SearchEngine, symbol: str) -> bool:
+    try:
+        engine.document(symbol)
+    except NotFoundError:
+        return False
+    return True
+
+
+def test_the_most_cited_resolutions_of_a_query(engine: SearchEngine) -> None:
+    result = engine.search(
+        SearchRequest(q="outer space", level="document", per_page=100, facets=("cites",), facet_limit=5)
+    )
+    top = result.facets["cites"].values
+    assert top and top[0].count >= 3
+    for value in top:
+        citing = engine.search(
+            SearchRequest(q="outer space", level="document", cites=(value.value,), per_page=0, facets=())
+        )
+        assert citing.total == value.count
