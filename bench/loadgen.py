@@ -43,12 +43,10 @@ PARAMS = [{}, {"level": "document"}, {"session": "80"}, {"sort": "date"}, {"type
 
 
 def ensure_seed_index(index_dir: Path) -> Path:
-    """The index the load scripts drive: the shipped seeds, built on first use."""
-    if not (index_dir / "manifest.json").exists():
-        from indexer.writer import build_index
+    """The index the load scripts drive: the shipped seeds, built on first use or a new version."""
+    from bench.indexes import ensure_index
 
-        build_index([ROOT / "seeds"], index_dir)
-    return index_dir
+    return ensure_index([ROOT / "seeds"], index_dir)
 
 
 def free_port() -> int:

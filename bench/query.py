@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analyzers import word_analyzer  # noqa: E402
-from bench.synthetic import ACTIONS, FIELDS, ORGANS, QUALIFIERS, generate  # noqa: E402
-from indexer.writer import build_index  # noqa: E402
+from bench.indexes import synthetic_index  # noqa: E402
+from bench.synthetic import ACTIONS, FIELDS, ORGANS, QUALIFIERS  # noqa: E402
 from search_api.engine import SearchEngine  # noqa: E402
 from search_api.models import SearchRequest  # noqa: E402
 
@@ -218,14 +218,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     console = Console()
-    corpus = ROOT / "bench" / "out" / f"synthetic-{args.clauses}"
-    index_dir = ROOT / "bench" / "out" / f"index-synthetic-{args.clauses}"
-    if not corpus.exists():
-        generate(corpus, args.clauses)
-    if not (index_dir / "manifest.json").exists():
-        console.print("building the ga-search index of the SYNTHETIC corpus…")
-        build_index([corpus], index_dir, workers=2)
-    engine = SearchEngine(index_dir)
+    engine = SearchEngine(synthetic_index(args.clauses))
     rows: list[tuple[str, int, list[str]]] = []
     with engine._current() as searcher:
         for fields in searcher.documents(level="clause"):

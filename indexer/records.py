@@ -6,7 +6,7 @@ import json
 
 from analyzers import normalize_text
 from indexer.model import Resolution
-from indexer.similarity import text_band_keys
+from indexer.similarity import similarity_fields
 
 
 def _tags(values: tuple[str, ...]) -> str:
@@ -82,7 +82,7 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
             "cites": _tags(clause.citations),
             "text": clause.text,
             "chars": clause.text,
-            "bands": text_band_keys(clause.text),
+            **similarity_fields(clause.text),
         }
         if clause.verb:
             record["verb"] = clause.verb

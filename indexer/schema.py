@@ -4,7 +4,8 @@
   clause hit can be filtered and counted by session, sponsor, agenda item... like its resolution.
   `text` holds the clause (jieba words, see analyzers/tokenizer.py), `chars` the same text as
   characters and bigrams for exact substrings, `bands` the MinHash band keys that find clauses
-  of nearly the same wording (indexer/similarity.py).
+  of nearly the same wording and `shingles` (a column) the hashes that measure how near
+  (indexer/similarity.py).
 - `level=document`: one record per resolution, with its metadata, its title (searchable) and
   `clauses_json`, the parsed clauses, so a resolution renders without reopening its file;
   `content_hash` and `source` drive incremental indexing; `series` (language and normalised title)
@@ -28,7 +29,7 @@ from analyzers import char_analyzer, word_analyzer
 from indexer.similarity import SIMILARITY_VERSION
 
 # The band keys depend on the similarity parameters: changing them changes the schema.
-SCHEMA_VERSION = f"5-{SIMILARITY_VERSION}"
+SCHEMA_VERSION = f"6-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 
 
@@ -74,6 +75,7 @@ def build_schema() -> fields.Schema:
         chars=fields.TEXT(analyzer=char_analyzer(), stored=False),
         series=fields.ID(stored=False),
         bands=fields.KEYWORD(stored=False, scorable=False, lowercase=False),
+        shingles=fields.COLUMN(columns.VarBytesColumn()),
         clauses_json=fields.STORED(),
         source=fields.ID(stored=True),
         content_hash=fields.ID(stored=True),

@@ -32,6 +32,7 @@ class SnapshotCache:
         self.size = searcher.doc_count_all()
         self._sets: OrderedDict[str, BitSet] = OrderedDict()
         self._columns: dict[str, list[Any]] = {}
+        self._readers: dict[str, Any] = {}
 
     def docs(self, q: wq.Query) -> BitSet:
         """Documents matching `q` (deleted ones excluded), cached by the query's text."""
@@ -65,6 +66,13 @@ class SnapshotCache:
             values = list(reader.column_reader(field)) if reader.has_column(field) else [None] * self.size
             self._columns[field] = values
         return values
+
+    def column_reader(self, field: str) -> Any:
+        """Random access to one column (for the few documents a lookup touches)."""
+        reader = self._readers.get(field)
+        if reader is None:
+            reader = self._readers[field] = self.searcher.reader().column_reader(field)
+        return reader
 
     def count(self, field: str, docnums: Iterable[int], multi_valued: bool) -> dict[Any, int]:
         values = self.column_values(field)

@@ -57,7 +57,7 @@ from search_api.models import (
 )
 from search_api.precedents import find_precedents
 from search_api.query import highlight_terms, normalise_value, parse_query, quoted_query
-from search_api.stored import clause_view, resolution_fields, tags
+from search_api.stored import clause_view, record, records, resolution_fields, tags
 
 CLAUSE_ONLY_FACETS = ("type", "verb")
 # Multi-valued facets whose values differ between the clauses of one resolution.
@@ -382,7 +382,7 @@ class SearchEngine:
             cited_by: list[dict[str, Any]] = []
             others: list[str] = []
             if symbol:
-                for citing in searcher.documents(cites=symbol, level="document"):
+                for citing in records(searcher, "document", cites=symbol):
                     cited_by.append(
                         {
                             "doc_id": citing["doc_id"],
@@ -392,9 +392,7 @@ class SearchEngine:
                         }
                     )
                 others = sorted(
-                    d["doc_id"]
-                    for d in searcher.documents(symbol=symbol, level="document")
-                    if d["doc_id"] != stored["doc_id"]
+                    d["doc_id"] for d in records(searcher, "document", symbol=symbol) if d["doc_id"] != stored["doc_id"]
                 )
         clauses = [
             ClauseView(c["number"], c["type"], c.get("verb"), c["text"], c.get("verb_phrase"), c.get("citations", []))
@@ -426,7 +424,13 @@ class SearchEngine:
             raise ParameterError("text", f"is {len(text)} characters; the limit is {MAX_PRECEDENT_TEXT}")
         with self._current() as searcher:
             found, candidates = find_precedents(
-                searcher, text, source=None, min_similarity=min_similarity, limit=limit, include_later=True
+                searcher,
+                self._snapshot(searcher),
+                text,
+                source=None,
+                min_similarity=min_similarity,
+                limit=limit,
+                include_later=True,
             )
         return PrecedentResult(text, None, min_similarity, found, candidates, _ms(started))
 
@@ -449,13 +453,14 @@ class SearchEngine:
                 raise NotFoundError(f"no document {key!r} in the index")
             clause = None
             for candidate in dict.fromkeys((number.strip(), number.strip().upper())):
-                clause = searcher.document(id=f"{document['doc_id']}#{candidate}", level="clause")
+                clause = record(searcher, "clause", id=f"{document['doc_id']}#{candidate}")
                 if clause:
                     break
             if not clause:
                 raise NotFoundError(f"{document.get('symbol') or document['doc_id']} has no clause {number!r}")
             found, candidates = find_precedents(
                 searcher,
+                self._snapshot(searcher),
                 clause["text"],
                 source=clause,
                 min_similarity=min_similarity,
@@ -479,16 +484,16 @@ class SearchEngine:
     @staticmethod
     def _find_document(searcher: Searcher, key: str) -> dict[str, Any] | None:
         key = key.strip()
-        direct = searcher.document(id=key, level="document")
+        direct = record(searcher, "document", id=key)
         if direct:
             return direct
         for candidate in (key, key.upper()):
-            matches = list(searcher.documents(symbol=candidate, level="document"))
+            matches = list(records(searcher, "document", symbol=candidate))
             if matches:
                 matches.sort(key=lambda d: {"zh": 0, "en": 1}.get(d.get("language", ""), 2))
                 return matches[0]
         for language in ("zh", "en", "zh-Hant"):
-            found = searcher.document(id=f"{language}:{key}", level="document")
+            found = record(searcher, "document", id=f"{language}:{key}")
             if found:
                 return found
         return None

@@ -31,7 +31,7 @@ from indexer.records import series_key
 from indexer.similarity import SIMILARITY_THRESHOLD, jaccard, shingles
 from search_api.diff import diff
 from search_api.models import ClauseChange, LineageStep
-from search_api.stored import tags
+from search_api.stored import records, tags
 
 MAX_STEPS = 60
 MIN_RUN = 3
@@ -90,13 +90,13 @@ class _Series:
         self.titles: set[str] = set()
 
     def find_symbol(self, symbol: str) -> dict[str, Any] | None:
-        found = list(self.searcher.documents(symbol=symbol, level="document"))
+        found = list(records(self.searcher, "document", symbol=symbol))
         found.sort(key=lambda d: d.get("language") != self.language)
         return found[0] if found else None
 
     def same_title(self, stored: dict[str, Any]) -> list[dict[str, Any]]:
         key = series_key(stored.get("language", ""), stored.get("title", ""))
-        return list(self.searcher.documents(series=key, level="document")) if key else []
+        return list(records(self.searcher, "document", series=key)) if key else []
 
     def predecessor_citations(self, stored: dict[str, Any], link_clauses: set[str]) -> list[str]:
         """Symbols `stored` cites as its series' predecessors (see the module docstring)."""
@@ -146,7 +146,7 @@ def find_series(searcher: Searcher, start: dict[str, Any]) -> _Series:
                 series.links.setdefault(found["doc_id"], f"cited by {stored.get('symbol') or stored['doc_id']}")
                 queue.append(found)
         if stored.get("symbol"):
-            for citing in searcher.documents(cites=stored["symbol"], level="document"):
+            for citing in records(searcher, "document", cites=stored["symbol"]):
                 if stored["symbol"] in series.predecessor_citations(citing, set()):
                     series.links.setdefault(citing["doc_id"], f"cites {stored['symbol']}")
                     queue.append(citing)

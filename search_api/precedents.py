@@ -2,9 +2,9 @@
 nearly the same, ranked by similarity, each with the diff from its wording to the one asked about.
 
 The index's `bands` field proposes candidates (clauses sharing a MinHash band key, see
-indexer/similarity.py); the exact Jaccard of the shingle sets decides. Candidates sharing more
-keys are likelier to be similar, so when a very common wording proposes thousands, the
-`MAX_CANDIDATES` sharing the most keys are checked.
+indexer/similarity.py); the exact Jaccard of the shingle sets, from the `shingles` column,
+decides. Candidates sharing more keys are likelier to be similar, so when a very common wording
+proposes more than `MAX_CANDIDATES`, those sharing the most keys are checked.
 """
 
 from __future__ import annotations
@@ -13,23 +13,28 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from indexer.similarity import band_keys, jaccard, shingles
+from indexer.similarity import band_keys, hashed_jaccard, shingle_hashes, shingles
 from search_api.diff import diff
+from search_api.docsets import SnapshotCache
 from search_api.models import Precedent
 from search_api.stored import clause_view, resolution_fields
 
-MAX_CANDIDATES = 400
+MAX_CANDIDATES = 2000
 RELATIONS = ("earlier", "same day", "same session", "later", "undated")
 
 
 def _candidates(searcher: Searcher, keys: list[str]) -> Counter[int]:
+    """Clauses sharing band keys with the text, and how many each shares."""
     counts: Counter[int] = Counter()
-    reader = searcher.reader()
+    reader = searcher.reader()  # its postings: no scorer to build, deleted records left out
     for key in keys:
-        if reader.doc_frequency("bands", key):
-            counts.update(searcher.postings("bands", key).all_ids())
+        try:
+            counts.update(reader.postings("bands", key).all_ids())
+        except TermNotFound:
+            continue
     return counts
 
 
@@ -50,6 +55,7 @@ def relation(source: dict[str, Any] | None, other: dict[str, Any]) -> str:
 
 def find_precedents(
     searcher: Searcher,
+    cache: SnapshotCache,
     text: str,
     *,
     source: dict[str, Any] | None,
@@ -60,32 +66,37 @@ def find_precedents(
     """Clauses similar to `text`, best first, and how many candidates were checked.
 
     `source` is the stored clause asked about (its own resolution is left out, and so are later
-    clauses unless `include_later`); None for a pasted text.
+    clauses unless `include_later`); None for a pasted text. Candidates are checked from columns
+    (resolution, date, session, shingle hashes); only the precedents shown are read in full.
     """
     wording = shingles(text)
+    hashes = shingle_hashes(wording)
     counts = _candidates(searcher, band_keys(wording))
-    scored: list[tuple[float, str, dict[str, Any]]] = []
-    for docnum, _ in counts.most_common(MAX_CANDIDATES):
-        stored = searcher.stored_fields(docnum)
-        if source is not None and stored.get("doc_id") == source.get("doc_id"):
+    doc_ids, dates, sessions = (cache.column_values(f) for f in ("doc_id", "date", "session"))
+    stored_hashes = cache.column_reader("shingles")
+    scored: list[tuple[float, str, int, str]] = []
+    checked = counts.most_common(MAX_CANDIDATES)
+    for docnum, _ in checked:
+        if source is not None and doc_ids[docnum] == source.get("doc_id"):
             continue
-        when = relation(source, stored)
+        when = relation(source, {"date": dates[docnum], "session": sessions[docnum]})
         if when == "later" and not include_later:
             continue
-        similarity = jaccard(wording, shingles(stored.get("text", "")))
+        similarity = hashed_jaccard(hashes, stored_hashes[docnum])
         if similarity >= min_similarity:
-            stored["_relation"] = when
-            scored.append((similarity, stored.get("date") or "", stored))
+            scored.append((similarity, dates[docnum] or "", docnum, when))
     # Best first; among equals, the most recent use first.
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    precedents = [
-        Precedent(
-            **resolution_fields(stored),
-            clause=clause_view(stored),
-            similarity=round(similarity, 4),
-            relation=stored["_relation"],
-            diff=[asdict(part) for part in diff(stored.get("text", ""), text)],
+    precedents = []
+    for similarity, _, docnum, when in scored[:limit]:
+        stored = searcher.stored_fields(docnum)
+        precedents.append(
+            Precedent(
+                **resolution_fields(stored),
+                clause=clause_view(stored),
+                similarity=round(similarity, 4),
+                relation=when,
+                diff=[asdict(part) for part in diff(stored.get("text", ""), text)],
+            )
         )
-        for similarity, _, stored in scored[:limit]
-    ]
-    return precedents, min(len(counts), MAX_CANDIDATES)
+    return precedents, len(checked)
