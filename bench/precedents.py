@@ -192,7 +192,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100, help="queries of each kind")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=150)
     threshold_table(console)
     engine = SearchEngine(synthetic_index(args.clauses))
     clauses = indexed_clauses(engine)

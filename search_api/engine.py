@@ -55,6 +55,7 @@ from search_api.models import (
     SearchRequest,
     SearchResult,
 )
+from search_api.phrase import shared_matches
 from search_api.precedents import find_precedents
 from search_api.query import highlight_terms, normalise_value, parse_query, quoted_query
 from search_api.stored import clause_view, record, records, resolution_fields, tags
@@ -193,7 +194,7 @@ class SearchEngine:
             for name in facet_names
             if getattr(request, name, ()) or (name == "year" and (request.year_from or request.year_to))
         }
-        with self._current() as searcher:
+        with self._current() as searcher, shared_matches():
             search = self._clause_search if request.level == "clause" else self._document_search
             total, page_hits, counts = search(searcher, q, request, facet_names, selected)
             terms = highlight_terms(q)
@@ -364,10 +365,13 @@ class SearchEngine:
     def _did_you_mean(self, searcher: Searcher, q: wq.Query) -> list[str]:
         words, _ = highlight_terms(q)
         corrector = searcher.corrector("text")
+        reader = searcher.reader()
         suggestions: list[str] = []
-        for word in sorted(words):
+        # Only words the index lacks are misspelt; the first character is kept (prefix=1), which
+        # spares a Levenshtein walk over every term (1.2 s on 100k clauses, against 10 ms).
+        for word in sorted(w for w in words if not reader.doc_frequency("text", w)):
             suggestions.extend(
-                s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2) if s != word
+                s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2, prefix=1) if s != word
             )
         return list(dict.fromkeys(suggestions))[:5]
 

@@ -29,6 +29,7 @@ from analyzers import char_analyzer, word_analyzer
 from indexer.schema import build_schema
 from indexer.sponsors import canonical_sponsor
 from search_api.errors import QuerySyntaxError
+from search_api.phrase import ExactPhrase, RankedPhrase
 
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PAREN_TOKEN = re.compile(r"(?<![\w\"])((?:[A-Za-z]{1,2}(?:\.\d+)?/)?[\w./]*\d[\w./]*\([A-Za-z0-9]{1,6}\)[\w./()]*)")
@@ -69,11 +70,11 @@ def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
         return symbol_query(words[0], fieldname)
     alternatives: list[wq.Query] = []
     if words:
-        alternatives.append(wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words))
+        alternatives.append(wq.Term(fieldname, words[0]) if len(words) == 1 else ExactPhrase(fieldname, words))
     if fieldname == "text" and _CJK_CHAR.search(text):
         grams = [t.text for t in CHARS(text, mode="query")]
         if grams:
-            char_query = wq.Term("chars", grams[0]) if len(grams) == 1 else wq.Phrase("chars", grams)
+            char_query = wq.Term("chars", grams[0]) if len(grams) == 1 else ExactPhrase("chars", grams)
             alternatives.append(char_query)
     if not alternatives:
         return None
@@ -83,7 +84,9 @@ def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
     # whole-word matches higher. An OR would also match `集体…秘书处` for "集体秘书处", since a
     # compound's parts share its position.
     word_phrase, char_phrase = alternatives
-    return wq.AndMaybe(char_phrase, word_phrase)
+    if isinstance(char_phrase, ExactPhrase):
+        return RankedPhrase(char_phrase, word_phrase)
+    return wq.AndMaybe(char_phrase, word_phrase)  # one bigram: Whoosh's own lazy matcher is best
 
 
 class _QuotedNode(PhrasePlugin.PhraseNode):

@@ -1,0 +1,193 @@
+"""Exact phrases without Whoosh's span machinery.
+
+Whoosh matches a `Phrase` through `SpanNear2`, which builds and compares span objects for every
+document that has all the terms: 3 s for a quoted ten-bigram formula on 100k clauses. A phrase
+here is the same set of documents found more directly: the terms' postings are intersected by
+leapfrogging (rarest first, `skip_to` jumps whole blocks), and in each document they share, the
+phrase is there if some start position `p` has term `i` at `p + i` for every `i`, which is a few
+set intersections of positions. A phrase scores as one term would (BM25F of its occurrences,
+see `ExactPhrase._scores`), not as the sum of its words' scores.
+
+A quoted Chinese string is `RankedPhrase(bigram phrase, word phrase)`: the bigrams decide which
+clauses match and the words only add to the score, so the word phrase is looked for in the
+matching clauses only, not in the whole index.
+
+The matches of a phrase in one segment are kept for the duration of one search
+(`shared_matches()`), which asks for them twice: for the top hits, and for the exact total and
+the facet counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from whoosh import matching
+from whoosh import query as wq
+from whoosh.scoring import BM25F, bm25
+from whoosh.searching import Searcher
+
+Matches = tuple[list[int], list[float]]
+_MEMO: ContextVar[dict[tuple[Any, ...], Matches] | None] = ContextVar("phrase_matches", default=None)
+
+
+@contextmanager
+def shared_matches() -> Iterator[None]:
+    """Within this block, a phrase computes its matches in a segment once."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+class ExactPhrase(wq.Phrase):
+    """`Phrase` with `slop=1` (consecutive positions), matched as the module docstring says."""
+
+    def matcher(self, searcher: Searcher, context: Any = None) -> matching.Matcher:
+        if len(self.words) < 2:
+            return super().matcher(searcher, context)
+        ids, scores = self.matches(searcher, context)
+        if not ids:
+            return matching.NullMatcher()
+        return matching.ListMatcher(ids, weights=scores)
+
+    def matches(self, searcher: Searcher, context: Any = None, within: list[int] | None = None) -> Matches:
+        """(document numbers, scores) of the phrase in this searcher's segment, optionally only
+        among the sorted document numbers `within`."""
+        weighting = context.weighting if context is not None else searcher.weighting
+        scored = weighting is not None  # no weighting: the caller wants documents (`docs()`)
+        memo = _MEMO.get()
+        key = (id(searcher.reader()), self.fieldname, tuple(self.words), None if within is None else id(within))
+        if memo is not None and key in memo:
+            return memo[key]
+        found = self._match(searcher, weighting if scored else None, within)
+        if memo is not None and scored:
+            memo[key] = found
+        return found
+
+    def _match(self, searcher: Searcher, weighting: Any, within: list[int] | None) -> Matches:
+        fieldname = self.fieldname
+        if fieldname not in searcher.schema:
+            return [], []
+        field = searcher.schema[fieldname]
+        reader = searcher.reader()
+        words = [field.to_bytes(word) for word in self.words]
+        leaves: dict[bytes, Any] = {}
+        for word in dict.fromkeys(words):
+            if (fieldname, word) not in reader:
+                return [], []
+            scorer = weighting.scorer(searcher, fieldname, word) if weighting is not None else None
+            leaves[word] = reader.postings(fieldname, word, scorer=scorer)
+        rarest_first = sorted(leaves, key=lambda w: reader.doc_frequency(fieldname, w))
+        ids: list[int] = []
+        occurrences: list[int] = []
+        for target in _common_documents([leaves[w] for w in rarest_first], within):
+            positions: dict[bytes, Any] = {}  # decoded lazily: most documents fail early
+            starts: set[int] | None = None
+            for offset, word in enumerate(words):
+                if word not in positions:
+                    positions[word] = leaves[word].value_as("positions")
+                shifted = {p - offset for p in positions[word]}
+                starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
+            if starts:
+                ids.append(target)
+                occurrences.append(len(starts))
+        if weighting is None:
+            return ids, [1.0] * len(ids)
+        return ids, self._scores(searcher, weighting, ids, occurrences, rarest_first[0])
+
+    def _scores(
+        self, searcher: Searcher, weighting: Any, ids: list[int], occurrences: list[int], rarest: bytes
+    ) -> list[float]:
+        """BM25F of the phrase as one term: its occurrences in the clause against the clause's
+        length, and the rarity of its rarest word (a phrase is at least that rare)."""
+        parent = searcher.get_parent()
+        reader = searcher.reader()
+        B = weighting._field_B.get(self.fieldname, weighting.B) if isinstance(weighting, BM25F) else 0.75
+        K1 = weighting.K1 if isinstance(weighting, BM25F) else 1.2
+        idf = parent.idf(self.fieldname, rarest)
+        average = parent.avg_field_length(self.fieldname) or 1
+        return [
+            self.boost * bm25(idf, count, reader.doc_field_length(docnum, self.fieldname, 1), average, B, K1)
+            for docnum, count in zip(ids, occurrences, strict=True)
+        ]
+
+
+def _common_documents(matchers: list[Any], within: list[int] | None) -> Iterator[int]:
+    """Documents every matcher has (each left on it when yielded), by leapfrogging; only those
+    in `within` when it is given."""
+    if not all(m.is_active() for m in matchers):
+        return
+    candidates = iter(within) if within is not None else None
+    target = next(candidates, None) if candidates is not None else matchers[0].id()
+    while target is not None:
+        for m in matchers:
+            if m.id() < target:
+                m.skip_to(target)
+                if not m.is_active():
+                    return
+            if m.id() > target:
+                ahead = m.id()
+                target = ahead if candidates is None else next((c for c in candidates if c >= ahead), None)
+                break
+        else:
+            yield target
+            if candidates is not None:
+                target = next(candidates, None)
+            else:
+                matchers[0].next()
+                if not matchers[0].is_active():
+                    return
+                target = matchers[0].id()
+
+
+class RankedPhrase(wq.AndMaybe):
+    """AndMaybe(decides, ranks): the matches of `decides`, scored by both, with `ranks` looked for
+    only in those documents."""
+
+    def matcher(self, searcher: Searcher, context: Any = None) -> matching.Matcher:
+        decides, ranks = self.a, self.b
+        weighting = context.weighting if context is not None else searcher.weighting
+        if isinstance(decides, ExactPhrase):
+            ids, scores = decides.matches(searcher, context)
+        else:
+            ids, scores = _all_matches(decides.matcher(searcher, context), scored=weighting is not None)
+        if not ids:
+            return matching.NullMatcher()
+        if weighting is not None:
+            if isinstance(ranks, ExactPhrase):
+                extra = dict(zip(*ranks.matches(searcher, context, within=ids), strict=True))
+            else:
+                extra = _scores_within(ranks.matcher(searcher, context), ids)
+            scores = [score + extra.get(docnum, 0.0) for docnum, score in zip(ids, scores, strict=True)]
+        return matching.ListMatcher(ids, weights=scores)
+
+
+def _all_matches(matcher: matching.Matcher, scored: bool) -> Matches:
+    ids: list[int] = []
+    scores: list[float] = []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        scores.append(matcher.score() if scored else 1.0)
+        matcher.next()
+    return ids, scores
+
+
+def _scores_within(matcher: matching.Matcher, ids: list[int]) -> dict[int, float]:
+    """The scores `matcher` gives to those of the sorted `ids` it matches."""
+    found: dict[int, float] = {}
+    for docnum in ids:
+        if not matcher.is_active():
+            break
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+        if matcher.id() == docnum:
+            found[docnum] = matcher.score()
+    return found
