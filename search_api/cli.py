@@ -47,6 +47,11 @@ def _fail(error: Exception) -> None:
     raise typer.Exit(1)
 
 
+def _print_json(payload: object) -> None:
+    """The API's JSON shape on stdout, readable Chinese and all."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
 def _plain() -> bool:
     """No colours to show a diff with (a pipe, a file, NO_COLOR): mark it with brackets."""
     return not console.is_terminal or console.no_color
@@ -166,7 +171,7 @@ def search(
         _fail(error)
     output = "json" if as_json else output
     if output == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        _print_json(result.to_dict())
         return
     if output == "csv":
         buffer = io.StringIO()
@@ -228,7 +233,7 @@ def show(
     except GaSearchError as error:
         _fail(error)
     if as_json:
-        sys.stdout.write(json.dumps(document.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        _print_json(document.to_dict())
         return
     header = Table(show_header=False, title=escape(document.title))
     for label, value in (
@@ -289,7 +294,7 @@ def precedents(
     except GaSearchError as error:
         _fail(error)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        _print_json(result.to_dict())
         return
     console.print(precedents_table(result, plain=_plain()))
     if not result.precedents:
@@ -311,7 +316,7 @@ def lineage(
     except GaSearchError as error:
         _fail(error)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        _print_json(result.to_dict())
         return
     console.print(lineage_view(result, plain=_plain()))
 
@@ -343,7 +348,7 @@ def analyze(
         for t in analyzer(text, positions=True, chars=True, mode="query" if mode == "query" else "index")
     ]
     if as_json:
-        sys.stdout.write(json.dumps(tokens, ensure_ascii=False, indent=2) + "\n")
+        _print_json(tokens)
         return
     table = Table("position", "token", "start", "end", "original text")
     for token in tokens:
