@@ -150,3 +150,15 @@ def test_precedents_of_a_clause_and_the_lineage_of_a_resolution(server: str, bro
     assert page.locator("ol.lineage del").count() > 0 and page.locator("ol.lineage ins").count() > 0
     page.screenshot(path=str(ARTIFACTS / "lineage.png"), full_page=True)
     page.close()
+
+
+def test_the_most_cited_resolutions_of_the_hits_filter_the_search(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/#q=outer%20space&lang=en")
+    cited = page.locator('input[data-facet="cites"]').first
+    expect(cited).to_be_attached(timeout=15_000)
+    count = cited.locator("xpath=ancestor::label").locator(".count").inner_text()
+    cited.check()
+    expect(page.locator("#status")).to_contain_text(f"{count} results", timeout=15_000)
+    assert "cites=" in page.url
+    page.close()

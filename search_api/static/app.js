@@ -26,7 +26,9 @@ const TEXT = {
     unchanged: "unchanged", edited: "edited", added: "added", removed: "removed",
   },
 };
-const MULTI = ["session", "agenda", "sponsor", "kind", "type", "verb", "year", "language"];
+const MULTI = ["session", "agenda", "sponsor", "kind", "type", "verb", "year", "language", "cites"];
+// The default facets and the most cited resolutions among the hits (the citation graph).
+const FACETS = MULTI;
 const state = { q: "", level: "clause", sort: "relevance", page: 1, filters: {}, lang: "zh" };
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
@@ -50,6 +52,7 @@ function params(extra) {
     }
   }
   if (state.level === "document") { p.delete("type"); p.delete("verb"); }
+  for (const name of FACETS) if (!(state.level === "document" && (name === "type" || name === "verb"))) p.append("facets", name);
   for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
   return p;
 }
@@ -174,8 +177,8 @@ function renderFacets(facets) {
 
 function facetLabel(name) {
   const labels = {
-    zh: { session: "届会", agenda: "议程项目", sponsor: "提案国", kind: "文件类型", type: "段落类型", verb: "引导动词", year: "年份", language: "语言" },
-    en: { session: "Session", agenda: "Agenda item", sponsor: "Sponsor", kind: "Kind", type: "Clause type", verb: "Leading verb", year: "Year", language: "Language" },
+    zh: { session: "届会", agenda: "议程项目", sponsor: "提案国", kind: "文件类型", type: "段落类型", verb: "引导动词", year: "年份", language: "语言", cites: "最常引用的决议" },
+    en: { session: "Session", agenda: "Agenda item", sponsor: "Sponsor", kind: "Kind", type: "Clause type", verb: "Leading verb", year: "Year", language: "Language", cites: "Most cited" },
   };
   return labels[state.lang][name] || name;
 }
@@ -224,6 +227,7 @@ async function suggest() {
 function writeHash() {
   const p = params();
   p.delete("per_page");
+  p.delete("facets");
   history.replaceState(null, "", "#" + p.toString());
 }
 
