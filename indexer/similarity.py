@@ -15,6 +15,13 @@ similarity `s`; so they share at least one key with probability `1 - (1 - s**ROW
 candidates; the exact Jaccard decides and ranks, from the shingles' 64-bit hashes kept in a
 column (`shingles`), so checking a candidate reads neither its text nor normalises it again.
 
+A key keeps `KEY_BITS` (12) bits of its band's hash: 4,096 keys a band. Whoosh spends about 130
+bytes on every distinct term, and full-width keys, nearly all distinct, doubled the index (+200 MB
+on 100k clauses); with 12 bits a key also collects about N / 4,096 unrelated clauses (24 at 100k),
+which the column check discards at ~10 µs each, and the candidates sharing the most keys are
+checked first (`search_api/precedents.py`). Beyond a few hundred thousand clauses, raise
+`KEY_BITS` (it is part of the schema version).
+
 Why 4-unit shingles and a 0.5 threshold: measured on the shipped corpus (bench/precedents.py
 prints the table), clauses of different resolutions that are not the same wording rarely pass 0.5
 (shared boilerplate such as "requests the Secretary-General to submit to the General Assembly at
@@ -36,13 +43,15 @@ from analyzers import normalize_text
 SHINGLE_SIZE = 4
 BANDS = 20
 ROWS = 3
+KEY_BITS = 12
 SIMILARITY_THRESHOLD = 0.5
-SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-minhash{BANDS}x{ROWS}"
+SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-minhash{BANDS}x{ROWS}-key{KEY_BITS}"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # One unit a CJK character, one a run of other letters or digits (not running into CJK: `2010年`).
 _UNIT = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _SEED = 20241129
+KEY_MASK = (1 << KEY_BITS) - 1
 
 
 def units(text: str) -> list[str]:
@@ -95,10 +104,11 @@ def band_keys(items: frozenset[str]) -> list[str]:
     minhash = MinHash(num_perm=BANDS * ROWS, seed=_SEED, permutations=_permutations())
     minhash.update_batch([item.encode("utf-8") for item in items])
     values = minhash.hashvalues.astype(np.uint32)
-    return [
-        f"{band:02d}{hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=6).hexdigest()}"
-        for band in range(BANDS)
-    ]
+    keys = []
+    for band in range(BANDS):
+        digest = hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=4).digest()
+        keys.append(f"{band:02d}{int.from_bytes(digest) & KEY_MASK:03x}")
+    return keys
 
 
 def similarity_fields(text: str) -> dict[str, object]:
