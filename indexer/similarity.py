@@ -74,15 +74,13 @@ def shingle_hashes(items: frozenset[str]) -> bytes:
     return np.array(sorted(values), dtype=np.uint64).tobytes()
 
 
-def hashed_overlap(a: bytes, b: bytes) -> tuple[float, float]:
-    """From two `shingle_hashes` values: the Jaccard index (equal to `jaccard` up to a 2**-64
-    chance of a collision), and the containment of `a` in `b` (the share of `a`'s shingles that
-    `b` has: 1.0 when `a` is a passage of `b`)."""
+def hashed_jaccard(a: bytes, b: bytes) -> float:
+    """`jaccard` of two `shingle_hashes` values (equal up to a 2**-64 chance of a collision)."""
     if not a or not b:
-        return 0.0, 0.0
+        return 0.0
     left, right = np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)
     common = np.intersect1d(left, right, assume_unique=True).size
-    return common / (left.size + right.size - common), common / left.size
+    return common / (left.size + right.size - common)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -68,7 +68,6 @@ DEFAULT_PRECEDENTS = 10
 MAX_PRECEDENTS = 100
 MAX_PRECEDENT_TEXT = 5000
 MIN_SIMILARITY = 0.1
-PASSAGE_CONTAINMENT = 0.9  # a pasted passage found in a longer clause
 
 
 def validate(request: SearchRequest) -> None:
@@ -420,8 +419,7 @@ class SearchEngine:
         min_similarity: float = SIMILARITY_THRESHOLD,
         limit: int = DEFAULT_PRECEDENTS,
     ) -> PrecedentResult:
-        """Clauses worded the same or nearly the same as a pasted `text`, best first; also the
-        clauses that contain it (a passage pasted from a longer clause: containment ≥ 0.9)."""
+        """Clauses worded the same or nearly the same as a pasted `text`, best first."""
         started = time.perf_counter()
         _validate_precedents(min_similarity, limit)
         if not text.strip():
@@ -437,7 +435,6 @@ class SearchEngine:
                 min_similarity=min_similarity,
                 limit=limit,
                 include_later=True,
-                min_containment=max(min_similarity, PASSAGE_CONTAINMENT),
             )
         return PrecedentResult(text, None, min_similarity, found, candidates, _ms(started))
 

@@ -119,7 +119,6 @@ class Precedent(ResolutionFields):
 
     clause: ClauseView
     similarity: float  # Jaccard of the two shingle sets (indexer/similarity.py)
-    containment: float  # the share of the asked text's shingles this clause has
     relation: str  # "earlier", "same day", "later" or "undated", seen from the clause asked about
     diff: list[dict[str, str]]  # from this precedent's wording to the clause asked about
 

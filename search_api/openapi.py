@@ -149,7 +149,6 @@ SCHEMAS: dict[str, Any] = {
                         "symbol": {"type": ["string", "null"]},
                         "clause": _OBJECT,
                         "similarity": {"type": "number"},
-                        "containment": {"type": "number"},
                         "relation": {"type": "string"},
                         "diff": {"type": "array", "items": {"$ref": "#/components/schemas/DiffPart"}},
                     },

@@ -159,21 +159,9 @@ def test_the_same_wording_in_traditional_script_is_the_same_wording(engine: Sear
     }
 
 
-def test_a_pasted_passage_finds_the_longer_clauses_containing_it(engine: SearchEngine) -> None:
-    passage = "Urges all States Parties to provide the Secretary-General with complete and timely information"
-    found = engine.precedents(passage).precedents
-    assert {(p.symbol, p.clause.number) for p in found} >= {("A/RES/80/35", "4"), ("A/RES/80/52", "4")}
-    assert all(p.containment == 1.0 and p.similarity < 1.0 for p in found[:2])
-    # A clause's own precedents stay whole-paragraph comparisons: no containment rule there.
-    for precedent in engine.clause_precedents("A/RES/80/20", "P9", min_similarity=0.5).precedents:
-        assert precedent.similarity >= 0.5
-
-
 def test_a_new_paragraph_has_no_precedent(engine: SearchEngine) -> None:
     new_wording = "集体安全条约组织秘书处与联合国秘书处之间的合作，包括维持和平领域的合作。"
-    assert engine.precedents(new_wording).precedents == []
-    # Asked for looser matches, it gets only what passes the looser bar.
-    assert all(p.similarity >= 0.1 for p in engine.precedents(new_wording, min_similarity=0.1).precedents)
+    assert engine.precedents(new_wording, min_similarity=0.1).precedents == []
 
 
 def test_bad_precedent_requests_are_parameter_errors(engine: SearchEngine) -> None:
