@@ -26,7 +26,6 @@ from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
-from whoosh.scoring import BM25F, bm25
 from whoosh.searching import Searcher
 
 Matches = tuple[list[int], list[float]]
@@ -79,8 +78,7 @@ class ExactPhrase(wq.Phrase):
         for word in dict.fromkeys(words):
             if (fieldname, word) not in reader:
                 return [], []
-            scorer = weighting.scorer(searcher, fieldname, word) if weighting is not None else None
-            leaves[word] = reader.postings(fieldname, word, scorer=scorer)
+            leaves[word] = reader.postings(fieldname, word)
         rarest_first = sorted(leaves, key=lambda w: reader.doc_frequency(fieldname, w))
         ids: list[int] = []
         occurrences: list[int] = []
@@ -104,18 +102,16 @@ class ExactPhrase(wq.Phrase):
     def _scores(
         self, searcher: Searcher, weighting: Any, ids: list[int], occurrences: list[int], rarest: bytes
     ) -> list[float]:
-        """BM25F of the phrase as one term: its occurrences in the clause against the clause's
-        length, and the rarity of its rarest word (a phrase is at least that rare)."""
-        parent = searcher.get_parent()
-        reader = searcher.reader()
-        B = weighting._field_B.get(self.fieldname, weighting.B) if isinstance(weighting, BM25F) else 0.75
-        K1 = weighting.K1 if isinstance(weighting, BM25F) else 1.2
-        idf = parent.idf(self.fieldname, rarest)
-        average = parent.avg_field_length(self.fieldname) or 1
-        return [
-            self.boost * bm25(idf, count, reader.doc_field_length(docnum, self.fieldname, 1), average, B, K1)
-            for docnum, count in zip(ids, occurrences, strict=True)
-        ]
+        """The phrase scored as one term: the weighting model's score of its occurrences in each
+        clause (against the clause's length, for BM25F), with the rarity of its rarest word (a
+        phrase is at least that rare)."""
+        scorer = weighting.scorer(searcher, self.fieldname, rarest, qf=self.boost)
+        counts = matching.ListMatcher(ids, weights=[float(n) for n in occurrences])
+        scores: list[float] = []
+        while counts.is_active():
+            scores.append(scorer.score(counts))
+            counts.next()
+        return scores
 
 
 def _common_documents(matchers: list[Any], within: list[int] | None) -> Iterator[int]:
