@@ -36,13 +36,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from datasketch import MinHash, MinHashLSH  # noqa: E402
+from datasketch import MinHashLSH  # noqa: E402
 
 from bench.indexes import seed_index, synthetic_index  # noqa: E402
 from bench.synthetic import Generator  # noqa: E402
-from indexer.similarity import BANDS, ROWS, SIMILARITY_THRESHOLD, jaccard, shingles  # noqa: E402
-from indexer.similarity import _permutations as permutations  # noqa: E402
-from search_api.engine import MAX_PRECEDENTS, SearchEngine  # noqa: E402
+from indexer.similarity import BANDS, ROWS, SIMILARITY_THRESHOLD, jaccard, shingles, signature  # noqa: E402
+from search_api.engine import SearchEngine  # noqa: E402
+from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS  # noqa: E402
 
 Query = tuple[str, str, str | None, str | None]  # kind, text, doc_id, clause number
 Finder = Callable[[Query], set[tuple[str, str]]]
@@ -109,20 +109,14 @@ class DatasketchIndex:
         self.lsh = MinHashLSH(num_perm=BANDS * ROWS, params=(BANDS, ROWS))
         for i, items in enumerate(exact.sets):
             if items:
-                self.lsh.insert(i, self.minhash(items), check_duplication=False)
-
-    @staticmethod
-    def minhash(items: frozenset[str]) -> MinHash:
-        minhash = MinHash(num_perm=BANDS * ROWS, permutations=permutations())
-        minhash.update_batch([item.encode("utf-8") for item in items])
-        return minhash
+                self.lsh.insert(i, signature(items), check_duplication=False)
 
     def find(self, text: str, exclude: str | None) -> set[tuple[str, str]]:
         wording = shingles(text)
         if not wording:
             return set()
         found = set()
-        for i in self.lsh.query(self.minhash(wording)):
+        for i in self.lsh.query(signature(wording)):
             key = self.exact.keys[i]
             if key[0] != exclude and jaccard(wording, self.exact.sets[i]) >= SIMILARITY_THRESHOLD:
                 found.add(key)
@@ -215,7 +209,10 @@ def main() -> None:
         "exact (inverted shingles, memory)": lambda q: exact.find(q[1], q[2]),
     }
     systems: dict[str, tuple[Finder, Finder]] = {
-        "ga-search (Whoosh band keys, 10 + diffs)": (ga_finder(engine, 10), ga_finder(engine, MAX_PRECEDENTS)),
+        "ga-search (Whoosh band keys, 10 + diffs)": (
+            ga_finder(engine, DEFAULT_PRECEDENTS),
+            ga_finder(engine, MAX_PRECEDENTS),
+        ),
         **{name: (find, find) for name, find in in_memory.items()},
     }
     samples: dict[tuple[str, str], list[float]] = defaultdict(list)

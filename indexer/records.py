@@ -14,10 +14,15 @@ def _tags(values: tuple[str, ...]) -> str:
     return ",".join(value.replace(",", "\u201a") for value in values)
 
 
+def compact_text(text: str) -> str:
+    """`text` without case, spacing, punctuation or script differences, for comparing titles."""
+    return "".join(ch for ch in normalize_text(text).lower() if ch.isalnum())
+
+
 def series_key(language: str, title: str) -> str:
     """The key that groups a resolution series: language and title, ignoring case, spacing,
     punctuation and script (`Question of Gibraltar` in sessions 71 to 80)."""
-    words = "".join(ch for ch in normalize_text(title).lower() if ch.isalnum())
+    words = compact_text(title)
     return f"{language}:{words}" if words else ""
 
 

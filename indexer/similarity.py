@@ -97,13 +97,18 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=BANDS * ROWS, seed=_SEED).permutations
 
 
+def signature(items: frozenset[str]) -> MinHash:
+    """The MinHash signature of a shingle set (`BANDS * ROWS` permutations, fixed seed)."""
+    minhash = MinHash(num_perm=BANDS * ROWS, seed=_SEED, permutations=_permutations())
+    minhash.update_batch([item.encode("utf-8") for item in items])
+    return minhash
+
+
 def band_keys(items: frozenset[str]) -> list[str]:
     """The LSH band keys of a shingle set: `BANDS` short tokens for the index's `bands` field."""
     if not items:
         return []
-    minhash = MinHash(num_perm=BANDS * ROWS, seed=_SEED, permutations=_permutations())
-    minhash.update_batch([item.encode("utf-8") for item in items])
-    values = minhash.hashvalues.astype(np.uint32)
+    values = signature(items).hashvalues.astype(np.uint32)
     keys = []
     for band in range(BANDS):
         digest = hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=4).digest()

@@ -23,7 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from indexer.errors import GaSearchError
-from search_api.models import SearchRequest
+from indexer.similarity import SIMILARITY_THRESHOLD
+from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SearchRequest
 from search_api.render import lineage_view, precedents_table
 
 app = typer.Typer(
@@ -267,8 +268,12 @@ def precedents(
     text: Annotated[str | None, typer.Argument(help="The paragraph to look for; - reads it from stdin.")] = None,
     of: Annotated[str | None, typer.Option("--of", help="Instead of a text: a resolution's symbol or id...")] = None,
     clause: Annotated[str | None, typer.Option("--clause", help="...and its clause number (P3, 4, 4(a)).")] = None,
-    min_similarity: Annotated[float, typer.Option(min=0.1, max=1.0, help="Lowest similarity shown.")] = 0.5,
-    limit: Annotated[int, typer.Option(min=1, max=100, help="Precedents shown, best first.")] = 10,
+    min_similarity: Annotated[
+        float, typer.Option(min=MIN_SIMILARITY, max=1.0, help="Lowest similarity shown.")
+    ] = SIMILARITY_THRESHOLD,
+    limit: Annotated[
+        int, typer.Option(min=1, max=MAX_PRECEDENTS, help="Precedents shown, best first.")
+    ] = DEFAULT_PRECEDENTS,
     later: Annotated[bool, typer.Option("--later", help="With --of: later uses of the wording too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the API's shape).")] = False,
     index: IndexOption = Path("index"),

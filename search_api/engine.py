@@ -41,9 +41,13 @@ from search_api.facets import DEFAULT_FACETS, FACETS_BY_NAME, FacetDefinition
 from search_api.highlight import match_spans, snippet
 from search_api.lineage import lineage_steps
 from search_api.models import (
+    DEFAULT_PRECEDENTS,
     LEVELS,
     MAX_PER_PAGE,
+    MAX_PRECEDENT_TEXT,
+    MAX_PRECEDENTS,
     MAX_QUERY_LENGTH,
+    MIN_SIMILARITY,
     SORTS,
     ClauseView,
     DocumentView,
@@ -64,10 +68,6 @@ CLAUSE_ONLY_FACETS = ("type", "verb")
 # Multi-valued facets whose values differ between the clauses of one resolution.
 CLAUSE_VARYING_FACETS = ("cites",)
 SNIPPETS_PER_DOCUMENT = 3
-DEFAULT_PRECEDENTS = 10
-MAX_PRECEDENTS = 100
-MAX_PRECEDENT_TEXT = 5000
-MIN_SIMILARITY = 0.1
 
 
 def validate(request: SearchRequest) -> None:

@@ -26,8 +26,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
-from analyzers import normalize_text
-from indexer.records import series_key
+from indexer.records import compact_text, series_key
 from indexer.similarity import SIMILARITY_THRESHOLD, jaccard, shingles
 from search_api.diff import diff
 from search_api.models import ClauseChange, LineageStep
@@ -66,10 +65,6 @@ def _session_run(symbols: list[str], prefix: str, session: int | None) -> list[s
     return [by_session[s][0] for s in run]
 
 
-def _compact(text: str) -> str:
-    return "".join(ch for ch in normalize_text(text).lower() if ch.isalnum())
-
-
 def _clauses(stored: dict[str, Any]) -> list[dict[str, Any]]:
     return json.loads(stored.get("clauses_json") or "[]")
 
@@ -105,7 +100,7 @@ class _Series:
         cited: list[str] = []
         for clause in _clauses(stored):
             citations = clause.get("citations", [])
-            names_title = any(title and title in _compact(clause["text"]) for title in self.titles)
+            names_title = any(title and title in compact_text(clause["text"]) for title in self.titles)
             if not (names_title or clause["number"] in link_clauses):
                 cited.extend(_session_run(citations, own_prefix or "A/RES", session))
                 continue
@@ -136,7 +131,7 @@ def find_series(searcher: Searcher, start: dict[str, Any]) -> _Series:
         if stored["doc_id"] in series.members:
             continue
         series.members[stored["doc_id"]] = stored
-        series.titles.add(_compact(stored.get("title", "")))
+        series.titles.add(compact_text(stored.get("title", "")))
         for other in series.same_title(stored):
             series.links.setdefault(other["doc_id"], "same title")
             queue.append(other)

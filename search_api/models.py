@@ -9,6 +9,10 @@ LEVELS = ("clause", "document")
 SORTS = ("relevance", "date", "session")
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
+DEFAULT_PRECEDENTS = 10
+MAX_PRECEDENTS = 100
+MAX_PRECEDENT_TEXT = 5000
+MIN_SIMILARITY = 0.1
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,20 @@ from typing import Any
 from starlette.datastructures import QueryParams
 
 from indexer.model import CLAUSE_TYPES, KINDS
+from indexer.similarity import SIMILARITY_THRESHOLD
 from search_api.errors import ParameterError
 from search_api.facets import FACETS_BY_NAME
-from search_api.models import LEVELS, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchRequest
+from search_api.models import (
+    DEFAULT_PRECEDENTS,
+    LEVELS,
+    MAX_PER_PAGE,
+    MAX_PRECEDENT_TEXT,
+    MAX_PRECEDENTS,
+    MAX_QUERY_LENGTH,
+    MIN_SIMILARITY,
+    SORTS,
+    SearchRequest,
+)
 
 
 @dataclass(frozen=True)
@@ -136,17 +147,24 @@ PRECEDENT_OPTIONS: tuple[Param, ...] = (
         "min_similarity",
         "number",
         "Lowest similarity returned (Jaccard of 4-unit shingles; 1 is the same wording).",
-        minimum=0.1,
+        minimum=MIN_SIMILARITY,
         maximum=1.0,
-        default=0.5,
+        default=SIMILARITY_THRESHOLD,
     ),
-    Param("limit", "integer", "Precedents returned, best first.", minimum=1, maximum=100, default=10),
+    Param(
+        "limit",
+        "integer",
+        "Precedents returned, best first.",
+        minimum=1,
+        maximum=MAX_PRECEDENTS,
+        default=DEFAULT_PRECEDENTS,
+    ),
 )
 CLAUSE_PRECEDENT_PARAMS: tuple[Param, ...] = (
     *PRECEDENT_OPTIONS,
     Param("include_later", "boolean", "Also later uses of the wording, not only precedents.", default=False),
 )
-PRECEDENT_TEXT = Param("text", "string", "The paragraph to find precedents of.", max_length=5000)
+PRECEDENT_TEXT = Param("text", "string", "The paragraph to find precedents of.", max_length=MAX_PRECEDENT_TEXT)
 
 
 def _convert(param: Param, raw: str) -> Any:
