@@ -12,11 +12,13 @@ import random
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -56,38 +58,36 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(index_dir: Path, workers: int) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
+def serve(index_dir: Path, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
+    """`ga-search serve` on a free loopback port, once it answers /healthz: (base URL, process).
+    Its log goes to a file (a pipe nobody reads would fill and stall the server); a server that
+    does not answer within 90 s is an error that quotes the end of that log."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "search_api.cli",
-            "serve",
-            "--index",
-            str(index_dir),
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [sys.executable, "-m", "search_api.cli", "serve", "--index", str(index_dir)]
+    command += ["--port", str(port), "--workers", str(workers)]
     base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            _wait_until_up(base, process, log)
+            yield base, process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, log: IO[bytes]) -> None:  # type: ignore[type-arg]
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+    while True:
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2):
-                break
+                return
         except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                log.seek(0)
+                tail = log.read().decode("utf-8", "replace")[-2000:]
+                raise RuntimeError(f"ga-search serve did not answer /healthz: {tail}") from None
             time.sleep(0.3)
-    try:
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @dataclass
