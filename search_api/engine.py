@@ -65,8 +65,6 @@ from search_api.query import highlight_terms, normalise_value, parse_query, quot
 from search_api.stored import clause_view, record, records, resolution_fields, tags
 
 CLAUSE_ONLY_FACETS = ("type", "verb")
-# Multi-valued facets whose values differ between the clauses of one resolution.
-CLAUSE_VARYING_FACETS = ("cites",)
 SNIPPETS_PER_DOCUMENT = 3
 
 
@@ -286,7 +284,7 @@ class SearchEngine:
         for name in facet_names:
             facet = FACETS_BY_NAME[name]
             counted = self._collapsed(searcher, q, request, name) if name in selected else groups
-            if name in CLAUSE_VARYING_FACETS:
+            if facet.varies_by_clause:
                 # A resolution counts once for each value any of its matching clauses has: the
                 # same clauses a filter on that value would keep.
                 values = cache.column_values(facet.field)

@@ -14,6 +14,9 @@ class FacetDefinition:
     multi_valued: bool = False
     numeric: bool = False
     sort_by_value: bool = False  # sessions and years read better in order than by count
+    # Values that differ between the clauses of one resolution: a resolution counts once for each
+    # value any of its matching clauses has.
+    varies_by_clause: bool = False
 
 
 FACETS: tuple[FacetDefinition, ...] = (
@@ -25,7 +28,7 @@ FACETS: tuple[FacetDefinition, ...] = (
     FacetDefinition("verb", "verb", "引导动词", "Leading verb"),
     FacetDefinition("year", "year", "年份", "Year", numeric=True),
     FacetDefinition("language", "language", "语言", "Language"),
-    FacetDefinition("cites", "cites", "引用的决议", "Cites", multi_valued=True),
+    FacetDefinition("cites", "cites", "引用的决议", "Cites", multi_valued=True, varies_by_clause=True),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 DEFAULT_FACETS = ("session", "agenda", "sponsor", "kind", "type", "verb", "year", "language")
