@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from indexer.corpus import apply_record
 from indexer.errors import DocumentError, GaSearchError
 from indexer.readers import read_document
 from indexer.readers.marcxml import MarcRecord
 from indexer.records import to_records
+from indexer.segment import FastSegmentWriter
 
 BATCH = 8
 POLL_SECONDS = 0.5
@@ -65,7 +65,7 @@ def _worker(
 ) -> None:  # type: ignore[type-arg]
     try:
         ix = whoosh_index.open_dir(index_dir, index_name)
-        writer = SegmentWriter(ix, _lk=False)
+        writer = FastSegmentWriter(ix, _lk=False)
         while (batch := jobs.get()) is not None:
             results.put(
                 ("outcomes", [index_file(path, digest, records, writer.add_document) for path, digest in batch])

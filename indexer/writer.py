@@ -43,6 +43,7 @@ from indexer.manifest import Manifest, check_manifest, read_manifest, write_mani
 from indexer.readers.marcxml import MarcRecord, read_marcxml
 from indexer.records import to_records
 from indexer.schema import build_schema
+from indexer.segment import FastSegmentWriter
 from indexer.shards import Outcome, index_file, run_in_workers
 
 INDEX_NAME = "MAIN"
@@ -153,7 +154,7 @@ def build_index(
             to_index.append((str(path), digest))
 
     try:
-        writer = ix.writer(timeout=2.0)
+        writer = FastSegmentWriter(ix, timeout=2.0)
     except LockError as error:
         raise IndexError_(f"another `ga-search index` is writing to {index_dir}; try again when it ends") from error
 
