@@ -100,8 +100,12 @@ def _fold_whitespace(text: str, source: list[int]) -> tuple[str, list[int]]:
     return "".join(pieces), new_source
 
 
+@lru_cache(maxsize=256)
 def normalize(text: str) -> Normalized:
-    """Normalise `text` for indexing or querying; see the module docstring for the steps."""
+    """Normalise `text` for indexing or querying; see the module docstring for the steps.
+
+    Memoised: indexing one clause normalises its text for the word field, the character field and
+    its MinHash shingles, and every clause record repeats its resolution's title."""
     folded, source = _nfkc(text)
     simplified, source = _to_simplified(folded, source)
     compact, source = _fold_whitespace(simplified, source)

@@ -23,6 +23,8 @@ as list columns (`TagList`), counted with `allow_overlap=True`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from whoosh import columns, fields
 
 from analyzers import char_analyzer, word_analyzer
@@ -33,7 +35,44 @@ SCHEMA_VERSION = f"6-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 
 
-class TagList(fields.KEYWORD):
+class RepeatedValues:
+    """A field mixin that analyses a value once for a run of records repeating it.
+
+    Every clause record repeats its resolution's title, symbol, sponsors... and Whoosh analyses
+    each field of each record afresh; this remembers the postings of the field's last value. The
+    memo is not part of the field: it is left out of pickling (Whoosh stores the schema in the
+    index) and of comparisons.
+    """
+
+    def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+        last = self.__dict__.get("_last_postings")
+        if not kwargs and last is not None and last[0] == value:
+            return iter(last[1])
+        postings = list(super().index(value, **kwargs))  # type: ignore[misc]
+        if not kwargs:
+            self.__dict__["_last_postings"] = (value, postings)
+        return iter(postings)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_last_postings", None)
+        return state
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.__getstate__() == other.__getstate__()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class RepeatedID(RepeatedValues, fields.ID):
+    pass
+
+
+class RepeatedText(RepeatedValues, fields.TEXT):
+    pass
+
+
+class TagList(RepeatedValues, fields.KEYWORD):
     """A comma-separated keyword list, stored as a list column for overlapping facets."""
 
     def __init__(self) -> None:
@@ -53,14 +92,14 @@ def build_schema() -> fields.Schema:
     words = word_analyzer()
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
-        doc_id=fields.ID(stored=True, sortable=True),
+        doc_id=RepeatedID(stored=True, sortable=True),
         level=fields.ID(stored=True),
-        symbol=fields.ID(stored=True),
-        language=fields.ID(stored=True, sortable=True),
-        kind=fields.ID(stored=True, sortable=True),
+        symbol=RepeatedID(stored=True),
+        language=RepeatedID(stored=True, sortable=True),
+        kind=RepeatedID(stored=True, sortable=True),
         session=fields.NUMERIC(int, stored=True, sortable=True),
         year=fields.NUMERIC(int, stored=True, sortable=True),
-        date=fields.ID(stored=True, sortable=True),
+        date=RepeatedID(stored=True, sortable=True),
         agenda=TagList(),
         sponsor=TagList(),
         cites=TagList(),
@@ -70,13 +109,13 @@ def build_schema() -> fields.Schema:
         verb_phrase=fields.STORED(),
         number=fields.ID(stored=True),
         ordinal=fields.NUMERIC(int, stored=True, sortable=True),
-        title=fields.TEXT(analyzer=words, stored=True, field_boost=2.0),
+        title=RepeatedText(analyzer=words, stored=True, field_boost=2.0),
         text=fields.TEXT(analyzer=words, stored=True),
         chars=fields.TEXT(analyzer=char_analyzer(), stored=False),
         series=fields.ID(stored=False),
         bands=fields.KEYWORD(stored=False, scorable=False, lowercase=False),
         shingles=fields.COLUMN(columns.VarBytesColumn()),
         clauses_json=fields.STORED(),
-        source=fields.ID(stored=True),
+        source=RepeatedID(stored=True),
         content_hash=fields.ID(stored=True),
     )
