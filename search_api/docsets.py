@@ -5,21 +5,27 @@ Whoosh turns a filter into a set of document numbers on every search, by walking
 document. Both depend only on the index snapshot, so this module computes them once per searcher:
 - `filter_set`: the documents that pass a request's filters, a `BitSet` built from cached sets
   for each filter value (AND across fields, OR within a field);
-- `column_values`: a facet field's values for every document, read once from its column, so a
-  count is a `Counter` over the matching document numbers.
+- `filter_mask`: the same as a NumPy boolean mask, for the array evaluation of queries
+  (search_api/evaluate.py, whose decoded postings `postings` also live here);
+- `column_values`: a facet field's values for every document, read once from its column;
+  `count` turns them into value codes once, and counts the matching documents with `bincount`
+  (every value of a multi-valued field counting);
+- `sort_rank`: each document's rank in a date or session ordering.
 A new commit means a new searcher, hence a new cache: nothing here can go stale.
 """
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable
-from itertools import chain
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.idsets import BitSet
 from whoosh.searching import Searcher
+
+from search_api.postings import PostingCache
 
 MAX_CACHED_SETS = 512
 
@@ -33,6 +39,10 @@ class SnapshotCache:
         self._sets: OrderedDict[str, BitSet] = OrderedDict()
         self._columns: dict[str, list[Any]] = {}
         self._readers: dict[str, Any] = {}
+        self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._codes: dict[str, tuple[np.ndarray, np.ndarray, list[Any]]] = {}
+        self._ranks: dict[tuple[str, ...], np.ndarray] = {}
+        self.postings = PostingCache(searcher)
 
     def docs(self, q: wq.Query) -> BitSet:
         """Documents matching `q` (deleted ones excluded), cached by the query's text."""
@@ -59,6 +69,32 @@ class SnapshotCache:
                 result = group if result is None else result.intersection(group)
         return result if result is not None else BitSet(range(self.size), size=self.size)
 
+    def mask(self, q: wq.Query) -> np.ndarray:
+        """`docs(q)` as a boolean mask over document numbers."""
+        key = repr(q)
+        found = self._masks.get(key)
+        if found is None:
+            found = np.zeros(self.size, dtype=bool)
+            found[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+            self._masks[key] = found
+            if len(self._masks) > MAX_CACHED_SETS:
+                self._masks.popitem(last=False)
+        else:
+            self._masks.move_to_end(key)
+        return found
+
+    def filter_mask(self, parts: Iterable[list[wq.Query]]) -> np.ndarray:
+        """`filter_set` as a boolean mask."""
+        result: np.ndarray | None = None
+        for alternatives in parts:
+            group: np.ndarray | None = None
+            for alternative in alternatives:
+                docs = self.mask(alternative)
+                group = docs if group is None else group | docs
+            if group is not None:
+                result = group if result is None else result & group
+        return result if result is not None else np.ones(self.size, dtype=bool)
+
     def column_values(self, field: str) -> list[Any]:
         values = self._columns.get(field)
         if values is None:
@@ -74,8 +110,61 @@ class SnapshotCache:
             reader = self._readers[field] = self.searcher.reader().column_reader(field)
         return reader
 
-    def count(self, field: str, docnums: Iterable[int], multi_valued: bool) -> dict[Any, int]:
-        values = self.column_values(field)
-        if multi_valued:
-            return dict(Counter(chain.from_iterable(values[d] or () for d in docnums)))
-        return dict(Counter(values[d] for d in docnums))
+    def value_codes(self, field: str, multi_valued: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        """A column as codes: (start of each document's codes, the codes, the distinct values).
+        A document's values are `values[codes[starts[d]:starts[d + 1]]]` (one for a plain field)."""
+        found = self._codes.get(field)
+        if found is None:
+            table: dict[Any, int] = {}
+            column = self.column_values(field)
+            per_document = [(v or ()) if multi_valued else (v,) for v in column]
+            codes = np.fromiter(
+                (table.setdefault(v, len(table)) for values in per_document for v in values), dtype=np.int64
+            )
+            starts = np.zeros(self.size + 1, dtype=np.int64)
+            np.cumsum([len(values) for values in per_document], out=starts[1:])
+            found = self._codes[field] = (starts, codes, list(table))
+        return found
+
+    def document_codes(self, field: str, docnums: np.ndarray, multi_valued: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(index into `docnums`, value code) for every value of every given document."""
+        starts, codes, _ = self.value_codes(field, multi_valued)
+        begin, end = starts[docnums], starts[docnums + 1]
+        sizes = end - begin
+        owners = np.repeat(np.arange(len(docnums)), sizes)
+        offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return owners, codes[np.repeat(begin, sizes) + offsets]
+
+    def count(self, field: str, docnums: Iterable[int] | np.ndarray, multi_valued: bool) -> dict[Any, int]:
+        """How many of `docnums` have each value of `field`."""
+        docs = np.asarray(docnums if isinstance(docnums, np.ndarray) else list(docnums), dtype=np.int64)
+        _, values = self.document_codes(field, docs, multi_valued)
+        table = self.value_codes(field, multi_valued)[2]
+        counts = np.bincount(values, minlength=len(table))
+        return {table[code]: int(counts[code]) for code in np.flatnonzero(counts)}
+
+    def sort_rank(self, fields: tuple[str, ...]) -> np.ndarray:
+        """Each document's rank when ordered by the first field descending, then the others
+        ascending (how the search layer sorts by date or session)."""
+        found = self._ranks.get(fields)
+        if found is None:
+            keys = []
+            for position, field in enumerate(fields):
+                _, codes, table = self.value_codes(field, False)
+                order = sorted(range(len(table)), key=lambda c: _sortable(table[c]))
+                rank_of_code = np.empty(len(table), dtype=np.int64)
+                rank_of_code[order] = np.arange(len(table))
+                ranks = rank_of_code[codes]
+                keys.append(-ranks if position == 0 else ranks)
+            order = np.lexsort(tuple(reversed(keys)))
+            found = np.empty(self.size, dtype=np.int64)
+            found[order] = np.arange(self.size)
+            self._ranks[fields] = found
+        return found
+
+
+def _sortable(value: Any) -> tuple[int, Any]:
+    # Missing values first in ascending order, so last when the order is reversed.
+    if value is None or value == "":
+        return (0, 0)
+    return (1, value) if isinstance(value, (int, float)) else (2, str(value))

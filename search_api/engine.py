@@ -3,11 +3,15 @@
 The Starlette service, the web page (through the service) and the command line all call
 `SearchEngine`, so the three give the same hits for the same request.
 
+Matching: the query is evaluated once, over the whole snapshot, into arrays of every matching
+clause and its BM25F score (search_api/evaluate.py, on postings decoded once per snapshot); the
+exact total, the page (a partial sort) and the facet counts all come from those arrays.
+
 Facet counts are disjunctive: a facet's own selection does not shrink its own counts. Filters
-are per-snapshot cached document sets and counts read each facet's column once per snapshot
-(search_api/docsets.py): a count is a `Counter` over the matching document numbers, every value
-of a multi-valued field counting (every sponsor of a clause). The document level collapses
-matching clauses to the best one per resolution and counts resolutions.
+are per-snapshot cached masks, and counts `bincount` each facet's column, read once per snapshot
+as value codes (search_api/docsets.py); every value of a multi-valued field counts (every
+sponsor of a clause). The document level collapses matching clauses to the best one per
+resolution and counts resolutions.
 
 Freshness: each call checks whether the index has a newer commit (a cheap directory listing) and,
 if so, opens a new searcher; a search in flight keeps the snapshot it started with.
@@ -18,17 +22,15 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.searching import Searcher
 
 from analyzers import normalize_text
@@ -37,6 +39,7 @@ from indexer.similarity import SIMILARITY_THRESHOLD
 from indexer.writer import INDEX_NAME, count_level
 from search_api.docsets import SnapshotCache
 from search_api.errors import NotFoundError, ParameterError
+from search_api.evaluate import Evaluator, Scored
 from search_api.facets import DEFAULT_FACETS, FACETS_BY_NAME, FacetDefinition
 from search_api.highlight import match_spans, snippet
 from search_api.lineage import lineage_steps
@@ -112,14 +115,20 @@ def filter_parts(request: SearchRequest, exclude: str | None = None) -> list[lis
 
 
 class _StoredHit:
-    """The few things `_hit` reads from a Whoosh hit, for a clause chosen by collapsing."""
+    """The few things `_hit` reads from a Whoosh hit: stored fields and score (None if sorted)."""
 
-    def __init__(self, searcher: Searcher, docnum: int) -> None:
+    def __init__(self, searcher: Searcher, docnum: int, score: float | None) -> None:
         self._fields = searcher.stored_fields(docnum)
-        self.score = None
+        self.score = score
 
     def fields(self) -> dict[str, Any]:
         return self._fields
+
+
+def _first_of_each(ordered: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The first of `ordered` in each group, in order: the best clause of each resolution."""
+    _, first = np.unique(groups, return_index=True)
+    return ordered[np.sort(first)]
 
 
 def _facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, english: bool) -> FacetResult:
@@ -219,90 +228,88 @@ class SearchEngine:
             self._cache = SnapshotCache(searcher)
         return self._cache
 
+    def _matches(self, searcher: Searcher, q: wq.Query | None) -> Scored | None:
+        """Every match of `q` with its score (None: no query, every clause matches)."""
+        if q is None:
+            return None
+        return Evaluator(searcher, self._snapshot(searcher).postings).run(q)
+
+    def _passing(self, searcher: Searcher, found: Scored | None, request: SearchRequest, exclude: str | None) -> Scored:
+        """The matches that pass the request's filters (all but `exclude`'s)."""
+        mask = self._snapshot(searcher).filter_mask(filter_parts(request, exclude=exclude))
+        if found is None:
+            docs = np.flatnonzero(mask & self._snapshot(searcher).postings.live).astype(np.int64)
+            return Scored(docs, np.ones(len(docs), dtype=np.float64))
+        keep = mask[found.docs]
+        return Scored(found.docs[keep], found.scores[keep])
+
+    def _order(self, searcher: Searcher, found: Scored, request: SearchRequest, limit: int | None) -> np.ndarray:
+        """Indexes into `found` of its first `limit` hits in result order: by score (ties by
+        document number, as Whoosh breaks them) or by date or session, newest first."""
+        docs = found.docs
+        if request.sort == "relevance":
+            keys = -found.scores
+        else:
+            fields = ("date" if request.sort == "date" else "session", "doc_id", "ordinal")
+            keys = self._snapshot(searcher).sort_rank(fields)[docs].astype(np.float64)
+        candidates = np.arange(len(docs))
+        if limit is not None and limit < len(docs):
+            cut = np.partition(keys, limit - 1)[limit - 1]
+            candidates = np.flatnonzero(keys <= cut)
+        ordered = candidates[np.lexsort((docs[candidates], keys[candidates]))]
+        return ordered if limit is None else ordered[:limit]
+
     def _clause_search(
         self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
     ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
         cache = self._snapshot(searcher)
-        allowed = cache.filter_set(filter_parts(request))
-        # An empty set is falsy, and Whoosh reads a falsy filter as "no filter": skip the search.
-        results = (
-            searcher.search(
-                q or wq.Term("level", "clause"),
-                filter=allowed,
-                limit=request.page * request.per_page or 1,
-                sortedby=self._sort(request),
-                terms=False,
-            )
-            if len(allowed)
-            else None
-        )
-        # Every match, for the exact total and the facet counts (the top-N search above skips
-        # blocks that cannot reach the top, so it does not see them all).
-        matches = list(searcher.docs_for_query(q)) if q is not None else None
-
-        def passing(docset: Any) -> list[int]:
-            return [d for d in matches if d in docset] if matches is not None else list(docset)
-
-        docs = passing(allowed)
+        found = self._matches(searcher, q)
+        passing = self._passing(searcher, found, request, None)
         counts: dict[str, dict[Any, int]] = {}
         for name in facet_names:
             facet = FACETS_BY_NAME[name]
-            counted = passing(cache.filter_set(filter_parts(request, exclude=name))) if name in selected else docs
-            counts[name] = cache.count(facet.field, counted, facet.multi_valued)
+            counted = self._passing(searcher, found, request, name) if name in selected else passing
+            counts[name] = cache.count(facet.field, counted.docs, facet.multi_valued)
         start = (request.page - 1) * request.per_page
-        shown = results.scored_length() if results is not None else 0
-        page = [results[i] for i in range(start, min(len(docs), start + request.per_page, shown))]  # type: ignore[index]
-        return len(docs), page, counts
+        shown = self._order(searcher, passing, request, request.page * request.per_page)[start:]
+        scored = request.sort == "relevance"
+        page = [_StoredHit(searcher, int(passing.docs[i]), float(passing.scores[i]) if scored else None) for i in shown]
+        return len(passing), page, counts
 
-    def _collapsed(
-        self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, exclude: str | None
-    ) -> dict[str, list[int]]:
-        """The matching clauses of each resolution, best first, resolutions in result order."""
-        cache = self._snapshot(searcher)
-        allowed = cache.filter_set(filter_parts(request, exclude=exclude))
-        if not len(allowed):  # falsy: Whoosh would read it as "no filter"
-            return {}
-        results = searcher.search(
-            q or wq.Term("level", "clause"),
-            filter=allowed,
-            limit=None,
-            sortedby=self._sort(request),
-            terms=False,
-        )
-        doc_ids = cache.column_values("doc_id")
-        groups: dict[str, list[int]] = {}
-        for _, docnum in results.top_n:
-            groups.setdefault(doc_ids[docnum], []).append(docnum)
-        return groups
+    def _collapsed(self, searcher: Searcher, found: Scored, request: SearchRequest) -> tuple[np.ndarray, np.ndarray]:
+        """The matching clauses in result order, and the resolution (a code) of each."""
+        ordered = found.docs[self._order(searcher, found, request, None)]
+        _, doc_codes, _ = self._snapshot(searcher).value_codes("doc_id", False)
+        return ordered, doc_codes[ordered]
 
     def _document_search(
         self, searcher: Searcher, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
     ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
         cache = self._snapshot(searcher)
-        groups = self._collapsed(searcher, q, request, None)
+        found = self._matches(searcher, q)
+        ordered, groups = self._collapsed(searcher, self._passing(searcher, found, request, None), request)
+        best = _first_of_each(ordered, groups)
         counts = {}
         for name in facet_names:
             facet = FACETS_BY_NAME[name]
-            counted = self._collapsed(searcher, q, request, name) if name in selected else groups
+            clauses, resolutions = (
+                self._collapsed(searcher, self._passing(searcher, found, request, name), request)
+                if name in selected
+                else (ordered, groups)
+            )
             if facet.varies_by_clause:
                 # A resolution counts once for each value any of its matching clauses has: the
                 # same clauses a filter on that value would keep.
-                values = cache.column_values(facet.field)
-                per_document = (set(chain.from_iterable(values[d] or () for d in docs)) for docs in counted.values())
-                counts[name] = dict(Counter(chain.from_iterable(per_document)))
+                owners, values = cache.document_codes(facet.field, clauses, facet.multi_valued)
+                table = cache.value_codes(facet.field, facet.multi_valued)[2]
+                pairs = np.unique(resolutions[owners] * len(table) + values)
+                tally = np.bincount(pairs % len(table), minlength=len(table)) if len(table) else np.zeros(0, int)
+                counts[name] = {table[code]: int(tally[code]) for code in np.flatnonzero(tally)}
             else:
-                counts[name] = cache.count(facet.field, [docs[0] for docs in counted.values()], facet.multi_valued)
-        best = [docs[0] for docs in groups.values()]
+                counts[name] = cache.count(facet.field, _first_of_each(clauses, resolutions), facet.multi_valued)
         start = (request.page - 1) * request.per_page
-        page = [_StoredHit(searcher, docnum) for docnum in best[start : start + request.per_page]]
+        page = [_StoredHit(searcher, int(docnum), None) for docnum in best[start : start + request.per_page]]
         return len(best), page, counts
-
-    @staticmethod
-    def _sort(request: SearchRequest) -> sorting.FacetType | None:
-        if request.sort == "relevance":
-            return None
-        first = sorting.FieldFacet("date" if request.sort == "date" else "session", reverse=True)
-        return sorting.MultiFacet([first, sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
 
     def _hit(
         self,

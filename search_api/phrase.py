@@ -79,7 +79,9 @@ class ExactPhrase(wq.Phrase):
             if (fieldname, word) not in reader:
                 return [], []
             leaves[word] = reader.postings(fieldname, word)
-        rarest_first = sorted(leaves, key=lambda w: reader.doc_frequency(fieldname, w))
+        # Rarest in the whole index, not in this segment: a phrase scores alike in every segment.
+        top = searcher.get_parent().reader()
+        rarest_first = sorted(leaves, key=lambda w: top.doc_frequency(fieldname, w))
         ids: list[int] = []
         occurrences: list[int] = []
         for target in _common_documents([leaves[w] for w in rarest_first], within):

@@ -6,10 +6,12 @@ from collections import Counter
 
 import pytest
 
-from analyzers import normalize_text
+from analyzers import normalize_text, word_analyzer
 from search_api.engine import SearchEngine
 from search_api.errors import ParameterError, QuerySyntaxError
 from search_api.models import SearchRequest
+
+WORDS = word_analyzer()
 
 SEED_DOC = "zh:000_b19792f0abdd90de"
 
@@ -53,6 +55,16 @@ def test_not_and_minus_exclude(engine: SearchEngine) -> None:
     assert clause_ids(without) == clause_ids(minus)
     assert len(without) < len(with_word)
     assert all("秘书处" not in hit.clause.text for hit in without)
+
+
+def test_minus_leaves_out_every_clause_with_the_word(engine: SearchEngine) -> None:
+    # Whoosh's own AndNot matcher lets two of these through (clauses with both words).
+    peace = clause_ids(all_hits(engine, q="peace"))
+    security = clause_ids(all_hits(engine, q="security"))
+    minus = all_hits(engine, q="peace -security")
+    assert clause_ids(minus) == peace - security
+    assert len(minus) == engine.search(SearchRequest(q="peace -security", per_page=0)).total
+    assert minus and not any("security" in {t.text for t in WORDS(hit.clause.text)} for hit in minus)
 
 
 def test_or_and_grouping(engine: SearchEngine) -> None:

@@ -1,0 +1,217 @@
+"""A Whoosh query evaluated with array operations: every match with its score, at once.
+
+The search layer needs, for each request, every matching clause (for the exact total and the
+facet counts) and the best ones in order. Whoosh's matchers give both one document at a time in
+Python; here each node of the query tree becomes a pair of arrays (sorted document numbers,
+scores) built from the decoded postings of `search_api/postings.py`:
+
+- `Term`: BM25F over the term's weights and the documents' field lengths, exactly Whoosh's
+  formula and statistics (`idf`, average length; weight alone for unscored fields), times the
+  term's boost;
+- `And` / `Or`: intersection / union, scores summed (Whoosh's intersection and union matchers),
+  times the query's boost; a `Not` inside `And` removes its documents and adds 1.0, as Whoosh's
+  inverse matcher does; `AndNot` removes, `AndMaybe` (and `RankedPhrase`) adds the optional
+  side's scores where it matches;
+- `ExactPhrase`: occurrences as keys `doc << 24 | position`; the phrase starts where word `i`'s
+  keys shifted back by `i` all meet, and scores as `ExactPhrase` scores (search_api/phrase.py);
+- anything else (prefixes, ranges...): Whoosh's own matchers, per segment.
+
+Scores equal Whoosh's to the last bits of floating point, so hits come in the same order (ties by
+document number, as Whoosh breaks them); tests compare the two on the real corpus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.searching import Searcher
+
+from search_api.phrase import ExactPhrase
+from search_api.postings import POSITION_BITS, PostingCache
+
+_POSITION_MASK = (1 << POSITION_BITS) - 1
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Matching documents (sorted, unique) and their scores."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+_NONE = Scored(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def _boosted(found: Scored, boost: float) -> Scored:
+    return found if boost == 1.0 else Scored(found.docs, found.scores * boost)
+
+
+def _intersect(a: Scored, b: Scored) -> Scored:
+    docs, in_a, in_b = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
+    return Scored(docs, a.scores[in_a] + b.scores[in_b])
+
+
+def _union(a: Scored, b: Scored) -> Scored:
+    docs = np.union1d(a.docs, b.docs)
+    scores = np.zeros(len(docs), dtype=np.float64)
+    scores[np.searchsorted(docs, a.docs)] += a.scores
+    scores[np.searchsorted(docs, b.docs)] += b.scores
+    return Scored(docs, scores)
+
+
+def _without(a: Scored, b: Scored) -> Scored:
+    keep = ~np.isin(a.docs, b.docs, assume_unique=True)
+    return Scored(a.docs[keep], a.scores[keep])
+
+
+def _plus_where_present(a: Scored, b: Scored) -> Scored:
+    _, in_a, in_b = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
+    scores = a.scores.copy()
+    scores[in_a] += b.scores[in_b]
+    return Scored(a.docs, scores)
+
+
+class Evaluator:
+    """Evaluates queries against one searcher's decoded postings."""
+
+    def __init__(self, searcher: Searcher, postings: PostingCache) -> None:
+        self.searcher = searcher
+        self.postings = postings
+        weighting = searcher.weighting
+        self._bm25 = weighting if type(weighting) is scoring.BM25F else None
+
+    def run(self, q: wq.Query) -> Scored:
+        return self._node(q)
+
+    def _node(self, q: wq.Query) -> Scored:
+        if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+            return _NONE
+        if self._bm25 is None:
+            return self._whoosh(q)
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text, q.boost)
+        if isinstance(q, ExactPhrase):
+            if len(q.words) == 1:
+                return self._term(q.fieldname, q.words[0], q.boost)
+            return self._phrase(q)
+        if isinstance(q, wq.AndMaybe):
+            return _plus_where_present(self._node(q.a), self._node(q.b))
+        if isinstance(q, wq.AndNot):
+            return _without(self._node(q.a), self._node(q.b))
+        if isinstance(q, wq.Not):
+            return self._not(q)
+        if type(q) in (wq.And, wq.Or) and q.subqueries:
+            return self._compound(q)
+        return self._whoosh(q)
+
+    def _term(self, fieldname: str, text: Any, boost: float) -> Scored:
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return _NONE
+        field = schema[fieldname]
+        try:
+            btext = field.to_bytes(text)
+        except ValueError:
+            return _NONE
+        postings = self.postings.term(fieldname, btext)
+        if not len(postings.docs):
+            return _NONE
+        if field.scorable:
+            scores = self._bm25_scores(fieldname, btext, postings.docs, postings.weights)
+        else:
+            scores = postings.weights.copy()
+        return _boosted(Scored(postings.docs, scores), boost)
+
+    def _bm25_scores(self, fieldname: str, btext: bytes, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        # whoosh.scoring.bm25 with the scorer's own statistics, term for term, so the
+        # floating-point results are the same.
+        assert self._bm25 is not None
+        scorer = self._bm25.scorer(self.searcher, fieldname, btext)
+        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        fl = self.postings.lengths(fieldname)[docs]
+        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+    def _compound(self, q: wq.CompoundQuery) -> Scored:
+        subs = list(q.subqueries)
+        if len(subs) == 1:  # Whoosh matches a one-query compound as that query, boost unused
+            return self._node(subs[0])
+        if isinstance(q, wq.Or):
+            found = self._node(subs[0])
+            for sub in subs[1:]:
+                found = _union(found, self._node(sub))
+            return _boosted(found, q.boost)
+        positive = [sub for sub in subs if not isinstance(sub, wq.Not)]
+        negative = [sub for sub in subs if isinstance(sub, wq.Not)]
+        if not positive:
+            found = self._not(negative[0])
+            negative = negative[1:]
+        else:
+            parts = sorted((self._node(sub) for sub in positive), key=len)
+            found = parts[0]
+            for part in parts[1:]:
+                if not len(found):
+                    break
+                found = _intersect(found, part)
+        for sub in negative:  # an inverse matcher: removes its query's documents, adds 1.0
+            found = _without(found, self._node(sub.query))
+            found = Scored(found.docs, found.scores + 1.0)
+        return _boosted(found, q.boost)
+
+    def _not(self, q: wq.Not) -> Scored:
+        excluded = np.zeros(self.postings.size, dtype=bool)
+        excluded[self._node(q.query).docs] = True
+        docs = np.flatnonzero(self.postings.live & ~excluded).astype(np.int64)
+        return Scored(docs, np.ones(len(docs), dtype=np.float64))
+
+    def _phrase(self, q: ExactPhrase) -> Scored:
+        fieldname = q.fieldname
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return _NONE
+        field = schema[fieldname]
+        words = [field.to_bytes(word) for word in q.words]
+        reader = self.searcher.reader()
+        frequencies = {word: reader.doc_frequency(fieldname, word) for word in dict.fromkeys(words)}
+        if not all(frequencies.values()):
+            return _NONE
+        starts: np.ndarray | None = None
+        # Rarest first: the candidate starts shrink fastest.
+        for offset, word in sorted(enumerate(words), key=lambda pair: frequencies[pair[1]]):
+            keys = self.postings.positions(fieldname, word)
+            if offset:
+                keys = keys[(keys & _POSITION_MASK) >= offset] - offset
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            if not len(starts):
+                return _NONE
+        assert starts is not None
+        docs, occurrences = np.unique(starts >> POSITION_BITS, return_counts=True)
+        rarest = min(frequencies, key=lambda word: frequencies[word])
+        tf = occurrences.astype(np.float64)
+        scores = self._bm25_scores(fieldname, rarest, docs, tf) if field.scorable else tf
+        return Scored(docs.astype(np.int64), scores)
+
+    def _whoosh(self, q: wq.Query) -> Scored:
+        """Whoosh's own matchers, segment by segment, for the node types not handled above."""
+        context = self.searcher.context()
+        docs: list[int] = []
+        scores: list[float] = []
+        for leaf, offset in self.searcher.leaf_searchers():
+            matcher = q.matcher(leaf, context)
+            while matcher.is_active():
+                docs.append(matcher.id() + offset)
+                scores.append(matcher.score())
+                matcher.next()
+        found_docs = np.asarray(docs, dtype=np.int64)
+        found_scores = np.asarray(scores, dtype=np.float64)
+        order = np.argsort(found_docs, kind="stable")
+        found_docs, found_scores = found_docs[order], found_scores[order]
+        keep = self.postings.live[found_docs]
+        return Scored(found_docs[keep], found_scores[keep])
