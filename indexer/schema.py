@@ -14,11 +14,12 @@
   halves the indexing work. Only a resolution known from its library record alone (no text)
   indexes its title as `text`.
 
-Phrases never cross clauses: each clause is its own record (and `CLAUSE_GAP` separates clauses
-in any field value that joins several with U+2029). Facet fields are columns, so grouping reads a column per segment
-instead of walking postings: single-valued facets (`session`, `year`, `kind`, `clause_type`,
-`verb`, `language`) as plain columns, multi-valued ones (`agenda`, `sponsor`, `cites`, `subject`)
-as list columns (`TagList`), counted with `allow_overlap=True`.
+Text fields store positions as packed integers (indexer/formats.py), which phrase matching
+decodes a block at a time. Phrases never cross clauses: each clause is its own record (and
+`CLAUSE_GAP` separates clauses in any field value that joins several with U+2029). Facet fields
+are columns, so counting reads a column once per snapshot instead of walking postings:
+single-valued facets (`session`, `year`, `kind`, `clause_type`, `verb`, `language`) as plain
+columns, multi-valued ones (`agenda`, `sponsor`, `cites`, `subject`) as list columns (`TagList`).
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ from collections.abc import Iterator
 from whoosh import columns, fields
 
 from analyzers import char_analyzer, word_analyzer
+from indexer.formats import PackedText
 from indexer.similarity import SIMILARITY_VERSION
 
-# The band keys depend on the similarity parameters: changing them changes the schema.
-SCHEMA_VERSION = f"6-{SIMILARITY_VERSION}"
+# The band keys depend on the similarity parameters: changing them changes the schema. 7: text
+# fields store positions packed (indexer/formats.py).
+SCHEMA_VERSION = f"7-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 
 
@@ -68,7 +71,7 @@ class RepeatedID(RepeatedValues, fields.ID):
     pass
 
 
-class RepeatedText(RepeatedValues, fields.TEXT):
+class RepeatedText(RepeatedValues, PackedText):
     pass
 
 
@@ -110,8 +113,8 @@ def build_schema() -> fields.Schema:
         number=fields.ID(stored=True),
         ordinal=fields.NUMERIC(int, stored=True, sortable=True),
         title=RepeatedText(analyzer=words, stored=True, field_boost=2.0),
-        text=fields.TEXT(analyzer=words, stored=True),
-        chars=fields.TEXT(analyzer=char_analyzer(), stored=False),
+        text=PackedText(analyzer=words, stored=True),
+        chars=PackedText(analyzer=char_analyzer(), stored=False),
         series=fields.ID(stored=False),
         bands=fields.KEYWORD(stored=False, scorable=False, lowercase=False),
         shingles=fields.COLUMN(columns.VarBytesColumn()),

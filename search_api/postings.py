@@ -23,6 +23,8 @@ from whoosh.matching import WrappingMatcher
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from indexer.formats import PackedPositions
+
 CACHE_BYTES = 256 * 2**20
 # Phrase keys pack a document number and a position into one integer: doc << POSITION_BITS | pos.
 POSITION_BITS = 24
@@ -138,17 +140,21 @@ class PostingCache:
         found = self._cached(key)
         if found is not None:
             return found
-        decode = self.searcher.schema[fieldname].format.decoder("positions")
+        if not isinstance(self.searcher.schema[fieldname].format, PackedPositions):
+            raise TypeError(f"{fieldname!r} does not store packed positions (indexer/formats.py)")
         parts: list[np.ndarray] = []
         for reader, offset in self._leaves:
             if (fieldname, btext) not in reader:
                 continue
             ids, _, values = _blocks(_leaf_matcher(reader.postings(fieldname, btext)), values=True)
             for block_ids, block_values in zip(ids, values, strict=True):
-                for docnum, value in zip(block_ids, block_values, strict=True):
-                    doc = docnum + offset
-                    if self.live[doc]:
-                        parts.append((doc << POSITION_BITS) + np.asarray(decode(value), dtype=np.int64))
+                docs = np.asarray(block_ids, dtype=np.int64) + offset
+                # A whole block at once: its values are uint32 positions end to end.
+                counts = np.fromiter(map(len, block_values), dtype=np.int64, count=len(block_values)) // 4
+                positions = np.frombuffer(b"".join(block_values), dtype="<u4").astype(np.int64)
+                owners = np.repeat(docs, counts)
+                keep = self.live[owners]
+                parts.append((owners[keep] << POSITION_BITS) + positions[keep])
         keys = np.concatenate(parts) if parts else _EMPTY_DOCS
         self._remember(key, (keys, keys.nbytes), keys.nbytes)
         return keys

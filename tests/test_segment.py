@@ -53,3 +53,21 @@ def test_same_postings_and_block_lengths_as_whoosh(tmp_path: Path) -> None:
     # Scored fields really carry length bounds (a lengths reader returning 0 would also agree
     # with itself, but not with these).
     assert any(row[1] for rows in fast.values() for row in rows if row[0] == "block")
+
+
+def test_packed_positions_round_trip_and_are_what_whoosh_would_store() -> None:
+    from whoosh import formats
+
+    from indexer.formats import PackedPositions
+    from indexer.schema import build_schema
+
+    packed, stock = PackedPositions(), formats.Positions()
+    text = SEED_TEXT.read_text("utf-8")[:2000]
+    analyzer = build_schema()["chars"].analyzer
+    ours = {w: (f, v) for w, f, _, v in packed.word_values(text, analyzer)}
+    theirs = {w: (f, v) for w, f, _, v in stock.word_values(text, analyzer)}
+    assert ours.keys() == theirs.keys() and len(ours) > 500
+    for word, (frequency, value) in ours.items():
+        assert packed.decode_positions(value) == stock.decode_positions(theirs[word][1])
+        assert packed.decode_frequency(value) == frequency == stock.decode_frequency(theirs[word][1])
+        assert len(value) == 4 * frequency
