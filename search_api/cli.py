@@ -116,7 +116,7 @@ def index(
         summary.add_row(label, str(value))
     console.print(summary)
     for failure in report.failed:
-        errors.print(f"[red]failed:[/] {escape(str(failure))}")
+        errors.print(f"[red]failed:[/] {escape(str(failure))}", soft_wrap=True)  # a path must stay greppable
     if report.failed:
         raise typer.Exit(1)
 
