@@ -9,11 +9,14 @@ origins (all by default).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import threading
 import time
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -268,9 +271,18 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         ),
         Middleware(GZipMiddleware, minimum_size=1000),
     ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # In the background: the service answers at once, and early searches wait on the engine's
+        # lock for the warm-up instead of each paying part of it.
+        threading.Thread(target=engine.warm, name="warm-up", daemon=True).start()
+        yield
+
     app = Starlette(
         routes=routes,
         middleware=middleware,
+        lifespan=lifespan,
         exception_handlers={HTTPException: http_error, GaSearchError: app_error, Exception: app_error},
     )
     app.state.engine = engine

@@ -75,7 +75,10 @@ class SnapshotCache:
         found = self._masks.get(key)
         if found is None:
             found = np.zeros(self.size, dtype=bool)
-            found[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+            if isinstance(q, wq.Term) and q.fieldname in self.searcher.schema:  # most filters: decoded postings
+                found[self.postings.term(q.fieldname, self.searcher.schema[q.fieldname].to_bytes(q.text)).docs] = True
+            else:
+                found[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
             self._masks[key] = found
             if len(self._masks) > MAX_CACHED_SETS:
                 self._masks.popitem(last=False)

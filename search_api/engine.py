@@ -181,6 +181,19 @@ class SearchEngine:
                 "generation": searcher.reader().generation(),
             }
 
+    def warm(self) -> None:
+        """Load what a first search would otherwise wait for: jieba's dictionary, and this
+        snapshot's clause filter, facet columns and field lengths (a second or two on 100k
+        clauses). The service calls it in the background when it starts."""
+        parse_query("联合国")
+        with self._current() as searcher:
+            cache = self._snapshot(searcher)
+            cache.filter_mask(filter_parts(SearchRequest()))
+            for facet in FACETS_BY_NAME.values():
+                cache.value_codes(facet.field, facet.multi_valued)
+            for fieldname in ("text", "title", "chars"):
+                cache.postings.lengths(fieldname)
+
     def close(self) -> None:
         with self._lock:
             self._searcher.close()

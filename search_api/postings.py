@@ -165,10 +165,12 @@ class PostingCache:
         if found is None:
             codes = np.zeros(self.size, dtype=np.int64)
             for reader, offset in self._leaves:
-                # The segment's length column (one byte a document), read whole.
                 column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
                 if column is not None:
-                    codes[offset : offset + reader.doc_count_all()] = np.fromiter(column, dtype=np.int64)
+                    # The segment's length column, one byte a document, read in one piece (its
+                    # reader's own iteration seeks once per document).
+                    stored = column._dbfile.get(column._basepos, column._count)
+                    codes[offset : offset + len(stored)] = np.frombuffer(stored, dtype=np.uint8)
             found = np.where(codes > 0, _BYTE_TO_LENGTH[codes], 1.0)
             self._lengths[fieldname] = found
         return found

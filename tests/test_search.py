@@ -261,3 +261,14 @@ def test_filters_that_match_nothing_give_nothing(engine: SearchEngine) -> None:
         result = engine.search(SearchRequest(level=level, verb=("邀请",), session=(80,)))
         assert (result.total, result.hits) == (0, []), level
         assert [v.value for v in result.facets["session"].values] == [73]  # its own filter left out
+
+
+def test_warm_up_loads_the_snapshot_caches_and_changes_no_answer(seed_index) -> None:  # type: ignore[no-untyped-def]
+    fresh = SearchEngine(seed_index)
+    fresh.warm()
+    cache = fresh._cache
+    assert cache is not None
+    assert {"session", "sponsor", "cites", "doc_id"} <= set(cache._codes)
+    assert {"text", "title", "chars"} <= set(cache.postings._lengths)
+    request = SearchRequest(q="维持和平 安全", facets=("session", "sponsor"))
+    assert fresh.search(request).hits == SearchEngine(seed_index).search(request).hits
