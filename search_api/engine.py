@@ -191,6 +191,7 @@ class SearchEngine:
             cache.filter_mask(filter_parts(SearchRequest()))
             for facet in FACETS_BY_NAME.values():
                 cache.value_codes(facet.field, facet.multi_valued)
+            cache.value_codes("doc_id", False)  # the document level groups clauses by it
             for fieldname in ("text", "title", "chars"):
                 cache.postings.lengths(fieldname)
 

@@ -268,7 +268,7 @@ def test_warm_up_loads_the_snapshot_caches_and_changes_no_answer(seed_index) -> 
     fresh.warm()
     cache = fresh._cache
     assert cache is not None
-    assert {"session", "sponsor", "cites", "verb"} <= set(cache._codes)
+    assert {"session", "sponsor", "cites", "verb", "doc_id"} <= set(cache._codes)
     assert {"text", "title", "chars"} <= set(cache.postings._lengths)
     request = SearchRequest(q="维持和平 安全", facets=("session", "sponsor"))
     assert fresh.search(request).hits == SearchEngine(seed_index).search(request).hits
