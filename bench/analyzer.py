@@ -2,7 +2,10 @@
 
 Text: the Chinese side of the UN Parallel Corpus v1.0 test set (4,000 real UN sentences, 2015),
 with the corpus's word-separating spaces removed, as real running text. Prints chars/s (median of
-5 runs) for each, alone and through a Whoosh writer, and how often rjieba and jieba agree.
+5 runs) for each, alone and through a writer (one record per sentence, in RAM, committed), and how
+often rjieba and jieba agree. Two writer paths, each run with both analyzers: Whoosh's `TEXT`
+field and `SegmentWriter` as a new user would plug them, and the field type and writer ga-search
+indexes with (packed positions, indexer/formats.py; indexer/segment.py).
 
     python bench/analyzer.py [--runs 5] [--limit-chars 200000]
 """
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analyzers import char_analyzer, segmenter, word_analyzer  # noqa: E402
+from indexer.formats import PackedText  # noqa: E402
+from indexer.segment import FastSegmentWriter  # noqa: E402
 
 UNPC = ROOT.parent / "shared" / "corpus" / "raw" / "unpc_v1_testsets_anmt" / "UNv1.0.testset.zh"
 _CJK_SPACE = re.compile(
@@ -56,11 +61,15 @@ def median_rate(function: Callable[[], object], chars: int, runs: int) -> float:
     return chars / statistics.median(times)
 
 
-def through_writer(analyzer: object, sentences: list[str]) -> Callable[[], None]:
+def through_writer(
+    analyzer: object, sentences: list[str], field_class: type = fields.TEXT, fast_writer: bool = False
+) -> Callable[[], None]:
+    """Index every sentence as a record of one text field, in RAM, and commit."""
+
     def run() -> None:
-        schema = fields.Schema(text=fields.TEXT(analyzer=analyzer))  # type: ignore[arg-type]
+        schema = fields.Schema(text=field_class(analyzer=analyzer))
         ix = RamStorage().create_index(schema)
-        writer = ix.writer()
+        writer = FastSegmentWriter(ix) if fast_writer else ix.writer()
         for sentence in sentences:
             writer.add_document(text=sentence)
         writer.commit()
@@ -94,17 +103,27 @@ def main() -> None:
         ("ga-search char/bigram chain", median_rate(consume(bigrams), chars, args.runs)),
         ("stock ChineseAnalyzer + Whoosh writer", median_rate(through_writer(stock, sentences), chars, args.runs)),
         ("ga-search word chain + Whoosh writer", median_rate(through_writer(ours, sentences), chars, args.runs)),
+        (
+            "stock ChineseAnalyzer + ga-search field and writer",
+            median_rate(through_writer(stock, sentences, PackedText, True), chars, args.runs),
+        ),
+        (
+            "ga-search word chain + ga-search field and writer",
+            median_rate(through_writer(ours, sentences, PackedText, True), chars, args.runs),
+        ),
     ]
     baseline = rows[0][1]
-    stock_writer = rows[5][1]
+    same_path = {0: 2, 1: 2, 2: 2, 3: 2, 4: 2, 5: 5, 6: 5, 7: 7, 8: 7}  # row -> its stock row
     table = Table(
         title=f"Analyzer throughput on {len(sentences):,} UNPC sentences ({chars:,} chars), median of {args.runs}"
     )
-    for column in ("pipeline", "chars/s", "x jieba.cut", "x stock (same path)"):
+    for column in ("pipeline", "chars/s", "x jieba.cut", "x stock (same path)", "x stock + Whoosh writer"):
         table.add_column(column, justify="right" if column != "pipeline" else "left")
     for index, (name, rate) in enumerate(rows):
-        same_path = rows[2][1] if index < 5 else stock_writer
-        table.add_row(name, f"{rate:,.0f}", f"{rate / baseline:.2f}", f"{rate / same_path:.2f}")
+        through = f"{rate / rows[5][1]:.2f}" if index >= 5 else ""
+        table.add_row(
+            name, f"{rate:,.0f}", f"{rate / baseline:.2f}", f"{rate / rows[same_path[index]][1]:.2f}", through
+        )
     console = Console()
     console.print(table)
 

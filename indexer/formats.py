@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
 
 from whoosh import fields, formats
 
@@ -29,6 +32,23 @@ class PackedPositions(formats.Positions):
         if _BIG_ENDIAN:
             packed.byteswap()
         return packed.tobytes()
+
+    def word_values(self, value: str, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        """`Positions.word_values` with less bookkeeping per token: a token's boost is only
+        added up when it is not 1 (our analyzers never set one)."""
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        extra_boost: defaultdict[str, float] = defaultdict(float)
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        tokens = formats.tokens(value, analyzer, kwargs)
+        for token in tokens:
+            positions[token.text].append(token.pos)
+            if token.boost != 1.0:
+                extra_boost[token.text] += token.boost - 1.0
+        field_boost = self.field_boost
+        for word, found in positions.items():
+            weight = len(found) + extra_boost[word] if word in extra_boost else len(found)
+            yield word, len(found), weight * field_boost, self.encode(found)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         packed = array(_UINT32)

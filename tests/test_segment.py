@@ -64,10 +64,11 @@ def test_packed_positions_round_trip_and_are_what_whoosh_would_store() -> None:
     packed, stock = PackedPositions(), formats.Positions()
     text = SEED_TEXT.read_text("utf-8")[:2000]
     analyzer = build_schema()["chars"].analyzer
-    ours = {w: (f, v) for w, f, _, v in packed.word_values(text, analyzer)}
-    theirs = {w: (f, v) for w, f, _, v in stock.word_values(text, analyzer)}
+    ours = {w: (f, v, wt) for w, f, wt, v in packed.word_values(text, analyzer)}
+    theirs = {w: (f, v, wt) for w, f, wt, v in stock.word_values(text, analyzer)}
     assert ours.keys() == theirs.keys() and len(ours) > 500
-    for word, (frequency, value) in ours.items():
+    for word, (frequency, value, weight) in ours.items():
+        assert weight == theirs[word][2]
         assert packed.decode_positions(value) == stock.decode_positions(theirs[word][1])
         assert packed.decode_frequency(value) == frequency == stock.decode_frequency(theirs[word][1])
         assert len(value) == 4 * frequency
