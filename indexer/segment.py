@@ -17,6 +17,7 @@ postings stay in memory and one stable sort by term puts them in the order the c
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,6 +42,10 @@ class _SegmentLengths:
             column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             self._lengths[fieldname] = None if column is None else [byte_to_length(b) if b else 0 for b in column]
         return self._lengths[fieldname]
+
+    def field(self, fieldname: str) -> list[int] | None:
+        """Every document's length in `fieldname` (0 where it has none), or None if unscored."""
+        return self._column(fieldname)
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         column = self._column(fieldname)
@@ -74,32 +79,84 @@ class CompactPostingPool:
             self._values += vbytes
         self._value_ends.append(len(self._values))
 
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        """(fieldname, term, docnum, weight, value) by field and term, then by document: each
-        document is added whole and after the previous one, so a stable sort by term suffices."""
+    def terms(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
+        """Each term's postings, terms in (field, text) order, documents in order within a term:
+        each document was added whole and after the previous one, so a stable sort by term
+        suffices. (fieldname, term, docnums, weights, values)."""
         keys = list(self._term_numbers)
         rank = np.empty(len(keys), dtype=np.int64)
         rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
-        order = np.argsort(rank[np.frombuffer(self._terms, dtype=np.intc)], kind="stable")
+        numbers = np.frombuffer(self._terms, dtype=np.intc)
+        order = np.argsort(rank[numbers], kind="stable")
         ends = np.frombuffer(self._value_ends, dtype=np.int64)
         starts = np.concatenate(([0], ends[:-1])) if len(ends) else ends
-        terms, docs = np.frombuffer(self._terms, dtype=np.intc), np.frombuffer(self._docs, dtype=np.int64)
-        weights, values = np.frombuffer(self._weights, dtype=np.float64), bytes(self._values)
-        for chunk in range(0, len(order), SORT_CHUNK):
-            part = order[chunk : chunk + SORT_CHUNK]
-            for term, docnum, weight, start, end in zip(
-                terms[part].tolist(),
-                docs[part].tolist(),
-                weights[part].tolist(),
-                starts[part].tolist(),
-                ends[part].tolist(),
-                strict=True,
-            ):
-                fieldname, tbytes = keys[term]
-                yield fieldname, tbytes, docnum, weight, values[start:end]
+        docs, weights = np.frombuffer(self._docs, dtype=np.int64), np.frombuffer(self._weights, dtype=np.float64)
+        values = bytes(self._values)
+        sorted_numbers = numbers[order]
+        # Term t's postings are sorted positions bounds[t]:bounds[t + 1].
+        bounds = np.concatenate(([0], np.flatnonzero(np.diff(sorted_numbers)) + 1, [len(order)])).tolist()
+        term = 0
+        while term < len(bounds) - 1:
+            # Back to Python objects a chunk of whole terms at a time, to bound the memory it takes.
+            stop = max(term + 1, bisect_right(bounds, bounds[term] + SORT_CHUNK) - 1)
+            low, high = bounds[term], bounds[stop]
+            part = order[low:high]
+            chunk_docs, chunk_weights = docs[part].tolist(), weights[part].tolist()
+            chunk_values = [values[a:b] for a, b in zip(starts[part].tolist(), ends[part].tolist(), strict=True)]
+            for t in range(term, stop):
+                begin, end = bounds[t] - low, bounds[t + 1] - low
+                fieldname, tbytes = keys[int(sorted_numbers[bounds[t]])]
+                yield fieldname, tbytes, chunk_docs[begin:end], chunk_weights[begin:end], chunk_values[begin:end]
+            term = stop
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        """(fieldname, term, docnum, weight, value), in the order Whoosh's codec writes them."""
+        for fieldname, tbytes, docs, weights, values in self.terms():
+            for docnum, weight, value in zip(docs, weights, values, strict=True):
+                yield fieldname, tbytes, docnum, weight, value
 
     def cleanup(self) -> None:
         self.__init__()  # type: ignore[misc]
+
+
+def _fill_block(
+    postwriter: Any, docs: list[int], weights: list[float], values: list[bytes], lengths: list[int]
+) -> None:
+    """Put one block's postings in a whoosh3 postings writer's buffer, with the statistics its
+    `add_posting` would have gathered one posting at a time."""
+    postwriter._ids = array("I", docs)
+    postwriter._weights = array("f", weights)
+    postwriter._values = [value for value in values if value]
+    postwriter._maxweight = max(0, max(weights))
+    present = [length for length in lengths if length]
+    postwriter._minlength = min(present) if present else None
+    postwriter._maxlength = max(present) if present else 0
+
+
+def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | None, pool: CompactPostingPool) -> None:
+    """What `FieldWriter.add_postings` does with the pool's postings, but a block at a time: the
+    whoosh3 postings writer's buffer is filled with a whole block, instead of 128 calls of
+    `add_posting` with their checks. The bytes written are the same (tests/test_segment.py)."""
+    current_field = None
+    for fieldname, tbytes, docs, weights, values in pool.terms():
+        if fieldname != current_field:
+            if current_field is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            current_field = fieldname
+            field_lengths = lengths.field(fieldname) if lengths else None
+        fieldwriter.start_term(tbytes)
+        postwriter = fieldwriter._postwriter
+        limit = postwriter._blocklimit
+        term_lengths = [field_lengths[d] for d in docs] if field_lengths is not None else [0] * len(docs)
+        for start in range(0, len(docs), limit):
+            end = start + limit
+            _fill_block(postwriter, docs[start:end], weights[start:end], values[start:end], term_lengths[start:end])
+            if end < len(docs):  # the last block is written by finish_term, marked last (or inlined)
+                postwriter._write_block()
+        fieldwriter.finish_term()
+    if current_field is not None:
+        fieldwriter.finish_field()
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -110,10 +167,10 @@ class FastSegmentWriter(SegmentWriter):
         self.pool = CompactPostingPool()  # Whoosh's pool has written nothing yet
 
     def _flush_segment(self) -> None:
-        # SegmentWriter._flush_segment, with the lengths read through `_SegmentLengths`.
+        # SegmentWriter._flush_segment, with the postings written a block at a time.
         self.perdocwriter.close()
         lengths = _SegmentLengths(self.per_document_reader()) if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        write_postings(self.fieldwriter, self.schema, lengths, self.pool)
         self.fieldwriter.close()
         if lengths:
             lengths.close()

@@ -18,7 +18,7 @@ def _build(directory: Path, writer_class: type[SegmentWriter], **options: object
     directory.mkdir()
     ix = whoosh_index.create_in(str(directory), build_schema())
     writer = writer_class(ix, **options)
-    for path in [SEED_TEXT, *sorted((SEEDS / "ga_res_80_en").glob("*.md"))[:6]]:
+    for path in [SEED_TEXT, *sorted((SEEDS / "ga_res_80_en").glob("*.md"))[:40]]:
         for record in to_records(read_document(path), "hash"):
             writer.add_document(**record)
     writer.commit()
@@ -26,14 +26,19 @@ def _build(directory: Path, writer_class: type[SegmentWriter], **options: object
 
 
 def _postings(ix: whoosh_index.Index) -> dict[tuple[str, bytes], list[tuple[object, ...]]]:
-    """Every posting with its value, and each block's length bounds (what the lengths feed)."""
+    """Every posting with its value, each block's bounds and each term's statistics."""
     found = {}
     with ix.reader() as reader:
         for fieldname, term in reader.all_terms():
+            info = reader.term_info(fieldname, term)
+            rows: list[tuple[object, ...]] = [
+                ("term", info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight())
+            ]
             matcher = reader.postings(fieldname, term)
-            rows: list[tuple[object, ...]] = []
             while matcher.is_active():
-                rows.append(("block", matcher.block_min_length(), matcher.block_max_length()))
+                rows.append(
+                    ("block", matcher.block_min_length(), matcher.block_max_length(), matcher.block_max_weight())
+                )
                 block_end = matcher.block_max_id()
                 while matcher.is_active() and matcher.id() <= block_end:
                     rows.append((matcher.id(), matcher.weight(), matcher.value()))
@@ -42,8 +47,9 @@ def _postings(ix: whoosh_index.Index) -> dict[tuple[str, bytes], list[tuple[obje
     return found
 
 
-def test_same_postings_and_block_lengths_as_whoosh(tmp_path: Path) -> None:
-    # A small pool forces the spill to temporary runs in the stock writer; ours sorts in memory.
+def test_same_postings_blocks_and_term_statistics_as_whoosh(tmp_path: Path) -> None:
+    # A small pool forces the spill to temporary runs in the stock writer; ours sorts in memory
+    # and writes whole blocks. Several documents make terms with several blocks.
     stock = _postings(_build(tmp_path / "stock", SegmentWriter, limitmb=1))
     fast = _postings(_build(tmp_path / "fast", FastSegmentWriter))
     assert len(stock) > 5_000
@@ -53,6 +59,7 @@ def test_same_postings_and_block_lengths_as_whoosh(tmp_path: Path) -> None:
     # Scored fields really carry length bounds (a lengths reader returning 0 would also agree
     # with itself, but not with these).
     assert any(row[1] for rows in fast.values() for row in rows if row[0] == "block")
+    assert max(sum(row[0] == "block" for row in rows) for rows in fast.values()) >= 3
 
 
 def test_packed_positions_round_trip_and_are_what_whoosh_would_store() -> None:
