@@ -46,7 +46,7 @@ def main() -> None:
             f"{stats.percentile(0.99):.1f}",
             str(stats.errors),
         )
-    Console().print(table)
+    Console(width=max(Console().width, 140)).print(table)  # wide enough for the table in a log file
 
 
 if __name__ == "__main__":

@@ -219,7 +219,7 @@ def main() -> None:
     parser.add_argument("--clauses", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=max(Console().width, 140))  # wide enough for the table in a log file
     engine = SearchEngine(synthetic_index(args.clauses))
     rows: list[tuple[str, int, list[str]]] = []
     with engine._current() as searcher:
