@@ -47,16 +47,29 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+class _NfkcTable(dict[int, str]):
+    """Code point -> its NFKC form, filled on first sight, for `str.translate`."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = unicodedata.normalize("NFKC", chr(code))
+        return folded
+
+
+_NFKC_TABLE = _NfkcTable()
+
+
 def _nfkc(text: str) -> tuple[str, list[int]]:
     if unicodedata.is_normalized("NFKC", text):
         return text, list(range(len(text)))
-    chars: list[str] = []
+    folded = text.translate(_NFKC_TABLE)
+    # No character folds to nothing, so the same length means one character for each: the map
+    # is the identity (full-width punctuation and digits, the usual case).
+    if len(folded) == len(text):
+        return folded, list(range(len(text)))
     source: list[int] = []
     for index, char in enumerate(text):
-        folded = unicodedata.normalize("NFKC", char)
-        chars.append(folded)
-        source.extend([index] * len(folded))
-    return "".join(chars), source
+        source.extend([index] * len(_NFKC_TABLE[ord(char)]))
+    return folded, source
 
 
 def _to_simplified(text: str, source: list[int]) -> tuple[str, list[int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 
 import pytest
 from whoosh import fields
@@ -10,6 +11,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
 from analyzers import char_analyzer, normalize, segmenter, word_analyzer
+from analyzers.normalize import _nfkc
 from analyzers.tokenizer import CLAUSE_SEPARATOR
 from indexer.structure import parse_text
 from search_api.query import parse_query
@@ -179,3 +181,16 @@ def test_character_field_positions_are_consecutive() -> None:
     assert ("国大", 2) in [(text, pos) for pos, text in grams]
     assert [t.text for t in char_analyzer()("国大", mode="query")] == ["国大"]
     assert [t.text for t in char_analyzer()("请", mode="query")] == ["请"]
+
+
+def test_nfkc_map_matches_character_by_character_folding() -> None:
+    # Real texts mix full-width forms (one character each) with a few that expand (ﬁ, ㈱, ㍻).
+    pool = "联合国大会２０１６Ａ／ＲＥＳ，。（）ﬁ㈱㍻①…\u3000 abc聯合國"
+    rng = random.Random(5)
+    for _ in range(300):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 30)))
+        expected_source = [i for i, c in enumerate(text) for _ in unicodedata.normalize("NFKC", c)]
+        expected = "".join(unicodedata.normalize("NFKC", c) for c in text)
+        assert _nfkc(text) == (expected, expected_source), text
+        normalized = normalize(text)
+        assert len(normalized.source) == len(normalized.text)
