@@ -1,11 +1,12 @@
 """Analyzer throughput: jieba `cut` alone, the stock jieba ChineseAnalyzer, and ga-search's chain.
 
 Text: the Chinese side of the UN Parallel Corpus v1.0 test set (4,000 real UN sentences, 2015),
-with the corpus's word-separating spaces removed, as real running text. Prints chars/s (median of
-5 runs) for each, alone and through a writer (one record per sentence, in RAM, committed), and how
-often rjieba and jieba agree. Two writer paths, each run with both analyzers: Whoosh's `TEXT`
-field and `SegmentWriter` as a new user would plug them, and the field type and writer ga-search
-indexes with (packed positions, indexer/formats.py; indexer/segment.py).
+with the corpus's word-separating spaces removed, as real running text. Prints chars/s (median
+of 5 rounds, every pipeline once a round) for each, alone and through a writer (one record per
+sentence, in RAM, committed), and how often rjieba and jieba agree. Two writer paths, each run
+with both analyzers: Whoosh's `TEXT` field and `SegmentWriter` as a new user would plug them,
+and the field type and writer ga-search indexes with (packed positions, indexer/formats.py;
+indexer/segment.py).
 
     python bench/analyzer.py [--runs 5] [--limit-chars 200000]
 """
@@ -52,13 +53,16 @@ def real_sentences(limit_chars: int) -> list[str]:
     return sentences
 
 
-def median_rate(function: Callable[[], object], chars: int, runs: int) -> float:
-    times = []
+def interleaved_rates(pipelines: list[tuple[str, Callable[[], object]]], chars: int, runs: int) -> list[float]:
+    """chars/s of each pipeline, median of `runs` rounds; each round runs every pipeline once, so
+    a slow spell of this shared machine hits them all alike instead of one of them."""
+    times: list[list[float]] = [[] for _ in pipelines]
     for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return chars / statistics.median(times)
+        for index, (_, function) in enumerate(pipelines):
+            started = time.perf_counter()
+            function()
+            times[index].append(time.perf_counter() - started)
+    return [chars / statistics.median(spent) for spent in times]
 
 
 def through_writer(
@@ -92,30 +96,24 @@ def main() -> None:
     def consume(analyzer: Callable[..., object]) -> Callable[[], None]:
         return lambda: [sum(1 for _ in analyzer(s)) for s in sentences]
 
-    rows = [
-        (
-            "jieba.cut alone (pure Python)",
-            median_rate(lambda: [list(jieba.cut(s)) for s in sentences], chars, args.runs),
-        ),
-        ("rjieba cut alone (Rust)", median_rate(lambda: [segmenter.cut(s) for s in sentences], chars, args.runs)),
-        ("stock jieba ChineseAnalyzer", median_rate(consume(stock), chars, args.runs)),
-        ("ga-search word chain (index mode)", median_rate(consume(ours), chars, args.runs)),
-        ("ga-search char/bigram chain", median_rate(consume(bigrams), chars, args.runs)),
-        ("stock ChineseAnalyzer + Whoosh writer", median_rate(through_writer(stock, sentences), chars, args.runs)),
-        ("ga-search word chain + Whoosh writer", median_rate(through_writer(ours, sentences), chars, args.runs)),
-        (
-            "stock ChineseAnalyzer + ga-search field and writer",
-            median_rate(through_writer(stock, sentences, PackedText, True), chars, args.runs),
-        ),
-        (
-            "ga-search word chain + ga-search field and writer",
-            median_rate(through_writer(ours, sentences, PackedText, True), chars, args.runs),
-        ),
+    pipelines: list[tuple[str, Callable[[], object]]] = [
+        ("jieba.cut alone (pure Python)", lambda: [list(jieba.cut(s)) for s in sentences]),
+        ("rjieba cut alone (Rust)", lambda: [segmenter.cut(s) for s in sentences]),
+        ("stock jieba ChineseAnalyzer", consume(stock)),
+        ("ga-search word chain (index mode)", consume(ours)),
+        ("ga-search char/bigram chain", consume(bigrams)),
+        ("stock ChineseAnalyzer + Whoosh writer", through_writer(stock, sentences)),
+        ("ga-search word chain + Whoosh writer", through_writer(ours, sentences)),
+        ("stock ChineseAnalyzer + ga-search field and writer", through_writer(stock, sentences, PackedText, True)),
+        ("ga-search word chain + ga-search field and writer", through_writer(ours, sentences, PackedText, True)),
     ]
+    rates = interleaved_rates(pipelines, chars, args.runs)
+    rows = [(name, rate) for (name, _), rate in zip(pipelines, rates, strict=True)]
     baseline = rows[0][1]
     same_path = {0: 2, 1: 2, 2: 2, 3: 2, 4: 2, 5: 5, 6: 5, 7: 7, 8: 7}  # row -> its stock row
     table = Table(
-        title=f"Analyzer throughput on {len(sentences):,} UNPC sentences ({chars:,} chars), median of {args.runs}"
+        title=f"Analyzer throughput on {len(sentences):,} UNPC sentences ({chars:,} chars), "
+        f"median of {args.runs} interleaved rounds"
     )
     for column in ("pipeline", "chars/s", "x jieba.cut", "x stock (same path)", "x stock + Whoosh writer"):
         table.add_column(column, justify="right" if column != "pipeline" else "left")
