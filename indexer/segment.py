@@ -28,6 +28,9 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 SORT_CHUNK = 1 << 20  # postings turned back into Python objects at a time
+# Smaller blocks are written uncompressed: zlib's header and CPU buy nothing on a few dozen bytes
+# (Whoosh means to skip compression under 20 bytes, but a bug compresses every block).
+COMPRESS_MIN_POSTINGS = 16
 
 
 class _SegmentLengths:
@@ -136,8 +139,10 @@ def _fill_block(
 def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | None, pool: CompactPostingPool) -> None:
     """What `FieldWriter.add_postings` does with the pool's postings, but a block at a time: the
     whoosh3 postings writer's buffer is filled with a whole block, instead of 128 calls of
-    `add_posting` with their checks. The bytes written are the same (tests/test_segment.py)."""
+    `add_posting` with their checks. The postings are the same (tests/test_segment.py); blocks of
+    fewer than `COMPRESS_MIN_POSTINGS` are stored uncompressed."""
     current_field = None
+    compression: dict[str, int] = {}  # the codec's level, as each field's postings writer has it
     for fieldname, tbytes, docs, weights, values in pool.terms():
         if fieldname != current_field:
             if current_field is not None:
@@ -147,11 +152,13 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | Non
             field_lengths = lengths.field(fieldname) if lengths else None
         fieldwriter.start_term(tbytes)
         postwriter = fieldwriter._postwriter
-        limit = postwriter._blocklimit
+        limit, level = postwriter._blocklimit, compression.setdefault(fieldname, postwriter._compression)
         term_lengths = [field_lengths[d] for d in docs] if field_lengths is not None else [0] * len(docs)
         for start in range(0, len(docs), limit):
             end = start + limit
             _fill_block(postwriter, docs[start:end], weights[start:end], values[start:end], term_lengths[start:end])
+            # Each block records its own compression, which the reader follows.
+            postwriter._compression = level if len(postwriter._ids) >= COMPRESS_MIN_POSTINGS else 0
             if end < len(docs):  # the last block is written by finish_term, marked last (or inlined)
                 postwriter._write_block()
         fieldwriter.finish_term()
@@ -160,7 +167,7 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | Non
 
 
 class FastSegmentWriter(SegmentWriter):
-    """`SegmentWriter` with the per-posting costs above removed; the files it writes are the same."""
+    """`SegmentWriter` with the per-posting costs above removed; it writes the same postings."""
 
     def __init__(self, ix: Index, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)

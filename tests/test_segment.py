@@ -79,3 +79,18 @@ def test_packed_positions_round_trip_and_are_what_whoosh_would_store() -> None:
         assert packed.decode_positions(value) == stock.decode_positions(theirs[word][1])
         assert packed.decode_frequency(value) == frequency == stock.decode_frequency(theirs[word][1])
         assert len(value) == 4 * frequency
+
+
+def test_only_blocks_worth_it_are_compressed(tmp_path: Path) -> None:
+    from indexer.segment import COMPRESS_MIN_POSTINGS
+
+    ix = _build(tmp_path / "fast", FastSegmentWriter)
+    seen = set()
+    with ix.reader() as reader:
+        for fieldname, term in reader.all_terms():
+            frequency = reader.doc_frequency(fieldname, term)
+            if frequency > 1:  # one posting is inlined in the term table: no block
+                matcher = reader.postings(fieldname, term)
+                seen.add(bool(matcher._compression))  # the block header's flag, as the reader reads it
+                assert bool(matcher._compression) == (min(frequency, 128) >= COMPRESS_MIN_POSTINGS)
+    assert seen == {True, False}
