@@ -1,4 +1,8 @@
-"""Exact phrases without Whoosh's span machinery.
+"""Exact phrases without Whoosh's span machinery, where Whoosh runs a query itself.
+
+A search evaluates phrases with arrays (search_api/evaluate.py); these query classes are what
+the parser produces and what Whoosh's own searches run: a resolution's best clauses, title
+suggestions.
 
 Whoosh matches a `Phrase` through `SpanNear2`, which builds and compares span objects for every
 document that has all the terms: 3 s for a quoted ten-bigram formula on 100k clauses. A phrase
@@ -13,8 +17,8 @@ clauses match and the words only add to the score, so the word phrase is looked 
 matching clauses only, not in the whole index.
 
 The matches of a phrase in one segment are kept for the duration of one search
-(`shared_matches()`), which asks for them twice: for the top hits, and for the exact total and
-the facet counts.
+(`shared_matches()`): a document-level page asks for them once per resolution shown, to find its
+best clauses.
 """
 
 from __future__ import annotations
