@@ -69,6 +69,9 @@ class CompactPostingPool:
         self._value_ends = array("q")
         self._values = bytearray()
 
+    def __len__(self) -> int:
+        return len(self._docs)
+
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
         key = (fieldname, tbytes)

@@ -3,7 +3,8 @@
 Each worker (started with the `spawn` method, so no lock or thread state is inherited) opens the
 index, creates its own `SegmentWriter` without taking the index lock (the parent holds it),
 and takes batches of file paths from a queue: read, parse, join to library records, analyse,
-add. At the end it closes its segment and sends the segment back; the parent, which holds the
+add. At the end it closes its segment and sends the segment back (and one before, each time its
+postings pass `MAX_SEGMENT_POSTINGS`, which bounds its memory); the parent, which holds the
 write lock, commits all segments in one table of contents. Analysis and posting writing, the
 costly parts, run on every core.
 
@@ -15,6 +16,7 @@ committed half-done and no batch is silently dropped.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +33,10 @@ from indexer.records import to_records
 from indexer.segment import FastSegmentWriter
 
 BATCH = 8
+# A worker's postings are held in memory until its segment is written (indexer/segment.py, about
+# 35 bytes each): past this many, it writes the segment and starts another. The environment
+# variable lowers it on a small machine (and lets a test see several segments a worker).
+MAX_SEGMENT_POSTINGS = int(os.environ.get("GA_SEARCH_SEGMENT_POSTINGS", "8000000"))
 POLL_SECONDS = 0.5
 
 
@@ -67,9 +73,13 @@ def _worker(
         ix = whoosh_index.open_dir(index_dir, index_name)
         writer = FastSegmentWriter(ix, _lk=False)
         while (batch := jobs.get()) is not None:
-            results.put(
-                ("outcomes", [index_file(path, digest, records, writer.add_document) for path, digest in batch])
-            )
+            outcomes = []
+            for path, digest in batch:
+                outcomes.append(index_file(path, digest, records, writer.add_document))
+                if len(writer.pool) > MAX_SEGMENT_POSTINGS:  # bound the memory: start another segment
+                    results.put(("part", writer._finalize_segment()))
+                    writer = FastSegmentWriter(ix, _lk=False)
+            results.put(("outcomes", outcomes))
         if writer._added:
             results.put(("segment", writer._finalize_segment()))
         else:
@@ -118,6 +128,8 @@ def run_in_workers(
                 continue
             if kind == "outcomes":
                 yield from payload
+            elif kind == "part":
+                segments.append(payload)
             elif kind == "segment":
                 finished += 1
                 if payload is not None:

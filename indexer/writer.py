@@ -4,9 +4,10 @@ Incremental: a file whose SHA-256 matches the one stored with its document is sk
 file, or another file with the same document id (language + symbol), replaces the old records;
 `prune` removes documents whose file is gone.
 
-Parallel: with more than `MP_MIN_DOCUMENTS` files to read, worker processes (indexer/shards.py)
-each parse, analyse and write a segment of their own, and this process commits them all at once;
-smaller runs stay in this process, where starting workers would cost more than it saves. Whoosh
+Parallel: with more than `MP_MIN_DOCUMENTS` files to read, worker processes (indexer/shards.py,
+one per core, or one) each parse, analyse and write segments of their own, and this process
+commits them all at once; smaller runs stay in this process, where starting workers would cost
+more than it saves. Whoosh
 on one core is the ceiling otherwise: see bench/index.py for the measurements.
 
 Atomic: Whoosh writes new segment files, then the table of contents to a temporary file that it
@@ -158,7 +159,9 @@ def build_index(
     except LockError as error:
         raise IndexError_(f"another `ga-search index` is writing to {index_dir}; try again when it ends") from error
 
-    parallel = workers > 1 and len(to_index) >= MP_MIN_DOCUMENTS
+    # Large runs go to workers even when there is one: a worker writes a segment whenever its
+    # postings pass a bound, so memory stays bounded however large the corpus.
+    parallel = len(to_index) >= MP_MIN_DOCUMENTS
     seen: dict[str, str] = {}
     duplicates: list[tuple[str, str]] = []
     new_segments: list = []  # type: ignore[type-arg]

@@ -253,3 +253,22 @@ def test_parallel_and_single_process_builds_give_the_same_index(tmp_path: Path, 
             for h in two.search(SearchRequest(q=query, page=p, per_page=100, facets=())).hits
         }
         assert hits_a == hits_b and len(hits_a) == a.total
+
+
+def test_workers_start_a_new_segment_when_their_postings_pass_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.writer
+
+    corpus = small_corpus(tmp_path / "corpus")
+    reference = build_index([corpus], tmp_path / "one", workers=1)
+    monkeypatch.setattr(indexer.writer, "MP_MIN_DOCUMENTS", 1)
+    monkeypatch.setenv("GA_SEARCH_SEGMENT_POSTINGS", "20000")  # read by the spawned workers
+    report = build_index([corpus], tmp_path / "parts", workers=2)
+    ix = whoosh_index.open_dir(str(tmp_path / "parts"), INDEX_NAME)
+    assert len(ix._segments()) > 2  # more segments than workers
+    assert (report.documents, report.clauses) == (reference.documents, reference.clauses)
+    request = SearchRequest(q="General Assembly", per_page=50, facets=("session",))
+    one, parts = SearchEngine(tmp_path / "one").search(request), SearchEngine(tmp_path / "parts").search(request)
+    assert parts.total == one.total > 0
+    assert {h.doc_id for h in parts.hits} == {h.doc_id for h in one.hits}
