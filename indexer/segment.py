@@ -5,7 +5,7 @@ length of every posting, to keep each block's shortest and longest document. Tha
 caches the length column of a scored field, but not the *absence* of one: for every posting of
 an unscored field (ids, keywords, MinHash band keys: a third of ours) it asks the file system
 whether the column exists (a `stat` each time), and every length read is a seek into the column
-file. `_SegmentLengths` reads each length column once into memory and remembers missing ones.
+file. Here each length column is read once, in one piece (`length_codes`).
 
 Whoosh's posting pool keeps each posting as a tuple (about 150 bytes) and, past `limitmb`,
 spills them to temporary files, one pickle call per posting, read back through a heap merge: a
@@ -33,26 +33,32 @@ SORT_CHUNK = 1 << 20  # postings turned back into Python objects at a time
 COMPRESS_MIN_POSTINGS = 16
 
 
+BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+
+
+def length_codes(perdoc: Any, fieldname: str) -> np.ndarray | None:
+    """A segment's length column for `fieldname` (one byte a document, Whoosh's lossy encoding),
+    read in one piece (its reader's own iteration seeks once per document); None if the field is
+    unscored. `BYTE_TO_LENGTH[codes]` gives the lengths Whoosh's scorers see."""
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    return np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+
+
 class _SegmentLengths:
-    """`doc_field_length` of a per-document reader, each field's column read once."""
+    """The new segment's field lengths, each field's column read once."""
 
     def __init__(self, reader: Any) -> None:
         self._reader = reader
         self._lengths: dict[str, list[int] | None] = {}
 
-    def _column(self, fieldname: str) -> list[int] | None:
-        if fieldname not in self._lengths:
-            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            self._lengths[fieldname] = None if column is None else [byte_to_length(b) if b else 0 for b in column]
-        return self._lengths[fieldname]
-
     def field(self, fieldname: str) -> list[int] | None:
         """Every document's length in `fieldname` (0 where it has none), or None if unscored."""
-        return self._column(fieldname)
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        column = self._column(fieldname)
-        return default if column is None else column[docnum] or default
+        if fieldname not in self._lengths:
+            codes = length_codes(self._reader, fieldname)
+            self._lengths[fieldname] = None if codes is None else np.where(codes > 0, BYTE_TO_LENGTH[codes], 0).tolist()
+        return self._lengths[fieldname]
 
     def close(self) -> None:
         self._reader.close()
@@ -114,12 +120,6 @@ class CompactPostingPool:
                 fieldname, tbytes = keys[int(sorted_numbers[bounds[t]])]
                 yield fieldname, tbytes, chunk_docs[begin:end], chunk_weights[begin:end], chunk_values[begin:end]
             term = stop
-
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        """(fieldname, term, docnum, weight, value), in the order Whoosh's codec writes them."""
-        for fieldname, tbytes, docs, weights, values in self.terms():
-            for docnum, weight, value in zip(docs, weights, values, strict=True):
-                yield fieldname, tbytes, docnum, weight, value
 
     def cleanup(self) -> None:
         self.__init__()  # type: ignore[misc]

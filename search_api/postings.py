@@ -18,19 +18,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching import WrappingMatcher
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
 from indexer.formats import PackedPositions
+from indexer.segment import BYTE_TO_LENGTH, length_codes
 
 CACHE_BYTES = 256 * 2**20
 # Phrase keys pack a document number and a position into one integer: doc << POSITION_BITS | pos.
 POSITION_BITS = 24
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
 
 
@@ -59,19 +57,10 @@ def _leaf_matcher(matcher: Any) -> Any:
 def _blocks(matcher: Any, values: bool) -> tuple[list[Any], list[Any], list[Any]]:
     """The ids, weights (and values) of every block of a whoosh3 posting list.
 
-    Reads whole blocks through the leaf matcher's block readers (the codec's own decoding); a
-    matcher without them is read a posting at a time."""
+    Reads whole blocks through the leaf matcher's block readers (the codec's own decoding)."""
     ids: list[Any] = []
     weights: list[Any] = []
     found_values: list[Any] = []
-    if not hasattr(matcher, "_read_ids"):
-        while matcher.is_active():
-            ids.append((matcher.id(),))
-            weights.append((matcher.weight(),))
-            if values:
-                found_values.append((matcher.value(),))
-            matcher.next()
-        return ids, weights, found_values
     while matcher.is_active():
         matcher._read_ids()
         matcher._read_weights()
@@ -165,12 +154,9 @@ class PostingCache:
         if found is None:
             codes = np.zeros(self.size, dtype=np.int64)
             for reader, offset in self._leaves:
-                column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                if column is not None:
-                    # The segment's length column, one byte a document, read in one piece (its
-                    # reader's own iteration seeks once per document).
-                    stored = column._dbfile.get(column._basepos, column._count)
-                    codes[offset : offset + len(stored)] = np.frombuffer(stored, dtype=np.uint8)
-            found = np.where(codes > 0, _BYTE_TO_LENGTH[codes], 1.0)
+                stored = length_codes(reader._perdoc, fieldname)
+                if stored is not None:
+                    codes[offset : offset + len(stored)] = stored
+            found = np.where(codes > 0, BYTE_TO_LENGTH[codes], 1).astype(np.float64)
             self._lengths[fieldname] = found
         return found
