@@ -3,10 +3,9 @@
 Whoosh turns a filter into a set of document numbers on every search, by walking the postings
 (100 ms for `level:clause` on 100k clauses), and counts facets through a categorizer object per
 document. Both depend only on the index snapshot, so this module computes them once per searcher:
-- `filter_set`: the documents that pass a request's filters, a `BitSet` built from cached sets
-  for each filter value (AND across fields, OR within a field);
-- `filter_mask`: the same as a NumPy boolean mask, for the array evaluation of queries
-  (search_api/evaluate.py, whose decoded postings `postings` also live here);
+- `filter_mask`: the documents that pass a request's filters, a NumPy boolean mask built from
+  cached masks for each filter value (AND across fields, OR within a field), for the array
+  evaluation of queries (search_api/evaluate.py, whose decoded postings `postings` also live here);
 - `column_values`: a facet field's values for every document, read once from its column;
   `count` turns them into value codes once, and counts the matching documents with `bincount`
   (every value of a multi-valued field counting);
@@ -22,7 +21,6 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.idsets import BitSet
 from whoosh.searching import Searcher
 
 from search_api.postings import PostingCache
@@ -36,7 +34,6 @@ class SnapshotCache:
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
-        self._sets: OrderedDict[str, BitSet] = OrderedDict()
         self._columns: dict[str, list[Any]] = {}
         self._readers: dict[str, Any] = {}
         self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -44,33 +41,8 @@ class SnapshotCache:
         self._ranks: dict[tuple[str, ...], np.ndarray] = {}
         self.postings = PostingCache(searcher)
 
-    def docs(self, q: wq.Query) -> BitSet:
-        """Documents matching `q` (deleted ones excluded), cached by the query's text."""
-        key = repr(q)
-        found = self._sets.get(key)
-        if found is None:
-            found = BitSet(self.searcher.docs_for_query(q), size=self.size)
-            self._sets[key] = found
-            if len(self._sets) > MAX_CACHED_SETS:
-                self._sets.popitem(last=False)
-        else:
-            self._sets.move_to_end(key)
-        return found
-
-    def filter_set(self, parts: Iterable[list[wq.Query]]) -> BitSet:
-        """AND over the groups, OR within each group of alternative queries."""
-        result: BitSet | None = None
-        for alternatives in parts:
-            group: BitSet | None = None
-            for alternative in alternatives:
-                docs = self.docs(alternative)
-                group = docs if group is None else group.union(docs)
-            if group is not None:
-                result = group if result is None else result.intersection(group)
-        return result if result is not None else BitSet(range(self.size), size=self.size)
-
     def mask(self, q: wq.Query) -> np.ndarray:
-        """`docs(q)` as a boolean mask over document numbers."""
+        """Documents matching `q` (deleted ones excluded), a boolean mask cached by the query's text."""
         key = repr(q)
         found = self._masks.get(key)
         if found is None:
@@ -86,8 +58,13 @@ class SnapshotCache:
             self._masks.move_to_end(key)
         return found
 
+    def docset(self, q: wq.Query) -> set[int]:
+        """`mask(q)` as a set, the filter form Whoosh's own searches take."""
+        return set(np.flatnonzero(self.mask(q)).tolist())
+
     def filter_mask(self, parts: Iterable[list[wq.Query]]) -> np.ndarray:
-        """`filter_set` as a boolean mask."""
+        """The documents that pass a request's filters: AND over the groups, OR within each
+        group of alternative queries."""
         result: np.ndarray | None = None
         for alternatives in parts:
             group: np.ndarray | None = None

@@ -62,7 +62,6 @@ from search_api.models import (
     SearchRequest,
     SearchResult,
 )
-from search_api.phrase import shared_matches
 from search_api.precedents import find_precedents
 from search_api.query import highlight_terms, normalise_value, parse_query, quoted_query
 from search_api.stored import clause_view, record, records, resolution_fields, tags
@@ -120,6 +119,7 @@ class _StoredHit:
     def __init__(self, searcher: Searcher, docnum: int, score: float | None) -> None:
         self._fields = searcher.stored_fields(docnum)
         self.score = score
+        self.best_clauses: list[tuple[int, float]] = []  # (docnum, score): a resolution's snippets
 
     def fields(self) -> dict[str, Any]:
         return self._fields
@@ -215,7 +215,7 @@ class SearchEngine:
             for name in facet_names
             if getattr(request, name, ()) or (name == "year" and (request.year_from or request.year_to))
         }
-        with self._current() as searcher, shared_matches():
+        with self._current() as searcher:
             search = self._clause_search if request.level == "clause" else self._document_search
             total, page_hits, counts = search(searcher, q, request, facet_names, selected)
             terms = highlight_terms(q)
@@ -322,7 +322,11 @@ class SearchEngine:
             else:
                 counts[name] = cache.count(facet.field, _first_of_each(clauses, resolutions), facet.multi_valued)
         start = (request.page - 1) * request.per_page
-        page = [_StoredHit(searcher, int(docnum), None) for docnum in best[start : start + request.per_page]]
+        shown = best[start : start + request.per_page]
+        page = []
+        for docnum, clauses in zip(shown, self._best_clauses(searcher, found, shown), strict=True):
+            page.append(_StoredHit(searcher, int(docnum), None))
+            page[-1].best_clauses = clauses
         return len(best), page, counts
 
     def _hit(
@@ -344,7 +348,7 @@ class SearchEngine:
             highlight = snippet(text, spans)
         else:
             spans = []
-            snippets = self._best_clauses(searcher, q, fields["doc_id"], words, phrases)
+            snippets = self._snippets(searcher, hit.best_clauses, words, phrases)
             highlight = snippets[0]["highlight"] if snippets else snippet(text.replace("\u2029", " "), [])
         return Hit(
             **resolution_fields(fields),
@@ -356,27 +360,39 @@ class SearchEngine:
         )
 
     def _best_clauses(
-        self,
-        searcher: Searcher,
-        q: wq.Query | None,
-        doc_id: str,
-        words: set[str],
-        phrases: list[tuple[str, list[str]]],
-    ) -> list[dict[str, Any]]:
-        if q is None:
-            return []
+        self, searcher: Searcher, found: Scored | None, shown: np.ndarray
+    ) -> list[list[tuple[int, float]]]:
+        """For each shown resolution, its clauses that match the query, best first (at most
+        `SNIPPETS_PER_DOCUMENT`), from the matches already evaluated: whatever the filters and
+        the sort, a resolution's snippets are its best-scoring clauses."""
+        if found is None:
+            return [[] for _ in shown]
         cache = self._snapshot(searcher)
-        only_this = cache.filter_set([[wq.Term("level", "clause")], [wq.Term("doc_id", doc_id)]])
-        best = searcher.search(q, filter=only_this, limit=SNIPPETS_PER_DOCUMENT, terms=False)
+        _, doc_codes, _ = cache.value_codes("doc_id", False)
+        wanted = doc_codes[shown]
+        keep = cache.mask(wq.Term("level", "clause"))[found.docs] & np.isin(doc_codes[found.docs], wanted)
+        docs, scores = found.docs[keep], found.scores[keep]
+        per_resolution: dict[int, list[int]] = {int(code): [] for code in wanted}
+        for index in np.lexsort((docs, -scores)).tolist():
+            clauses = per_resolution[int(doc_codes[docs[index]])]
+            if len(clauses) < SNIPPETS_PER_DOCUMENT:
+                clauses.append(index)
+        return [[(int(docs[i]), float(scores[i])) for i in per_resolution[int(code)]] for code in wanted]
+
+    @staticmethod
+    def _snippets(
+        searcher: Searcher, clauses: list[tuple[int, float]], words: set[str], phrases: list[tuple[str, list[str]]]
+    ) -> list[dict[str, Any]]:
         out = []
-        for clause_hit in best:
-            text = clause_hit.get("text", "")
+        for docnum, score in clauses:
+            fields = searcher.stored_fields(docnum)
+            text = fields.get("text", "")
             out.append(
                 {
-                    "number": clause_hit.get("number"),
-                    "type": clause_hit.get("clause_type"),
+                    "number": fields.get("number"),
+                    "type": fields.get("clause_type"),
                     "highlight": snippet(text, match_spans(text, words, phrases)),
-                    "score": round(float(clause_hit.score or 0.0), 4),
+                    "score": round(score, 4),
                 }
             )
         return out
@@ -543,7 +559,7 @@ class SearchEngine:
             titles = (
                 searcher.search(
                     title_query,
-                    filter=self._snapshot(searcher).docs(wq.Term("level", "document")),
+                    filter=self._snapshot(searcher).docset(wq.Term("level", "document")),
                     limit=limit,
                     terms=False,
                 )

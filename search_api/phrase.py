@@ -1,8 +1,7 @@
 """Exact phrases without Whoosh's span machinery, where Whoosh runs a query itself.
 
 A search evaluates phrases with arrays (search_api/evaluate.py); these query classes are what
-the parser produces and what Whoosh's own searches run: a resolution's best clauses, title
-suggestions.
+the parser produces and what Whoosh's own searches run (title suggestions).
 
 Whoosh matches a `Phrase` through `SpanNear2`, which builds and compares span objects for every
 document that has all the terms: 3 s for a quoted ten-bigram formula on 100k clauses. A phrase
@@ -15,17 +14,11 @@ see `ExactPhrase._scores`), not as the sum of its words' scores.
 A quoted Chinese string is `RankedPhrase(bigram phrase, word phrase)`: the bigrams decide which
 clauses match and the words only add to the score, so the word phrase is looked for in the
 matching clauses only, not in the whole index.
-
-The matches of a phrase in one segment are kept for the duration of one search
-(`shared_matches()`): a document-level page asks for them once per resolution shown, to find its
-best clauses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from whoosh import matching
@@ -33,17 +26,6 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 Matches = tuple[list[int], list[float]]
-_MEMO: ContextVar[dict[tuple[Any, ...], Matches] | None] = ContextVar("phrase_matches", default=None)
-
-
-@contextmanager
-def shared_matches() -> Iterator[None]:
-    """Within this block, a phrase computes its matches in a segment once."""
-    token = _MEMO.set({})
-    try:
-        yield
-    finally:
-        _MEMO.reset(token)
 
 
 class ExactPhrase(wq.Phrase):
@@ -60,16 +42,9 @@ class ExactPhrase(wq.Phrase):
     def matches(self, searcher: Searcher, context: Any = None, within: list[int] | None = None) -> Matches:
         """(document numbers, scores) of the phrase in this searcher's segment, optionally only
         among the sorted document numbers `within`."""
+        # No weighting: the caller wants documents only (`docs()`).
         weighting = context.weighting if context is not None else searcher.weighting
-        scored = weighting is not None  # no weighting: the caller wants documents (`docs()`)
-        memo = _MEMO.get()
-        key = (id(searcher.reader()), self.fieldname, tuple(self.words), None if within is None else id(within))
-        if memo is not None and key in memo:
-            return memo[key]
-        found = self._match(searcher, weighting if scored else None, within)
-        if memo is not None and scored:
-            memo[key] = found
-        return found
+        return self._match(searcher, weighting, within)
 
     def _match(self, searcher: Searcher, weighting: Any, within: list[int] | None) -> Matches:
         fieldname = self.fieldname

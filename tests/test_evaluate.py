@@ -61,13 +61,17 @@ def _excluded(q: wq.Query) -> Iterator[wq.Query]:
         yield from _excluded(child)
 
 
+def whoosh_excluded(searcher: Searcher, q: wq.Query) -> set[int]:
+    return {d for sub in _excluded(q) if not isinstance(q, wq.Not) for d in searcher.docs_for_query(sub)}
+
+
 def whoosh_matches(searcher: Searcher, text: str) -> list[tuple[int, float]]:
     """Whoosh's hits, less those with an excluded word: Whoosh's `AndNotMatcher` lets a few
     through (`peace -security` returns two clauses of the seeds that have `security`)."""
     q = parse_query(text)
     if q is None:
         return []
-    excluded = {d for sub in _excluded(q) if not isinstance(q, wq.Not) for d in searcher.docs_for_query(sub)}
+    excluded = whoosh_excluded(searcher, q)
     return [
         (hit.docnum, hit.score) for hit in searcher.search(q, limit=None, terms=False) if hit.docnum not in excluded
     ]
@@ -143,3 +147,24 @@ def test_deleted_and_replaced_documents_across_segments(tmp_path: Path) -> None:
         assert searcher.reader().has_deletions() and not searcher.is_atomic()
         for text in ("peace", "General Assembly", '"the General Assembly"', "Assembly -peace", "和平"):
             assert assert_same(searcher, text) > 0
+
+
+@pytest.mark.parametrize("text", ["和平 安全", '"维持和平"', "General Assembly", "peace -security"])
+def test_document_snippets_are_each_resolutions_best_clauses_as_whoosh_ranks_them(
+    engine: SearchEngine, text: str
+) -> None:
+    result = engine.search(SearchRequest(q=text, level="document", per_page=10, facets=()))
+    assert result.hits
+    with engine._current() as searcher:
+        q = parse_query(text, with_titles=True)  # the document level also searches titles
+        assert q is not None
+        for hit in result.hits:
+            only = wq.And([wq.Term("level", "clause"), wq.Term("doc_id", hit.doc_id)])
+            ranked = [
+                (h.docnum, h.score)
+                for h in searcher.search(q, filter=only, limit=None, terms=False)
+                if h.docnum not in whoosh_excluded(searcher, q)
+            ]
+            ranked.sort(key=lambda p: (-round(p[1], 9), p[0]))
+            expected = [searcher.stored_fields(d)["number"] for d, _ in ranked[:3]]
+            assert [s["number"] for s in hit.snippets] == expected, (text, hit.doc_id)
