@@ -29,6 +29,7 @@ map that `normalize` keeps, so highlights land on the characters the user sees.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import ClassVar
 
@@ -224,6 +225,24 @@ class PositionFilter(Filter):
             if token.positions:
                 token.pos = token.start_pos + position
             yield token
+
+
+def char_positions(value: str, start_pos: int = 0) -> dict[str, list[int]]:
+    """The positions of every character and bigram that `CharTokenizer` yields for `value` at
+    index time, grouped by gram: what a field's posting values need, without a token object per
+    gram (indexing calls this; tests check it against the tokenizer)."""
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    position = start_pos
+    for segment_index, (_, segment) in enumerate(_segments(value)):
+        if segment_index:
+            position += CLAUSE_GAP
+        kept = _ASCII_LETTER_OR_SPACE.sub("", normalize(segment).text.lower())
+        for index, gram in enumerate(kept, position):
+            positions[gram].append(index)
+        for index in range(len(kept) - 1):
+            positions[kept[index : index + 2]].append(position + index)
+        position += len(kept)
+    return positions
 
 
 class CharTokenizer(Tokenizer):

@@ -10,6 +10,7 @@ value's length / 4. Everything else (weights, blocks, lengths) is Whoosh's.
 
 from __future__ import annotations
 
+import struct
 import sys
 from array import array
 from collections import defaultdict
@@ -22,16 +23,16 @@ from whoosh import fields, formats
 _UINT32 = "I"
 assert array(_UINT32).itemsize == 4
 _BIG_ENDIAN = sys.byteorder == "big"
+_ONE_POSITION = struct.Struct("<I")
 
 
 class PackedPositions(formats.Positions):
     """`Positions` with each posting's positions packed as little-endian uint32."""
 
     def encode(self, poslist: list[int]) -> bytes:
-        packed = array(_UINT32, poslist)
-        if _BIG_ENDIAN:
-            packed.byteswap()
-        return packed.tobytes()
+        if len(poslist) == 1:  # most postings of a clause: one struct call, no format to parse
+            return _ONE_POSITION.pack(poslist[0])
+        return struct.pack(f"<{len(poslist)}I", *poslist)
 
     def word_values(self, value: str, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
         """`Positions.word_values` with less bookkeeping per token: a token's boost is only

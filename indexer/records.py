@@ -6,7 +6,7 @@ import json
 
 from analyzers import normalize_text
 from indexer.model import Resolution
-from indexer.similarity import similarity_fields
+from indexer.similarity import similarity_fields_batch
 
 
 def _tags(values: tuple[str, ...]) -> str:
@@ -76,6 +76,7 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
             **({} if resolution.clauses else {"text": resolution.title, "chars": resolution.title}),
         }
     ]
+    similarity = similarity_fields_batch([clause.text for clause in resolution.clauses])
     for ordinal, clause in enumerate(resolution.clauses):
         record = {
             **shared,
@@ -87,7 +88,7 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
             "cites": _tags(clause.citations),
             "text": clause.text,
             "chars": clause.text,
-            **similarity_fields(clause.text),
+            **similarity[ordinal],
         }
         if clause.verb:
             record["verb"] = clause.verb

@@ -27,14 +27,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from whoosh import columns, fields
+from whoosh.system import pack_uint
 
 from analyzers import char_analyzer, word_analyzer
+from analyzers.tokenizer import char_positions
 from indexer.formats import PackedText
 from indexer.similarity import SIMILARITY_VERSION
 
 # The band keys depend on the similarity parameters: changing them changes the schema. 7: text
-# fields store positions packed (indexer/formats.py).
-SCHEMA_VERSION = f"7-{SIMILARITY_VERSION}"
+# fields store positions packed (indexer/formats.py); 8: one term per number (`NUMBER`).
+SCHEMA_VERSION = f"8-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 
 
@@ -75,6 +77,20 @@ class RepeatedText(RepeatedValues, PackedText):
     pass
 
 
+class CharText(PackedText):
+    """The `chars` field: `char_analyzer()`'s postings, computed at index time by
+    `char_positions` instead of a token per character and bigram (a third of all postings)."""
+
+    def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if kwargs or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        boost, encode = self.format.field_boost, self.format.encode
+        return (
+            (gram.encode("utf-8"), len(found), len(found) * boost, encode(found))
+            for gram, found in char_positions(value).items()
+        )
+
+
 class TagList(RepeatedValues, fields.KEYWORD):
     """A comma-separated keyword list, stored as a list column for overlapping facets."""
 
@@ -90,6 +106,27 @@ class TagList(RepeatedValues, fields.KEYWORD):
         return [item.decode("utf-8") for item in value]
 
 
+class BandKeys(fields.KEYWORD):
+    """The `bands` field: MinHash band keys (indexer/similarity.py), space-separated and distinct
+    within a clause (each starts with its band's number). They are tokens already, so they are
+    indexed without an analyzer: the postings `KEYWORD` writes (tested), not its token pipeline."""
+
+    def __init__(self) -> None:
+        super().__init__(stored=False, scorable=False, lowercase=False)
+
+    def index(self, value: str, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+        boost, once = self.format.field_boost, pack_uint(1)
+        return ((key.encode("utf-8"), 1, boost, once) for key in dict.fromkeys(value.split()))
+
+
+def number_field() -> fields.NUMERIC:
+    """A stored, sortable integer with one term per value. Whoosh's default also indexes each
+    value at 7 coarser precisions (8 terms) to speed ranges over wide spans; sessions, years and
+    clause ordinals span at most a few hundred values, which a range enumerates at once, and the
+    7 extra postings a record were a tenth of all the index wrote."""
+    return fields.NUMERIC(int, stored=True, sortable=True, shift_step=0)
+
+
 def build_schema() -> fields.Schema:
     """A fresh schema instance (analyzers are per schema; Whoosh pickles it into the index)."""
     words = word_analyzer()
@@ -100,8 +137,8 @@ def build_schema() -> fields.Schema:
         symbol=RepeatedID(stored=True),
         language=RepeatedID(stored=True, sortable=True),
         kind=RepeatedID(stored=True, sortable=True),
-        session=fields.NUMERIC(int, stored=True, sortable=True),
-        year=fields.NUMERIC(int, stored=True, sortable=True),
+        session=number_field(),
+        year=number_field(),
         date=RepeatedID(stored=True, sortable=True),
         agenda=TagList(),
         sponsor=TagList(),
@@ -111,12 +148,12 @@ def build_schema() -> fields.Schema:
         verb=fields.ID(stored=True, sortable=True),
         verb_phrase=fields.STORED(),
         number=fields.ID(stored=True),
-        ordinal=fields.NUMERIC(int, stored=True, sortable=True),
+        ordinal=number_field(),
         title=RepeatedText(analyzer=words, stored=True, field_boost=2.0),
         text=PackedText(analyzer=words, stored=True),
-        chars=PackedText(analyzer=char_analyzer(), stored=False),
+        chars=CharText(analyzer=char_analyzer(), stored=False),
         series=fields.ID(stored=False),
-        bands=fields.KEYWORD(stored=False, scorable=False, lowercase=False),
+        bands=BandKeys(),
         shingles=fields.COLUMN(columns.VarBytesColumn()),
         clauses_json=fields.STORED(),
         source=RepeatedID(stored=True),

@@ -16,23 +16,33 @@ postings stay in memory and one stable sort by term puts them in the order the c
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, islice, pairwise, repeat
+from pickle import dumps
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.index import Index
-from whoosh.util.numeric import byte_to_length
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 SORT_CHUNK = 1 << 20  # postings turned back into Python objects at a time
 # Smaller blocks are written uncompressed: zlib's header and CPU buy nothing on a few dozen bytes
 # (Whoosh means to skip compression under 20 bytes, but a bug compresses every block).
 COMPRESS_MIN_POSTINGS = 16
+# A block's data is pickled with protocol 5, not Whoosh's protocol 2: protocol 2 has no opcode for
+# bytes and pickles each posting value as a call to `codecs.encode` on a latin-1 string, which
+# took 15x longer to write and 10x longer to read than protocol 5's length-prefixed bytes, and
+# three times the space. Whoosh's reader unpickles any protocol.
+BLOCK_PICKLE_PROTOCOL = 5
 
 
+_TERMINFO = W3TermInfo._struct  # flags, weight, df, min/max length bytes, max weight, first/last id
 BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 
 
@@ -68,7 +78,8 @@ class CompactPostingPool:
     """The posting pool of a segment writer, in flat arrays (see the module docstring)."""
 
     def __init__(self) -> None:
-        self._term_numbers: dict[tuple[str, bytes], int] = {}
+        self._field_terms: dict[str, dict[bytes, int]] = {}  # field -> term -> its number
+        self._keys: list[tuple[str, bytes]] = []  # (field, term) by number
         self._terms = array("i")
         self._docs = array("q")
         self._weights = array("d")
@@ -78,24 +89,53 @@ class CompactPostingPool:
     def __len__(self) -> int:
         return len(self._docs)
 
+    def _number(self, fieldname: str, tbytes: bytes) -> int:
+        """A new term's number (terms are numbered as they first appear)."""
+        number = self._field_terms.setdefault(fieldname, {})[tbytes] = len(self._keys)
+        self._keys.append((fieldname, tbytes))
+        return number
+
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """One posting, as Whoosh's pool takes it: (field, term, document, weight, value)."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        key = (fieldname, tbytes)
-        number = self._term_numbers.get(key)
-        if number is None:
-            number = self._term_numbers[key] = len(self._term_numbers)
-        self._terms.append(number)
+        number = self._field_terms.get(fieldname, {}).get(tbytes)
+        self._terms.append(self._number(fieldname, tbytes) if number is None else number)
         self._docs.append(docnum)
         self._weights.append(weight)
         if vbytes:
             self._values += vbytes
         self._value_ends.append(len(self._values))
 
+    def add_field(
+        self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes | None]], boost: float = 1.0
+    ) -> int:
+        """All postings of one field of one document, as `field.index` yields them; returns the
+        sum of their frequencies (the field's length in the document). Whole columns at a time:
+        one `extend` per array instead of an append per posting."""
+        postings = list(items)
+        if not postings:
+            return 0
+        known = self._field_terms.get(fieldname) or {}
+        numbers = []
+        for tbytes, _, _, _ in postings:
+            number = known.get(tbytes)
+            numbers.append(self._number(fieldname, tbytes) if number is None else number)
+        self._terms.extend(numbers)
+        self._docs.extend(repeat(docnum, len(numbers)))
+        weights = [posting[2] for posting in postings]
+        self._weights.extend(weights if boost == 1.0 else [weight * boost for weight in weights])
+        values = [posting[3] or b"" for posting in postings]
+        # Each value ends where the previous one did plus its length (the first `initial` is the
+        # previous posting's end, already recorded).
+        self._value_ends.extend(islice(accumulate(map(len, values), initial=len(self._values)), 1, None))
+        self._values += b"".join(values)
+        return sum(posting[1] for posting in postings)
+
     def terms(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
         """Each term's postings, terms in (field, text) order, documents in order within a term:
         each document was added whole and after the previous one, so a stable sort by term
         suffices. (fieldname, term, docnums, weights, values)."""
-        keys = list(self._term_numbers)
+        keys = self._keys
         rank = np.empty(len(keys), dtype=np.int64)
         rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
         numbers = np.frombuffer(self._terms, dtype=np.intc)
@@ -125,27 +165,81 @@ class CompactPostingPool:
         self.__init__()  # type: ignore[misc]
 
 
-def _fill_block(
-    postwriter: Any, docs: list[int], weights: list[float], values: list[bytes], lengths: list[int]
-) -> None:
-    """Put one block's postings in a whoosh3 postings writer's buffer, with the statistics its
-    `add_posting` would have gathered one posting at a time."""
-    postwriter._ids = array("I", docs)
-    postwriter._weights = array("f", weights)
-    postwriter._values = [value for value in values if value]
-    postwriter._maxweight = max(0, max(weights))
-    present = [length for length in lengths if length]
-    postwriter._minlength = min(present) if present else None
-    postwriter._maxlength = max(present) if present else 0
+def _mini_weights(weights: array) -> object:
+    # W3PostingsWriter._mini_weights: None if all are 1.0, one float if all are equal.
+    first = weights[0]
+    if first == 1.0 and weights.count(1.0) == len(weights):
+        return None
+    if weights.count(first) == len(weights):
+        return first
+    return tuple(weights)
+
+
+def _term_bytes(
+    postfile: Any,
+    docs: list[int],
+    weights: list[float],
+    values: list[bytes],
+    lengths: list[int] | None,
+    limit: int,
+    level: int,
+    fixed_size: int | None,
+) -> bytes:
+    """Write one term's posting blocks as `W3PostingsWriter` does and return its `W3TermInfo`
+    bytes: the same pickled block data and header, term statistics and extent, without the
+    writer's per-posting and per-call bookkeeping. Blocks of fewer than `COMPRESS_MIN_POSTINGS`
+    are stored uncompressed (each block's header says so, and the reader follows it)."""
+    start = postfile.tell()
+    parts = [WHOOSH3_HEADER_MAGIC]
+    total_weight, max_weight = 0.0, 0
+    min_length, max_length = None, 0
+    count = len(docs)
+    for low in range(0, count, limit):
+        high = min(low + limit, count)
+        ids = docs[low:high]
+        block_weights = array("f", weights[low:high])
+        block_values = [v for v in values[low:high] if v]
+        total_weight += sum(block_weights)
+        block_max_weight = max(0, max(weights[low:high]))
+        max_weight = max(max_weight, block_max_weight)
+        block_min = None
+        block_max = 0
+        if lengths is not None:
+            present = [length for length in lengths[low:high] if length]
+            if present:
+                block_min, block_max = min(present), max(present)
+                min_length = block_min if min_length is None else min(min_length, block_min)
+                max_length = max(max_length, block_max)
+        if fixed_size is None:
+            mini_values: object = tuple(block_values)
+        elif fixed_size == 0:
+            mini_values = None
+        else:
+            mini_values = b"".join(block_values)
+        deltas = [ids[0], *(b - a for a, b in pairwise(ids))]
+        data = dumps((tuple(deltas), _mini_weights(block_weights), mini_values), BLOCK_PICKLE_PROTOCOL)
+        compression = level if high - low >= COMPRESS_MIN_POSTINGS else 0
+        if compression:
+            data = zlib.compress(data, compression)
+        info = dumps(
+            (high - low, ids[-1], block_max_weight, compression, length_to_byte(block_min), length_to_byte(block_max)),
+            2,
+        )
+        size = len(info) + len(data)
+        parts += (pack_int(-size if high == count else size), info, data)
+    postfile.write(b"".join(parts))
+    extent = postfile.tell() - start
+    head = _TERMINFO.pack(
+        0, total_weight, count, length_to_byte(min_length), length_to_byte(max_length), max_weight, docs[0], docs[-1]
+    )
+    return head + pack_long(start) + pack_int(extent)
 
 
 def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | None, pool: CompactPostingPool) -> None:
-    """What `FieldWriter.add_postings` does with the pool's postings, but a block at a time: the
-    whoosh3 postings writer's buffer is filled with a whole block, instead of 128 calls of
-    `add_posting` with their checks. The postings are the same (tests/test_segment.py); blocks of
-    fewer than `COMPRESS_MIN_POSTINGS` are stored uncompressed."""
+    """What `FieldWriter.add_postings` does with the pool's postings, a term at a time
+    (`_term_bytes`) instead of a posting at a time. The postings, blocks and term statistics are
+    Whoosh's (tests/test_segment.py)."""
     current_field = None
-    compression: dict[str, int] = {}  # the codec's level, as each field's postings writer has it
     for fieldname, tbytes, docs, weights, values in pool.terms():
         if fieldname != current_field:
             if current_field is not None:
@@ -153,18 +247,13 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | Non
             fieldwriter.start_field(fieldname, schema[fieldname])
             current_field = fieldname
             field_lengths = lengths.field(fieldname) if lengths else None
-        fieldwriter.start_term(tbytes)
-        postwriter = fieldwriter._postwriter
-        limit, level = postwriter._blocklimit, compression.setdefault(fieldname, postwriter._compression)
-        term_lengths = [field_lengths[d] for d in docs] if field_lengths is not None else [0] * len(docs)
-        for start in range(0, len(docs), limit):
-            end = start + limit
-            _fill_block(postwriter, docs[start:end], weights[start:end], values[start:end], term_lengths[start:end])
-            # Each block records its own compression, which the reader follows.
-            postwriter._compression = level if len(postwriter._ids) >= COMPRESS_MIN_POSTINGS else 0
-            if end < len(docs):  # the last block is written by finish_term, marked last (or inlined)
-                postwriter._write_block()
-        fieldwriter.finish_term()
+            postwriter = fieldwriter._postwriter
+            # The codec's settings, as this field's postings writer has them.
+            settings = (postwriter._blocklimit, postwriter._compression, fieldwriter._format.fixed_value_size())
+            key_prefix = pack_ushort(fieldwriter._fieldid)
+        term_lengths = [field_lengths[d] for d in docs] if field_lengths is not None else None
+        info = _term_bytes(fieldwriter._postfile, docs, weights, values, term_lengths, *settings)
+        fieldwriter._tindex.add(key_prefix + tbytes, info)
     if current_field is not None:
         fieldwriter.finish_field()
 
@@ -175,6 +264,36 @@ class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: Index, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         self.pool = CompactPostingPool()  # Whoosh's pool has written nothing yet
+
+    def add_document(self, **fields: Any) -> None:
+        """`SegmentWriter.add_document`, handing each field's postings to the pool at once. The
+        pool records the weight times the field boost and the length Whoosh would."""
+        self._check_state()
+        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                boost = self._field_boost(fields, fieldname, docboost)
+                length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
+                if not field.scorable:
+                    length = 0
+            if field.separate_spelling() or field.vector:
+                raise NotImplementedError(f"{fieldname}: spelling and vector fields need Whoosh's SegmentWriter")
+            stored_value = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, stored_value if field.stored else None, length)
+            if field.column_type and stored_value is not None:
+                perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(stored_value))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self) -> None:
         # SegmentWriter._flush_segment, with the postings written a block at a time.

@@ -22,6 +22,11 @@ which the column check discards at ~10 µs each, and the candidates sharing the 
 checked first (`search_api/precedents.py`). Beyond a few hundred thousand clauses, raise
 `KEY_BITS` (it is part of the schema version).
 
+Indexing computes a resolution's signatures together (`similarity_fields_batch`): one SHA-1 per
+shingle serves as its 64-bit column hash and, in its low 32 bits, as datasketch's own MinHash
+input, and the permutations of every shingle of every clause are one array operation, equal to
+datasketch's `MinHash.update_batch` clause by clause (tested) at a fraction of its per-call cost.
+
 Why 4-unit shingles and a 0.5 threshold: measured on the shipped corpus (bench/precedents.py
 prints the table), clauses of different resolutions that are not the same wording rarely pass 0.5
 (shared boilerplate such as "requests the Secretary-General to submit to the General Assembly at
@@ -45,13 +50,16 @@ BANDS = 20
 ROWS = 3
 KEY_BITS = 12
 SIMILARITY_THRESHOLD = 0.5
-SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-minhash{BANDS}x{ROWS}-key{KEY_BITS}"
+# "sha1": shingles hashed once with SHA-1 for both uses; "mix": band keys by multiply-xor.
+SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-sha1-minhash{BANDS}x{ROWS}-mix{KEY_BITS}"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # One unit a CJK character, one a run of other letters or digits (not running into CJK: `2010年`).
 _UNIT = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _SEED = 20241129
-KEY_MASK = (1 << KEY_BITS) - 1
+_MERSENNE_PRIME = np.uint64((1 << 61) - 1)  # datasketch's MinHash arithmetic
+_MAX_HASH = np.uint64((1 << 32) - 1)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def units(text: str) -> list[str]:
@@ -67,11 +75,19 @@ def shingles(text: str) -> frozenset[str]:
     return frozenset(" ".join(parts[i : i + SHINGLE_SIZE]) for i in range(len(parts) - SHINGLE_SIZE + 1))
 
 
+def _shingle_digests(items: frozenset[str]) -> np.ndarray:
+    """One SHA-1 per shingle, its first 8 bytes as a little-endian uint64: the shingle's hash
+    for the `shingles` column, whose low 32 bits are datasketch's `sha1_hash32` of it."""
+    return np.array(
+        [int.from_bytes(hashlib.sha1(item.encode("utf-8")).digest()[:8], "little") for item in items],
+        dtype=np.uint64,
+    )
+
+
 def shingle_hashes(items: frozenset[str]) -> bytes:
     """The shingles as sorted 64-bit hashes, for the index's `shingles` column: the exact Jaccard
     of two clauses from these needs neither their texts nor their normalisation."""
-    values = {int.from_bytes(hashlib.blake2b(item.encode("utf-8"), digest_size=8).digest()) for item in items}
-    return np.array(sorted(values), dtype=np.uint64).tobytes()
+    return np.unique(_shingle_digests(items)).tobytes()
 
 
 def hashed_jaccard(a: bytes, b: bytes) -> float:
@@ -104,19 +120,49 @@ def signature(items: frozenset[str]) -> MinHash:
     return minhash
 
 
+def _signatures(digests: list[np.ndarray]) -> np.ndarray:
+    """The MinHash signatures of several shingle sets at once, one row each (empty sets give
+    datasketch's empty value). Equal to `signature(items).hashvalues`: the same permutations
+    and arithmetic (uint64, wrapping), over all shingles of all sets in one array operation."""
+    a, b = _permutations()
+    rows = np.full((len(digests), len(a)), _MAX_HASH, dtype=np.uint64)
+    filled = [i for i, d in enumerate(digests) if d.size]
+    if filled:
+        values = np.concatenate([digests[i] for i in filled]) & _MAX_HASH
+        permuted = (values[:, None] * a + b) % _MERSENNE_PRIME & _MAX_HASH
+        starts = np.cumsum([0] + [digests[i].size for i in filled[:-1]])
+        rows[filled] = np.minimum.reduceat(permuted, starts, axis=0)
+    return rows
+
+
+def _keys(rows: np.ndarray) -> list[list[str]]:
+    """`BANDS` keys per signature row: each band's `ROWS` values mixed into `KEY_BITS` bits."""
+    bands = rows.reshape(len(rows), BANDS, ROWS)
+    mixed = np.zeros(bands.shape[:2], dtype=np.uint64)
+    for row in range(ROWS):  # multiply-xor with odd constants, then the product's top bits
+        mixed = (mixed ^ bands[:, :, row]) * _MIX
+    codes = (mixed >> np.uint64(64 - KEY_BITS)).tolist()
+    return [[f"{band:02d}{code:03x}" for band, code in enumerate(clause)] for clause in codes]
+
+
 def band_keys(items: frozenset[str]) -> list[str]:
     """The LSH band keys of a shingle set: `BANDS` short tokens for the index's `bands` field."""
     if not items:
         return []
-    values = signature(items).hashvalues.astype(np.uint32)
-    keys = []
-    for band in range(BANDS):
-        digest = hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=4).digest()
-        keys.append(f"{band:02d}{int.from_bytes(digest) & KEY_MASK:03x}")
-    return keys
+    return _keys(_signatures([_shingle_digests(items)]))[0]
+
+
+def similarity_fields_batch(texts: list[str]) -> list[dict[str, object]]:
+    """`similarity_fields` of each text, the MinHash of all of them computed at once (a
+    resolution's clauses: per-clause array operations cost more than the arithmetic)."""
+    digests = [_shingle_digests(shingles(text)) for text in texts]
+    keys = _keys(_signatures(digests))
+    return [
+        {"bands": " ".join(k) if d.size else "", "shingles": np.unique(d).tobytes()}
+        for d, k in zip(digests, keys, strict=True)
+    ]
 
 
 def similarity_fields(text: str) -> dict[str, object]:
     """A clause record's `bands` (space-separated keys for the keyword field) and `shingles`."""
-    items = shingles(text)
-    return {"bands": " ".join(band_keys(items)), "shingles": shingle_hashes(items)}
+    return similarity_fields_batch([text])[0]

@@ -320,3 +320,32 @@ def test_the_most_cited_resolutions_of_a_query(engine: SearchEngine) -> None:
             SearchRequest(q="outer space", level="document", cites=(value.value,), per_page=0, facets=())
         )
         assert citing.total == value.count
+
+
+def test_batched_minhash_equals_datasketch_and_keys_spread(
+    clauses: list[tuple[dict[str, Any], dict[str, Any]]],
+) -> None:
+    """Indexing computes a resolution's signatures in one array operation: each must be what
+    datasketch's MinHash gives the clause alone, and the band keys must not collapse."""
+    import numpy as np
+
+    from indexer.similarity import (
+        BANDS,
+        _shingle_digests,
+        _signatures,
+        band_keys,
+        signature,
+        similarity_fields,
+        similarity_fields_batch,
+    )
+
+    texts = [clause["text"] for _, clause in clauses[:400]] + ["", "。"]  # and two with no shingles
+    rows = _signatures([_shingle_digests(shingles(text)) for text in texts])
+    for text, row in zip(texts, rows, strict=True):
+        assert np.array_equal(row, signature(shingles(text)).hashvalues)
+    assert similarity_fields_batch(texts) == [similarity_fields(text) for text in texts]
+    assert similarity_fields("")["bands"] == ""
+    distinct = {tuple(band_keys(shingles(text))) for text in texts if shingles(text)}
+    per_band = [{keys[band] for keys in distinct} for band in range(BANDS)]
+    # 400 clauses over 4,096 keys a band: a good mix gives hundreds of different keys in each.
+    assert min(len(keys) for keys in per_band) > 0.5 * min(len(distinct), 4096)

@@ -263,7 +263,7 @@ def test_workers_start_a_new_segment_when_their_postings_pass_the_bound(
     corpus = small_corpus(tmp_path / "corpus")
     reference = build_index([corpus], tmp_path / "one", workers=1)
     monkeypatch.setattr(indexer.writer, "MP_MIN_DOCUMENTS", 1)
-    monkeypatch.setenv("GA_SEARCH_SEGMENT_POSTINGS", "20000")  # read by the spawned workers
+    monkeypatch.setenv("GA_SEARCH_SEGMENT_POSTINGS", "5000")  # read by the spawned workers
     report = build_index([corpus], tmp_path / "parts", workers=2)
     ix = whoosh_index.open_dir(str(tmp_path / "parts"), INDEX_NAME)
     assert len(ix._segments()) > 2  # more segments than workers

@@ -94,3 +94,31 @@ def test_only_blocks_worth_it_are_compressed(tmp_path: Path) -> None:
                 seen.add(bool(matcher._compression))  # the block header's flag, as the reader reads it
                 assert bool(matcher._compression) == (min(frequency, 128) >= COMPRESS_MIN_POSTINGS)
     assert seen == {True, False}
+
+
+def test_band_keys_field_indexes_what_keyword_would() -> None:
+    from whoosh import fields
+
+    from indexer.schema import BandKeys
+
+    ours, keyword = BandKeys(), fields.KEYWORD(stored=False, scorable=False, lowercase=False)
+    values = [record["bands"] for record in to_records(read_document(SEED_TEXT), "hash") if record.get("bands")]
+    assert len(values) > 10
+    for value in values:
+        expected = sorted(keyword.index(value))
+        assert sorted(ours.index(value)) == expected and len(expected) == 20
+
+
+def test_char_field_indexes_what_its_analyzer_yields() -> None:
+    from analyzers import char_analyzer
+    from analyzers.tokenizer import CLAUSE_SEPARATOR
+    from indexer.formats import PackedText
+    from indexer.schema import CharText
+
+    ours, chain = CharText(analyzer=char_analyzer()), PackedText(analyzer=char_analyzer())
+    clauses = [clause.text for clause in read_document(SEED_TEXT).clauses]
+    edge_cases = ["", "联", "a", "A/RES/73/12 and 联合国", "聯合國\n大會，２０１６年", f"联合国{CLAUSE_SEPARATOR}大会"]
+    values = [*clauses, CLAUSE_SEPARATOR.join(clauses), *edge_cases]
+    assert len(clauses) > 20
+    for value in values:
+        assert sorted(ours.index(value)) == sorted(chain.index(value)), value[:40]
