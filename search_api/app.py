@@ -53,6 +53,20 @@ access_log = logging.getLogger("ga_search.access")
 error_log = logging.getLogger("ga_search.error")
 STATIC = resources.files("search_api").joinpath("static")
 MAX_BODY_BYTES = 64 * 1024
+WARM_CHECK_SECONDS = 2.0  # how often the service looks for a new commit to warm
+
+
+def _keep_warm(engine: SearchEngine, stop: threading.Event) -> None:
+    """Warm the snapshot now and each new commit's as it appears, until `stop` is set. A failure
+    (an index rebuilt by another version, a disk error) is logged and retried: searches report
+    it to their callers themselves."""
+    while True:
+        try:
+            engine.warm_if_new()
+        except Exception:  # a background thread must not die silently
+            error_log.exception("warming the index snapshot failed")
+        if stop.wait(WARM_CHECK_SECONDS):
+            return
 
 
 class _JSON(JSONResponse):
@@ -275,9 +289,13 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         # In the background: the service answers at once, and early searches wait on the engine's
-        # lock for the warm-up instead of each paying part of it.
-        threading.Thread(target=engine.warm, name="warm-up", daemon=True).start()
+        # lock for the warm-up instead of each paying part of it; then each new commit's snapshot
+        # is warmed the same way when it appears.
+        stop = threading.Event()
+        watcher = threading.Thread(target=_keep_warm, args=(engine, stop), name="warm-up", daemon=True)
+        watcher.start()
         yield
+        stop.set()
 
     app = Starlette(
         routes=routes,

@@ -195,6 +195,16 @@ class SearchEngine:
             for fieldname in ("text", "title", "chars"):
                 cache.postings.lengths(fieldname)
 
+    def warm_if_new(self) -> bool:
+        """`warm` the latest commit's snapshot unless it is the one already cached; True if it
+        was new. The service calls it every few seconds, so the first search after a re-index
+        does not pay for the new snapshot's columns (1.4 s on 100k clauses)."""
+        with self._current() as searcher:
+            if self._cache is not None and self._cache.searcher is searcher:
+                return False
+        self.warm()
+        return True
+
     def close(self) -> None:
         with self._lock:
             self._searcher.close()

@@ -272,3 +272,42 @@ def test_workers_start_a_new_segment_when_their_postings_pass_the_bound(
     one, parts = SearchEngine(tmp_path / "one").search(request), SearchEngine(tmp_path / "parts").search(request)
     assert parts.total == one.total > 0
     assert {h.doc_id for h in parts.hits} == {h.doc_id for h in one.hits}
+
+
+def test_the_service_warms_each_new_commit_before_its_first_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starlette.testclient import TestClient
+
+    import search_api.app
+    from search_api.app import create_app
+
+    corpus = small_corpus(tmp_path / "corpus")
+    extra = sorted((SEEDS / "ga_res_80_en").glob("*.md"))[10]
+    build_index([corpus], tmp_path / "ix", workers=1)
+    engine = SearchEngine(tmp_path / "ix")
+    assert engine.warm_if_new() and not engine.warm_if_new()  # warmed once, then nothing new
+    shutil.copy(extra, corpus / "80")
+    build_index([corpus], tmp_path / "ix", workers=1)
+    assert engine.warm_if_new()  # the new commit, warmed without a search
+    cache = engine._cache
+    assert cache is not None and cache.searcher is engine._searcher
+    assert {"session", "sponsor", "doc_id"} <= set(cache._codes) and "text" in cache.postings._lengths
+    assert engine.stats()["documents"] == counts(tmp_path / "ix")[0] == 14
+
+    # The service does it in the background: a commit made while it runs is warmed by itself.
+    monkeypatch.setattr(search_api.app, "WARM_CHECK_SECONDS", 0.05)
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        served: SearchEngine = client.app.state.engine
+        shutil.copy(sorted((SEEDS / "ga_res_80_en").glob("*.md"))[11], corpus / "80")
+        build_index([corpus], tmp_path / "ix", workers=1)
+        latest = whoosh_index.open_dir(str(tmp_path / "ix"), INDEX_NAME).latest_generation()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            warmed = served._cache
+            if warmed is not None and warmed.searcher.reader().generation() == latest and warmed._codes:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the new commit was not warmed")
+        assert client.get("/healthz").json()["documents"] == 15
