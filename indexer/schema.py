@@ -35,7 +35,7 @@ from indexer.formats import PackedText
 from indexer.similarity import SIMILARITY_VERSION
 
 # The band keys depend on the similarity parameters: changing them changes the schema. 7: text
-# fields store positions packed (indexer/formats.py); 8: one term per number (`NUMBER`).
+# fields store positions packed (indexer/formats.py); 8: one term per number (`number_field`).
 SCHEMA_VERSION = f"8-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 

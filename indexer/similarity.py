@@ -59,7 +59,8 @@ _UNIT = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _SEED = 20241129
 _MERSENNE_PRIME = np.uint64((1 << 61) - 1)  # datasketch's MinHash arithmetic
 _MAX_HASH = np.uint64((1 << 32) - 1)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: multiplying spreads low bits up
+BATCH_SHINGLES = 20_000  # shingles permuted in one array: 20,000 x 60 x 8 bytes = 9.6 MB
 
 
 def units(text: str) -> list[str]:
@@ -123,15 +124,22 @@ def signature(items: frozenset[str]) -> MinHash:
 def _signatures(digests: list[np.ndarray]) -> np.ndarray:
     """The MinHash signatures of several shingle sets at once, one row each (empty sets give
     datasketch's empty value). Equal to `signature(items).hashvalues`: the same permutations
-    and arithmetic (uint64, wrapping), over all shingles of all sets in one array operation."""
+    and arithmetic (uint64, wrapping), over the shingles of many sets in one array operation
+    (about `BATCH_SHINGLES` at a time, so a huge document does not take huge memory)."""
     a, b = _permutations()
     rows = np.full((len(digests), len(a)), _MAX_HASH, dtype=np.uint64)
-    filled = [i for i, d in enumerate(digests) if d.size]
-    if filled:
-        values = np.concatenate([digests[i] for i in filled]) & _MAX_HASH
-        permuted = (values[:, None] * a + b) % _MERSENNE_PRIME & _MAX_HASH
-        starts = np.cumsum([0] + [digests[i].size for i in filled[:-1]])
-        rows[filled] = np.minimum.reduceat(permuted, starts, axis=0)
+    group: list[int] = []
+    size = 0
+    for index in [i for i, d in enumerate(digests) if d.size] + [-1]:
+        if group and (index < 0 or size + digests[index].size > BATCH_SHINGLES):
+            values = np.concatenate([digests[i] for i in group]) & _MAX_HASH
+            permuted = (values[:, None] * a + b) % _MERSENNE_PRIME & _MAX_HASH
+            starts = np.cumsum([0] + [digests[i].size for i in group[:-1]])
+            rows[group] = np.minimum.reduceat(permuted, starts, axis=0)
+            group, size = [], 0
+        if index >= 0:
+            group.append(index)
+            size += digests[index].size
     return rows
 
 
@@ -139,7 +147,7 @@ def _keys(rows: np.ndarray) -> list[list[str]]:
     """`BANDS` keys per signature row: each band's `ROWS` values mixed into `KEY_BITS` bits."""
     bands = rows.reshape(len(rows), BANDS, ROWS)
     mixed = np.zeros(bands.shape[:2], dtype=np.uint64)
-    for row in range(ROWS):  # multiply-xor with odd constants, then the product's top bits
+    for row in range(ROWS):  # xor each value in and multiply by an odd constant; keep the top bits
         mixed = (mixed ^ bands[:, :, row]) * _MIX
     codes = (mixed >> np.uint64(64 - KEY_BITS)).tolist()
     return [[f"{band:02d}{code:03x}" for band, code in enumerate(clause)] for clause in codes]

@@ -323,12 +323,13 @@ def test_the_most_cited_resolutions_of_a_query(engine: SearchEngine) -> None:
 
 
 def test_batched_minhash_equals_datasketch_and_keys_spread(
-    clauses: list[tuple[dict[str, Any], dict[str, Any]]],
+    clauses: list[tuple[dict[str, Any], dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Indexing computes a resolution's signatures in one array operation: each must be what
     datasketch's MinHash gives the clause alone, and the band keys must not collapse."""
     import numpy as np
 
+    import indexer.similarity
     from indexer.similarity import (
         BANDS,
         _shingle_digests,
@@ -340,9 +341,12 @@ def test_batched_minhash_equals_datasketch_and_keys_spread(
     )
 
     texts = [clause["text"] for _, clause in clauses[:400]] + ["", "。"]  # and two with no shingles
-    rows = _signatures([_shingle_digests(shingles(text)) for text in texts])
+    digests = [_shingle_digests(shingles(text)) for text in texts]
+    rows = _signatures(digests)
     for text, row in zip(texts, rows, strict=True):
         assert np.array_equal(row, signature(shingles(text)).hashvalues)
+    monkeypatch.setattr(indexer.similarity, "BATCH_SHINGLES", 50)  # many groups, some of one set
+    assert np.array_equal(_signatures(digests), rows)
     assert similarity_fields_batch(texts) == [similarity_fields(text) for text in texts]
     assert similarity_fields("")["bands"] == ""
     distinct = {tuple(band_keys(shingles(text))) for text in texts if shingles(text)}
