@@ -26,7 +26,8 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, islice, pairwise, repeat
+from itertools import accumulate, islice, repeat
+from operator import sub
 from pickle import dumps
 from typing import Any
 
@@ -222,7 +223,7 @@ def _term_bytes(
             mini_values = None
         else:
             mini_values = b"".join(block_values)
-        deltas = [ids[0], *(b - a for a, b in pairwise(ids))]
+        deltas = list(map(sub, ids, [0, *ids[:-1]]))  # the first against 0, as delta_encode does
         data = dumps((tuple(deltas), _mini_weights(block_weights), mini_values), BLOCK_PICKLE_PROTOCOL)
         compression = level if high - low >= COMPRESS_MIN_POSTINGS else 0
         if compression:
@@ -233,8 +234,9 @@ def _term_bytes(
         )
         size = len(info) + len(data)
         parts += (pack_int(-size if high == count else size), info, data)
-    postfile.write(b"".join(parts))
-    extent = postfile.tell() - start
+    blob = b"".join(parts)
+    postfile.write(blob)
+    extent = len(blob)
     head = _TERMINFO.pack(
         0, total_weight, count, length_to_byte(min_length), length_to_byte(max_length), max_weight, docs[0], docs[-1]
     )
@@ -278,6 +280,9 @@ class FastSegmentWriter(SegmentWriter):
         perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        # Boosts and custom stored values (`_title_boost`, `_stored_text`) are rare: look them up
+        # only when the record has such a key.
+        special = len(fieldnames) != len(fields)
         self._check_fields(schema, fieldnames)
         perdocwriter.start_doc(docnum)
         for fieldname in fieldnames:
@@ -287,13 +292,13 @@ class FastSegmentWriter(SegmentWriter):
             field = schema[fieldname]
             length = 0
             if field.indexed:
-                boost = self._field_boost(fields, fieldname, docboost)
+                boost = self._field_boost(fields, fieldname, docboost) if special else 1.0
                 length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
                 if not field.scorable:
                     length = 0
             if field.separate_spelling() or field.vector:
                 raise NotImplementedError(f"{fieldname}: spelling and vector fields need Whoosh's SegmentWriter")
-            stored_value = fields.get(f"_stored_{fieldname}", value)
+            stored_value = fields.get(f"_stored_{fieldname}", value) if special else value
             perdocwriter.add_field(fieldname, field, stored_value if field.stored else None, length)
             if field.column_type and stored_value is not None:
                 perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(stored_value))
