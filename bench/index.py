@@ -7,7 +7,9 @@ chars/s (characters of clause text read), index size and peak memory (RSS):
   (a) stock `jieba.analyse.ChineseAnalyzer` in a plain Whoosh writer, one record per clause;
   (b) Whoosh fed pre-tokenised text (jieba tokens joined by spaces, cut beforehand and not timed):
       what Whoosh alone does on one core, the ceiling of any single-process analyzer;
-  (c) `ga-search index` (parsing, both levels, word and character fields) with 1 and 2 workers.
+  (c) `ga-search index` (parsing, both levels, word and character fields) with 1 and 2 workers;
+  (d) (b)'s job, the same one-field records, done by ga-search's word chain (from the raw text),
+      field and writer, in 1 and 2 processes: the same work as (b), for comparison with (c).
 
     python bench/index.py --corpus seeds
     python bench/index.py --corpus synthetic --clauses 100000
@@ -70,6 +72,8 @@ def run_config(config: str, corpus: Path, out: Path) -> dict[str, float]:
         writer.commit()
         seconds = time.perf_counter() - started
         return {"seconds": seconds, "chars": chars, "records": len(values), "postings": _postings(out)}
+    if config.startswith("words-"):
+        return _words_config(int(config.split("-")[1]), texts, chars, out)
     from indexer.writer import build_index
 
     workers = int(config.split("-")[1])
@@ -83,6 +87,40 @@ def run_config(config: str, corpus: Path, out: Path) -> dict[str, float]:
         "documents": report.documents,
         "postings": _postings(out),
     }
+
+
+def _index_words(job: tuple[list[str], str]) -> None:
+    """One process of (d): its share of the clauses, ga-search's word chain, field and writer."""
+    from whoosh import fields
+    from whoosh import index as whoosh_index
+
+    from analyzers import word_analyzer
+    from indexer.formats import PackedText
+    from indexer.segment import FastSegmentWriter
+
+    texts, directory = job
+    Path(directory).mkdir()
+    ix = whoosh_index.create_in(directory, fields.Schema(text=PackedText(analyzer=word_analyzer())))
+    writer = FastSegmentWriter(ix)
+    for text in texts:
+        writer.add_document(text=text)
+    writer.commit()
+
+
+def _words_config(processes: int, texts: list[str], chars: int, out: Path) -> dict[str, float]:
+    """(d): (b)'s job (one record per clause, one word field) done by ga-search's analysis and
+    writer in `processes` spawned processes, each writing its own index of its share: the same
+    work as (b), analysis and process start-up included."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(texts[i::processes], str(out / f"part-{i}")) for i in range(processes)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_index_words, jobs))
+    seconds = time.perf_counter() - started
+    postings = sum(_postings(Path(directory)) for _, directory in jobs)
+    return {"seconds": seconds, "chars": chars, "records": len(texts), "postings": postings}
 
 
 def _postings(index_dir: Path) -> int:
@@ -120,7 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Indexing throughput against the stock analyzer and raw Whoosh.")
     parser.add_argument("--corpus", choices=["seeds", "synthetic"], default="seeds")
     parser.add_argument("--clauses", type=int, default=100_000)
-    parser.add_argument("--configs", default="stock,pretokenised,ga-1,ga-2")
+    parser.add_argument("--configs", default="stock,pretokenised,ga-1,ga-2,words-1,words-2")
     args = parser.parse_args()
     if args.corpus == "seeds":
         corpus = ROOT / "seeds"
@@ -136,6 +174,8 @@ def main() -> None:
         "pretokenised": "(b) Whoosh, pre-tokenised text",
         "ga-1": "(c) ga-search index, 1 worker",
         "ga-2": "(c) ga-search index, 2 workers",
+        "words-1": "(d) (b)'s records, ga-search analysis + writer, 1 process",
+        "words-2": "(d) (b)'s records, ga-search analysis + writer, 2 processes",
     }
     ceiling = rows.get("pretokenised", {}).get("seconds")
     label = "SYNTHETIC corpus" if args.corpus == "synthetic" else "shipped seeds"
@@ -158,7 +198,8 @@ def main() -> None:
     print(
         "(a) and (b) index one record per clause with one field; (c) also parses every file and writes a "
         "document record, a character and bigram field, MinHash band keys and shingle hashes for each, so "
-        "it writes more postings per character: postings/s compares the writers' work."
+        "it writes more postings per character: postings/s compares the writers' work. (d) does (b)'s job "
+        "(the same records, one word field) with ga-search's analysis (from raw text, not pre-cut) and writer."
     )
 
 
