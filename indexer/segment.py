@@ -105,7 +105,7 @@ class CompactPostingPool:
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting, as Whoosh's pool takes it: (field, term, document, weight, value)."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        number = self._field_terms.get(fieldname, {}).get(tbytes)
+        number = self._field_terms.setdefault(fieldname, {}).get(tbytes)
         self._terms.append(self._number(fieldname, tbytes) if number is None else number)
         self._docs.append(docnum)
         self._weights.append(weight)
@@ -175,10 +175,8 @@ class CompactPostingPool:
 def _mini_weights(weights: array) -> object:
     # W3PostingsWriter._mini_weights: None if all are 1.0, one float if all are equal.
     first = weights[0]
-    if first == 1.0 and weights.count(1.0) == len(weights):
-        return None
     if weights.count(first) == len(weights):
-        return first
+        return None if first == 1.0 else first
     return tuple(weights)
 
 
@@ -271,6 +269,9 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Index, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
+        unsupported = [name for name, field in self.schema.items() if field.separate_spelling() or field.vector]
+        if unsupported:
+            raise NotImplementedError(f"{unsupported}: spelling and vector fields need Whoosh's SegmentWriter")
         self.pool = CompactPostingPool()  # Whoosh's pool has written nothing yet
 
     def add_document(self, **fields: Any) -> None:
@@ -296,8 +297,6 @@ class FastSegmentWriter(SegmentWriter):
                 length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
                 if not field.scorable:
                     length = 0
-            if field.separate_spelling() or field.vector:
-                raise NotImplementedError(f"{fieldname}: spelling and vector fields need Whoosh's SegmentWriter")
             stored_value = fields.get(f"_stored_{fieldname}", value) if special else value
             perdocwriter.add_field(fieldname, field, stored_value if field.stored else None, length)
             if field.column_type and stored_value is not None:
@@ -307,7 +306,7 @@ class FastSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     def _flush_segment(self) -> None:
-        # SegmentWriter._flush_segment, with the postings written a block at a time.
+        # SegmentWriter._flush_segment, with the postings written a term at a time.
         self.perdocwriter.close()
         lengths = _SegmentLengths(self.per_document_reader()) if self.codec.length_stats else None
         write_postings(self.fieldwriter, self.schema, lengths, self.pool)

@@ -7,8 +7,8 @@ file, or another file with the same document id (language + symbol), replaces th
 Parallel: with more than `MP_MIN_DOCUMENTS` files to read, worker processes (indexer/shards.py,
 one per core, or one) each parse, analyse and write segments of their own, and this process
 commits them all at once; smaller runs stay in this process, where starting workers would cost
-more than it saves. Whoosh
-on one core is the ceiling otherwise: see bench/index.py for the measurements.
+more than it saves. Whoosh on one core is the ceiling otherwise: see bench/index.py for the
+measurements.
 
 Atomic: Whoosh writes new segment files, then the table of contents to a temporary file that it
 renames into place, so a reader sees the previous commit or the new one. The write lock is an

@@ -58,13 +58,17 @@ WARM_CHECK_SECONDS = 2.0  # how often the service looks for a new commit to warm
 
 def _keep_warm(engine: SearchEngine, stop: threading.Event) -> None:
     """Warm the snapshot now and each new commit's as it appears, until `stop` is set. A failure
-    (an index rebuilt by another version, a disk error) is logged and retried: searches report
-    it to their callers themselves."""
+    (an index rebuilt by another version, a disk error) is logged once, not every check, and
+    retried: searches report it to their callers themselves."""
+    last_failure = None
     while True:
         try:
             engine.warm_if_new()
-        except Exception:  # a background thread must not die silently
-            error_log.exception("warming the index snapshot failed")
+            last_failure = None
+        except Exception as error:  # a background thread must not die silently
+            if repr(error) != last_failure:
+                error_log.exception("warming the index snapshot failed")
+            last_failure = repr(error)
         if stop.wait(WARM_CHECK_SECONDS):
             return
 

@@ -37,6 +37,7 @@ class SnapshotCache:
         self._columns: dict[str, list[Any]] = {}
         self._readers: dict[str, Any] = {}
         self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._docsets: dict[str, set[int]] = {}  # only the level filter: title suggestions
         self._codes: dict[str, tuple[np.ndarray, np.ndarray, list[Any]]] = {}
         self._ranks: dict[tuple[str, ...], np.ndarray] = {}
         self.postings = PostingCache(searcher)
@@ -59,8 +60,13 @@ class SnapshotCache:
         return found
 
     def docset(self, q: wq.Query) -> set[int]:
-        """`mask(q)` as a set, the filter form Whoosh's own searches take."""
-        return set(np.flatnonzero(self.mask(q)).tolist())
+        """`mask(q)` as a set, the filter form Whoosh's own searches take (a `set`, not a
+        frozenset, which Whoosh refuses), made once a snapshot and shared: read it only."""
+        key = repr(q)
+        found = self._docsets.get(key)
+        if found is None:
+            found = self._docsets[key] = set(np.flatnonzero(self.mask(q)).tolist())
+        return found
 
     def filter_mask(self, parts: Iterable[list[wq.Query]]) -> np.ndarray:
         """The documents that pass a request's filters: AND over the groups, OR within each

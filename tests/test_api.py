@@ -307,3 +307,30 @@ def test_openapi_documents_the_agreed_language_routes(client: TestClient) -> Non
     assert "get" in paths["/documents/{symbol}/lineage"]
     body = paths["/precedents"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["required"] == ["text"] and set(body["properties"]) == {"text", "min_similarity", "limit"}
+
+
+def test_a_warm_up_that_keeps_failing_is_logged_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import search_api.app
+
+    class Broken:
+        calls = 0
+
+        def warm_if_new(self) -> bool:
+            Broken.calls += 1
+            raise OSError("index directory gone")
+
+    monkeypatch.setattr(search_api.app, "WARM_CHECK_SECONDS", 0.01)
+    stop = threading.Event()
+    watcher = threading.Thread(target=search_api.app._keep_warm, args=(Broken(), stop))
+    with caplog.at_level("ERROR", logger="ga_search.error"):
+        watcher.start()
+        while Broken.calls < 5:
+            stop.wait(0.01)
+        stop.set()
+        watcher.join(5)
+    assert not watcher.is_alive()
+    assert [r.getMessage() for r in caplog.records] == ["warming the index snapshot failed"]
