@@ -14,6 +14,10 @@
   halves the indexing work. Only a resolution known from its library record alone (no text)
   indexes its title as `text`.
 
+`id` (the `doc_id`, or `doc_id#number` for a clause) is stored, not indexed: a resolution's
+records are found by `doc_id`, a clause by its number among them, which spares the index a term
+(and its dictionary entry) per record.
+
 Text fields store positions as packed integers (indexer/formats.py), which phrase matching
 decodes a block at a time. Phrases never cross clauses: each clause is its own record (and
 `CLAUSE_GAP` separates clauses in any field value that joins several with U+2029). Facet fields
@@ -35,8 +39,9 @@ from indexer.formats import PackedText
 from indexer.similarity import SIMILARITY_VERSION
 
 # The band keys depend on the similarity parameters: changing them changes the schema. 7: text
-# fields store positions packed (indexer/formats.py); 8: one term per number (`number_field`).
-SCHEMA_VERSION = f"8-{SIMILARITY_VERSION}"
+# fields store positions packed (indexer/formats.py); 8: one term per number (`number_field`);
+# 9: `id` stored only (records are found by `doc_id`, a clause by its number within it).
+SCHEMA_VERSION = f"9-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 
 
@@ -131,7 +136,7 @@ def build_schema() -> fields.Schema:
     """A fresh schema instance (analyzers are per schema; Whoosh pickles it into the index)."""
     words = word_analyzer()
     return fields.Schema(
-        id=fields.ID(unique=True, stored=True),
+        id=fields.STORED(),
         doc_id=RepeatedID(stored=True, sortable=True),
         level=fields.ID(stored=True),
         symbol=RepeatedID(stored=True),

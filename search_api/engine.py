@@ -500,11 +500,10 @@ class SearchEngine:
             document = self._find_document(searcher, key)
             if document is None:
                 raise NotFoundError(f"no document {key!r} in the index")
-            clause = None
-            for candidate in dict.fromkeys((number.strip(), number.strip().upper())):
-                clause = record(searcher, "clause", id=f"{document['doc_id']}#{candidate}")
-                if clause:
-                    break
+            wanted = (number.strip(), number.strip().upper())
+            clause = next(
+                (c for c in records(searcher, "clause", doc_id=document["doc_id"]) if c.get("number") in wanted), None
+            )
             if not clause:
                 raise NotFoundError(f"{document.get('symbol') or document['doc_id']} has no clause {number!r}")
             found, candidates = find_precedents(
@@ -533,7 +532,7 @@ class SearchEngine:
     @staticmethod
     def _find_document(searcher: Searcher, key: str) -> dict[str, Any] | None:
         key = key.strip()
-        direct = record(searcher, "document", id=key)
+        direct = record(searcher, "document", doc_id=key)
         if direct:
             return direct
         for candidate in (key, key.upper()):
@@ -542,7 +541,7 @@ class SearchEngine:
                 matches.sort(key=lambda d: {"zh": 0, "en": 1}.get(d.get("language", ""), 2))
                 return matches[0]
         for language in ("zh", "en", "zh-Hant"):
-            found = record(searcher, "document", id=f"{language}:{key}")
+            found = record(searcher, "document", doc_id=f"{language}:{key}")
             if found:
                 return found
         return None
