@@ -1,7 +1,7 @@
 """Precedents ("agreed language") latency and recall on the SYNTHETIC 100k-clause corpus.
 
 Three ways to find the clauses worded like a given text, measured side by side in one run:
-- ga-search: MinHash band keys indexed in Whoosh (the `bands` field), the exact Jaccard of the
+- ga-search: MinHash band keys in an index column (`bands`, compared with NumPy), the exact Jaccard of the
   candidates, the diff of the best ten (`SearchEngine.precedents` / `clause_precedents`, what the
   API and the CLI call);
 - datasketch MinHashLSH: the same signatures in datasketch's in-memory LSH index (built when the

@@ -3,8 +3,8 @@
 - `level=clause`: one record per clause, carrying its resolution's facet fields and title, so every
   clause hit can be filtered and counted by session, sponsor, agenda item... like its resolution.
   `text` holds the clause (jieba words, see analyzers/tokenizer.py), `chars` the same text as
-  characters and bigrams for exact substrings, `bands` the MinHash band keys that find clauses
-  of nearly the same wording and `shingles` (a column) the hashes that measure how near
+  characters and bigrams for exact substrings, `bands` (a column) the MinHash band keys that find
+  clauses of nearly the same wording and `shingles` (a column) the hashes that measure how near
   (indexer/similarity.py).
 - `level=document`: one record per resolution, with its metadata, its title (searchable) and
   `clauses_json`, the parsed clauses, so a resolution renders without reopening its file;
@@ -31,17 +31,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from whoosh import columns, fields
-from whoosh.system import pack_uint
 
 from analyzers import char_analyzer, word_analyzer
 from analyzers.tokenizer import char_positions
 from indexer.formats import PackedText
-from indexer.similarity import SIMILARITY_VERSION
+from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 
 # The band keys depend on the similarity parameters: changing them changes the schema. 7: text
 # fields store positions packed (indexer/formats.py); 8: one term per number (`number_field`);
-# 9: `id` stored only (records are found by `doc_id`, a clause by its number within it).
-SCHEMA_VERSION = f"9-{SIMILARITY_VERSION}"
+# 9: `id` stored only (records are found by `doc_id`, a clause by its number within it); 10: band
+# keys a column (indexer/similarity.py).
+SCHEMA_VERSION = f"10-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 
 
@@ -111,19 +111,6 @@ class TagList(RepeatedValues, fields.KEYWORD):
         return [item.decode("utf-8") for item in value]
 
 
-class BandKeys(fields.KEYWORD):
-    """The `bands` field: MinHash band keys (indexer/similarity.py), space-separated and distinct
-    within a clause (each starts with its band's number). They are tokens already, so they are
-    indexed without an analyzer: the postings `KEYWORD` writes (tested), not its token pipeline."""
-
-    def __init__(self) -> None:
-        super().__init__(stored=False, scorable=False, lowercase=False)
-
-    def index(self, value: str, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
-        boost, once = self.format.field_boost, pack_uint(1)
-        return ((key.encode("utf-8"), 1, boost, once) for key in dict.fromkeys(value.split()))
-
-
 def number_field() -> fields.NUMERIC:
     """A stored, sortable integer with one term per value. Whoosh's default also indexes each
     value at 7 coarser precisions (8 terms) to speed ranges over wide spans; sessions, years and
@@ -158,7 +145,7 @@ def build_schema() -> fields.Schema:
         text=PackedText(analyzer=words, stored=True),
         chars=CharText(analyzer=char_analyzer(), stored=False),
         series=fields.ID(stored=False),
-        bands=BandKeys(),
+        bands=fields.COLUMN(columns.FixedBytesColumn(BANDS * KEY_DTYPE.itemsize)),
         shingles=fields.COLUMN(columns.VarBytesColumn()),
         clauses_json=fields.STORED(),
         source=RepeatedID(stored=True),

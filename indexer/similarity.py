@@ -15,12 +15,13 @@ similarity `s`; so they share at least one key with probability `1 - (1 - s**ROW
 candidates; the exact Jaccard decides and ranks, from the shingles' 64-bit hashes kept in a
 column (`shingles`), so checking a candidate reads neither its text nor normalises it again.
 
-A key keeps `KEY_BITS` (12) bits of its band's hash: 4,096 keys a band. Whoosh spends about 130
-bytes on every distinct term, and full-width keys, nearly all distinct, doubled the index (+200 MB
-on 100k clauses); with 12 bits a key also collects about N / 4,096 unrelated clauses (24 at 100k),
-which the column check discards at ~10 µs each, and the candidates sharing the most keys are
-checked first (`search_api/precedents.py`). Beyond a few hundred thousand clauses, raise
-`KEY_BITS` (it is part of the schema version).
+The keys are a column (`bands`, `BANDS` 32-bit keys a clause), not indexed terms: a lookup
+compares the query's keys with every clause's, band by band, in one NumPy pass over the snapshot's
+keys (search_api/docsets.py; about 1 ms on 100k clauses, linear in the clauses). As terms they
+cost the index 20 postings and, keys being nearly all distinct, as many dictionary entries a
+clause: 16 % of all postings and 163k terms on 100k clauses, which forced 12-bit keys (4,096 a
+band) and so about N / 4,096 unrelated candidates a band. A 32-bit key collects an unrelated
+clause once in 2**32.
 
 Indexing computes a resolution's signatures together (`similarity_fields_batch`): one SHA-1 per
 shingle serves as its 64-bit column hash and, in its low 32 bits, as datasketch's own MinHash
@@ -48,10 +49,12 @@ from analyzers import normalize_text
 SHINGLE_SIZE = 4
 BANDS = 20
 ROWS = 3
-KEY_BITS = 12
+KEY_BITS = 32
 SIMILARITY_THRESHOLD = 0.5
-# "sha1": shingles hashed once with SHA-1 for both uses; "mix": band keys by multiply-xor.
-SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-sha1-minhash{BANDS}x{ROWS}-mix{KEY_BITS}"
+# "sha1": shingles hashed once with SHA-1 for both uses; "mix": band keys by multiply-xor; "col":
+# the keys are a column.
+SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-sha1-minhash{BANDS}x{ROWS}-mix{KEY_BITS}-col"
+KEY_DTYPE = np.dtype("<u4")  # a band key as stored in the `bands` column
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # One unit a CJK character, one a run of other letters or digits (not running into CJK: `2010年`).
@@ -143,20 +146,19 @@ def _signatures(digests: list[np.ndarray]) -> np.ndarray:
     return rows
 
 
-def _keys(rows: np.ndarray) -> list[list[str]]:
+def _keys(rows: np.ndarray) -> np.ndarray:
     """`BANDS` keys per signature row: each band's `ROWS` values mixed into `KEY_BITS` bits."""
     bands = rows.reshape(len(rows), BANDS, ROWS)
     mixed = np.zeros(bands.shape[:2], dtype=np.uint64)
     for row in range(ROWS):  # xor each value in and multiply by an odd constant; keep the top bits
         mixed = (mixed ^ bands[:, :, row]) * _MIX
-    codes = (mixed >> np.uint64(64 - KEY_BITS)).tolist()
-    return [[f"{band:02d}{code:03x}" for band, code in enumerate(clause)] for clause in codes]
+    return (mixed >> np.uint64(64 - KEY_BITS)).astype(KEY_DTYPE)
 
 
-def band_keys(items: frozenset[str]) -> list[str]:
-    """The LSH band keys of a shingle set: `BANDS` short tokens for the index's `bands` field."""
+def band_keys(items: frozenset[str]) -> np.ndarray:
+    """The LSH band keys of a shingle set, one per band (none for an empty set)."""
     if not items:
-        return []
+        return np.zeros(0, dtype=KEY_DTYPE)
     return _keys(_signatures([_shingle_digests(items)]))[0]
 
 
@@ -166,11 +168,12 @@ def similarity_fields_batch(texts: list[str]) -> list[dict[str, object]]:
     digests = [_shingle_digests(shingles(text)) for text in texts]
     keys = _keys(_signatures(digests))
     return [
-        {"bands": " ".join(k) if d.size else "", "shingles": np.unique(d).tobytes()}
+        {"bands": k.tobytes(), "shingles": np.unique(d).tobytes()} if d.size else {}
         for d, k in zip(digests, keys, strict=True)
     ]
 
 
 def similarity_fields(text: str) -> dict[str, object]:
-    """A clause record's `bands` (space-separated keys for the keyword field) and `shingles`."""
+    """A clause record's `bands` (its band keys as bytes) and `shingles` columns; neither for a
+    text without shingles (the columns' defaults: no key, no hash)."""
     return similarity_fields_batch([text])[0]

@@ -9,7 +9,8 @@ document. Both depend only on the index snapshot, so this module computes them o
 - `column_values`: a facet field's values for every document, read once from its column;
   `count` turns them into value codes once, and counts the matching documents with `bincount`
   (every value of a multi-valued field counting);
-- `sort_rank`: each document's rank in a date or session ordering.
+- `sort_rank`: each document's rank in a date or session ordering;
+- `band_matches`: how many MinHash band keys each clause shares with a text (precedents).
 A new commit means a new searcher, hence a new cache: nothing here can go stale.
 """
 
@@ -23,6 +24,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from indexer.similarity import BANDS, KEY_DTYPE
 from search_api.postings import PostingCache
 
 MAX_CACHED_SETS = 512
@@ -40,6 +42,7 @@ class SnapshotCache:
         self._docsets: dict[str, set[int]] = {}  # only the level filter: title suggestions
         self._codes: dict[str, tuple[np.ndarray, np.ndarray, list[Any]]] = {}
         self._ranks: dict[tuple[str, ...], np.ndarray] = {}
+        self._bands: np.ndarray | None = None
         self.postings = PostingCache(searcher)
 
     def mask(self, q: wq.Query) -> np.ndarray:
@@ -147,6 +150,25 @@ class SnapshotCache:
             found[order] = np.arange(self.size)
             self._ranks[fields] = found
         return found
+
+    def band_keys(self) -> np.ndarray:
+        """Every document's band keys, one row a band (`BANDS` x documents; zeros: no keys)."""
+        if self._bands is None:
+            raw = b"".join(self.column_reader("bands"))
+            keys = np.frombuffer(raw, dtype=KEY_DTYPE).reshape(self.size, BANDS)
+            self._bands = np.ascontiguousarray(keys.T)  # a band's keys contiguous: one pass each
+        return self._bands
+
+    def band_matches(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, number of `keys` each shares in the same band), live documents sharing
+        at least one. A zero key is the column's "no key" (a 2**-32 chance otherwise): skipped."""
+        stored = self.band_keys()
+        shared = np.zeros(self.size, dtype=np.uint8)
+        for band, key in enumerate(keys.tolist()):
+            if key:
+                shared += stored[band] == key
+        docs = np.flatnonzero((shared > 0) & self.postings.live)
+        return docs, shared[docs]
 
 
 def _sortable(value: Any) -> tuple[int, Any]:

@@ -1,7 +1,7 @@
 """Precedents of a clause ("agreed language"): clauses of other resolutions worded the same or
 nearly the same, ranked by similarity, each with the diff from its wording to the one asked about.
 
-The index's `bands` field proposes candidates (clauses sharing a MinHash band key, see
+The index's `bands` column proposes candidates (clauses sharing a MinHash band key, see
 indexer/similarity.py); the exact Jaccard of the shingle sets, from the `shingles` column,
 decides. Candidates sharing more keys are likelier to be similar, so when a very common wording
 proposes more than `MAX_CANDIDATES`, those sharing the most keys are checked.
@@ -9,11 +9,10 @@ proposes more than `MAX_CANDIDATES`, those sharing the most keys are checked.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
-from whoosh.reading import TermNotFound
+import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.similarity import band_keys, hashed_jaccard, shingle_hashes, shingles
@@ -26,16 +25,11 @@ MAX_CANDIDATES = 2000
 RELATIONS = ("earlier", "same day", "same session", "later", "undated")
 
 
-def _candidates(searcher: Searcher, keys: list[str]) -> Counter[int]:
-    """Clauses sharing band keys with the text, and how many each shares."""
-    counts: Counter[int] = Counter()
-    reader = searcher.reader()  # its postings: no scorer to build, deleted records left out
-    for key in keys:
-        try:
-            counts.update(reader.postings("bands", key).all_ids())
-        except TermNotFound:
-            continue
-    return counts
+def _candidates(cache: SnapshotCache, keys: np.ndarray) -> list[int]:
+    """Clauses sharing band keys with the text, those sharing the most first (then in index
+    order), at most `MAX_CANDIDATES`."""
+    docs, shared = cache.band_matches(keys)
+    return docs[np.lexsort((docs, -shared.astype(np.int64)))][:MAX_CANDIDATES].tolist()
 
 
 def relation(source: dict[str, Any] | None, other: dict[str, Any]) -> str:
@@ -71,12 +65,11 @@ def find_precedents(
     """
     wording = shingles(text)
     hashes = shingle_hashes(wording)
-    counts = _candidates(searcher, band_keys(wording))
+    checked = _candidates(cache, band_keys(wording))
     doc_ids, dates, sessions = (cache.column_values(f) for f in ("doc_id", "date", "session"))
     stored_hashes = cache.column_reader("shingles")
     scored: list[tuple[float, str, int, str]] = []
-    checked = counts.most_common(MAX_CANDIDATES)
-    for docnum, _ in checked:
+    for docnum in checked:
         if source is not None and doc_ids[docnum] == source.get("doc_id"):
             continue
         when = relation(source, {"date": dates[docnum], "session": sessions[docnum]})

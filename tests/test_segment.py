@@ -96,19 +96,6 @@ def test_only_blocks_worth_it_are_compressed(tmp_path: Path) -> None:
     assert seen == {True, False}
 
 
-def test_band_keys_field_indexes_what_keyword_would() -> None:
-    from whoosh import fields
-
-    from indexer.schema import BandKeys
-
-    ours, keyword = BandKeys(), fields.KEYWORD(stored=False, scorable=False, lowercase=False)
-    values = [record["bands"] for record in to_records(read_document(SEED_TEXT), "hash") if record.get("bands")]
-    assert len(values) > 10
-    for value in values:
-        expected = sorted(keyword.index(value))
-        assert sorted(ours.index(value)) == expected and len(expected) == 20
-
-
 def test_char_field_indexes_what_its_analyzer_yields() -> None:
     from analyzers import char_analyzer
     from analyzers.tokenizer import CLAUSE_SEPARATOR
