@@ -1,7 +1,7 @@
 """The composed analyzers, used alike for indexing and querying, and their version.
 
 `word_analyzer()`: normalise -> typed runs -> jieba words (+ parts at index time) -> symbol and
-date parts -> lowercase -> positions. `char_analyzer()`: characters and bigrams for exact
+date parts -> lowercase -> positions. `char_analyzer()`: character bigrams for exact
 substrings. Change either in a way that changes tokens, and bump `ANALYZER_VERSION`: an index
 built by another version refuses to be queried (see indexer/manifest.py).
 """
@@ -12,7 +12,8 @@ from whoosh.analysis import Analyzer, LowercaseFilter
 
 from analyzers.tokenizer import CharTokenizer, PartsFilter, PositionFilter, RunTokenizer, SegmentFilter
 
-ANALYZER_VERSION = "ga-zh-1"
+# 2: the character chain indexes bigrams only (a run's last character as itself).
+ANALYZER_VERSION = "ga-zh-2"
 
 
 def word_analyzer() -> Analyzer:

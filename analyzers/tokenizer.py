@@ -16,9 +16,13 @@ any phrase slop, so no phrase matches across two clauses.
 Position scheme (character field)
 ---------------------------------
 Every character of the normalised text except white space and ASCII letters (Latin text is
-searched by words) gets the next position; at each position the index holds the character and
-the bigram it starts. A quoted string is then a phrase of its bigrams at consecutive positions:
-an exact substring match, like Ctrl-F, whatever the segmentation. A one-character query is a term.
+searched by words) gets the next position; at each position the index holds the bigram it starts
+(the last character of a clause, which starts none, as itself). So every occurrence of a character
+is the first character of exactly one indexed gram. A quoted string is a phrase of its bigrams at
+consecutive positions: an exact substring match, like Ctrl-F, whatever the segmentation. A
+one-character query is the grams that start with it (search_api/evaluate.py). Indexing each
+character as well, as Lucene's CJK bigrams can, would double the field's postings (it was half of
+all the index wrote) for what the grams starting with it give.
 
 Offsets
 -------
@@ -228,28 +232,30 @@ class PositionFilter(Filter):
 
 
 def char_positions(value: str, start_pos: int = 0) -> dict[str, list[int]]:
-    """The positions of every character and bigram that `CharTokenizer` yields for `value` at
-    index time, grouped by gram: what a field's posting values need, without a token object per
-    gram (indexing calls this; tests check it against the tokenizer)."""
+    """The positions of every gram that `CharTokenizer` yields for `value` at index time, grouped
+    by gram: what a field's posting values need, without a token object per gram (indexing calls
+    this; tests check it against the tokenizer)."""
     positions: defaultdict[str, list[int]] = defaultdict(list)
     position = start_pos
     for segment_index, (_, segment) in enumerate(_segments(value)):
         if segment_index:
             position += CLAUSE_GAP
         kept = _ASCII_LETTER_OR_SPACE.sub("", normalize(segment).text.lower())
-        for index, gram in enumerate(kept, position):
-            positions[gram].append(index)
         for index in range(len(kept) - 1):
             positions[kept[index : index + 2]].append(position + index)
+        if kept:
+            positions[kept[-1]].append(position + len(kept) - 1)
         position += len(kept)
     return positions
 
 
 class CharTokenizer(Tokenizer):
-    """Characters and character bigrams, for exact-substring (Ctrl-F) matching.
+    """Character bigrams, for exact-substring (Ctrl-F) matching.
 
-    At index time every kept character yields itself and the bigram it starts, at one position.
-    At query time a string of one character yields it; a longer one yields its bigrams only.
+    At index time every kept character yields the bigram it starts (the last one of a clause,
+    which starts none, itself), one position each; with `unigrams=True` (highlighting) it also yields
+    itself, at the same position. At query time a string of one character yields it; a longer
+    one yields its bigrams.
     """
 
     def __call__(  # type: ignore[override]
@@ -263,6 +269,7 @@ class CharTokenizer(Tokenizer):
         start_char: int = 0,
         tokenize: bool = True,
         mode: str = "",
+        unigrams: bool = False,
         **kwargs: object,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
@@ -280,7 +287,8 @@ class CharTokenizer(Tokenizer):
                 kept_pairs = list(zip(kept, [*kept[1:], None], strict=False))  # empty text: no pairs
             for index, following in kept_pairs:
                 spans = []
-                if not query or len(kept) == 1:
+                itself = len(kept) == 1 if query else unigrams or following is None
+                if itself:
                     spans.append((text[index], index, index + 1))
                 if following is not None:
                     spans.append((text[index] + text[following], index, following + 1))

@@ -3,7 +3,7 @@
 - `level=clause`: one record per clause, carrying its resolution's facet fields and title, so every
   clause hit can be filtered and counted by session, sponsor, agenda item... like its resolution.
   `text` holds the clause (jieba words, see analyzers/tokenizer.py), `chars` the same text as
-  characters and bigrams for exact substrings, `bands` (a column) the MinHash band keys that find
+  character bigrams for exact substrings, `bands` (a column) the MinHash band keys that find
   clauses of nearly the same wording and `shingles` (a column) the hashes that measure how near
   (indexer/similarity.py).
 - `level=document`: one record per resolution, with its metadata, its title (searchable) and
@@ -84,7 +84,7 @@ class RepeatedText(RepeatedValues, PackedText):
 
 class CharText(PackedText):
     """The `chars` field: `char_analyzer()`'s postings, computed at index time by
-    `char_positions` instead of a token per character and bigram (a third of all postings)."""
+    `char_positions` instead of a token per bigram (the most postings of any field)."""
 
     def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
         if kwargs or not isinstance(value, str):

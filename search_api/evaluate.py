@@ -7,7 +7,8 @@ scores) built from the decoded postings of `search_api/postings.py`:
 
 - `Term`: BM25F over the term's weights and the documents' field lengths, exactly Whoosh's
   formula and statistics (`idf`, average length; weight alone for unscored fields), times the
-  term's boost;
+  term's boost; a one-character `chars` term is every gram starting with that character (the
+  field indexes bigrams: analyzers/tokenizer.py), scored as one term with their occurrences;
 - `And` / `Or`: intersection / union, scores summed (Whoosh's intersection and union matchers),
   times the query's boost; a `Not` inside `And` removes its documents and adds 1.0, as Whoosh's
   inverse matcher does; `AndNot` removes, `AndMaybe` (and `RankedPhrase`) adds the optional
@@ -23,6 +24,7 @@ document number, as Whoosh breaks them); tests compare the two on the real corpu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import log
 from typing import Any
 
 import numpy as np
@@ -30,7 +32,7 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from search_api.phrase import ExactPhrase
+from search_api.phrase import Character, ExactPhrase
 from search_api.postings import POSITION_BITS, PostingCache
 
 _POSITION_MASK = (1 << POSITION_BITS) - 1
@@ -98,6 +100,8 @@ class Evaluator:
             return self._whoosh(q)
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
+        if isinstance(q, Character):
+            return self._character(q.text, q.boost)
         if isinstance(q, ExactPhrase):
             if len(q.words) == 1:
                 return self._term(q.fieldname, q.words[0], q.boost)
@@ -121,6 +125,8 @@ class Evaluator:
             btext = field.to_bytes(text)
         except ValueError:
             return _NONE
+        if fieldname == "chars" and len(text) == 1:
+            return self._character(text, boost)
         postings = self.postings.term(fieldname, btext)
         if not len(postings.docs):
             return _NONE
@@ -130,12 +136,30 @@ class Evaluator:
             scores = postings.weights.copy()
         return _boosted(Scored(postings.docs, scores), boost)
 
-    def _bm25_scores(self, fieldname: str, btext: bytes, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
+    def _character(self, char: str, boost: float) -> Scored:
+        """Every occurrence of one character: the grams that start with it, as one term (term
+        frequency their occurrences in a clause, document frequency the clauses with any)."""
+        grams = [
+            g if isinstance(g, bytes) else g.encode("utf-8")
+            for g in self.searcher.reader().expand_prefix("chars", char)
+        ]
+        found = [p for p in (self.postings.term("chars", gram) for gram in grams) if len(p.docs)]
+        if not found:
+            return _NONE
+        docs, owners = np.unique(np.concatenate([p.docs for p in found]), return_inverse=True)
+        tf = np.bincount(owners, weights=np.concatenate([p.weights for p in found]))
+        idf = log(self.searcher.doc_count_all() / (len(docs) + 1)) + 1  # Weighting.idf's formula
+        return _boosted(Scored(docs.astype(np.int64), self._bm25_scores("chars", grams[0], docs, tf, idf)), boost)
+
+    def _bm25_scores(
+        self, fieldname: str, btext: bytes, docs: np.ndarray, tf: np.ndarray, idf: float | None = None
+    ) -> np.ndarray:
         # whoosh.scoring.bm25 with the scorer's own statistics, term for term, so the
-        # floating-point results are the same.
+        # floating-point results are the same (`idf` given: a term Whoosh does not know).
         assert self._bm25 is not None
         scorer = self._bm25.scorer(self.searcher, fieldname, btext)
-        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        avgfl, B, K1 = scorer.avgfl, scorer.B, scorer.K1
+        idf = scorer.idf if idf is None else idf
         fl = self.postings.lengths(fieldname)[docs]
         return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 

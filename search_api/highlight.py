@@ -18,10 +18,10 @@ WORDS = word_analyzer()
 CHARS = char_analyzer()
 
 
-def _by_position(analyzer: Any, text: str) -> dict[int, dict[str, tuple[int, int]]]:
+def _by_position(analyzer: Any, text: str, **options: bool) -> dict[int, dict[str, tuple[int, int]]]:
     """Token texts at each position with their character spans (parts share their word's)."""
     by_position: dict[int, dict[str, tuple[int, int]]] = {}
-    for token in analyzer(text, chars=True, positions=True):
+    for token in analyzer(text, chars=True, positions=True, **options):
         by_position.setdefault(token.pos, {})[token.text] = (token.startchar, token.endchar)
     return by_position
 
@@ -33,7 +33,11 @@ def match_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]
         for token in WORDS(text, chars=True, positions=True):
             if token.text in words:
                 spans.append((token.startchar, token.endchar))
-    tokens = {field: _by_position(CHARS if field == "chars" else WORDS, text) for field in {f for f, _ in phrases}}
+    # Each character's own span too: a one-character query marks the character, not its bigram.
+    tokens = {
+        field: _by_position(CHARS, text, unigrams=True) if field == "chars" else _by_position(WORDS, text)
+        for field in {f for f, _ in phrases}
+    }
     for field, phrase in phrases:
         by_position = tokens[field]
         for position, here in by_position.items():

@@ -11,6 +11,10 @@ phrase is there if some start position `p` has term `i` at `p + i` for every `i`
 set intersections of positions. A phrase scores as one term would (BM25F of its occurrences,
 see `ExactPhrase._scores`), not as the sum of its words' scores.
 
+A one-character string is a `Character`: the `chars` field indexes bigrams (analyzers/
+tokenizer.py), so the character is every gram that starts with it, a prefix; the array
+evaluation scores it as one term.
+
 A quoted Chinese string is `RankedPhrase(bigram phrase, word phrase)`: the bigrams decide which
 clauses match and the words only add to the score, so the word phrase is looked for in the
 matching clauses only, not in the whole index.
@@ -19,6 +23,7 @@ matching clauses only, not in the whole index.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from math import log
 from typing import Any
 
 from whoosh import matching
@@ -26,6 +31,50 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 Matches = tuple[list[int], list[float]]
+
+
+class Character(wq.Prefix):
+    """Every occurrence of one character in the `chars` field: the grams starting with it,
+    scored as one term would be (its occurrences in each clause, the clauses having any)."""
+
+    def __init__(self, char: str, boost: float = 1.0) -> None:
+        super().__init__("chars", char, boost=boost)
+
+    def matcher(self, searcher: Searcher, context: Any = None) -> matching.Matcher:
+        weighting = context.weighting if context is not None else searcher.weighting
+        grams = list(searcher.reader().expand_prefix(self.fieldname, self.text))
+        counts: dict[int, float] = {}
+        for gram in grams:
+            postings = searcher.reader().postings(self.fieldname, gram)
+            while postings.is_active():
+                counts[postings.id()] = counts.get(postings.id(), 0.0) + postings.weight()
+                postings.next()
+        if not counts:
+            return matching.NullMatcher()
+        ids = sorted(counts)
+        if weighting is None:
+            return matching.ListMatcher(ids, weights=[1.0] * len(ids))
+        scorer = weighting.scorer(searcher, self.fieldname, grams[0], qf=self.boost)
+        if hasattr(scorer, "idf"):  # the rarity of the character in the whole index, not of one gram
+            top = searcher.get_parent()
+            having: set[int] = set()
+            for gram in top.reader().expand_prefix(self.fieldname, self.text):
+                having.update(top.reader().postings(self.fieldname, gram).all_ids())
+            scorer.idf = log(top.doc_count_all() / (len(having) + 1)) + 1  # Weighting.idf's formula
+        found = matching.ListMatcher(ids, weights=[counts[d] for d in ids])
+        scores: list[float] = []
+        while found.is_active():
+            scores.append(scorer.score(found) * self.boost)
+            found.next()
+        return matching.ListMatcher(ids, weights=scores)
+
+
+def char_query(grams: list[str]) -> wq.Query:
+    """The `chars` query for a string's query-time grams: one character, one bigram, or the
+    phrase of its bigrams."""
+    if len(grams) > 1:
+        return ExactPhrase("chars", grams)
+    return Character(grams[0]) if len(grams[0]) == 1 else wq.Term("chars", grams[0])
 
 
 class ExactPhrase(wq.Phrase):

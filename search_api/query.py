@@ -29,7 +29,7 @@ from analyzers import char_analyzer, word_analyzer
 from indexer.schema import build_schema
 from indexer.sponsors import canonical_sponsor
 from search_api.errors import QuerySyntaxError
-from search_api.phrase import ExactPhrase, RankedPhrase
+from search_api.phrase import Character, ExactPhrase, RankedPhrase, char_query
 
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PAREN_TOKEN = re.compile(r"(?<![\w\"])((?:[A-Za-z]{1,2}(?:\.\d+)?/)?[\w./]*\d[\w./]*\([A-Za-z0-9]{1,6}\)[\w./()]*)")
@@ -74,8 +74,7 @@ def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
     if fieldname == "text" and _CJK_CHAR.search(text):
         grams = [t.text for t in CHARS(text, mode="query")]
         if grams:
-            char_query = wq.Term("chars", grams[0]) if len(grams) == 1 else ExactPhrase("chars", grams)
-            alternatives.append(char_query)
+            alternatives.append(char_query(grams))
     if not alternatives:
         return None
     if len(alternatives) == 1:
@@ -127,7 +126,7 @@ class GaQueryParser(QueryParser):
 
 def _single_characters_to_chars(q: wq.Query | None) -> wq.Query | None:
     if isinstance(q, wq.Term) and q.fieldname in TEXT_FIELDS and len(q.text) == 1 and _CJK_CHAR.match(q.text):
-        return wq.Term("chars", q.text, boost=q.boost)
+        return Character(q.text, boost=q.boost)
     if isinstance(q, wq.And):
         return wq.And([_single_characters_to_chars(sub) for sub in q.subqueries])
     return q
@@ -213,7 +212,7 @@ def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[tuple[str, list[
             phrases.append(("chars", list(node.words)))
         elif isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
             phrases.append(("text", list(node.words)))
-        elif isinstance(node, wq.Term) and node.fieldname == "chars":
+        elif isinstance(node, (wq.Term, Character)) and node.fieldname == "chars":
             phrases.append(("chars", [node.text]))
         elif isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
             words.add(node.text)

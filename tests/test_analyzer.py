@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import unicodedata
 
@@ -127,6 +128,31 @@ def test_single_character_finds_every_clause_containing_it(seed_clauses, seed_ix
     expected = {str(i) for i, text in enumerate(seed_clauses) if "请" in text}
     assert expected
     assert set(hits(seed_ix, parse_query("请"))) == expected
+
+
+def test_a_character_is_found_wherever_it_stands_even_last_in_a_clause(seed_clauses, seed_ix) -> None:  # type: ignore[no-untyped-def]
+    """The character field indexes the bigram each character starts, and a clause's last
+    character as itself: a one-character query must find both kinds of occurrence."""
+    from search_api.phrase import Character
+
+    texts = [normalize(text).text.lower() for text in seed_clauses]
+    # `;` and `。` end clauses of the seed where they stand nowhere else: the last-character case.
+    assert any(text.endswith(";") and text.count(";") == 1 for text in texts)
+    assert any(text.endswith("。") and text.count("。") == 1 for text in texts)
+    for char in (";", "。", "请", "会", "2"):
+        expected = {str(i) for i, text in enumerate(texts) if char in text}
+        assert expected, char
+        assert set(hits(seed_ix, Character(char))) == expected, char
+
+
+def test_the_character_field_indexes_one_gram_a_position_starting_with_its_character() -> None:
+    text = "联合国大会 A/RES/73/12，２０１６年"
+    kept = [c for c in normalize(text).text.lower() if not c.isspace() and not ("a" <= c <= "z")]
+    grams = [(t.pos, t.text) for t in char_analyzer()(text, positions=True)]
+    assert [pos for pos, _ in grams] == list(range(len(kept)))
+    assert [gram for _, gram in grams] == ["".join(pair) for pair in itertools.pairwise(kept)] + [kept[-1]]
+    every = {(t.pos, t.text) for t in char_analyzer()(text, positions=True, unigrams=True)}
+    assert every == set(grams) | set(enumerate(kept))
 
 
 @pytest.mark.parametrize("phrase", SEED_PHRASES)
