@@ -44,8 +44,9 @@ def clauses_json(resolution: Resolution) -> str:
 
 
 def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, object]]:
-    """Field dicts for `writer.add_document`: the document record first, then its clauses."""
-    shared: dict[str, object] = {
+    """Field dicts for `writer.add_document`: the document record first, then its clauses, which
+    carry of the resolution only its `doc_id` and `source` (indexer/schema.py)."""
+    resolution_fields: dict[str, object] = {
         "doc_id": resolution.doc_id,
         "symbol": resolution.symbol or "",
         "language": resolution.language,
@@ -57,16 +58,16 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
         "source": resolution.source_path,
     }
     if resolution.session is not None:
-        shared["session"] = resolution.session
+        resolution_fields["session"] = resolution.session
     if resolution.date is not None:
-        shared["year"] = resolution.date.year
-        shared["date"] = resolution.date.isoformat()
+        resolution_fields["year"] = resolution.date.year
+        resolution_fields["date"] = resolution.date.isoformat()
     # The document record carries the metadata and the stored clauses; its text is searched
     # through its clause records, so it is analysed once. A resolution known only from its
     # library record has no clauses: its title is its text.
     records: list[dict[str, object]] = [
         {
-            **shared,
+            **resolution_fields,
             "id": resolution.doc_id,
             "level": "document",
             "cites": _tags(resolution.citations),
@@ -79,7 +80,8 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
     similarity = similarity_fields_batch([clause.text for clause in resolution.clauses])
     for ordinal, clause in enumerate(resolution.clauses):
         record = {
-            **shared,
+            "doc_id": resolution.doc_id,
+            "source": resolution.source_path,
             "id": f"{resolution.doc_id}#{clause.number}",
             "level": "clause",
             "number": clause.number,

@@ -1,12 +1,19 @@
 """The index layout: one Whoosh index holding two levels of records.
 
-- `level=clause`: one record per clause, carrying its resolution's facet fields and title, so every
-  clause hit can be filtered and counted by session, sponsor, agenda item... like its resolution.
+- `level=clause`: one record per clause: its own fields (number, ordinal, type, leading verb, the
+  resolutions it cites) and its resolution's `doc_id` and `source`, nothing else of the
+  resolution's. It inherits the resolution's fields (`RESOLUTION_FIELDS`: session, sponsors,
+  agenda items, title...) at query time: the search layer maps every record to its resolution's
+  document record once a snapshot (search_api/docsets.py), so a clause hit is filtered, counted,
+  sorted, matched (`session:73`, a title word) and rendered with them as if it carried them.
+  Copying them onto each clause made a quarter of the index's postings, a dozen column values and
+  a larger stored record per clause, for 20 clauses a resolution saying the same thing.
   `text` holds the clause (jieba words, see analyzers/tokenizer.py), `chars` the same text as
   character bigrams for exact substrings, `bands` (a column) the MinHash band keys that find
   clauses of nearly the same wording and `shingles` (a column) the hashes that measure how near
   (indexer/similarity.py).
-- `level=document`: one record per resolution, with its metadata, its title (searchable) and
+- `level=document`: one record per resolution, with its metadata (indexed, columns, stored), its
+  title (searchable) and
   `clauses_json`, the parsed clauses, so a resolution renders without reopening its file;
   `content_hash` and `source` drive incremental indexing; `series` (language and normalised title)
   finds the other sessions' resolutions of a series. Its text is not indexed again: a
@@ -41,8 +48,13 @@ from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 # fields store positions packed (indexer/formats.py); 8: one term per number (`number_field`);
 # 9: `id` stored only (records are found by `doc_id`, a clause by its number within it); 10: band
 # keys a column (indexer/similarity.py).
-SCHEMA_VERSION = f"10-{SIMILARITY_VERSION}"
+# 11: a resolution's fields on its document record only (`RESOLUTION_FIELDS`).
+SCHEMA_VERSION = f"11-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
+# On the document record only; its clauses inherit them in the search layer.
+RESOLUTION_FIELDS = frozenset(
+    ("symbol", "language", "kind", "session", "year", "date", "agenda", "sponsor", "subject", "title")
+)
 
 
 class RepeatedValues:

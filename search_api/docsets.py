@@ -11,6 +11,10 @@ document. Both depend only on the index snapshot, so this module computes them o
   (every value of a multi-valued field counting);
 - `sort_rank`: each document's rank in a date or session ordering;
 - `band_matches`: how many MinHash band keys each clause shares with a text (precedents).
+
+Clauses inherit their resolution's fields (indexer/schema.py `RESOLUTION_FIELDS`), which only the
+document record holds: `owner` maps every record to its resolution's document record, and the
+masks, columns, matches (`spread`) and stored fields (`stored`) of those fields go through it.
 A new commit means a new searcher, hence a new cache: nothing here can go stale.
 """
 
@@ -24,10 +28,13 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from indexer.schema import RESOLUTION_FIELDS
 from indexer.similarity import BANDS, KEY_DTYPE
 from search_api.postings import PostingCache
+from search_api.stored import with_resolution
 
 MAX_CACHED_SETS = 512
+MAX_CACHED_RESOLUTIONS = 4096
 
 
 class SnapshotCache:
@@ -43,10 +50,54 @@ class SnapshotCache:
         self._codes: dict[str, tuple[np.ndarray, np.ndarray, list[Any]]] = {}
         self._ranks: dict[tuple[str, ...], np.ndarray] = {}
         self._bands: np.ndarray | None = None
+        self._owner: np.ndarray | None = None
+        self._resolutions: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self.postings = PostingCache(searcher)
 
+    @property
+    def owner(self) -> np.ndarray:
+        """Each record's resolution: the document number of the live document record with its
+        `doc_id` (a document record's own number), -1 for none."""
+        if self._owner is None:
+            _, codes, table = self.value_codes("doc_id", False)
+            record_of = np.full(len(table), -1, dtype=np.int64)
+            documents = self.postings.term("level", b"document").docs  # live ones
+            record_of[codes[documents]] = documents
+            self._owner = record_of[codes]
+        return self._owner
+
+    def inherited(self, found: np.ndarray) -> np.ndarray:
+        """A mask over document records made a mask over every record of those resolutions."""
+        owner = self.owner
+        return (owner >= 0) & found[owner]
+
+    def spread(self, docs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Matches of document records (a resolution-level query) as matches of every live record
+        of their resolutions, each with its resolution's score."""
+        owner = self.owner
+        present = np.zeros(self.size, dtype=bool)
+        present[docs] = True
+        by_record = np.zeros(self.size, dtype=np.float64)
+        by_record[docs] = scores
+        matching = np.flatnonzero(self.inherited(present) & self.postings.live)
+        return matching.astype(np.int64), by_record[owner[matching]]
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """A record's stored fields with its resolution's (`RESOLUTION_FIELDS`) filled in."""
+        fields = self.searcher.stored_fields(docnum)
+        owner = int(self.owner[docnum])
+        if owner < 0 or owner == docnum:
+            return fields
+        resolution = self._resolutions.get(owner)
+        if resolution is None:
+            resolution = self._resolutions[owner] = with_resolution({}, self.searcher.stored_fields(owner))
+            if len(self._resolutions) > MAX_CACHED_RESOLUTIONS:
+                self._resolutions.popitem(last=False)
+        return with_resolution(fields, resolution)
+
     def mask(self, q: wq.Query) -> np.ndarray:
-        """Documents matching `q` (deleted ones excluded), a boolean mask cached by the query's text."""
+        """Documents matching `q` (deleted ones excluded), a boolean mask cached by the query's
+        text; a query on a resolution's field matches all of its records."""
         key = repr(q)
         found = self._masks.get(key)
         if found is None:
@@ -55,6 +106,8 @@ class SnapshotCache:
                 found[self.postings.term(q.fieldname, self.searcher.schema[q.fieldname].to_bytes(q.text)).docs] = True
             else:
                 found[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+            if getattr(q, "fieldname", None) in RESOLUTION_FIELDS:
+                found = self.inherited(found)
             self._masks[key] = found
             if len(self._masks) > MAX_CACHED_SETS:
                 self._masks.popitem(last=False)
@@ -85,10 +138,13 @@ class SnapshotCache:
         return result if result is not None else np.ones(self.size, dtype=bool)
 
     def column_values(self, field: str) -> list[Any]:
+        """A column's value for every record (a resolution's field: its document record's)."""
         values = self._columns.get(field)
         if values is None:
             reader = self.searcher.reader()
             values = list(reader.column_reader(field)) if reader.has_column(field) else [None] * self.size
+            if field in RESOLUTION_FIELDS:
+                values = [values[o] if o >= 0 else None for o in self.owner.tolist()]
             self._columns[field] = values
         return values
 

@@ -64,7 +64,7 @@ from search_api.models import (
 )
 from search_api.precedents import find_precedents
 from search_api.query import highlight_terms, normalise_value, parse_query, quoted_query
-from search_api.stored import clause_view, record, records, resolution_fields, tags
+from search_api.stored import clause_view, record, records, resolution_fields, tags, with_resolution
 
 CLAUSE_ONLY_FACETS = ("type", "verb")
 SNIPPETS_PER_DOCUMENT = 3
@@ -114,10 +114,11 @@ def filter_parts(request: SearchRequest, exclude: str | None = None) -> list[lis
 
 
 class _StoredHit:
-    """The few things `_hit` reads from a Whoosh hit: stored fields and score (None if sorted)."""
+    """The few things `_hit` reads from a Whoosh hit: stored fields (with the resolution's) and
+    score (None if sorted)."""
 
-    def __init__(self, searcher: Searcher, docnum: int, score: float | None) -> None:
-        self._fields = searcher.stored_fields(docnum)
+    def __init__(self, cache: SnapshotCache, docnum: int, score: float | None) -> None:
+        self._fields = cache.stored(docnum)
         self.score = score
         self.best_clauses: list[tuple[int, float]] = []  # (docnum, score): a resolution's snippets
 
@@ -257,7 +258,8 @@ class SearchEngine:
         """Every match of `q` with its score (None: no query, every clause matches)."""
         if q is None:
             return None
-        return Evaluator(searcher, self._snapshot(searcher).postings).run(q)
+        cache = self._snapshot(searcher)
+        return Evaluator(searcher, cache.postings, cache.spread).run(q)
 
     def _passing(self, searcher: Searcher, found: Scored | None, request: SearchRequest, exclude: str | None) -> Scored:
         """The matches that pass the request's filters (all but `exclude`'s)."""
@@ -298,7 +300,7 @@ class SearchEngine:
         start = (request.page - 1) * request.per_page
         shown = self._order(searcher, passing, request, request.page * request.per_page)[start:]
         scored = request.sort == "relevance"
-        page = [_StoredHit(searcher, int(passing.docs[i]), float(passing.scores[i]) if scored else None) for i in shown]
+        page = [_StoredHit(cache, int(passing.docs[i]), float(passing.scores[i]) if scored else None) for i in shown]
         return len(passing), page, counts
 
     def _collapsed(self, searcher: Searcher, found: Scored, request: SearchRequest) -> tuple[np.ndarray, np.ndarray]:
@@ -336,7 +338,7 @@ class SearchEngine:
         shown = best[start : start + request.per_page]
         page = []
         for docnum, clauses in zip(shown, self._best_clauses(searcher, found, shown), strict=True):
-            page.append(_StoredHit(searcher, int(docnum), None))
+            page.append(_StoredHit(cache, int(docnum), None))
             page[-1].best_clauses = clauses
         return len(best), page, counts
 
@@ -507,6 +509,7 @@ class SearchEngine:
             )
             if not clause:
                 raise NotFoundError(f"{document.get('symbol') or document['doc_id']} has no clause {number!r}")
+            clause = with_resolution(clause, document)
             found, candidates = find_precedents(
                 searcher,
                 self._snapshot(searcher),

@@ -17,12 +17,17 @@ scores) built from the decoded postings of `search_api/postings.py`:
   keys shifted back by `i` all meet, and scores as `ExactPhrase` scores (search_api/phrase.py);
 - anything else (prefixes, ranges...): Whoosh's own matchers, per segment.
 
+A query on a resolution's field (`session:73`, a title word: indexer/schema.py `RESOLUTION_FIELDS`)
+matches document records; `spread` (search_api/docsets.py) makes each of those matches a match of
+every record of that resolution, with the resolution's score, as if the clauses carried the field.
+
 Scores equal Whoosh's to the last bits of floating point, so hits come in the same order (ties by
 document number, as Whoosh breaks them); tests compare the two on the real corpus.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import log
 from typing import Any
@@ -32,10 +37,13 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
+from indexer.schema import RESOLUTION_FIELDS
 from search_api.phrase import Character, ExactPhrase
 from search_api.postings import POSITION_BITS, PostingCache
 
 _POSITION_MASK = (1 << POSITION_BITS) - 1
+# Matches of document records -> matches of their resolutions' records (SnapshotCache.spread).
+Spread = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -84,9 +92,10 @@ def _plus_where_present(a: Scored, b: Scored) -> Scored:
 class Evaluator:
     """Evaluates queries against one searcher's decoded postings."""
 
-    def __init__(self, searcher: Searcher, postings: PostingCache) -> None:
+    def __init__(self, searcher: Searcher, postings: PostingCache, spread: Spread | None = None) -> None:
         self.searcher = searcher
         self.postings = postings
+        self._spread = spread
         weighting = searcher.weighting
         self._bm25 = weighting if type(weighting) is scoring.BM25F else None
 
@@ -94,6 +103,12 @@ class Evaluator:
         return self._node(q)
 
     def _node(self, q: wq.Query) -> Scored:
+        found = self._evaluate(q)
+        if self._spread is not None and len(found) and getattr(q, "fieldname", None) in RESOLUTION_FIELDS:
+            found = Scored(*self._spread(found.docs, found.scores))
+        return found
+
+    def _evaluate(self, q: wq.Query) -> Scored:
         if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
             return _NONE
         if self._bm25 is None:

@@ -82,7 +82,7 @@ def find_precedents(
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
     precedents = []
     for similarity, _, docnum, when in scored[:limit]:
-        stored = searcher.stored_fields(docnum)
+        stored = cache.stored(docnum)
         precedents.append(
             Precedent(
                 **resolution_fields(stored),

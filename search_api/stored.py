@@ -8,6 +8,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from indexer.schema import RESOLUTION_FIELDS
 from search_api.models import ClauseView
 
 
@@ -16,6 +17,12 @@ def tags(value: str | None) -> list[str]:
     if not value:
         return []
     return [item.replace("\u201a", ",") for item in value.split(",") if item]
+
+
+def with_resolution(record: dict[str, Any], resolution: dict[str, Any]) -> dict[str, Any]:
+    """A clause's stored fields with its resolution's (`RESOLUTION_FIELDS`, which only the
+    resolution's document record holds: indexer/schema.py) filled in."""
+    return {**{k: v for k, v in resolution.items() if k in RESOLUTION_FIELDS}, **record}
 
 
 def resolution_fields(stored: dict[str, Any]) -> dict[str, Any]:

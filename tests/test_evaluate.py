@@ -10,15 +10,16 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.searching import Searcher
 
+from indexer.schema import RESOLUTION_FIELDS
 from indexer.writer import INDEX_NAME, build_index
 from search_api.engine import SearchEngine
 from search_api.evaluate import Evaluator, Scored
 from search_api.models import SearchRequest
 from search_api.postings import PostingCache
 from search_api.query import parse_query
+from search_api.stored import record
 from tests.conftest import SEED_TEXT, SEEDS
 
 QUERIES = [
@@ -77,6 +78,28 @@ def whoosh_matches(searcher: Searcher, text: str) -> list[tuple[int, float]]:
     ]
 
 
+def inherited_matches(searcher: Searcher, q: wq.Query) -> dict[int, float]:
+    """A reference for queries whose leaves include a resolution's field (the document level's
+    title words): each leaf's matches and scores from Whoosh, a match of a document record made a
+    match of every record of its resolution (which is what the clauses inherit), then combined
+    as Whoosh combines And, Or and AndNot (scores summed)."""
+    if isinstance(q, (wq.And, wq.Or)):
+        parts = [inherited_matches(searcher, sub) for sub in q.subqueries]
+        keys = set.intersection(*map(set, parts)) if isinstance(q, wq.And) else set.union(*map(set, parts))
+        return {d: sum(part.get(d, 0.0) for part in parts) * q.boost for d in keys}
+    if isinstance(q, wq.AndNot):
+        excluded = inherited_matches(searcher, q.b)
+        return {d: s for d, s in inherited_matches(searcher, q.a).items() if d not in excluded}
+    found = {hit.docnum: hit.score for hit in searcher.search(q, limit=None, terms=False)}
+    if q.field() not in RESOLUTION_FIELDS:
+        return found
+    return {
+        d: found[owner]
+        for owner in found
+        for d in searcher.document_numbers(doc_id=searcher.stored_fields(owner)["doc_id"])
+    }
+
+
 def arrays(searcher: Searcher, text: str) -> Scored:
     q = parse_query(text)
     assert q is not None
@@ -118,17 +141,23 @@ def test_phrases_cut_from_real_clauses_match_as_whoosh(engine: SearchEngine) -> 
             assert assert_same(searcher, f'"{line[start : start + 4 + index % 9]}"') >= 1
 
 
-def test_sort_by_date_matches_whoosh_sorting(engine: SearchEngine) -> None:
+def test_sort_by_date_orders_by_the_resolutions_date_then_document_and_clause(engine: SearchEngine) -> None:
+    """A clause sorts by its resolution's date (held by the document record only), newest first and
+    undated last, then by document and clause order: checked against Whoosh's matches sorted here."""
     request = SearchRequest(q="和平", sort="date", per_page=100, facets=())
     hits = engine.search(request).hits
     with engine._current() as searcher:
         q = parse_query("和平")
         assert q is not None
-        facet = sorting.MultiFacet(
-            [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")]
-        )
-        expected = [hit["id"] for hit in searcher.search(q, limit=100, sortedby=facet, terms=False)]
-    assert [f"{h.doc_id}#{h.clause.number}" for h in hits if h.clause] == expected
+        clauses = [hit.fields() for hit in searcher.search(q, limit=None, terms=False) if hit["level"] == "clause"]
+        dates = {
+            doc_id: (record(searcher, "document", doc_id=doc_id) or {}).get("date")
+            for doc_id in {c["doc_id"] for c in clauses}
+        }
+        clauses.sort(key=lambda c: (c["doc_id"], c["ordinal"]))
+        clauses.sort(key=lambda c: dates[c["doc_id"]] or "", reverse=True)  # stable: ties keep the order above
+    assert any(dates.values()) and None in dates.values()  # dated resolutions first, then the undated
+    assert [f"{h.doc_id}#{h.clause.number}" for h in hits if h.clause] == [c["id"] for c in clauses[:100]]
 
 
 def test_deleted_and_replaced_documents_across_segments(tmp_path: Path) -> None:
@@ -159,12 +188,12 @@ def test_document_snippets_are_each_resolutions_best_clauses_as_whoosh_ranks_the
         q = parse_query(text, with_titles=True)  # the document level also searches titles
         assert q is not None
         for hit in result.hits:
-            only = wq.And([wq.Term("level", "clause"), wq.Term("doc_id", hit.doc_id)])
-            ranked = [
-                (h.docnum, h.score)
-                for h in searcher.search(q, filter=only, limit=None, terms=False)
-                if h.docnum not in whoosh_excluded(searcher, q)
-            ]
+            only = {
+                d
+                for d in searcher.document_numbers(doc_id=hit.doc_id)
+                if searcher.stored_fields(d)["level"] == "clause"
+            }
+            ranked = [(d, score) for d, score in inherited_matches(searcher, q).items() if d in only]
             ranked.sort(key=lambda p: (-round(p[1], 9), p[0]))
             expected = [searcher.stored_fields(d)["number"] for d, _ in ranked[:3]]
             assert [s["number"] for s in hit.snippets] == expected, (text, hit.doc_id)

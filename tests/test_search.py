@@ -127,7 +127,10 @@ def test_filters_or_within_a_field_and_across_fields(engine: SearchEngine, filte
 def _walk_counts(engine: SearchEngine, predicate) -> dict[str, Counter]:  # type: ignore[no-untyped-def]
     counts: dict[str, Counter] = {name: Counter() for name in ("session", "sponsor", "agenda", "verb", "kind")}
     with engine._current() as searcher:
-        for fields in searcher.documents(level="clause"):
+        # A clause's resolution fields are on its document record only: join them here by doc_id.
+        resolutions = {fields["doc_id"]: fields for fields in searcher.documents(level="document")}
+        for clause in searcher.documents(level="clause"):
+            fields = {**resolutions[clause["doc_id"]], **clause}
             if not predicate(fields):
                 continue
             counts["session"][fields.get("session")] += 1
@@ -272,3 +275,49 @@ def test_warm_up_loads_the_snapshot_caches_and_changes_no_answer(seed_index) -> 
     assert {"text", "title", "chars"} <= set(cache.postings._lengths)
     request = SearchRequest(q="维持和平 安全", facets=("session", "sponsor"))
     assert fresh.search(request).hits == SearchEngine(seed_index).search(request).hits
+
+
+# --- clauses inherit their resolution's fields (held by the document record only) -----------------
+def _resolutions(engine: SearchEngine) -> dict[str, dict]:  # type: ignore[type-arg]
+    with engine._current() as searcher:
+        return {fields["doc_id"]: fields for fields in searcher.documents(level="document")}
+
+
+def test_a_resolution_field_in_the_query_matches_its_clauses_like_the_filter(engine: SearchEngine) -> None:
+    by_filter = engine.search(SearchRequest(q="和平", session=(73,), per_page=100, facets=()))
+    by_query = engine.search(SearchRequest(q="session:73 和平", per_page=100, facets=()))
+    assert by_filter.total > 0 and by_query.total == by_filter.total
+    key = lambda hit: (hit.doc_id, hit.clause.number)  # noqa: E731
+    # The session term adds its weight (1.0) to every clause of a session-73 resolution.
+    assert [(key(h), round(h.score - 1.0, 4)) for h in by_query.hits] == [(key(h), h.score) for h in by_filter.hits]
+
+
+def test_a_sponsor_query_finds_every_clause_of_the_resolutions_it_sponsored(engine: SearchEngine) -> None:
+    resolutions = _resolutions(engine)
+    sponsored = {d for d, f in resolutions.items() if "Belarus" in (f.get("sponsor") or "").split(",")}
+    expected = 0
+    with engine._current() as searcher:
+        expected = sum(1 for c in searcher.documents(level="clause") if c["doc_id"] in sponsored)
+    result = engine.search(SearchRequest(q="sponsor:Belarus", per_page=100, facets=()))
+    assert sponsored and result.total == expected > 0
+    assert {hit.doc_id for hit in result.hits} <= sponsored
+
+
+def test_a_clause_hit_shows_its_resolutions_fields(engine: SearchEngine) -> None:
+    resolutions = _resolutions(engine)
+    hits = [
+        hit
+        for q in ("和平", "General Assembly", "session:73")
+        for hit in engine.search(SearchRequest(q=q, per_page=50, facets=())).hits
+    ]
+    assert len(hits) > 100 and any(h.sponsors for h in hits) and any(h.date for h in hits)
+    for hit in hits:
+        resolution = resolutions[hit.doc_id]
+        assert hit.clause is not None
+        assert (hit.title, hit.symbol or "", hit.session, hit.date) == (
+            resolution.get("title", ""),
+            resolution.get("symbol") or "",
+            resolution.get("session"),
+            resolution.get("date"),
+        )
+        assert hit.sponsors == [s for s in (resolution.get("sponsor") or "").split(",") if s]
