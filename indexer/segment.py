@@ -122,21 +122,21 @@ class CompactPostingPool:
         postings = list(items)
         if not postings:
             return 0
+        terms, frequencies, weights, values = zip(*postings, strict=True)  # columns, transposed in C
         known = self._field_terms.setdefault(fieldname, {})
-        numbers = []
-        for tbytes, _, _, _ in postings:
-            number = known.get(tbytes)
-            numbers.append(self._number(fieldname, tbytes) if number is None else number)
+        numbers = list(map(known.get, terms))
+        if None in numbers:  # new terms (a field yields each of its terms once): number them
+            numbers = [self._number(fieldname, t) if n is None else n for t, n in zip(terms, numbers, strict=True)]
         self._terms.extend(numbers)
         self._docs.extend(repeat(docnum, len(numbers)))
-        weights = [posting[2] for posting in postings]
         self._weights.extend(weights if boost == 1.0 else [weight * boost for weight in weights])
-        values = [posting[3] or b"" for posting in postings]
+        if None in values:
+            values = tuple(value or b"" for value in values)
         # Each value ends where the previous one did plus its length (the first `initial` is the
         # previous posting's end, already recorded).
         self._value_ends.extend(islice(accumulate(map(len, values), initial=len(self._values)), 1, None))
         self._values += b"".join(values)
-        return sum(posting[1] for posting in postings)
+        return sum(frequencies)
 
     def terms(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
         """Each term's postings, terms in (field, text) order, documents in order within a term:
