@@ -209,7 +209,7 @@ def main() -> None:
         "exact (inverted shingles, memory)": lambda q: exact.find(q[1], q[2]),
     }
     systems: dict[str, tuple[Finder, Finder]] = {
-        "ga-search (Whoosh band keys, 10 + diffs)": (
+        "ga-search (band-key column, 10 + diffs)": (
             ga_finder(engine, DEFAULT_PRECEDENTS),
             ga_finder(engine, MAX_PRECEDENTS),
         ),

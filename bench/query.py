@@ -223,7 +223,10 @@ def main() -> None:
     engine = SearchEngine(synthetic_index(args.clauses))
     rows: list[tuple[str, int, list[str]]] = []
     with engine._current() as searcher:
-        for fields in searcher.documents(level="clause"):
+        # A clause's session and sponsors are its resolution's, held by the document record.
+        resolutions = {fields["doc_id"]: fields for fields in searcher.documents(level="document")}
+        for clause in searcher.documents(level="clause"):
+            fields = {**resolutions[clause["doc_id"]], **clause}
             rows.append(
                 (
                     " ".join(words_of(fields["text"])),

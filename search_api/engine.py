@@ -100,8 +100,8 @@ def filter_parts(request: SearchRequest, exclude: str | None = None) -> list[lis
     """Clause records, then one group of alternatives per filtered field (OR within a group, AND
     across groups); `exclude` leaves one field out, for its own disjunctive facet counts.
 
-    Both levels search clause records (they carry their resolution's fields); the document level
-    then collapses them by resolution."""
+    Both levels search clause records (which inherit their resolution's fields:
+    search_api/docsets.py); the document level then collapses them by resolution."""
     parts: list[list[wq.Query]] = [[wq.Term("level", "clause")]]
     for name in ("session", "agenda", "sponsor", "kind", "type", "verb", "language", "cites"):
         if name != exclude:
