@@ -21,9 +21,9 @@
   halves the indexing work. Only a resolution known from its library record alone (no text)
   indexes its title as `text`.
 
-`id` (the `doc_id`, or `doc_id#number` for a clause) is stored, not indexed: a resolution's
-records are found by `doc_id`, a clause by its number among them, which spares the index a term
-(and its dictionary entry) per record.
+`id` (the `doc_id`, or `doc_id#number` for a clause), a clause's `number` and a record's `source`
+are stored, not indexed, and `ordinal` (the clause's place, for sorting) is a column only: none is
+searched, a resolution's records are found by `doc_id` and a clause by its number among them.
 
 Text fields store positions as packed integers (indexer/formats.py), which phrase matching
 decodes a block at a time. Phrases never cross clauses: each clause is its own record (and
@@ -48,8 +48,9 @@ from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 # fields store positions packed (indexer/formats.py); 8: one term per number (`number_field`);
 # 9: `id` stored only (records are found by `doc_id`, a clause by its number within it); 10: band
 # keys a column (indexer/similarity.py).
-# 11: a resolution's fields on its document record only (`RESOLUTION_FIELDS`).
-SCHEMA_VERSION = f"11-{SIMILARITY_VERSION}"
+# 11: a resolution's fields on its document record only (`RESOLUTION_FIELDS`); 12: a clause's
+# `number` and every record's `source` stored only, `ordinal` a column only (none is searched).
+SCHEMA_VERSION = f"12-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 # On the document record only; its clauses inherit them in the search layer.
 RESOLUTION_FIELDS = frozenset(
@@ -151,8 +152,8 @@ def build_schema() -> fields.Schema:
         clause_type=fields.ID(stored=True, sortable=True),
         verb=fields.ID(stored=True, sortable=True),
         verb_phrase=fields.STORED(),
-        number=fields.ID(stored=True),
-        ordinal=number_field(),
+        number=fields.STORED(),
+        ordinal=fields.COLUMN(columns.NumericColumn("i")),
         title=RepeatedText(analyzer=words, stored=True, field_boost=2.0),
         text=PackedText(analyzer=words, stored=True),
         chars=CharText(analyzer=char_analyzer(), stored=False),
@@ -160,6 +161,6 @@ def build_schema() -> fields.Schema:
         bands=fields.COLUMN(columns.FixedBytesColumn(BANDS * KEY_DTYPE.itemsize)),
         shingles=fields.COLUMN(columns.VarBytesColumn()),
         clauses_json=fields.STORED(),
-        source=RepeatedID(stored=True),
+        source=fields.STORED(),
         content_hash=fields.ID(stored=True),
     )

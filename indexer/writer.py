@@ -34,7 +34,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.query import And, Term
+from whoosh.query import Term
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
@@ -218,9 +218,11 @@ def build_index(
 
     ix = whoosh_index.open_dir(str(index_dir), INDEX_NAME)
     if duplicates:
-        with ix.writer() as fixer:  # a second file with an id already taken this run: keep the first
+        with ix.writer() as fixer, ix.searcher() as searcher:  # an id taken twice this run: keep the first
             for doc_id, path in duplicates:
-                fixer.delete_by_query(And([Term("doc_id", doc_id), Term("source", path)]))
+                for docnum in searcher.document_numbers(doc_id=doc_id):
+                    if searcher.stored_fields(docnum).get("source") == path:
+                        fixer.delete_document(docnum)
     if len(ix._segments()) > MAX_SEGMENTS:
         ix.optimize()
     with ix.searcher() as searcher:

@@ -149,7 +149,12 @@ def test_sort_by_date_orders_by_the_resolutions_date_then_document_and_clause(en
     with engine._current() as searcher:
         q = parse_query("和平")
         assert q is not None
-        clauses = [hit.fields() for hit in searcher.search(q, limit=None, terms=False) if hit["level"] == "clause"]
+        ordinals = searcher.reader().column_reader("ordinal")
+        clauses = [
+            {**hit.fields(), "ordinal": ordinals[hit.docnum]}
+            for hit in searcher.search(q, limit=None, terms=False)
+            if hit["level"] == "clause"
+        ]
         dates = {
             doc_id: (record(searcher, "document", doc_id=doc_id) or {}).get("date")
             for doc_id in {c["doc_id"] for c in clauses}

@@ -227,6 +227,9 @@ def test_two_files_with_one_document_id_in_one_run_keep_the_first(tmp_path: Path
     assert "same document id" in report.failed[0].reason
     assert report.documents == 13
     assert SearchEngine(tmp_path / "ix").document("A/RES/80/1").source == "A_RES_80_1.md"
+    # The copy's clause records went with its document record: the counts of a corpus without it.
+    (corpus / "80" / "zz-copy-of-80-1.md").unlink()
+    assert report.clauses == build_index([corpus], tmp_path / "without", workers=1).clauses
 
 
 def test_parallel_and_single_process_builds_give_the_same_index(tmp_path: Path, seed_index: Path) -> None:
