@@ -197,7 +197,7 @@ def main() -> None:
     Console(width=max(Console().width, 140)).print(table)  # wide enough for the table in a log file
     print(
         "(a) and (b) index one record per clause with one field; (c) also parses every file and writes a "
-        "document record, a character bigram field, MinHash band keys and shingle hashes for each, so "
+        "document record, a character bigram field and MinHash band keys and shingle hashes (columns) for each, so "
         "it writes more postings per character: postings/s compares the writers' work. (d) does (b)'s job "
         "(the same records, one word field) with ga-search's analysis (from raw text, not pre-cut) and writer."
     )

@@ -184,8 +184,9 @@ class SearchEngine:
 
     def warm(self) -> None:
         """Load what a first search would otherwise wait for: jieba's dictionary, and this
-        snapshot's clause filter, facet columns and field lengths (a second or two on 100k
-        clauses). The service calls it in the background when it starts."""
+        snapshot's clause filter, record-to-resolution map, facet columns, field lengths and band
+        keys (about a second on 100k clauses). The service calls it in the background when it
+        starts and for each new commit."""
         parse_query("联合国")
         with self._current() as searcher:
             cache = self._snapshot(searcher)
