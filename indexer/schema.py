@@ -49,50 +49,14 @@ from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 # 9: `id` stored only (records are found by `doc_id`, a clause by its number within it); 10: band
 # keys a column (indexer/similarity.py).
 # 11: a resolution's fields on its document record only (`RESOLUTION_FIELDS`); 12: a clause's
-# `number` and every record's `source` stored only, `ordinal` a column only (none is searched).
-SCHEMA_VERSION = f"12-{SIMILARITY_VERSION}"
+# `number` and every record's `source` stored only, `ordinal` a column only (none is searched);
+# 13: plain Whoosh field classes where a memo of repeated values served the copies 11 removed.
+SCHEMA_VERSION = f"13-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
 # On the document record only; its clauses inherit them in the search layer.
 RESOLUTION_FIELDS = frozenset(
     ("symbol", "language", "kind", "session", "year", "date", "agenda", "sponsor", "subject", "title")
 )
-
-
-class RepeatedValues:
-    """A field mixin that analyses a value once for a run of records repeating it.
-
-    Every clause record repeats its resolution's title, symbol, sponsors... and Whoosh analyses
-    each field of each record afresh; this remembers the postings of the field's last value. The
-    memo is not part of the field: it is left out of pickling (Whoosh stores the schema in the
-    index) and of comparisons.
-    """
-
-    def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
-        last = self.__dict__.get("_last_postings")
-        if not kwargs and last is not None and last[0] == value:
-            return iter(last[1])
-        postings = list(super().index(value, **kwargs))  # type: ignore[misc]
-        if not kwargs:
-            self.__dict__["_last_postings"] = (value, postings)
-        return iter(postings)
-
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        state.pop("_last_postings", None)
-        return state
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.__getstate__() == other.__getstate__()  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class RepeatedID(RepeatedValues, fields.ID):
-    pass
-
-
-class RepeatedText(RepeatedValues, PackedText):
-    pass
 
 
 class CharText(PackedText):
@@ -109,7 +73,7 @@ class CharText(PackedText):
         )
 
 
-class TagList(RepeatedValues, fields.KEYWORD):
+class TagList(fields.KEYWORD):
     """A comma-separated keyword list, stored as a list column for overlapping facets."""
 
     def __init__(self) -> None:
@@ -126,8 +90,8 @@ class TagList(RepeatedValues, fields.KEYWORD):
 
 def number_field() -> fields.NUMERIC:
     """A stored, sortable integer with one term per value. Whoosh's default also indexes each
-    value at 7 coarser precisions (8 terms) to speed ranges over wide spans; sessions, years and
-    clause ordinals span at most a few hundred values, which a range enumerates at once, and the
+    value at 7 coarser precisions (8 terms) to speed ranges over wide spans; sessions and years
+    span at most a few hundred values, which a range enumerates at once, and the
     7 extra postings a record were a tenth of all the index wrote."""
     return fields.NUMERIC(int, stored=True, sortable=True, shift_step=0)
 
@@ -137,14 +101,14 @@ def build_schema() -> fields.Schema:
     words = word_analyzer()
     return fields.Schema(
         id=fields.STORED(),
-        doc_id=RepeatedID(stored=True, sortable=True),
+        doc_id=fields.ID(stored=True, sortable=True),
         level=fields.ID(stored=True),
-        symbol=RepeatedID(stored=True),
-        language=RepeatedID(stored=True, sortable=True),
-        kind=RepeatedID(stored=True, sortable=True),
+        symbol=fields.ID(stored=True),
+        language=fields.ID(stored=True, sortable=True),
+        kind=fields.ID(stored=True, sortable=True),
         session=number_field(),
         year=number_field(),
-        date=RepeatedID(stored=True, sortable=True),
+        date=fields.ID(stored=True, sortable=True),
         agenda=TagList(),
         sponsor=TagList(),
         cites=TagList(),
@@ -154,7 +118,7 @@ def build_schema() -> fields.Schema:
         verb_phrase=fields.STORED(),
         number=fields.STORED(),
         ordinal=fields.COLUMN(columns.NumericColumn("i")),
-        title=RepeatedText(analyzer=words, stored=True, field_boost=2.0),
+        title=PackedText(analyzer=words, stored=True, field_boost=2.0),
         text=PackedText(analyzer=words, stored=True),
         chars=CharText(analyzer=char_analyzer(), stored=False),
         series=fields.ID(stored=False),

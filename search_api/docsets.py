@@ -93,7 +93,7 @@ class SnapshotCache:
             resolution = self._resolutions[owner] = with_resolution({}, self.searcher.stored_fields(owner))
             if len(self._resolutions) > MAX_CACHED_RESOLUTIONS:
                 self._resolutions.popitem(last=False)
-        return with_resolution(fields, resolution)
+        return {**resolution, **fields}
 
     def mask(self, q: wq.Query) -> np.ndarray:
         """Documents matching `q` (deleted ones excluded), a boolean mask cached by the query's

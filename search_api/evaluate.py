@@ -154,17 +154,14 @@ class Evaluator:
     def _character(self, char: str, boost: float) -> Scored:
         """Every occurrence of one character: the grams that start with it, as one term (term
         frequency their occurrences in a clause, document frequency the clauses with any)."""
-        grams = [
-            g if isinstance(g, bytes) else g.encode("utf-8")
-            for g in self.searcher.reader().expand_prefix("chars", char)
-        ]
-        found = [p for p in (self.postings.term("chars", gram) for gram in grams) if len(p.docs)]
-        if not found:
+        postings = self.postings.prefix("chars", char)
+        if not len(postings.docs):
             return _NONE
-        docs, owners = np.unique(np.concatenate([p.docs for p in found]), return_inverse=True)
-        tf = np.bincount(owners, weights=np.concatenate([p.weights for p in found]))
-        idf = log(self.searcher.doc_count_all() / (len(docs) + 1)) + 1  # Weighting.idf's formula
-        return _boosted(Scored(docs.astype(np.int64), self._bm25_scores("chars", grams[0], docs, tf, idf)), boost)
+        gram = next(iter(self.searcher.reader().expand_prefix("chars", char)))  # any: for the field's statistics
+        gram = gram if isinstance(gram, bytes) else gram.encode("utf-8")
+        idf = log(self.searcher.doc_count_all() / (len(postings.docs) + 1)) + 1  # Weighting.idf's formula
+        scores = self._bm25_scores("chars", gram, postings.docs, postings.weights, idf)
+        return _boosted(Scored(postings.docs, scores), boost)
 
     def _bm25_scores(
         self, fieldname: str, btext: bytes, docs: np.ndarray, tf: np.ndarray, idf: float | None = None

@@ -83,11 +83,11 @@ class PostingCache:
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self._leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
-        self._terms: OrderedDict[tuple[str, bytes, bool], Any] = OrderedDict()
+        self._terms: OrderedDict[tuple[str, bytes, str], Any] = OrderedDict()
         self._bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
 
-    def _remember(self, key: tuple[str, bytes, bool], value: Any, nbytes: int) -> Any:
+    def _remember(self, key: tuple[str, bytes, str], value: Any, nbytes: int) -> Any:
         self._terms[key] = value
         self._bytes += nbytes
         while self._bytes > CACHE_BYTES and len(self._terms) > 1:
@@ -95,7 +95,7 @@ class PostingCache:
             self._bytes -= dropped
         return value
 
-    def _cached(self, key: tuple[str, bytes, bool]) -> Any:
+    def _cached(self, key: tuple[str, bytes, str]) -> Any:
         found = self._terms.get(key)
         if found is not None:
             self._terms.move_to_end(key)
@@ -104,7 +104,7 @@ class PostingCache:
 
     def term(self, fieldname: str, btext: bytes) -> TermPostings:
         """The live postings of one term (empty if the index lacks it)."""
-        key = (fieldname, btext, False)
+        key = (fieldname, btext, "docs")
         found = self._cached(key)
         if found is not None:
             return found
@@ -123,9 +123,29 @@ class PostingCache:
         self._remember(key, (postings, postings.nbytes), postings.nbytes)
         return postings
 
+    def prefix(self, fieldname: str, prefix: str) -> TermPostings:
+        """The live postings of every term starting with `prefix`, merged as one term's: a
+        document's weight is the sum of its terms' (a one-character query on the bigram field)."""
+        key = (fieldname, prefix.encode("utf-8"), "prefix")
+        found = self._cached(key)
+        if found is not None:
+            return found
+        grams = self.searcher.reader().expand_prefix(fieldname, prefix)
+        parts = [
+            p
+            for p in (self.term(fieldname, g if isinstance(g, bytes) else g.encode("utf-8")) for g in grams)
+            if len(p.docs)
+        ]
+        postings = EMPTY
+        if parts:
+            docs, owners = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True)
+            postings = TermPostings(docs, np.bincount(owners, weights=np.concatenate([p.weights for p in parts])))
+        self._remember(key, (postings, postings.nbytes), postings.nbytes)
+        return postings
+
     def positions(self, fieldname: str, btext: bytes) -> np.ndarray:
         """Every live occurrence of a term as a sorted key `doc << POSITION_BITS | position`."""
-        key = (fieldname, btext, True)
+        key = (fieldname, btext, "positions")
         found = self._cached(key)
         if found is not None:
             return found
