@@ -38,6 +38,11 @@ class Resolution:
     clauses: tuple[Clause, ...]
     source_path: str
     subjects: tuple[str, ...] = ()
+    # The documents the resolution was adopted from, as its header names them (`A/73/L.35`,
+    # `A/73/L.35/Add.1`, a committee report `A/73/589/Add.2`).
+    origin: tuple[str, ...] = ()
+    # Where `sponsors` came from when the text itself does not name them: the draft's symbol.
+    sponsors_from: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property

@@ -54,6 +54,8 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
         "agenda": _tags(resolution.agenda_items),
         "sponsor": _tags(resolution.sponsors),
         "subject": _tags(resolution.subjects),
+        "origin": _tags(resolution.origin),
+        "sponsors_from": resolution.sponsors_from,
         "title": resolution.title,
         "source": resolution.source_path,
     }

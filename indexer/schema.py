@@ -51,11 +51,26 @@ from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 # 11: a resolution's fields on its document record only (`RESOLUTION_FIELDS`); 12: a clause's
 # `number` and every record's `source` stored only, `ordinal` a column only (none is searched);
 # 13: plain Whoosh field classes where a memo of repeated values served the copies 11 removed.
-SCHEMA_VERSION = f"13-{SIMILARITY_VERSION}"
-MULTI_VALUED = ("agenda", "sponsor", "cites", "subject")
+# 14: a resolution's `origin` (the drafts or report its header names) and `sponsors_from` (the
+# draft its sponsors were taken from, indexer/drafts.py).
+SCHEMA_VERSION = f"14-{SIMILARITY_VERSION}"
+MULTI_VALUED = ("agenda", "sponsor", "cites", "subject", "origin")
 # On the document record only; its clauses inherit them in the search layer.
 RESOLUTION_FIELDS = frozenset(
-    ("symbol", "language", "kind", "session", "year", "date", "agenda", "sponsor", "subject", "title")
+    (
+        "symbol",
+        "language",
+        "kind",
+        "session",
+        "year",
+        "date",
+        "agenda",
+        "sponsor",
+        "subject",
+        "title",
+        "origin",
+        "sponsors_from",
+    )
 )
 
 
@@ -113,6 +128,8 @@ def build_schema() -> fields.Schema:
         sponsor=TagList(),
         cites=TagList(),
         subject=TagList(),
+        origin=TagList(),
+        sponsors_from=fields.STORED(),
         clause_type=fields.ID(stored=True, sortable=True),
         verb=fields.ID(stored=True, sortable=True),
         verb_phrase=fields.STORED(),

@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 
 from indexer.corpus import apply_record
 from indexer.errors import DocumentError, GaSearchError
+from indexer.model import Resolution
 from indexer.readers import read_document
 from indexer.readers.marcxml import MarcRecord
 from indexer.records import to_records
@@ -51,8 +52,15 @@ class Outcome:
     error: DocumentError | None
 
 
-def index_file(path: str, digest: str, records: dict[str, MarcRecord], add: Callable[..., None]) -> Outcome:
-    """Parse one file and add its records through `add`; errors come back as values."""
+def index_file(
+    path: str,
+    digest: str,
+    records: dict[str, MarcRecord],
+    add: Callable[..., None],
+    change: Callable[[Resolution], Resolution] | None = None,
+) -> Outcome:
+    """Parse one file and add its records through `add` (after `change`, if given, is applied to
+    the resolution); errors come back as values."""
     try:
         resolution = read_document(Path(path))
     except DocumentError as error:
@@ -61,6 +69,8 @@ def index_file(path: str, digest: str, records: dict[str, MarcRecord], add: Call
         return Outcome(path, digest, None, None, DocumentError(path, f"unexpected {type(error).__name__}: {error}"))
     if resolution.symbol and resolution.symbol in records:
         resolution = apply_record(resolution, records[resolution.symbol])
+    if change is not None:
+        resolution = change(resolution)
     for record in to_records(resolution, digest):
         add(**record)
     return Outcome(path, digest, resolution.doc_id, resolution.symbol, None)

@@ -19,6 +19,7 @@ import cn2an
 from indexer.citations import find_citations
 from indexer.model import Clause, Resolution
 from indexer.sponsors import parse_sponsors
+from indexer.symbols import LANGUAGES, origin_symbols
 from indexer.verbs import leading_verb
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -38,6 +39,9 @@ _SYMBOL = re.compile(r"\b(A/(?:RES/)?\d{1,3}/[A-Z0-9.]+(?:/[A-Za-z0-9.]+)*)")
 _ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _EN_ADOPTED = re.compile(r"(?:adopted by the General Assembly|plenary meeting,) on (\d{1,2} [A-Z][a-z]+ \d{4})", re.I)
 _EN_SPONSORS_ADOPTED = re.compile(r"sponsored in the Committee by:\s*([^.]+)")
+# The adoption line of a resolution's header: `2018年11月16日大会决议` (before any other date, such
+# as the distribution date, that the header prints).
+_ZH_ADOPTED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*大会决议")
 _ZH_KIND = {"决议草案": "draft resolution", "决定草案": "draft decision", "修正案": "amendment"}
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。；：、》《“”）（])\s+(?=[\u4e00-\u9fff，。；：、》《“”）（])")
 _ORDINAL_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
@@ -208,7 +212,7 @@ def _agenda_items(header: str) -> tuple[str, ...]:
 
 
 def _parse_date(text: str) -> date | None:
-    zh = _ZH_DATE.search(text)
+    zh = _ZH_ADOPTED.search(text) or _ZH_DATE.search(text)
     if zh:
         try:
             return date(int(zh.group(1)), int(zh.group(2)), int(zh.group(3)))
@@ -273,9 +277,13 @@ def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = 
     body_lines = [line for line in body_lines if join_lines(line) not in running_heads]
     paragraphs = _paragraphs(body_lines)
     source_path = str(source)
+    # A fetched file's metadata names its language (`EN`, `zh`); detection decides otherwise.
+    language = str(metadata.get("language", "")).lower()
+    if language not in LANGUAGES:
+        language = "zh" if chinese else "en"
     return Resolution(
         symbol=symbol,
-        language="zh" if chinese else "en",
+        language=language,
         kind=kind,
         session=int(metadata["session"]) if metadata.get("session") else _session(header, symbol),
         agenda_items=_agenda_items(header),
@@ -285,4 +293,5 @@ def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = 
         text=text,
         clauses=_clauses(paragraphs),
         source_path=source_path,
+        origin=origin_symbols(header),
     )

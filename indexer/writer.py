@@ -39,8 +39,10 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from indexer.corpus import discover, record_only
+from indexer.drafts import join_draft_sponsors
 from indexer.errors import DocumentError, IndexError_
 from indexer.manifest import Manifest, check_manifest, read_manifest, write_manifest
+from indexer.model import Resolution
 from indexer.readers.marcxml import MarcRecord, read_marcxml
 from indexer.records import to_records
 from indexer.schema import build_schema
@@ -223,6 +225,7 @@ def build_index(
                 for docnum in searcher.document_numbers(doc_id=doc_id):
                     if searcher.stored_fields(docnum).get("source") == path:
                         fixer.delete_document(docnum)
+    report.failed.extend(_join_drafts(ix, records))
     if len(ix._segments()) > MAX_SEGMENTS:
         ix.optimize()
     with ix.searcher() as searcher:
@@ -232,6 +235,30 @@ def build_index(
     report.seconds = time.perf_counter() - started
     write_manifest(index_dir, Manifest.current(report.documents, report.clauses, report.seconds, generation))
     return report
+
+
+def _join_drafts(ix: whoosh_index.Index, records: dict[str, MarcRecord]) -> list[DocumentError]:
+    """Resolutions without sponsors of their own take their drafts' (indexer/drafts.py)."""
+    writer = None
+
+    def reindex(stored: dict[str, object], change: Callable[[Resolution], Resolution]) -> DocumentError | None:
+        nonlocal writer
+        if writer is None:
+            writer = ix.writer()
+        added: list[dict[str, object]] = []
+        outcome = index_file(
+            str(stored["source"]), str(stored.get("content_hash", "")), records, lambda **f: added.append(f), change
+        )
+        if outcome.error is None:
+            writer.delete_by_term("doc_id", str(stored["doc_id"]))
+            for fields in added:
+                writer.add_document(**fields)
+        return outcome.error
+
+    failures = join_draft_sponsors(ix, reindex)
+    if writer is not None:
+        writer.commit()
+    return failures
 
 
 def _hash_or_empty(path: Path) -> str:

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from indexer.errors import GaSearchError
 from indexer.similarity import SIMILARITY_THRESHOLD
+from search_api.cli_fetch import fetch
 from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SearchRequest
 from search_api.render import lineage_view, precedents_table
 
@@ -36,6 +37,7 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
+app.command()(fetch)
 
 IndexOption = Annotated[
     Path,

@@ -57,6 +57,8 @@ class ResolutionFields:
     session: int | None
     agenda_items: list[str]
     sponsors: list[str]
+    sponsors_from: str | None  # the draft the sponsors were taken from, when the text names none
+    origin: list[str]  # the drafts or committee report the resolution was adopted from
     kind: str
     date: str | None
     language: str

@@ -82,6 +82,8 @@ SCHEMAS: dict[str, Any] = {
             "session": {"type": ["integer", "null"]},
             "agenda_items": {"type": "array", "items": {"type": "string"}},
             "sponsors": {"type": "array", "items": {"type": "string"}},
+            "sponsors_from": {"type": ["string", "null"], "description": "the draft the sponsors come from"},
+            "origin": {"type": "array", "items": {"type": "string"}},
             "kind": {"type": "string"},
             "date": {"type": ["string", "null"]},
             "language": {"type": "string"},

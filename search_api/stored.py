@@ -34,6 +34,8 @@ def resolution_fields(stored: dict[str, Any]) -> dict[str, Any]:
         "session": stored.get("session"),
         "agenda_items": tags(stored.get("agenda")),
         "sponsors": tags(stored.get("sponsor")),
+        "sponsors_from": stored.get("sponsors_from") or None,
+        "origin": tags(stored.get("origin")),
         "kind": stored.get("kind", ""),
         "date": stored.get("date"),
         "language": stored.get("language", ""),

@@ -7,10 +7,7 @@ import time
 import zipfile
 from pathlib import Path
 
-import docx
 import pytest
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from fpdf import FPDF
 from lxml import etree
 from PIL import Image
@@ -21,6 +18,7 @@ from indexer.readers import read_document
 from indexer.readers.marcxml import MARC_NS, read_marcxml
 from indexer.structure import parse_text
 from tests.conftest import SEED_TEXT, SEEDS
+from tests.documents import make_docx
 
 EN_55_100 = SEEDS / "un_ga_55_100" / "UN.en-zh.en"
 
@@ -84,28 +82,6 @@ def test_a_50_megabyte_text_file_is_refused_without_reading_it(tmp_path: Path) -
 
 
 # --- DOCX -------------------------------------------------------------------------------------------
-def _numbered(paragraph) -> None:  # type: ignore[no-untyped-def]
-    properties = paragraph._p.get_or_add_pPr()
-    numbering = OxmlElement("w:numPr")
-    level, number = OxmlElement("w:ilvl"), OxmlElement("w:numId")
-    level.set(qn("w:val"), "0")
-    number.set(qn("w:val"), "1")
-    numbering.extend([level, number])
-    properties.append(numbering)
-
-
-def make_docx(path: Path, seed) -> Path:  # type: ignore[no-untyped-def]
-    document = docx.Document()
-    for line in ("第七十三届会议", "议程项目 128(t)", "白俄罗斯和哈萨克斯坦：决议草案", seed.title, "大会，"):
-        document.add_paragraph(line)
-    for clause in seed.clauses:
-        paragraph = document.add_paragraph(clause.text)
-        if clause.type == "operative":
-            _numbered(paragraph)  # the number comes from Word's numbering, not from the text
-    document.save(str(path))
-    return path
-
-
 def test_docx_paragraphs_and_automatic_numbering(tmp_path: Path, seed) -> None:  # type: ignore[no-untyped-def]
     resolution = read_document(make_docx(tmp_path / "seed.docx", seed))
     assert [c.number for c in resolution.clauses] == [c.number for c in seed.clauses]

@@ -1,0 +1,100 @@
+"""The folder `ga-search fetch` writes: one file a document and language, and its metadata.
+
+`DIR/A_RES_73_12-ZH.docx` beside `DIR/A_RES_73_12-ZH.meta.json` (symbol, language, source URL,
+format, sha256, fetched_at), which the readers take as the document's metadata
+(indexer/readers/text.py `sidecar_metadata`). Every write is a temporary file renamed into place,
+the document before its metadata: a kill at any moment leaves either no file or a whole one, and
+the temporary files a killed run left (`.NAME.part…`, hidden, so never indexed) are removed by the
+next run. A document is present when its metadata names a file whose SHA-256 still matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from indexer.symbols import file_stem
+
+PART_PREFIX = "."
+PART_SUFFIX = ".part"
+
+
+@dataclass(frozen=True)
+class Stored:
+    path: Path
+    format: str
+    sha256: str
+
+
+def meta_path(folder: Path, symbol: str, language: str) -> Path:
+    return folder / f"{file_stem(symbol, language)}.meta.json"
+
+
+def present(folder: Path, symbol: str, language: str) -> Stored | None:
+    """The document fetched before, if its file is there whole (its SHA-256 as recorded)."""
+    meta_file = meta_path(folder, symbol, language)
+    try:
+        meta = json.loads(meta_file.read_text("utf-8"))
+        path = folder / f"{file_stem(symbol, language)}.{meta['format']}"
+        digest = sha256_of(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Stored(path, meta["format"], digest) if digest == meta.get("sha256") else None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{PART_PREFIX}{path.name}.", suffix=PART_SUFFIX)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save(folder: Path, symbol: str, language: str, data: bytes, fmt: str, url: str) -> Stored:
+    """Write the document, then its metadata; a copy in the other format is removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{file_stem(symbol, language)}.{fmt}"
+    write_atomically(path, data)
+    digest = hashlib.sha256(data).hexdigest()
+    meta = {
+        "symbol": symbol,
+        "language": language,
+        "source_url": url,
+        "format": fmt,
+        "sha256": digest,
+        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    write_atomically(meta_path(folder, symbol, language), json.dumps(meta, ensure_ascii=False, indent=2).encode())
+    for other in ("docx", "pdf"):
+        if other != fmt:  # one document per symbol and language, or the index would hold both
+            (folder / f"{file_stem(symbol, language)}.{other}").unlink(missing_ok=True)
+    return Stored(path, fmt, digest)
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete the temporary files a killed run left behind; how many there were."""
+    if not folder.is_dir():
+        return 0
+    leftovers = [p for p in folder.iterdir() if p.name.startswith(PART_PREFIX) and p.name.endswith(PART_SUFFIX)]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return len(leftovers)
