@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -75,7 +77,10 @@ def _keep_warm(engine: SearchEngine, stop: threading.Event) -> None:
 
 class _JSON(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate echoed back (a parameter's name): escape it
+            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _error(status: int, code: str, message: str, parameter: str | None = None) -> _JSON:
@@ -137,13 +142,24 @@ class AccessLogMiddleware:
 
 
 def _safe(endpoint):  # type: ignore[no-untyped-def]
-    """Every error becomes a JSON answer here, so no exception ever reaches the server."""
+    """Every error becomes a JSON answer here, so no exception ever reaches the server. A plain
+    `def` endpoint (a search: CPU-bound and synchronous) runs in Starlette's thread pool, so the
+    event loop keeps answering other requests (`/healthz` included) while it works."""
+    if inspect.iscoroutinefunction(endpoint):
 
-    async def wrapped(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except Exception as exc:
-            return _error_response(exc)
+        async def wrapped(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except Exception as exc:
+                return _error_response(exc)
+
+    else:
+
+        async def wrapped(request: Request) -> Response:
+            try:
+                return await run_in_threadpool(endpoint, request)
+            except Exception as exc:
+                return _error_response(exc)
 
     wrapped.__name__ = endpoint.__name__
     return wrapped
@@ -162,19 +178,19 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             return Response(status_code=304, headers=headers)
         return _JSON(payload, headers=headers)
 
-    async def search(request: Request) -> Response:
+    def search(request: Request) -> Response:
         values = parse_params(request.query_params, SEARCH_PARAMS)
         result = engine.search(search_request(values), english=values.get("lang") == "en")
         return cached(request, result.to_dict())
 
-    async def facets(request: Request) -> Response:
+    def facets(request: Request) -> Response:
         values = parse_params(request.query_params, FACET_PARAMS)
         values["per_page"] = 0
         result = engine.search(search_request(values), english=values.get("lang") == "en")
         payload = result.to_dict()
         return cached(request, {k: payload[k] for k in ("query", "total", "facets", "facet_totals", "took_ms")})
 
-    async def document(request: Request) -> Response:
+    def document(request: Request) -> Response:
         parse_params(request.query_params, ())
         started = time.perf_counter()
         view = engine.document(request.path_params["symbol"])
@@ -182,7 +198,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         payload["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return cached(request, payload)
 
-    async def clause_precedents(request: Request) -> Response:
+    def clause_precedents(request: Request) -> Response:
         values = parse_params(request.query_params, CLAUSE_PRECEDENT_PARAMS)
         result = engine.clause_precedents(
             request.path_params["symbol"],
@@ -202,15 +218,19 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParameterError("body", f"is not JSON: {exc}") from None
+        except RecursionError:
+            raise ParameterError("body", "is nested too deeply") from None
         values = body_values(body, (PRECEDENT_TEXT, *PRECEDENT_OPTIONS), required=("text",))
-        result = engine.precedents(values["text"], min_similarity=values["min_similarity"], limit=values["limit"])
+        result = await run_in_threadpool(
+            engine.precedents, values["text"], min_similarity=values["min_similarity"], limit=values["limit"]
+        )
         return _JSON(result.to_dict())
 
-    async def lineage(request: Request) -> Response:
+    def lineage(request: Request) -> Response:
         parse_params(request.query_params, ())
         return cached(request, engine.lineage(request.path_params["symbol"]).to_dict())
 
-    async def suggest(request: Request) -> Response:
+    def suggest(request: Request) -> Response:
         values = parse_params(request.query_params, SUGGEST_PARAMS)
         started = time.perf_counter()
         completions = engine.suggest(values["q"], values["limit"])
@@ -224,8 +244,9 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         )
 
     async def healthz(request: Request) -> Response:
+        # On the event loop and without the engine's lock: it answers while searches run.
         started = time.perf_counter()
-        stats = engine.stats()
+        stats = engine.health()
         return _JSON(
             {
                 "status": "ok",
@@ -235,23 +256,25 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             }
         )
 
-    async def openapi(request: Request) -> Response:
+    def openapi(request: Request) -> Response:
         return _JSON(openapi_document(app.routes))
 
-    async def page(request: Request) -> Response:
+    def page(request: Request) -> Response:
         return HTMLResponse(STATIC.joinpath("index.html").read_text("utf-8"))
 
-    async def embed_page(request: Request) -> Response:
+    def embed_page(request: Request) -> Response:
         html = STATIC.joinpath("index.html").read_text("utf-8")
         return HTMLResponse(html.replace("<body>", '<body class="embedded">', 1))
 
-    async def embed_script(request: Request) -> Response:
+    def embed_script(request: Request) -> Response:
         return Response(STATIC.joinpath("embed.js").read_text("utf-8"), media_type="text/javascript")
 
     async def http_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
-            code = "not_found" if exc.status_code == 404 else "http_error"
-            return _error(exc.status_code, code, str(exc.detail))
+            code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+            response = _error(exc.status_code, code, str(exc.detail))
+            response.headers.update(exc.headers or {})  # 405 carries `Allow`
+            return response
         return _error_response(exc)
 
     async def app_error(request: Request, exc: Exception) -> Response:

@@ -397,6 +397,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=False,  # AccessLogMiddleware logs each request once, with its duration
     )
 
 

@@ -182,6 +182,19 @@ class SearchEngine:
                 "generation": searcher.reader().generation(),
             }
 
+    def health(self) -> dict[str, Any]:
+        """What `/healthz` says, from the manifest of the last snapshot taken: no lock, no index
+        read, so it answers at once while searches hold the engine."""
+        manifest = self.manifest
+        return {
+            "documents": manifest.documents,
+            "clauses": manifest.clauses,
+            "analyzer_version": manifest.analyzer_version,
+            "schema_version": manifest.schema_version,
+            "built_at": manifest.built_at,
+            "generation": manifest.generation,
+        }
+
     def warm(self) -> None:
         """Load what a first search would otherwise wait for: jieba's dictionary, and this
         snapshot's clause filter, record-to-resolution map, facet columns, field lengths and band
@@ -427,6 +440,8 @@ class SearchEngine:
     # -- documents and suggestions ---------------------------------------------------------------
     def document(self, key: str) -> DocumentView:
         """One resolution by symbol (`A/RES/73/12`), document id (`zh:A/RES/55/100`) or file name."""
+        if not key.strip():
+            raise NotFoundError("no document: give a symbol, a document id or a file name")
         with self._current() as searcher:
             stored = self._find_document(searcher, key)
             if stored is None:

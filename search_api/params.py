@@ -38,6 +38,8 @@ class Param:
     maximum: float | None = None
     default: Any = None
     max_length: int | None = None
+    min_length: int | None = None
+    comma_separated: bool = False  # a repeatable value may also be `a,b` in one parameter
 
     def openapi(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": self.type}
@@ -49,6 +51,8 @@ class Param:
             schema["maximum"] = self.maximum
         if self.max_length is not None:
             schema["maxLength"] = self.max_length
+        if self.min_length is not None:
+            schema["minLength"] = self.min_length
         if self.default is not None:
             schema["default"] = self.default
         if self.repeatable:
@@ -128,9 +132,10 @@ SEARCH_PARAMS: tuple[Param, ...] = (
     Param(
         "facets",
         "string",
-        "Facets to count (default: all but cites); repeatable.",
+        "Facets to count (default: all but cites); repeatable or comma-separated.",
         True,
         enum=tuple(FACETS_BY_NAME),
+        comma_separated=True,
     ),
     Param("facet_limit", "integer", "Values per facet.", minimum=1, maximum=200, default=10),
     Param("lang", "string", "Language of facet labels.", enum=("zh", "en"), default="zh"),
@@ -164,7 +169,9 @@ CLAUSE_PRECEDENT_PARAMS: tuple[Param, ...] = (
     *PRECEDENT_OPTIONS,
     Param("include_later", "boolean", "Also later uses of the wording, not only precedents.", default=False),
 )
-PRECEDENT_TEXT = Param("text", "string", "The paragraph to find precedents of.", max_length=MAX_PRECEDENT_TEXT)
+PRECEDENT_TEXT = Param(
+    "text", "string", "The paragraph to find precedents of.", max_length=MAX_PRECEDENT_TEXT, min_length=1
+)
 
 
 def _convert(param: Param, raw: str) -> Any:
@@ -185,11 +192,23 @@ def _convert(param: Param, raw: str) -> Any:
         if param.maximum is not None and value > param.maximum:
             raise ParameterError(param.name, f"must be at most {param.maximum}")
         return value
+    if not _is_unicode(raw):
+        raise ParameterError(param.name, "holds a lone surrogate (\\ud800-\\udfff), which is not text")
+    if param.min_length is not None and len(raw.strip()) < param.min_length:
+        raise ParameterError(param.name, f"must hold at least {param.min_length} character(s)")
     if param.max_length is not None and len(raw) > param.max_length:
         raise ParameterError(param.name, f"is {len(raw)} characters long; the limit is {param.max_length}")
     if param.enum and raw not in param.enum:
         raise ParameterError(param.name, f"{raw!r} is not one of: {', '.join(param.enum)}")
     return raw
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_params(query: QueryParams, params: tuple[Param, ...]) -> dict[str, Any]:
@@ -201,6 +220,8 @@ def parse_params(query: QueryParams, params: tuple[Param, ...]) -> dict[str, Any
     values: dict[str, Any] = {}
     for param in params:
         raw_values = query.getlist(param.name)
+        if param.comma_separated:
+            raw_values = [piece.strip() for raw in raw_values for piece in raw.split(",")]
         if not raw_values:
             if param.default is not None:
                 values[param.name] = () if param.repeatable else param.default

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -152,9 +153,19 @@ def _quote_parenthesised(text: str) -> str:
     return '"'.join(pieces)
 
 
+def _unquoted(text: str) -> str:
+    """`text` with what stands between quotation marks blanked out (same length): quoted text is
+    literal, so its parentheses, `AND` or `field:` are not syntax."""
+    pieces = text.split('"')
+    for index in range(1, len(pieces), 2):
+        pieces[index] = " " * len(pieces[index])
+    return '"'.join(pieces)
+
+
 def _check_syntax(text: str) -> None:
     if text.count('"') % 2:
         raise QuerySyntaxError(text, text.rfind('"'), "a quotation mark is not closed")
+    text = _unquoted(text)
     depth = 0
     for position, char in enumerate(text):
         depth += (char == "(") - (char == ")")
@@ -165,15 +176,49 @@ def _check_syntax(text: str) -> None:
     dangling = _DANGLING.search(text)
     if dangling:
         raise QuerySyntaxError(text, dangling.start(), f"{dangling.group().strip()} needs a term on both sides")
+    for boost in _BOOST.finditer(text):
+        value = boost.group(1)
+        if not _BOOST_VALUE.fullmatch(value) or not 0 < float(value) <= MAX_BOOST:
+            raise QuerySyntaxError(
+                text, boost.start(), f"a boost (^N) must be a number above 0 and at most {MAX_BOOST:g}, not {value!r}"
+            )
     empty = _EMPTY_FIELD.search(text)
     if empty and empty.group(1) in _parser().schema.names() + [a for v in ALIASES.values() for a in v]:
         raise QuerySyntaxError(text, empty.start(), f"{empty.group(1)}: needs a value")
 
 
+MAX_BOOST = 1000.0
+_BOOST = re.compile(r"\^([^\s()]*)")
+_BOOST_VALUE = re.compile(r"\d+(?:\.\d+)?")
+_INTERNAL_FIELDS = {"chars", "content_hash", "doc_id", "level", "series"}
+# A wildcard or prefix needs this many literal characters before its first `*` or `?`: `*`, `a*`
+# or `chars:*` would expand to a large part of the dictionary and hold the engine for seconds.
+MIN_WILDCARD_PREFIX = 2
+
+
 def _find_errors(q: wq.Query, text: str) -> None:
+    """Refuse what parses but cannot be searched, or would cost without bound: a value Whoosh
+    cannot read, a field that is stored but not indexed, a boost that is not a positive finite
+    number (a boost reorders, it never changes what matches), an unbounded wildcard."""
     error = getattr(q, "error", None)  # Whoosh's ErrorQuery for a value it cannot read
     if error is not None:
         raise QuerySyntaxError(text, 0, f"invalid value: {error}")
+    fieldname = getattr(q, "fieldname", None)
+    schema = _parser().schema
+    if fieldname and fieldname in schema and not schema[fieldname].indexed:
+        searchable = ", ".join(n for n in schema.names() if schema[n].indexed and n not in _INTERNAL_FIELDS)
+        raise QuerySyntaxError(text, 0, f"{fieldname} is not a searchable field; searchable fields: {searchable}")
+    boost = getattr(q, "boost", 1.0)
+    if not (isinstance(boost, (int, float)) and math.isfinite(boost) and 0 < boost <= MAX_BOOST):
+        raise QuerySyntaxError(text, 0, f"a boost (^N) must be a number above 0 and at most {MAX_BOOST:g}")
+    if isinstance(q, wq.Every):
+        raise QuerySyntaxError(text, 0, "field:* matches everything: filter with the field's parameter instead")
+    if isinstance(q, (wq.Wildcard, wq.Prefix)):
+        literal = re.split(r"[*?]", q.text, maxsplit=1)[0]
+        if len(literal) < MIN_WILDCARD_PREFIX:
+            raise QuerySyntaxError(
+                text, 0, f"a wildcard needs at least {MIN_WILDCARD_PREFIX} characters before * or ?: {q.text!r}"
+            )
     for child in q.children():
         _find_errors(child, text)
 
