@@ -18,7 +18,6 @@ from indexer.fetch.ods import OdsClient, incomplete, sniff
 from indexer.fetch.run import FetchUsageError, parse_languages, read_symbol_file, run_fetch
 from indexer.readers import read_document
 from indexer.structure import parse_text
-from indexer.writer import build_index
 from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
 from tests.conftest import ROOT, SEED_TEXT, SEEDS
@@ -277,7 +276,8 @@ def test_kill_9_during_a_fetch_leaves_no_partial_file_and_a_rerun_completes(tmp_
         kept = {path.name for path in folder.glob("*.meta.json")}
         assert 1 <= len(kept) < len(symbols)
         before = len(ods.requests)
-        rerun = ga_search("fetch", *symbols, "--lang", "zh", "--into", str(folder), "--delay", "0", "--ods-url", ods.url)
+        again = ("fetch", *symbols, "--lang", "zh", "--into", str(folder), "--delay", "0", "--ods-url", ods.url)
+        rerun = ga_search(*again)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
         asked_again = ods.requests[before:]
     assert sorted(p.name for p in folder.iterdir()) == sorted(
