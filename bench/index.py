@@ -37,7 +37,7 @@ def _clause_texts(corpus: Path) -> list[str]:
     from indexer.readers import read_document
 
     texts = []
-    for path in discover([corpus])[0]:
+    for path in discover([corpus]).documents:
         try:
             texts.extend(clause.text for clause in read_document(path).clauses)
         except DocumentError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from analyzers import normalize_text
+from indexer.errors import DocumentError
 from indexer.model import Resolution
 from indexer.similarity import similarity_fields_batch
 
@@ -43,9 +44,24 @@ def clauses_json(resolution: Resolution) -> str:
     )
 
 
+SESSIONS = range(1, 1000)
+YEARS = range(1945, 2201)
+
+
+def check_values(resolution: Resolution) -> None:
+    """Refuse values the index cannot hold (its numbers are 32-bit) or that cannot be real, before
+    anything of the document is written: `session: 99999999999` in front matter is a bad file,
+    not a reason to stop indexing the rest."""
+    if resolution.session is not None and resolution.session not in SESSIONS:
+        raise DocumentError(resolution.source_path, f"session {resolution.session} is out of range (1 to 999)")
+    if resolution.date is not None and resolution.date.year not in YEARS:
+        raise DocumentError(resolution.source_path, f"date {resolution.date} is out of range (1945 to 2200)")
+
+
 def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, object]]:
     """Field dicts for `writer.add_document`: the document record first, then its clauses, which
     carry of the resolution only its `doc_id` and `source` (indexer/schema.py)."""
+    check_values(resolution)
     resolution_fields: dict[str, object] = {
         "doc_id": resolution.doc_id,
         "symbol": resolution.symbol or "",

@@ -16,8 +16,10 @@ committed half-done and no batch is silently dropped.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.corpus import apply_record
+from indexer.corpus import apply_record, display_name
 from indexer.errors import DocumentError, GaSearchError
 from indexer.model import Resolution
 from indexer.readers import read_document
@@ -62,23 +64,42 @@ def index_file(
     """Parse one file and add its records through `add` (after `change`, if given, is applied to
     the resolution); errors come back as values."""
     try:
+        if display_name(path) != path:
+            raise DocumentError(display_name(path), "the file name is not valid UTF-8: rename the file")
         resolution = read_document(Path(path))
+        if resolution.symbol and resolution.symbol in records:
+            resolution = apply_record(resolution, records[resolution.symbol])
+        if change is not None:
+            resolution = change(resolution)
+        fields = to_records(resolution, digest)  # every check before the first record is added
     except DocumentError as error:
         return Outcome(path, digest, None, None, error)
     except Exception as error:  # a reader bug must not lose the rest of the corpus
-        return Outcome(path, digest, None, None, DocumentError(path, f"unexpected {type(error).__name__}: {error}"))
-    if resolution.symbol and resolution.symbol in records:
-        resolution = apply_record(resolution, records[resolution.symbol])
-    if change is not None:
-        resolution = change(resolution)
-    for record in to_records(resolution, digest):
+        name = display_name(path)
+        return Outcome(path, digest, None, None, DocumentError(name, f"unexpected {type(error).__name__}: {error}"))
+    for record in fields:
         add(**record)
     return Outcome(path, digest, resolution.doc_id, resolution.symbol, None)
+
+
+def _exit_with_parent() -> None:
+    """Exit as soon as the parent process dies (even by SIGKILL): a worker holds hundreds of MB
+    and nobody would ever collect its segment."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _worker(
     index_dir: str, index_name: str, records: dict, jobs: multiprocessing.Queue, results: multiprocessing.Queue
 ) -> None:  # type: ignore[type-arg]
+    _exit_with_parent()
     try:
         ix = whoosh_index.open_dir(index_dir, index_name)
         writer = FastSegmentWriter(ix, _lk=False)

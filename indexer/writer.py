@@ -136,6 +136,7 @@ def build_index(
     rebuild: bool = False,
     workers: int | None = None,
     on_progress: ProgressCallback | None = None,
+    follow_links: bool = False,
 ) -> IndexReport:
     """Index every supported file under `paths` into `index_dir` (see module docstring)."""
     started = time.perf_counter()
@@ -144,8 +145,10 @@ def build_index(
     ix = open_or_create(index_dir, rebuild)
     existing = {} if rebuild else _existing(ix)
     indexed_ids = {doc_id for _, doc_id in existing.values()}
-    document_paths, record_paths = discover(paths)
-    records = _records(record_paths, report)
+    found = discover(paths, follow_links)
+    report.failed.extend(found.problems)
+    document_paths = found.documents
+    records = _records(found.records, report)
 
     to_index: list[tuple[str, str]] = []
     for path in document_paths:

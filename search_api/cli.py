@@ -72,6 +72,9 @@ def index(
     index: IndexOption = Path("index"),
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
     rebuild: Annotated[bool, typer.Option(help="Start from an empty index.")] = False,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Follow links to files outside the given folders.")
+    ] = False,
     workers: Annotated[int, typer.Option(help="Worker processes (default: one per core).", min=1)] = os.cpu_count()
     or 1,
 ) -> None:
@@ -101,7 +104,15 @@ def index(
             progress.update(task, completed=done, total=total, rate=f"{rate:,.0f} docs/s")
 
         try:
-            report = build_index(roots, index, prune=prune, rebuild=rebuild, workers=workers, on_progress=on_progress)
+            report = build_index(
+                roots,
+                index,
+                prune=prune,
+                rebuild=rebuild,
+                workers=workers,
+                on_progress=on_progress,
+                follow_links=follow_links,
+            )
         except GaSearchError as error:
             _fail(error)
     summary = Table(title=f"Index {index}", show_header=False)

@@ -16,6 +16,15 @@ SEED_TEXT = SEEDS / "zh_draft_73" / "000_b19792f0abdd90de.txt"
 
 
 @pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    """../shared/corpus, read in place (its texts come from public repositories' snapshots and
+    are not committed here). A user's fresh clone has no ../shared: the tests that need it skip."""
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"needs the shared corpus at {SHARED_CORPUS} (present in CI, absent in a fresh clone)")
+    return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
 def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = tmp_path_factory.mktemp("index")
     report = build_index([SEEDS], index_dir, workers=2)

