@@ -202,9 +202,9 @@ def test_workers_exit_when_the_indexer_is_killed(tmp_path: Path) -> None:
         folder = corpus / str(number % 10)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"seed-{number}.txt").write_text(SEED_TEXT.read_text("utf-8") + f"\n{number}. 第{number}段。\n")
+    command = [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(tmp_path / "ix")]
     process = subprocess.Popen(
-        [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(tmp_path / "ix")]
-        + ["--workers", "2"],
+        [*command, "--workers", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
