@@ -40,9 +40,13 @@ from datasketch import MinHashLSH  # noqa: E402
 
 from bench.indexes import seed_index, synthetic_index  # noqa: E402
 from bench.synthetic import Generator  # noqa: E402
-from indexer.similarity import BANDS, ROWS, SIMILARITY_THRESHOLD, jaccard, shingles, signature  # noqa: E402
+from indexer.similarity import BANDS, ROWS, jaccard, shingles, signature  # noqa: E402
 from search_api.engine import SearchEngine  # noqa: E402
-from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS  # noqa: E402
+from search_api.models import (  # noqa: E402
+    DEFAULT_PRECEDENTS,
+    MAX_PRECEDENTS,
+    SIMILARITY_THRESHOLD,
+)
 
 Query = tuple[str, str, str | None, str | None]  # kind, text, doc_id, clause number
 Finder = Callable[[Query], set[tuple[str, str]]]

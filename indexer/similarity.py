@@ -40,17 +40,19 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 
 from analyzers import normalize_text
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SHINGLE_SIZE = 4
 BANDS = 20
 ROWS = 3
 KEY_BITS = 32
-SIMILARITY_THRESHOLD = 0.5
 # "sha1": shingles hashed once with SHA-1 for both uses; "mix": band keys by multiply-xor; "col":
 # the keys are a column.
 SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-sha1-minhash{BANDS}x{ROWS}-mix{KEY_BITS}-col"
@@ -113,12 +115,17 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    # Made once: datasketch would otherwise draw the permutations for every MinHash.
+    # Made once: datasketch would otherwise draw the permutations for every MinHash. Imported
+    # here: datasketch imports scipy (0.7 s), which `ga-search --help` should not wait for.
+    from datasketch import MinHash
+
     return MinHash(num_perm=BANDS * ROWS, seed=_SEED).permutations
 
 
 def signature(items: frozenset[str]) -> MinHash:
     """The MinHash signature of a shingle set (`BANDS * ROWS` permutations, fixed seed)."""
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=BANDS * ROWS, seed=_SEED, permutations=_permutations())
     minhash.update_batch([item.encode("utf-8") for item in items])
     return minhash

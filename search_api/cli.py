@@ -23,9 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from indexer.errors import GaSearchError
-from indexer.similarity import SIMILARITY_THRESHOLD
 from search_api.cli_fetch import fetch
-from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SearchRequest
+from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD, SearchRequest
 from search_api.render import lineage_view, precedents_table
 
 app = typer.Typer(
@@ -134,6 +133,12 @@ def index(
         raise typer.Exit(1)
 
 
+def document_label(symbol: str | None, title: str, doc_id: str) -> str:
+    """How a document is named to a person: its symbol, else its title, else its file name (a
+    document id without a symbol is the language and the file name: `zh:000_b19792f0abdd90de`)."""
+    return symbol or title or doc_id.split(":", 1)[-1]
+
+
 def _markup(highlight: str) -> str:
     import html
 
@@ -218,7 +223,7 @@ def search(
         clause = f"{hit.clause.number} {hit.clause.verb or ''}" if hit.clause else hit.kind
         table.add_row(
             str(number),
-            escape(hit.symbol or hit.doc_id),
+            escape(document_label(hit.symbol, hit.title, hit.doc_id)),
             str(hit.session or ""),
             escape(clause),
             _markup(hit.highlight),
@@ -251,7 +256,7 @@ def show(
         return
     header = Table(show_header=False, title=escape(document.title))
     for label, value in (
-        ("document", document.doc_id),
+        ("document", document_label(document.symbol, document.title, document.doc_id)),
         ("symbol", document.symbol or "(not printed)"),
         ("kind", document.kind),
         ("session", document.session),
@@ -264,7 +269,12 @@ def show(
     ):
         header.add_row(label, escape(str(value if value is not None else "")))
     console.print(header)
-    clauses = Table("clause", "type", "verb", "text", "cites", show_lines=True)
+    clauses = Table(show_lines=True, expand=True)
+    for column in ("clause", "type", "verb"):
+        clauses.add_column(column)
+    # Chinese has no spaces to wrap at: fold, or rich would cut each clause short with "…".
+    clauses.add_column("text", overflow="fold", ratio=4)
+    clauses.add_column("cites", overflow="fold", ratio=1)
     for clause in document.clauses:
         clauses.add_row(
             clause.number,

@@ -35,7 +35,6 @@ from whoosh.searching import Searcher
 
 from analyzers import normalize_text
 from indexer.manifest import Manifest, check_manifest
-from indexer.similarity import SIMILARITY_THRESHOLD
 from indexer.writer import INDEX_NAME, count_level
 from search_api.docsets import SnapshotCache
 from search_api.errors import NotFoundError, ParameterError
@@ -51,6 +50,7 @@ from search_api.models import (
     MAX_PRECEDENTS,
     MAX_QUERY_LENGTH,
     MIN_SIMILARITY,
+    SIMILARITY_THRESHOLD,
     SORTS,
     ClauseView,
     DocumentView,

@@ -27,9 +27,9 @@ from typing import Any
 from whoosh.searching import Searcher
 
 from indexer.records import compact_text, series_key
-from indexer.similarity import SIMILARITY_THRESHOLD, jaccard, shingles
+from indexer.similarity import jaccard, shingles
 from search_api.diff import diff
-from search_api.models import ClauseChange, LineageStep
+from search_api.models import SIMILARITY_THRESHOLD, ClauseChange, LineageStep
 from search_api.stored import records, tags
 
 MAX_STEPS = 60

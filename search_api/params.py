@@ -11,7 +11,6 @@ from typing import Any
 from starlette.datastructures import QueryParams
 
 from indexer.model import CLAUSE_TYPES, KINDS
-from indexer.similarity import SIMILARITY_THRESHOLD
 from search_api.errors import ParameterError
 from search_api.facets import FACETS_BY_NAME
 from search_api.models import (
@@ -22,6 +21,7 @@ from search_api.models import (
     MAX_PRECEDENTS,
     MAX_QUERY_LENGTH,
     MIN_SIMILARITY,
+    SIMILARITY_THRESHOLD,
     SORTS,
     SearchRequest,
 )

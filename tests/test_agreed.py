@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from indexer.similarity import SIMILARITY_THRESHOLD, jaccard, shingles
+from indexer.similarity import jaccard, shingles
 from search_api.diff import DiffPart, changed_characters, diff
 from search_api.engine import SearchEngine
 from search_api.errors import NotFoundError, ParameterError
-from search_api.models import SearchRequest
+from search_api.models import SIMILARITY_THRESHOLD, SearchRequest
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -6,6 +6,7 @@ which drives that browser: no browser is downloaded. Screenshots go to tests/art
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +17,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from bench.loadgen import serve
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.e2e
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "tests" / "artifacts"
+# Screenshots to look at after a run (git-ignored); GA_SEARCH_ARTIFACTS puts them elsewhere.
+ARTIFACTS = Path(os.environ.get("GA_SEARCH_ARTIFACTS", ROOT / "tests" / "artifacts"))
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -83,6 +86,33 @@ def test_english_interface_and_phone_width(server: str, browser: Browser) -> Non
     expect(page.locator("#lang")).to_have_text("中文")
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(ARTIFACTS / "phone-en.png"), full_page=True)
+    page.close()
+
+
+def test_a_portal_links_with_a_query_string_and_the_url_keeps_the_state(server: str, browser: Browser) -> None:
+    page = browser.new_page()
+    page.goto(server + "/?q=%E7%BB%B4%E6%8C%81%E5%92%8C%E5%B9%B3&session=73")  # ?q=维持和平&session=73
+    expect(page.locator(".hit mark").first).to_be_visible(timeout=15_000)
+    assert page.locator("#q").input_value() == "维持和平"
+    assert page.locator('input[data-facet="session"][value="73"]').is_checked()
+    page.locator('input[data-facet="session"][value="73"]').uncheck()
+    expect(page.locator('input[data-facet="session"][value="73"]')).not_to_be_checked()
+    page.wait_for_function("() => !location.search.includes('session=73')", timeout=15_000)
+    assert "q=%E7%BB%B4%E6%8C%81%E5%92%8C%E5%B9%B3" in page.url and "#" not in page.url
+    shared = browser.new_page()
+    shared.goto(page.url)  # the URL as shared: the same search
+    expect(shared.locator(".hit mark").first).to_be_visible(timeout=15_000)
+    assert shared.locator("#status").inner_text() == page.locator("#status").inner_text()
+    page.close()
+    shared.close()
+
+
+def test_a_document_without_a_symbol_shows_its_file_name_not_its_id(server: str, browser: Browser) -> None:
+    page = browser.new_page()
+    page.goto(server + "/?q=%E9%9B%86%E4%BD%93%E5%AE%89%E5%85%A8%E6%9D%A1%E7%BA%A6%E7%BB%84%E7%BB%87")
+    expect(page.locator(".hit .meta").first).to_be_visible(timeout=15_000)
+    metas = page.locator(".hit .meta").all_inner_texts()
+    assert any("000_b19792f0abdd90de" in m for m in metas) and not any("zh:000_" in m for m in metas)
     page.close()
 
 

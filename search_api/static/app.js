@@ -34,6 +34,9 @@ const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
 let pending = null;
 
+// A document without a symbol is known by its file name (its id is `zh:` and the name).
+const fileName = (docId) => String(docId).replace(/^[a-zA-Z-]+:/, "");
+
 function escapeHtml(s) {
   return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
@@ -94,7 +97,7 @@ function render(result) {
 
 function renderHit(hit) {
   const clause = hit.clause;
-  const meta = [hit.symbol || hit.doc_id, hit.session ? `${t("session")} ${hit.session}` : "", hit.date || "",
+  const meta = [hit.symbol || fileName(hit.doc_id), hit.session ? `${t("session")} ${hit.session}` : "", hit.date || "",
     clause ? `${clause.number} · ${clause.verb || ""}` : hit.kind, hit.sponsors.slice(0, 4).join(", ")]
     .filter(Boolean).map(escapeHtml).join(" · ");
   const snippets = (hit.snippets || []).map((s) => `<p class="text"><b>${escapeHtml(s.number)}</b> ${s.highlight}</p>`).join("");
@@ -202,7 +205,7 @@ async function openDocument(docId) {
     const citedBy = doc.cited_by.map((d) => `<a href="#doc=${encodeURIComponent(d.doc_id)}" data-doc="${escapeHtml(d.doc_id)}">${escapeHtml(d.symbol || d.doc_id)}</a>`).join(", ");
     $("document").innerHTML = `<p><a href="#" id="back">${escapeHtml(t("back"))}</a></p>
       <h2>${escapeHtml(doc.title)}</h2>
-      <p class="meta">${escapeHtml([doc.symbol || doc.doc_id, doc.kind, doc.session ? t("session") + " " + doc.session : "", doc.date].filter(Boolean).join(" · "))}
+      <p class="meta">${escapeHtml([doc.symbol || doc.source || fileName(doc.doc_id), doc.kind, doc.session ? t("session") + " " + doc.session : "", doc.date].filter(Boolean).join(" · "))}
       · <a href="#lineage=${encodeURIComponent(doc.doc_id)}" data-lineage="${escapeHtml(doc.doc_id)}">${escapeHtml(t("lineage"))}</a></p>
       <p>${escapeHtml(t("agenda"))}: ${escapeHtml(doc.agenda_items.join(", "))}<br>${escapeHtml(t("sponsors"))}: ${escapeHtml(doc.sponsors.join(", "))}<br>
       ${escapeHtml(t("cites"))}: ${cites}<br>${escapeHtml(t("citedBy"))}: ${citedBy}</p>
@@ -224,18 +227,21 @@ async function suggest() {
   } catch (error) { $("suggestions").hidden = true; }
 }
 
+// The search's state lives in the query string (`/?q=维持和平&session=73`), which portals link
+// to and people share; `#q=` links of earlier versions still work. A resolution or a lineage
+// opened from the results is `#doc=` / `#lineage=` on top of it, so Back returns to the hits.
 function writeHash() {
   const p = params();
   p.delete("per_page");
   p.delete("facets");
-  history.replaceState(null, "", "#" + p.toString());
+  history.replaceState(null, "", location.pathname + "?" + p.toString());
 }
 
 function readHash() {
   const hash = location.hash.slice(1);
   if (hash.startsWith("doc=")) return { doc: decodeURIComponent(hash.slice(4)) };
   if (hash.startsWith("lineage=")) return { lineage: decodeURIComponent(hash.slice(8)) };
-  const p = new URLSearchParams(hash);
+  const p = new URLSearchParams(hash.includes("=") ? hash : location.search.slice(1));
   state.q = p.get("q") || "";
   state.level = p.get("level") || "clause";
   state.sort = p.get("sort") || "relevance";
@@ -301,5 +307,5 @@ function start() {
   else if (target && target.lineage) openLineage(target.lineage);
   else search();
 }
-if (new URLSearchParams(location.hash.slice(1)).get("lang") === "en") state.lang = "en";
+if ([location.hash.slice(1), location.search.slice(1)].some((s) => new URLSearchParams(s).get("lang") === "en")) state.lang = "en";
 start();
