@@ -138,6 +138,7 @@ def test_show_prints_every_clause_whole_in_a_narrow_terminal(seed_index: Path) -
     assert result.exit_code == 0 and "…" not in result.output
     folded = "".join(ch for ch in result.output if ch.isalnum())
     code, data = run("show", "A/RES/55/100", "--json", "--index", str(seed_index))
+    assert code == 0
     for clause in json.loads(data)["clauses"]:
         if clause["citations"]:
             continue  # the cites column's lines interleave with the text's
