@@ -125,3 +125,48 @@ def test_healthz_answers_promptly_while_heavy_searches_run(seed_index: Path) -> 
 def test_json_errors_are_json(client: TestClient) -> None:
     response = client.post("/precedents", content=b"{")
     assert response.status_code == 400 and json.loads(response.text)["error"]["parameter"] == "body"
+
+
+@pytest.mark.e2e
+def test_each_request_is_logged_once(seed_index: Path, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "search_api.cli", "serve", "--index", str(seed_index), "--port", str(port)]
+    with log.open("wb") as stream:
+        server = subprocess.Popen(command, stdout=stream, stderr=stream)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/search", params={"q": "onceonly"}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.3)
+        assert response.status_code == 200
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = [line for line in log.read_text().splitlines() if "onceonly" in line]
+    assert len(lines) == 1, lines
+    assert "ms" in lines[0]  # with its duration
+
+
+@pytest.mark.slow
+def test_setting_up_is_quiet_and_warns_of_nothing_of_ours() -> None:
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([str(ROOT / "scripts" / "install"), "test"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert len((done.stdout + done.stderr).splitlines()) == 1  # "installing ... (log: ...)"
+    log = (ROOT / ".venv" / "install.log").read_text()
+    assert "project.license" not in log and "SetuptoolsDeprecationWarning" not in log
