@@ -25,7 +25,7 @@ from rich.table import Table
 from indexer.errors import GaSearchError
 from search_api.cli_fetch import fetch
 from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD, SearchRequest
-from search_api.render import lineage_view, precedents_table
+from search_api.render import document_label, lineage_view, precedents_table
 
 app = typer.Typer(
     help="Full-text search over UN General Assembly resolutions, Chinese first.\n\n"
@@ -131,12 +131,6 @@ def index(
         errors.print(f"[red]failed:[/] {escape(str(failure))}", soft_wrap=True)  # a path must stay greppable
     if report.failed:
         raise typer.Exit(1)
-
-
-def document_label(symbol: str | None, title: str, doc_id: str) -> str:
-    """How a document is named to a person: its symbol, else its title, else its file name (a
-    document id without a symbol is the language and the file name: `zh:000_b19792f0abdd90de`)."""
-    return symbol or title or doc_id.split(":", 1)[-1]
 
 
 def _markup(highlight: str) -> str:

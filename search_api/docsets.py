@@ -50,6 +50,7 @@ class SnapshotCache:
         self._codes: dict[str, tuple[np.ndarray, np.ndarray, list[Any]]] = {}
         self._ranks: dict[tuple[str, ...], np.ndarray] = {}
         self._bands: np.ndarray | None = None
+        self._shingles: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._owner: np.ndarray | None = None
         self._resolutions: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self.postings = PostingCache(searcher)
@@ -214,6 +215,36 @@ class SnapshotCache:
             keys = np.frombuffer(raw, dtype=KEY_DTYPE).reshape(self.size, BANDS)
             self._bands = np.ascontiguousarray(keys.T)  # a band's keys contiguous: one pass each
         return self._bands
+
+    def shingle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every clause's shingle hashes as one sorted array, the record each belongs to, and
+        each record's number of shingles: an inverted index of shingles, made once a snapshot
+        (about 30 hashes a clause), so the clauses sharing shingles with a text are found with
+        one binary search per shingle of the text."""
+        if self._shingles is None:
+            parts = [np.frombuffer(raw or b"", dtype=np.uint64) for raw in self.column_reader("shingles")]
+            sizes = np.fromiter((len(part) for part in parts), dtype=np.int64, count=len(parts))
+            hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+            owners = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
+            order = np.argsort(hashes, kind="stable")
+            self._shingles = (hashes[order], owners[order], sizes)
+        return self._shingles
+
+    def shared_shingles(self, hashes: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(live records, shingles each shares with `hashes`, each record's shingle count) for
+        every record sharing at least one: the exact overlap, no sampling."""
+        sorted_hashes, owners, sizes = self.shingle_index()
+        wanted = np.frombuffer(hashes, dtype=np.uint64)
+        left = np.searchsorted(sorted_hashes, wanted, side="left")
+        right = np.searchsorted(sorted_hashes, wanted, side="right")
+        runs = right - left
+        if not runs.sum():
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        positions = np.repeat(left, runs) + (np.arange(int(runs.sum())) - np.repeat(np.cumsum(runs) - runs, runs))
+        counts = np.bincount(owners[positions], minlength=self.size)
+        docs = np.flatnonzero((counts > 0) & self.postings.live)
+        return docs, counts[docs], sizes[docs]
 
     def band_matches(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(documents, number of `keys` each shares in the same band), live documents sharing

@@ -207,7 +207,8 @@ class SearchEngine:
             for facet in FACETS_BY_NAME.values():
                 cache.value_codes(facet.field, facet.multi_valued)
             cache.value_codes("doc_id", False)  # the document level groups clauses by it
-            cache.band_keys()  # precedents
+            cache.band_keys()  # precedents of a clause
+            cache.shingle_index()  # precedents of a pasted text
             for fieldname in ("text", "title", "chars"):
                 cache.postings.lengths(fieldname)
 

@@ -127,7 +127,9 @@ class Precedent(ResolutionFields):
     """A clause of another resolution with the same or nearly the same wording."""
 
     clause: ClauseView
-    similarity: float  # Jaccard of the two shingle sets (indexer/similarity.py)
+    # Jaccard of the two shingle sets (indexer/similarity.py); for a pasted text, or the share
+    # of the text's shingles the clause contains, if higher (search_api/precedents.py)
+    similarity: float
     relation: str  # "earlier", "same day", "later" or "undated", seen from the clause asked about
     diff: list[dict[str, str]]  # from this precedent's wording to the clause asked about
 

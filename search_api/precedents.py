@@ -23,6 +23,14 @@ from search_api.stored import clause_view, resolution_fields
 
 MAX_CANDIDATES = 2000
 RELATIONS = ("earlier", "same day", "same session", "later", "undated")
+# A pasted text of at least this many shingles also matches the clauses that contain most of it
+# (a part of a clause, or a near copy with words left out): fewer, and a formula such as
+# "请秘书长" would be "contained" in thousands of clauses.
+MIN_CONTAINED_SHINGLES = 8
+# ...and the clause must contain at least this share of the text's shingles: a near copy with a
+# date and a word left out shares 0.63 of them with its source, a new sentence recombining
+# phrases of one clause 0.52 (tests/test_agreed.py has both).
+MIN_CONTAINMENT = 0.6
 
 
 def _candidates(cache: SnapshotCache, keys: np.ndarray) -> list[int]:
@@ -65,6 +73,8 @@ def find_precedents(
     """
     wording = shingles(text)
     hashes = shingle_hashes(wording)
+    if source is None:
+        return _pasted_precedents(cache, hashes, text, min_similarity=min_similarity, limit=limit)
     checked = _candidates(cache, band_keys(wording))
     doc_ids, dates, sessions = (cache.column_values(f) for f in ("doc_id", "date", "session"))
     stored_hashes = cache.column_reader("shingles")
@@ -93,3 +103,43 @@ def find_precedents(
             )
         )
     return precedents, len(checked)
+
+
+def _pasted_precedents(
+    cache: SnapshotCache, hashes: bytes, text: str, *, min_similarity: float, limit: int
+) -> tuple[list[Precedent], int]:
+    """Precedents of a pasted text, from the exact shingle overlap with every clause (the
+    snapshot's shingle index): similarity is the Jaccard index, or, for a text long enough
+    (`MIN_CONTAINED_SHINGLES`), the share of the text's shingles the clause contains when it is
+    at least `MIN_CONTAINMENT`, whichever is higher. A pasted part of a clause then finds its
+    source at 1.0, and a near copy with a date and a word left out finds its source first, where
+    Jaccard alone ranked it below 0.5."""
+    docs, shared, sizes = cache.shared_shingles(hashes)
+    pasted = len(hashes) // 8
+    jaccards = shared / (pasted + sizes - shared) if len(docs) else np.zeros(0)
+    scores = jaccards
+    if pasted >= MIN_CONTAINED_SHINGLES:
+        containment = shared / pasted
+        scores = np.maximum(jaccards, np.where(containment >= MIN_CONTAINMENT, containment, 0.0))
+    passing = np.flatnonzero(scores >= min_similarity)
+    dates = cache.column_values("date")
+    # Best first; among equals, the most recent use first (then the index's order).
+    ranked = sorted(passing.tolist(), key=lambda i: (-scores[i], _negated(dates[int(docs[i])] or ""), int(docs[i])))
+    precedents = []
+    for i in ranked[:limit]:
+        stored = cache.stored(int(docs[i]))
+        precedents.append(
+            Precedent(
+                **resolution_fields(stored),
+                clause=clause_view(stored),
+                similarity=round(float(scores[i]), 4),
+                relation="undated",
+                diff=[asdict(part) for part in diff(stored.get("text", ""), text)],
+            )
+        )
+    return precedents, len(docs)
+
+
+def _negated(iso_date: str) -> tuple[int, ...]:
+    """A sort key that puts later ISO dates first."""
+    return tuple(-ord(ch) for ch in iso_date)

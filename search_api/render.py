@@ -28,8 +28,18 @@ _LEGEND = {
 }
 
 
+def document_label(symbol: str | None, title: str, doc_id: str) -> str:
+    """How a document is named to a person: its symbol, else its title, else its file name (a
+    document id without a symbol is the language and the file name: `zh:000_b19792f0abdd90de`)."""
+    return symbol or title or file_name(doc_id)
+
+
+def file_name(doc_id: str) -> str:
+    return doc_id.split(":", 1)[-1]
+
+
 def _where(symbol: str | None, doc_id: str, number: str = "") -> str:
-    name = symbol or doc_id
+    name = symbol or file_name(doc_id)
     return f"{name} ¶{number}" if number else name
 
 
