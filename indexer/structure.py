@@ -81,6 +81,10 @@ _CONTINUATION = re.compile(r"^\s*(?:[a-z]|\d+(?![.．]\s|\d)|[A-Z]\.\d)")
 
 
 _PARAGRAPH_END = set(",;:.，；：。")
+# A footnote that PDF extraction left where its page ended (`1 United Nations, Treaty Series,
+# vol. 610, No. 8843.`, `7 Argentina, Armenia, ...`): a bare number, a space, a capital. A clause
+# never starts so: an operative one is `1. Reaffirms`, a preambular one starts with its verb.
+_PAGE_FOOTNOTE = re.compile(r"^\d{1,2} (?:[A-Z]|A/|See )")
 
 
 @dataclass
@@ -152,7 +156,7 @@ def _paragraphs(lines: list[str]) -> list[_Paragraph]:
             paragraphs[-1].text += "\n" + line.strip()
     for paragraph in paragraphs:
         paragraph.text = join_lines(_FOOTNOTE_MARK.sub("", paragraph.text))
-    return paragraphs
+    return [p for p in paragraphs if not _PAGE_FOOTNOTE.match(p.text)]
 
 
 def _clauses(paragraphs: list[_Paragraph]) -> tuple[Clause, ...]:

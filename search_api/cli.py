@@ -250,7 +250,7 @@ def show(
         return
     header = Table(show_header=False, title=escape(document.title))
     for label, value in (
-        ("document", document_label(document.symbol, document.title, document.doc_id)),
+        ("document", document.symbol or document.source),
         ("symbol", document.symbol or "(not printed)"),
         ("kind", document.kind),
         ("session", document.session),

@@ -34,7 +34,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from analyzers import normalize_text
-from indexer.manifest import Manifest, check_manifest
+from indexer.manifest import Manifest, check_manifest, read_manifest
 from indexer.writer import INDEX_NAME, count_level
 from search_api.docsets import SnapshotCache
 from search_api.errors import NotFoundError, ParameterError
@@ -183,9 +183,9 @@ class SearchEngine:
             }
 
     def health(self) -> dict[str, Any]:
-        """What `/healthz` says, from the manifest of the last snapshot taken: no lock, no index
-        read, so it answers at once while searches hold the engine."""
-        manifest = self.manifest
+        """What `/healthz` says, from the index's manifest (rewritten at each commit, a small
+        file): no lock, no index read, so it answers at once while searches hold the engine."""
+        manifest = read_manifest(self.index_dir) or self.manifest
         return {
             "documents": manifest.documents,
             "clauses": manifest.clauses,
@@ -561,10 +561,14 @@ class SearchEngine:
             if matches:
                 matches.sort(key=lambda d: {"zh": 0, "en": 1}.get(d.get("language", ""), 2))
                 return matches[0]
-        for language in ("zh", "en", "zh-Hant"):
-            found = record(searcher, "document", doc_id=f"{language}:{key}")
-            if found:
-                return found
+        # A file name, with or without its suffix (`000_b19792f0abdd90de.txt`): a document without
+        # a symbol is known by its language and file name.
+        names = dict.fromkeys((key, Path(key).stem if "/" not in key else key))
+        for name in names:
+            for language in ("zh", "en", "zh-Hant", "ar", "es", "fr", "ru"):
+                found = record(searcher, "document", doc_id=f"{language}:{name}")
+                if found:
+                    return found
         return None
 
     def suggest(self, prefix: str, limit: int = 10) -> list[dict[str, Any]]:

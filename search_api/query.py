@@ -213,7 +213,7 @@ def _find_errors(q: wq.Query, text: str) -> None:
         raise QuerySyntaxError(text, 0, f"a boost (^N) must be a number above 0 and at most {MAX_BOOST:g}")
     if isinstance(q, wq.Every):
         raise QuerySyntaxError(text, 0, "field:* matches everything: filter with the field's parameter instead")
-    if isinstance(q, (wq.Wildcard, wq.Prefix)):
+    if isinstance(q, (wq.Wildcard, wq.Prefix)) and not isinstance(q, Character):  # one CJK character is fine
         literal = re.split(r"[*?]", q.text, maxsplit=1)[0]
         if len(literal) < MIN_WILDCARD_PREFIX:
             raise QuerySyntaxError(

@@ -102,7 +102,7 @@ def test_a_portal_links_with_a_query_string_and_the_url_keeps_the_state(server: 
     shared = browser.new_page()
     shared.goto(page.url)  # the URL as shared: the same search
     expect(shared.locator(".hit mark").first).to_be_visible(timeout=15_000)
-    assert shared.locator("#status").inner_text() == page.locator("#status").inner_text()
+    assert total(shared) == total(page)  # the same hits (the time taken may differ)
     page.close()
     shared.close()
 

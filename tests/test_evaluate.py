@@ -20,7 +20,7 @@ from search_api.models import SearchRequest
 from search_api.postings import PostingCache
 from search_api.query import parse_query
 from search_api.stored import record
-from tests.conftest import SEED_TEXT, SEEDS
+from tests.conftest import CORPUS, SEED_TEXT
 
 QUERIES = [
     "维持和平",
@@ -169,7 +169,7 @@ def test_deleted_and_replaced_documents_across_segments(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     (corpus / "80").mkdir(parents=True)
     shutil.copy(SEED_TEXT, corpus)
-    for path in sorted((SEEDS / "ga_res_80_en").glob("*.md"))[:8]:
+    for path in sorted((CORPUS / "ga_res_80_en").glob("*.md"))[:8]:
         shutil.copy(path, corpus / "80")
     build_index([corpus], tmp_path / "ix", workers=1)
     changed = sorted((corpus / "80").glob("*.md"))[0]

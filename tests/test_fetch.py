@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,22 @@ def res_80_20_docx() -> bytes:
     return docx_bytes(header, resolution, "The General Assembly,")
 
 
+CLIENTS: list[OdsClient] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    yield
+    while CLIENTS:
+        CLIENTS.pop().close()
+
+
 def client_for(ods: OdsImitation, waits: list[float] | None = None, retries: int = 3) -> OdsClient:
-    """A client with no pacing, whose backoff waits are recorded instead of slept."""
+    """A client with no pacing, whose backoff waits are recorded instead of slept (closed after
+    the test)."""
     sleep = waits.append if waits is not None else (lambda seconds: None)
-    return OdsClient(ods.url, delay=0, retries=retries, backoff=0.5, sleep=sleep)
+    CLIENTS.append(OdsClient(ods.url, delay=0, retries=retries, backoff=0.5, sleep=sleep))
+    return CLIENTS[-1]
 
 
 def test_uppercase_location_is_fetched_at_its_lowercase_path_with_metadata(tmp_path: Path, seed_docx: bytes) -> None:
@@ -138,20 +151,24 @@ def test_truncated_bodies_are_recognised() -> None:
     assert incomplete(pdf, "pdf") is None and "truncated" in str(incomplete(pdf[: len(pdf) // 2], "pdf"))
 
 
+def english_80_20_pdf() -> bytes:
+    """The real text of A/RES/80/20 (seeds/), front matter off, as a PDF."""
+    return pdf_bytes(RES_80_20.read_text("utf-8").split("---", 2)[2])
+
+
 def test_word97_for_docx_falls_back_to_pdf(tmp_path: Path) -> None:
-    english = (SEEDS / "un_ga_55_100" / "UN.en-zh.en").read_text("utf-8")
     ods = OdsImitation()
-    ods.add("A/RES/55/100", "en", "pdf", pdf_bytes(english))
-    ods.fault("A/RES/55/100", "word97")
+    ods.add("A/RES/80/20", "en", "pdf", english_80_20_pdf())
+    ods.fault("A/RES/80/20", "word97")
     with serve(ods):
-        report = run_fetch(client_for(ods), tmp_path, symbols=["A/RES/55/100"], languages=("en",))
+        report = run_fetch(client_for(ods), tmp_path, symbols=["A/RES/80/20"], languages=("en",))
     (outcome,) = report.outcomes
     assert outcome.status == "fetched" and outcome.format == "pdf"
-    assert read_document(Path(outcome.path)).symbol == "A/RES/55/100"
+    assert read_document(Path(outcome.path)).symbol == "A/RES/80/20"
     assert not list(tmp_path.glob("*.docx"))
-    ods.fault("A/RES/55/100", "word97")
+    ods.fault("A/RES/80/20", "word97")
     with serve(ods):  # DOCX only: not fetched, and the summary says why
-        report = run_fetch(client_for(ods), tmp_path / "docx", symbols=["A/RES/55/100"], languages=("en",), fmt="docx")
+        report = run_fetch(client_for(ods), tmp_path / "docx", symbols=["A/RES/80/20"], languages=("en",), fmt="docx")
     assert report.outcomes[0].status == "missing" and "Word 97" in report.outcomes[0].reason
 
 
@@ -217,19 +234,17 @@ def ga_search(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 
 def test_fetch_index_search_by_symbol_language_session_and_sponsor(tmp_path: Path, seed_docx: bytes) -> None:
-    """The README's fetch example, pointed at the imitation: fetched, indexed, found."""
-    font = cjk_font()
-    if font is None:
-        pytest.skip("a CJK font is needed for the Chinese PDF: apt-get install fonts-wqy-zenhei")
+    """Fetch with --index: fetched, indexed, found by symbol, language, session and sponsor."""
     ods = OdsImitation()
     ods.add(SEED_SYMBOL, "zh", "docx", seed_docx)
-    ods.add("A/RES/55/100", "zh", "pdf", pdf_bytes((SEEDS / "un_ga_55_100" / "UN.en-zh.zh").read_text("utf-8"), font))
+    ods.add("A/RES/80/20", "en", "pdf", english_80_20_pdf())
     with serve(ods):
         done = ga_search(
-            "fetch", SEED_SYMBOL, "A/RES/55/100", "--lang", "zh", "--into", str(tmp_path / "documents"),
+            "fetch", SEED_SYMBOL, "A/RES/80/20", "--lang", "zh,en", "--into", str(tmp_path / "documents"),
             "--index", str(tmp_path / "index"), "--delay", "0", env={"GA_SEARCH_ODS_URL": ods.url},
         )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    # The seed exists only in Chinese and 80/20 only in English here: two missing, so status 1.
+    assert done.returncode == 1, done.stderr
     assert "fetched" in done.stdout and "Traceback" not in done.stderr
     engine = SearchEngine(tmp_path / "index")
     draft = engine.document(f"zh:{SEED_SYMBOL}")
@@ -237,8 +252,24 @@ def test_fetch_index_search_by_symbol_language_session_and_sponsor(tmp_path: Pat
     assert draft.sponsors == ["Belarus", "Kazakhstan"]
     found = engine.search(SearchRequest(q="集体安全条约组织", session=(73,), sponsor=("Kazakhstan",), language=("zh",)))
     assert found.total > 0 and {hit.symbol for hit in found.hits} == {SEED_SYMBOL}
-    resolution = engine.document("zh:A/RES/55/100")
-    assert resolution.session == 55 and resolution.origin == ["A/55/602/Add.2"]
+    resolution = engine.document("en:A/RES/80/20")
+    assert resolution.session == 80 and resolution.origin == ["A/80/534"]
+    assert [c.number for c in resolution.clauses][-7:] == [str(n) for n in range(1, 8)]
+
+
+def test_a_chinese_pdf_is_fetched_and_read(tmp_path: Path) -> None:
+    font = cjk_font()
+    if font is None:
+        pytest.skip("a CJK font is needed for a Chinese PDF: apt-get install fonts-wqy-zenhei")
+    ods = OdsImitation()
+    ods.add(SEED_SYMBOL, "zh", "pdf", pdf_bytes(SEED_TEXT.read_text("utf-8"), font))
+    with serve(ods):
+        report = run_fetch(client_for(ods), tmp_path, symbols=[SEED_SYMBOL], languages=("zh",))
+    (outcome,) = report.outcomes
+    assert outcome.status == "fetched" and outcome.format == "pdf"  # no DOCX: the PDF
+    resolution = read_document(Path(outcome.path))
+    assert (resolution.symbol, resolution.language) == (SEED_SYMBOL, "zh")
+    assert resolution.sponsors == ("Belarus", "Kazakhstan")
 
 
 def test_fetch_exit_status_and_messages(tmp_path: Path) -> None:

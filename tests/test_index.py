@@ -20,16 +20,16 @@ from indexer.manifest import MANIFEST_NAME, read_manifest
 from indexer.writer import INDEX_NAME, build_index, count_level
 from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import CORPUS, ROOT
 
 
 def small_corpus(target: Path) -> Path:
     """The seed, resolution 55/100 in two languages and ten resolutions of session 80."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(SEEDS / "zh_draft_73" / "000_b19792f0abdd90de.txt", target)
-    shutil.copytree(SEEDS / "un_ga_55_100", target / "55_100")
+    shutil.copy(CORPUS / "zh_draft_73" / "000_b19792f0abdd90de.txt", target)
+    shutil.copytree(CORPUS / "un_ga_55_100", target / "55_100")
     (target / "80").mkdir()
-    for path in sorted((SEEDS / "ga_res_80_en").glob("*.md"))[:10]:
+    for path in sorted((CORPUS / "ga_res_80_en").glob("*.md"))[:10]:
         shutil.copy(path, target / "80")
     return target
 
@@ -170,9 +170,9 @@ def kill_during_indexing(tmp_path: Path, kills: int, seed: int) -> dict[str, int
     index_dir = tmp_path / "ix"
     build_index([corpus], index_dir, workers=1)
     baseline = counts(index_dir)
-    for path in sorted((SEEDS / "ga_res_80_en").glob("*.md"))[10:]:
+    for path in sorted((CORPUS / "ga_res_80_en").glob("*.md"))[10:]:
         shutil.copy(path, corpus / "80")
-    shutil.copytree(SEEDS / "ga_decisions_71_80_en" / "80", corpus / "decisions")
+    shutil.copytree(CORPUS / "ga_decisions_71_80_en" / "80", corpus / "decisions")
     started = time.perf_counter()
     subprocess.run(_index_command(corpus, tmp_path / "timing"), cwd=ROOT, check=True, capture_output=True, timeout=600)
     full_run = time.perf_counter() - started
@@ -233,7 +233,7 @@ def test_two_files_with_one_document_id_in_one_run_keep_the_first(tmp_path: Path
 
 
 def test_parallel_and_single_process_builds_give_the_same_index(tmp_path: Path, seed_index: Path) -> None:
-    single = build_index([SEEDS], tmp_path / "single", workers=1)
+    single = build_index([CORPUS], tmp_path / "single", workers=1)
     parallel = read_manifest(seed_index)  # the session index is built with two workers
     assert parallel is not None
     assert (single.documents, single.clauses) == (parallel.documents, parallel.clauses)
@@ -286,7 +286,7 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
     from search_api.app import create_app
 
     corpus = small_corpus(tmp_path / "corpus")
-    extra = sorted((SEEDS / "ga_res_80_en").glob("*.md"))[10]
+    extra = sorted((CORPUS / "ga_res_80_en").glob("*.md"))[10]
     build_index([corpus], tmp_path / "ix", workers=1)
     engine = SearchEngine(tmp_path / "ix")
     assert engine.warm_if_new() and not engine.warm_if_new()  # warmed once, then nothing new
@@ -302,7 +302,7 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
     monkeypatch.setattr(search_api.app, "WARM_CHECK_SECONDS", 0.05)
     with TestClient(create_app(tmp_path / "ix")) as client:
         served: SearchEngine = client.app.state.engine
-        shutil.copy(sorted((SEEDS / "ga_res_80_en").glob("*.md"))[11], corpus / "80")
+        shutil.copy(sorted((CORPUS / "ga_res_80_en").glob("*.md"))[11], corpus / "80")
         build_index([corpus], tmp_path / "ix", workers=1)
         latest = whoosh_index.open_dir(str(tmp_path / "ix"), INDEX_NAME).latest_generation()
         deadline = time.monotonic() + 30

@@ -17,10 +17,10 @@ from indexer.errors import DocumentError
 from indexer.readers import read_document
 from indexer.readers.marcxml import MARC_NS, read_marcxml
 from indexer.structure import parse_text
-from tests.conftest import SEED_TEXT, SEEDS
+from tests.conftest import CORPUS, SEED_TEXT
 from tests.documents import make_docx
 
-EN_55_100 = SEEDS / "un_ga_55_100" / "UN.en-zh.en"
+EN_55_100 = CORPUS / "un_ga_55_100" / "UN.en-zh.en"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_utf16_without_bom_is_detected(tmp_path: Path, seed) -> None:  # type: i
 def test_big5_traditional_text_is_read(tmp_path: Path) -> None:
     from lxml import html
 
-    udhr = html.fromstring((SEEDS / "udhr" / "cmn_hant.html").read_text("utf-8"))
+    udhr = html.fromstring((CORPUS / "udhr" / "cmn_hant.html").read_text("utf-8"))
     text = "\n".join(p.text_content() for p in udhr.xpath("//article/p")[:6])
     path = tmp_path / "udhr-big5.txt"
     path.write_bytes(text.encode("big5", errors="strict"))

@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 
 from indexer.writer import build_index
 from search_api.app import create_app
-from tests.conftest import SEED_TEXT, SEEDS
+from tests.conftest import CORPUS, SEED_TEXT
 from tests.test_index import kill_during_indexing, small_corpus
 
 BAD_FILES = {
@@ -113,7 +113,7 @@ def test_the_service_keeps_answering_while_a_reindex_commits(tmp_path: Path) -> 
     build_index([corpus], tmp_path / "ix", workers=1)
     client = TestClient(create_app(tmp_path / "ix"))
     before = client.get("/healthz").json()
-    for path in sorted((SEEDS / "ga_res_80_en").glob("*.md"))[10:30]:
+    for path in sorted((CORPUS / "ga_res_80_en").glob("*.md"))[10:30]:
         shutil.copy(path, corpus / "80")
     indexing = threading.Thread(target=build_index, args=([corpus], tmp_path / "ix"), kwargs={"workers": 1})
     indexing.start()

@@ -11,14 +11,14 @@ from indexer.readers import read_document
 from indexer.records import to_records
 from indexer.schema import build_schema
 from indexer.segment import FastSegmentWriter
-from tests.conftest import SEED_TEXT, SEEDS
+from tests.conftest import CORPUS, SEED_TEXT
 
 
 def _build(directory: Path, writer_class: type[SegmentWriter], **options: object) -> whoosh_index.Index:
     directory.mkdir()
     ix = whoosh_index.create_in(str(directory), build_schema())
     writer = writer_class(ix, **options)
-    for path in [SEED_TEXT, *sorted((SEEDS / "ga_res_80_en").glob("*.md"))[:40]]:
+    for path in [SEED_TEXT, *sorted((CORPUS / "ga_res_80_en").glob("*.md"))[:40]]:
         for record in to_records(read_document(path), "hash"):
             writer.add_document(**record)
     writer.commit()

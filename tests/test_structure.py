@@ -3,6 +3,7 @@ from each file (the comment beside each case says where)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from indexer.readers import read_document
 from indexer.sponsors import parse_sponsors
 from indexer.structure import english_ordinal
 from indexer.verbs import leading_verb
-from tests.conftest import SEEDS
+from tests.conftest import CORPUS, SEEDS
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.path for c in CASES])
 def test_parsed_fields_match_what_a_person_reads(case: Expected) -> None:
-    resolution = read_document(SEEDS / case.path)
+    resolution = read_document(CORPUS / case.path)
     assert resolution.symbol == case.symbol
     assert resolution.kind == case.kind
     assert resolution.session == case.session
@@ -207,7 +208,7 @@ def test_parsed_fields_match_what_a_person_reads(case: Expected) -> None:
 
 
 def test_seed_clause_numbers_verbs_and_citations() -> None:
-    resolution = read_document(SEEDS / CASES[0].path)
+    resolution = read_document(CORPUS / CASES[0].path)
     numbers = [clause.number for clause in resolution.clauses]
     assert numbers == [f"P{i}" for i in range(1, 19)] + [str(i) for i in range(1, 10)]
     by_number = {clause.number: clause for clause in resolution.clauses}
@@ -228,8 +229,8 @@ def test_seed_clause_numbers_verbs_and_citations() -> None:
 
 
 def test_citation_counts_equal_a_scan_of_the_raw_text() -> None:
-    raw = (SEEDS / CASES[0].path).read_text("utf-8")
-    resolution = read_document(SEEDS / CASES[0].path)
+    raw = (CORPUS / CASES[0].path).read_text("utf-8")
+    resolution = read_document(CORPUS / CASES[0].path)
     assert set(resolution.citations) == set(find_citations(raw))
     assert len(resolution.citations) == 7
 
@@ -329,7 +330,7 @@ def test_every_shared_corpus_document_parses(shared_corpus: Path) -> None:
         assert resolution.title and resolution.clauses, path
 
 
-@pytest.mark.parametrize("path", sorted(Path(SEEDS / "ga_res_80_en").glob("*.md")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(Path(CORPUS / "ga_res_80_en").glob("*.md")), ids=lambda p: p.name)
 def test_every_session_80_resolution_has_its_header(path: Path) -> None:
     resolution = read_document(path)
     assert resolution.session == 80
@@ -337,3 +338,16 @@ def test_every_session_80_resolution_has_its_header(path: Path) -> None:
     assert resolution.date and resolution.date.year == 2025
     assert resolution.symbol == "A/RES/80/" + path.stem.split("_")[-1]
     assert any(c.type == "operative" for c in resolution.clauses)
+
+
+def test_footnotes_left_mid_text_by_pdf_extraction_are_not_clauses() -> None:
+    """seeds/ ships 80/20 as its PDF's text came out: page-foot footnotes (`1 United Nations,
+    Treaty Series ...`, a list of 37 States) stand between clauses, and operative paragraph 3
+    goes on after them."""
+    resolution = read_document(SEEDS / "ga_res_80_en" / "A_RES_80_20.md")
+    numbers = [c.number for c in resolution.clauses]
+    assert numbers == [f"P{n}" for n in range(1, 15)] + [str(n) for n in range(1, 8)]
+    assert not [c.text for c in resolution.clauses if re.match(r"\d+ ", c.text)]
+    third = resolution.clauses[numbers.index("3")].text
+    assert third.startswith("Urges an early commencement") and third.endswith("outer space”;")
+    assert "Argentina" not in third
