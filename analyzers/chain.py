@@ -12,8 +12,10 @@ from whoosh.analysis import Analyzer, LowercaseFilter
 
 from analyzers.tokenizer import CharTokenizer, PartsFilter, PositionFilter, RunTokenizer, SegmentFilter
 
-# 2: the character chain indexes bigrams only (a run's last character as itself).
-ANALYZER_VERSION = "ga-zh-2"
+# 2: the character chain indexes bigrams only (a run's last character as itself). 3: a clause
+# with CJK characters keeps its Latin letters in the character field (mixed-script quoted strings);
+# a compound's parts include the dictionary words it starts and ends with (`难民` in `难民营`).
+ANALYZER_VERSION = "ga-zh-3"
 
 
 def word_analyzer() -> Analyzer:

@@ -82,9 +82,11 @@ def parts(word: str) -> tuple[str, ...]:
     """The smaller dictionary words a word is built from, recursively, without junk overlaps.
 
     `联合国大会` -> (`联合国`, `联合`, `大会`): the best segmentation of the word into smaller words
-    (its own dictionary entry excluded), then the same for each part. Unlike jieba's search mode,
-    this never yields words that straddle a boundary (`国大` in `联合国大会`). One-character parts
-    are left to the character field.
+    (its own dictionary entry excluded), then the same for each part; and the longest dictionary
+    words it starts and ends with, even where the best segmentation cuts them (`难民营` is best
+    `难` + `民营`, but a search for `难民` must find refugee camps). Unlike jieba's search mode,
+    this never yields words from the middle of a word (`国大` in `联合国大会`). One-character
+    parts are left to the character field.
     """
     if len(word) < 3:
         return ()
@@ -103,4 +105,20 @@ def parts(word: str) -> tuple[str, ...]:
             found.append(piece)
             found.extend(parts(piece))
         start = end
+    for edge in _edge_words(word, dag, tokenizer.FREQ):
+        found.append(edge)
+        found.extend(parts(edge))
     return tuple(dict.fromkeys(found))
+
+
+def _edge_words(word: str, dag: dict[int, list[int]], frequencies: dict[str, int]) -> list[str]:
+    """The longest dictionary words (of two characters or more, shorter than `word`) that `word`
+    starts with and ends with."""
+    edges = []
+    leading = max((end for end in dag[0] if 0 < end < len(word) - 1), default=None)
+    if leading is not None:
+        edges.append(word[: leading + 1])
+    trailing = next((word[start:] for start in range(1, len(word) - 1) if frequencies.get(word[start:])), None)
+    if trailing is not None:
+        edges.append(trailing)
+    return edges

@@ -61,6 +61,19 @@ _RUNS = re.compile(
 _SYMBOL_TAIL = re.compile(r"(\d+)/(\d+)$")
 _DATE = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?")
 _ASCII_LETTER_OR_SPACE = re.compile(r"[A-Za-z\s]")
+_SPACE = re.compile(r"\s")
+_HAS_CJK = re.compile(f"[{_CJK}]")
+
+
+def _not_in_char_field(text: str) -> re.Pattern[str]:
+    """What the character field leaves out of a (normalised) text: white space always (PDF
+    extraction spaces and breaks Chinese at random); ASCII letters too, unless the text has CJK
+    characters. A Chinese clause keeps its Latin letters (`WHO的`, `和UNDP`, `A/RES/59/50号`) so
+    that a quoted string mixing scripts is an exact substring; an English clause, whose letters
+    the word field serves, does not double the index with letter bigrams. A quoted string is
+    searched here only when it has CJK characters, so it and the clauses it can match follow the
+    same rule."""
+    return _SPACE if _HAS_CJK.search(text) else _ASCII_LETTER_OR_SPACE
 
 
 def _segments(value: str) -> Iterator[tuple[int, str]]:
@@ -240,7 +253,8 @@ def char_positions(value: str, start_pos: int = 0) -> dict[str, list[int]]:
     for segment_index, (_, segment) in enumerate(_segments(value)):
         if segment_index:
             position += CLAUSE_GAP
-        kept = _ASCII_LETTER_OR_SPACE.sub("", normalize(segment).text.lower())
+        text = normalize(segment).text.lower()
+        kept = _not_in_char_field(text).sub("", text)
         for index in range(len(kept) - 1):
             positions[kept[index : index + 2]].append(position + index)
         if kept:
@@ -280,7 +294,8 @@ class CharTokenizer(Tokenizer):
                 position += CLAUSE_GAP
             normalized = normalize(segment)
             text = normalized.text.lower()
-            kept = [i for i, c in enumerate(text) if not _ASCII_LETTER_OR_SPACE.match(c)]
+            left_out = _not_in_char_field(text)
+            kept = [i for i, c in enumerate(text) if not left_out.match(c)]
             if query and len(kept) == 1:
                 kept_pairs: list[tuple[int, int | None]] = [(kept[0], None)]
             else:

@@ -54,6 +54,19 @@ def _assemble() -> Path:
 CORPUS = _assemble()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_shared: reads documents only ../shared/corpus has; skipped without it")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if HAS_SHARED:
+        return
+    skip = pytest.mark.skip(reason=SHARED_MISSING)
+    for item in items:
+        if "needs_shared" in item.keywords:
+            item.add_marker(skip)
+
+
 def corpus_file(relative: str) -> Path:
     """A file of the test corpus, or a skip with the reason when only the shared corpus has it."""
     path = CORPUS / relative

@@ -106,6 +106,13 @@ def test_sub_word_finds_compound(seed_ix) -> None:  # type: ignore[no-untyped-de
     assert "安全" in segmenter.parts("集体安全条约组织")
 
 
+def test_a_compound_has_the_words_it_starts_and_ends_with_as_parts_at_its_position() -> None:
+    assert {"难民", "民营"} <= set(segmenter.parts("难民营"))
+    tokens = [(t.text, t.pos) for t in word_analyzer()("设立难民营", positions=True)]
+    camp = next(pos for text, pos in tokens if text == "难民营")
+    assert ("难民", camp) in tokens
+
+
 def test_parts_never_straddle_a_word_boundary() -> None:
     assert "国大" not in segmenter.parts("联合国大会")
     assert "合国" not in segmenter.parts("联合国大会")
@@ -145,9 +152,13 @@ def test_a_character_is_found_wherever_it_stands_even_last_in_a_clause(seed_clau
         assert set(hits(seed_ix, Character(char))) == expected, char
 
 
-def test_the_character_field_indexes_one_gram_a_position_starting_with_its_character() -> None:
-    text = "联合国大会 A/RES/73/12，２０１６年"
-    kept = [c for c in normalize(text).text.lower() if not c.isspace() and not ("a" <= c <= "z")]
+@pytest.mark.parametrize(
+    ("text", "letters"),
+    [("联合国大会 A/RES/73/12，２０１６年", True), ("The General Assembly, A/RES/73/12 (2016)", False)],
+    ids=["chinese-keeps-latin-letters", "english-leaves-them-to-the-word-field"],
+)
+def test_the_character_field_indexes_one_gram_a_position_starting_with_its_character(text: str, letters: bool) -> None:
+    kept = [c for c in normalize(text).text.lower() if not c.isspace() and (letters or not "a" <= c <= "z")]
     grams = [(t.pos, t.text) for t in char_analyzer()(text, positions=True)]
     assert [pos for pos, _ in grams] == list(range(len(kept)))
     assert [gram for _, gram in grams] == ["".join(pair) for pair in itertools.pairwise(kept)] + [kept[-1]]

@@ -15,7 +15,7 @@ from indexer.readers import read_document
 from indexer.sponsors import parse_sponsors
 from indexer.structure import english_ordinal
 from indexer.verbs import leading_verb
-from tests.conftest import CORPUS, SEEDS
+from tests.conftest import CORPUS, SEEDS, corpus_file
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.path for c in CASES])
 def test_parsed_fields_match_what_a_person_reads(case: Expected) -> None:
-    resolution = read_document(CORPUS / case.path)
+    resolution = read_document(corpus_file(case.path))
     assert resolution.symbol == case.symbol
     assert resolution.kind == case.kind
     assert resolution.session == case.session
@@ -208,7 +208,7 @@ def test_parsed_fields_match_what_a_person_reads(case: Expected) -> None:
 
 
 def test_seed_clause_numbers_verbs_and_citations() -> None:
-    resolution = read_document(CORPUS / CASES[0].path)
+    resolution = read_document(corpus_file(CASES[0].path))
     numbers = [clause.number for clause in resolution.clauses]
     assert numbers == [f"P{i}" for i in range(1, 19)] + [str(i) for i in range(1, 10)]
     by_number = {clause.number: clause for clause in resolution.clauses}
@@ -229,8 +229,8 @@ def test_seed_clause_numbers_verbs_and_citations() -> None:
 
 
 def test_citation_counts_equal_a_scan_of_the_raw_text() -> None:
-    raw = (CORPUS / CASES[0].path).read_text("utf-8")
-    resolution = read_document(CORPUS / CASES[0].path)
+    raw = corpus_file(CASES[0].path).read_text("utf-8")
+    resolution = read_document(corpus_file(CASES[0].path))
     assert set(resolution.citations) == set(find_citations(raw))
     assert len(resolution.citations) == 7
 
