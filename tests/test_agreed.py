@@ -43,6 +43,7 @@ def verbatim_groups(clauses: list[tuple[dict[str, Any], dict[str, Any]]]) -> lis
 # -- precedents ------------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_shared
 def test_the_real_verbatim_pairs_are_each_others_top_precedent(engine: SearchEngine) -> None:
     # Two real pairs from session 80 (same day): the outer-space treaty paragraph and the
     # article 7 reporting paragraph of two disarmament resolutions.
@@ -57,6 +58,7 @@ def test_the_real_verbatim_pairs_are_each_others_top_precedent(engine: SearchEng
             assert all(part["op"] == "equal" for part in top.diff)
 
 
+@pytest.mark.needs_shared
 def test_every_clause_repeated_verbatim_finds_its_copies_at_similarity_one(
     engine: SearchEngine, clauses: list[tuple[dict[str, Any], dict[str, Any]]]
 ) -> None:
@@ -71,6 +73,7 @@ def test_every_clause_repeated_verbatim_finds_its_copies_at_similarity_one(
             assert result.precedents[0].similarity == 1.0
 
 
+@pytest.mark.needs_shared
 def test_later_uses_only_when_asked(engine: SearchEngine) -> None:
     # The Gibraltar decision of session 72 repeats much of session 71's: 71 is its precedent,
     # and 72 is a later use of 71's wording, shown only with include_later.
@@ -98,6 +101,7 @@ def test_an_edited_copy_is_found_with_exactly_the_changed_characters(engine: Sea
     assert "".join(p["text"] for p in top.diff if p["op"] != "delete") == edited
 
 
+@pytest.mark.needs_shared
 def test_random_edits_of_real_chinese_clauses_are_found_and_the_diff_names_them(
     clauses: list[tuple[dict[str, Any], dict[str, Any]]], engine: SearchEngine
 ) -> None:
@@ -124,6 +128,7 @@ def test_random_edits_of_real_chinese_clauses_are_found_and_the_diff_names_them(
         assert changed_characters([DiffPart(**part) for part in hit.diff]) == (2, 2)
 
 
+@pytest.mark.needs_shared
 def test_unrelated_clauses_stay_below_the_threshold(
     engine: SearchEngine, clauses: list[tuple[dict[str, Any], dict[str, Any]]]
 ) -> None:
@@ -149,6 +154,7 @@ def test_unrelated_clauses_stay_below_the_threshold(
     assert found_total / expected_total >= 0.95
 
 
+@pytest.mark.needs_shared
 def test_the_same_wording_in_traditional_script_is_the_same_wording(engine: SearchEngine) -> None:
     article_1 = "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"
     found = engine.precedents(article_1, min_similarity=0.1).precedents
@@ -219,6 +225,7 @@ def test_lineage_of_the_seed_lists_the_series_it_cites(engine: SearchEngine) -> 
     assert all(s.symbol != "A/RES/59/50" for s in steps)
 
 
+@pytest.mark.needs_shared
 def test_lineage_of_a_decision_series_walks_every_session_with_its_changes(engine: SearchEngine) -> None:
     result = engine.lineage("A/DEC/75/523")
     assert result.title == "Question of Gibraltar"
@@ -275,6 +282,7 @@ def test_lineage_of_an_unknown_document(engine: SearchEngine) -> None:
 BARE_REFERENCE = re.compile(r"(?<![\d/.])(\d{1,3})\s*/\s*(\d{1,4})(?![\d/]|\.\s+[A-Z])")
 
 
+@pytest.mark.needs_shared
 def test_citation_counts_equal_a_scan_of_the_texts(engine: SearchEngine, documents: list[dict[str, Any]]) -> None:
     scanned: Counter[str] = Counter()
     for document in documents:
@@ -309,6 +317,7 @@ def _indexed(engine: SearchEngine, symbol: str) -> bool:
     return True
 
 
+@pytest.mark.needs_shared
 def test_the_most_cited_resolutions_of_a_query(engine: SearchEngine) -> None:
     result = engine.search(
         SearchRequest(q="outer space", level="document", per_page=100, facets=("cites",), facet_limit=5)
@@ -361,6 +370,7 @@ def test_batched_minhash_equals_datasketch_and_keys_spread(
         assert len(keys) == len(rows)
 
 
+@pytest.mark.needs_shared
 def test_the_band_column_holds_each_clauses_keys_and_finds_what_a_scan_finds(engine: SearchEngine) -> None:
     """The `bands` column is what precedents start from: each clause's row must be its keys, and
     the NumPy lookup must propose exactly the clauses a plain scan finds sharing a key."""
@@ -402,6 +412,7 @@ def test_a_pasted_near_copy_finds_its_source_first(engine: SearchEngine) -> None
     assert SIMILARITY_THRESHOLD <= top.similarity < 1.0
 
 
+@pytest.mark.needs_shared
 def test_a_pasted_part_of_a_clause_finds_its_source_at_one(engine: SearchEngine, clauses) -> None:  # type: ignore[no-untyped-def]
     long_enough = [c for c in clauses if len(shingles(c[1]["text"])) >= 40 and len(c[1]["text"]) < 5000]
     picked = random.Random(7).sample(long_enough, 25)

@@ -60,6 +60,7 @@ def test_repeatable_filters_are_or_within_a_field(client: TestClient) -> None:
     assert both == one + other
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize(
     ("params", "check"),
     [
@@ -82,6 +83,7 @@ def test_each_parameter(client: TestClient, params: dict, check) -> None:  # typ
     assert hits and all(check(hit) for hit in hits)
 
 
+@pytest.mark.needs_shared
 def test_paging_parameters(client: TestClient) -> None:
     first = client.get("/search", params={"q": "decides", "per_page": 5, "page": 1}).json()
     second = client.get("/search", params={"q": "decides", "per_page": 5, "page": 2}).json()
@@ -115,6 +117,7 @@ def test_bad_parameters_get_400_with_the_parameter_named(client: TestClient, que
     assert error["parameter"] == parameter
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize("symbol", ["A/RES/55/100", "en:A/RES/55/100", "A/RES/80/1", "000_b19792f0abdd90de"])
 def test_documents_by_symbol_with_slashes(client: TestClient, symbol: str) -> None:
     response = client.get("/documents/" + symbol)
@@ -124,6 +127,7 @@ def test_documents_by_symbol_with_slashes(client: TestClient, symbol: str) -> No
     assert set(body) >= {"citations", "cited_by", "clauses", "took_ms"}
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize("symbol", ["A/DEC/74/544", "A/RES/217(III)"])
 def test_document_cited_by(client: TestClient, symbol: str) -> None:
     body = client.get("/documents/" + symbol).json()
@@ -163,6 +167,7 @@ def test_suggest(client: TestClient) -> None:
     assert client.get("/suggest", params={"q": "x", "limit": 0}).status_code == 400
 
 
+@pytest.mark.needs_shared
 def test_healthz(client: TestClient) -> None:
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["documents"] == 1002 and body["clauses"] > 4000
@@ -226,6 +231,7 @@ def test_page_embed_and_static_files(client: TestClient) -> None:
     assert client.get("/static/app.js").status_code == 200
 
 
+@pytest.mark.needs_shared
 def test_took_ms_and_server_timing_on_every_answer(client: TestClient) -> None:
     for url in (
         "/search?q=联合国",
@@ -293,6 +299,7 @@ def test_bad_precedent_bodies_are_400_with_the_field(client: TestClient, body: b
     assert response.json()["error"]["parameter"] == parameter
 
 
+@pytest.mark.needs_shared
 def test_lineage_route(client: TestClient) -> None:
     body = client.get("/documents/A/DEC/75/523/lineage").json()
     assert [s["session"] for s in body["steps"]] == list(range(70, 81))

@@ -62,6 +62,7 @@ def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
     assert code == 1 and "ga-search index" in output
 
 
+@pytest.mark.needs_shared
 def test_show_prints_the_parsed_structure(seed_index: Path) -> None:
     code, output = run("show", "000_b19792f0abdd90de", "--index", str(seed_index))
     assert code == 0
@@ -111,6 +112,7 @@ def test_precedents_command_needs_a_text_or_a_clause(seed_index: Path) -> None:
     assert code == 1 and "has no clause" in output
 
 
+@pytest.mark.needs_shared
 def test_lineage_command(seed_index: Path) -> None:
     code, output = run("lineage", "A/DEC/75/523", "--index", str(seed_index))
     assert code == 0
@@ -132,6 +134,7 @@ def test_the_command_line_imports_no_heavy_library_before_a_command_needs_it() -
     assert loaded.strip() == "[]"
 
 
+@pytest.mark.needs_shared
 def test_show_prints_every_clause_whole_in_a_narrow_terminal(seed_index: Path) -> None:
     narrow = CliRunner(env={"COLUMNS": "80"})
     result = narrow.invoke(app, ["show", "A/RES/55/100", "--index", str(seed_index)])

@@ -125,6 +125,7 @@ def test_same_matches_scores_and_order_as_whoosh(engine: SearchEngine, text: str
         assert_same(searcher, text)
 
 
+@pytest.mark.needs_shared
 def test_the_comparison_covers_real_matches(engine: SearchEngine) -> None:
     with engine._current() as searcher:
         sizes = {text: assert_same(searcher, text) for text in QUERIES[:8]}
@@ -141,6 +142,7 @@ def test_phrases_cut_from_real_clauses_match_as_whoosh(engine: SearchEngine) -> 
             assert assert_same(searcher, f'"{line[start : start + 4 + index % 9]}"') >= 1
 
 
+@pytest.mark.needs_shared
 def test_sort_by_date_orders_by_the_resolutions_date_then_document_and_clause(engine: SearchEngine) -> None:
     """A clause sorts by its resolution's date (held by the document record only), newest first and
     undated last, then by document and clause order: checked against Whoosh's matches sorted here."""
@@ -165,6 +167,7 @@ def test_sort_by_date_orders_by_the_resolutions_date_then_document_and_clause(en
     assert [f"{h.doc_id}#{h.clause.number}" for h in hits if h.clause] == [c["id"] for c in clauses[:100]]
 
 
+@pytest.mark.needs_shared
 def test_deleted_and_replaced_documents_across_segments(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     (corpus / "80").mkdir(parents=True)
@@ -183,6 +186,7 @@ def test_deleted_and_replaced_documents_across_segments(tmp_path: Path) -> None:
             assert assert_same(searcher, text) > 0
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize("text", ["和平 安全", '"维持和平"', "General Assembly", "peace -security"])
 def test_document_snippets_are_each_resolutions_best_clauses_as_whoosh_ranks_them(
     engine: SearchEngine, text: str

@@ -40,6 +40,7 @@ def counts(index_dir: Path) -> tuple[int, int]:
         return count_level(searcher, "document"), count_level(searcher, "clause")
 
 
+@pytest.mark.needs_shared
 def test_reindexing_the_same_corpus_twice_changes_nothing(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     first = build_index([corpus], tmp_path / "ix", workers=1)
@@ -50,6 +51,7 @@ def test_reindexing_the_same_corpus_twice_changes_nothing(tmp_path: Path) -> Non
     assert counts(tmp_path / "ix") == before == (first.documents, first.clauses)
 
 
+@pytest.mark.needs_shared
 def test_a_changed_file_replaces_its_document(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     build_index([corpus], tmp_path / "ix", workers=1)
@@ -64,6 +66,7 @@ def test_a_changed_file_replaces_its_document(tmp_path: Path) -> None:
     assert engine.search(SearchRequest(q='"once again calls upon"')).total == 0
 
 
+@pytest.mark.needs_shared
 def test_another_file_with_the_same_symbol_replaces_the_document(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     build_index([corpus], tmp_path / "ix", workers=1)
@@ -78,6 +81,7 @@ def test_another_file_with_the_same_symbol_replaces_the_document(tmp_path: Path)
     assert SearchEngine(tmp_path / "ix").document("A/RES/80/1").source == "renamed-80-1.md"
 
 
+@pytest.mark.needs_shared
 def test_prune_removes_documents_whose_files_are_gone(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     first = build_index([corpus], tmp_path / "ix", workers=1)
@@ -88,6 +92,7 @@ def test_prune_removes_documents_whose_files_are_gone(tmp_path: Path) -> None:
     assert pruned.removed == 1 and pruned.documents == first.documents - 1
 
 
+@pytest.mark.needs_shared
 def test_a_broken_file_is_reported_and_the_rest_indexed(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     (corpus / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
@@ -106,6 +111,7 @@ def test_a_broken_file_is_reported_and_the_rest_indexed(tmp_path: Path) -> None:
     assert "broken.docx" in result.stderr and "empty file" in result.stderr
 
 
+@pytest.mark.needs_shared
 def test_manifest_records_versions_and_counts(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     report = build_index([corpus], tmp_path / "ix", workers=1)
@@ -115,6 +121,7 @@ def test_manifest_records_versions_and_counts(tmp_path: Path) -> None:
     assert manifest.analyzer_version and manifest.schema_version and manifest.libraries["whoosh"]
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize("field", ["analyzer_version", "schema_version"])
 def test_an_index_built_by_another_version_is_refused(tmp_path: Path, field: str) -> None:
     corpus = small_corpus(tmp_path / "corpus")
@@ -135,6 +142,7 @@ def test_an_index_built_by_another_version_is_refused(tmp_path: Path, field: str
     assert result.returncode == 1 and "rebuild" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.needs_shared
 def test_a_reader_keeps_its_snapshot_while_the_index_changes(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     build_index([corpus], tmp_path / "ix", workers=1)
@@ -214,11 +222,13 @@ def kill_during_indexing(tmp_path: Path, kills: int, seed: int) -> dict[str, int
     return outcomes
 
 
+@pytest.mark.needs_shared
 def test_sigkill_mid_build_leaves_the_previous_index_queryable(tmp_path: Path) -> None:
     outcomes = kill_during_indexing(tmp_path, kills=3, seed=5)
     assert sum(outcomes.values()) == 3
 
 
+@pytest.mark.needs_shared
 def test_two_files_with_one_document_id_in_one_run_keep_the_first(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     shutil.copy(corpus / "80" / "A_RES_80_1.md", corpus / "80" / "zz-copy-of-80-1.md")
@@ -258,6 +268,7 @@ def test_parallel_and_single_process_builds_give_the_same_index(tmp_path: Path, 
         assert hits_a == hits_b and len(hits_a) == a.total
 
 
+@pytest.mark.needs_shared
 def test_workers_start_a_new_segment_when_their_postings_pass_the_bound(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -277,6 +288,7 @@ def test_workers_start_a_new_segment_when_their_postings_pass_the_bound(
     assert {h.doc_id for h in parts.hits} == {h.doc_id for h in one.hits}
 
 
+@pytest.mark.needs_shared
 def test_the_service_warms_each_new_commit_before_its_first_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ import json
 import random
 import re
 
+import pytest
 from whoosh import query as wq
 
 from analyzers import char_analyzer, word_analyzer
@@ -37,6 +38,7 @@ def _documents(engine: SearchEngine, q: wq.Query) -> set[int]:
         return set(searcher.docs_for_query(q))
 
 
+@pytest.mark.needs_shared
 def test_exact_phrase_matches_what_whoosh_phrase_matches(engine: SearchEngine) -> None:
     compared = 0
     for text in _phrases(engine):

@@ -44,6 +44,7 @@ def test_utf16_without_bom_is_detected(tmp_path: Path, seed) -> None:  # type: i
     assert len(read_document(path).clauses) == len(seed.clauses)
 
 
+@pytest.mark.needs_shared
 def test_big5_traditional_text_is_read(tmp_path: Path) -> None:
     from lxml import html
 
@@ -126,6 +127,7 @@ def test_zip_bomb_shaped_as_docx_is_refused(tmp_path: Path) -> None:
 
 
 # --- PDF --------------------------------------------------------------------------------------------
+@pytest.mark.needs_shared
 def test_pdf_text_layer_goes_through_the_text_parser(tmp_path: Path) -> None:
     lines = EN_55_100.read_text("utf-8").splitlines()
     pdf = FPDF()
@@ -171,6 +173,7 @@ def marc_record(fields: dict[str, dict[str, str]], namespace: str = MARC_NS) -> 
     return etree.tostring(collection, xml_declaration=True, encoding="utf-8")
 
 
+@pytest.mark.needs_shared
 def test_marcxml_record_fills_and_overrides_text_metadata(tmp_path: Path) -> None:
     path = tmp_path / "55-100.xml"
     path.write_bytes(

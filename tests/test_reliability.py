@@ -59,6 +59,7 @@ def bad_corpus(root: Path) -> tuple[Path, Path]:
     return corpus, bad
 
 
+@pytest.mark.needs_shared
 def test_bad_files_are_reported_by_name_and_nothing_good_is_lost(tmp_path: Path) -> None:
     corpus, bad = bad_corpus(tmp_path / "corpus")
     clean = build_index([small_corpus(tmp_path / "clean")], tmp_path / "clean-ix", workers=1)
@@ -108,6 +109,7 @@ def test_api_fuzzing_never_gives_500_and_answers_match_the_schema(api_schema, pa
     check()
 
 
+@pytest.mark.needs_shared
 def test_the_service_keeps_answering_while_a_reindex_commits(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     build_index([corpus], tmp_path / "ix", workers=1)
@@ -129,6 +131,7 @@ def test_the_service_keeps_answering_while_a_reindex_commits(tmp_path: Path) -> 
     assert client.get("/documents/A/RES/80/25").status_code == 200
 
 
+@pytest.mark.needs_shared
 def test_twenty_sigkills_at_random_moments_never_break_the_index(tmp_path: Path) -> None:
     outcomes = kill_during_indexing(tmp_path, kills=20, seed=20)
     assert sum(outcomes.values()) == 20
@@ -139,6 +142,7 @@ BILLION_LAUGHS = "---\n" + "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 ) + "symbol: A/RES/80/999\n---\n\nThe General Assembly,\n\n1. Decides to remain seized of the matter.\n"
 
 
+@pytest.mark.needs_shared
 def test_every_per_document_failure_is_reported_and_the_rest_indexed(tmp_path: Path) -> None:
     """Names that are not UTF-8, numbers the index cannot hold, YAML aliases, symbolic links."""
     corpus = small_corpus(tmp_path / "corpus")

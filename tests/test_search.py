@@ -39,6 +39,7 @@ def test_words_find_the_seed_clauses_with_their_resolution_fields(engine: Search
     assert hit.kind == "draft resolution" and hit.clause is not None
 
 
+@pytest.mark.needs_shared
 def test_phrase_is_stricter_than_its_words(engine: SearchEngine) -> None:
     words = clause_ids(all_hits(engine, q="general assembly"))
     phrase = clause_ids(all_hits(engine, q='"general assembly"'))
@@ -57,6 +58,7 @@ def test_not_and_minus_exclude(engine: SearchEngine) -> None:
     assert all("秘书处" not in hit.clause.text for hit in without)
 
 
+@pytest.mark.needs_shared
 def test_minus_leaves_out_every_clause_with_the_word(engine: SearchEngine) -> None:
     # Whoosh's own AndNot matcher lets two of these through (clauses with both words).
     peace = clause_ids(all_hits(engine, q="peace"))
@@ -100,6 +102,7 @@ def test_a_symbol_finds_the_clauses_citing_it(engine: SearchEngine) -> None:
     assert all_hits(engine, q="S/RES/1631(2005)")[0].clause.number == "P5"
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize(
     ("filters", "check"),
     [
@@ -165,6 +168,7 @@ def test_a_facets_own_selection_does_not_shrink_its_counts(engine: SearchEngine)
     assert sum(v.count for v in filtered.facets["kind"].values) == filtered.total
 
 
+@pytest.mark.needs_shared
 def test_paging_covers_every_hit_exactly_once(engine: SearchEngine) -> None:
     total = engine.search(SearchRequest(q="decides", per_page=0)).total
     assert total > 45
@@ -176,6 +180,7 @@ def test_paging_covers_every_hit_exactly_once(engine: SearchEngine) -> None:
     assert len(seen) == len(set(seen)) == total
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize("query", ["维持和平", '"集体安全条约组织秘书处"', "請", "security council"])
 def test_highlight_spans_land_on_the_matched_characters(engine: SearchEngine, query: str) -> None:
     result = engine.search(SearchRequest(q=query, per_page=10))
@@ -244,6 +249,7 @@ def test_facet_values_with_query_syntax_are_values(engine: SearchEngine) -> None
     assert engine.search(SearchRequest(agenda=("128(t) OR *",))).total == 0
 
 
+@pytest.mark.needs_shared
 def test_documents_by_symbol_id_or_file_name(engine: SearchEngine) -> None:
     assert engine.document("A/RES/55/100").doc_id == "zh:A/RES/55/100"
     assert engine.document("en:A/RES/55/100").language == "en"
@@ -303,6 +309,7 @@ def test_a_sponsor_query_finds_every_clause_of_the_resolutions_it_sponsored(engi
     assert {hit.doc_id for hit in result.hits} <= sponsored
 
 
+@pytest.mark.needs_shared
 def test_a_clause_hit_shows_its_resolutions_fields(engine: SearchEngine) -> None:
     resolutions = _resolutions(engine)
     hits = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
@@ -47,6 +48,7 @@ def _postings(ix: whoosh_index.Index) -> dict[tuple[str, bytes], list[tuple[obje
     return found
 
 
+@pytest.mark.needs_shared
 def test_same_postings_blocks_and_term_statistics_as_whoosh(tmp_path: Path) -> None:
     # A small pool forces the spill to temporary runs in the stock writer; ours sorts in memory
     # and writes whole blocks. Several documents make terms with several blocks.
