@@ -284,6 +284,7 @@ def test_fetch_exit_status_and_messages(tmp_path: Path) -> None:
     assert nothing.returncode == 2 and "--session" in nothing.stderr
 
 
+@pytest.mark.slow
 def test_kill_9_during_a_fetch_leaves_no_partial_file_and_a_rerun_completes(tmp_path: Path, seed_docx: bytes) -> None:
     ods = OdsImitation()
     symbols = [f"A/73/L.{n}" for n in range(901, 905)]

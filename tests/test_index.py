@@ -222,6 +222,7 @@ def kill_during_indexing(tmp_path: Path, kills: int, seed: int) -> dict[str, int
     return outcomes
 
 
+@pytest.mark.slow
 @pytest.mark.needs_shared
 def test_sigkill_mid_build_leaves_the_previous_index_queryable(tmp_path: Path) -> None:
     outcomes = kill_during_indexing(tmp_path, kills=3, seed=5)
@@ -242,6 +243,7 @@ def test_two_files_with_one_document_id_in_one_run_keep_the_first(tmp_path: Path
     assert report.clauses == build_index([corpus], tmp_path / "without", workers=1).clauses
 
 
+@pytest.mark.slow
 def test_parallel_and_single_process_builds_give_the_same_index(tmp_path: Path, seed_index: Path) -> None:
     single = build_index([CORPUS], tmp_path / "single", workers=1)
     parallel = read_manifest(seed_index)  # the session index is built with two workers

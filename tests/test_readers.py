@@ -117,6 +117,7 @@ def test_docx_with_malformed_xml(tmp_path: Path) -> None:
         read_document(path)
 
 
+@pytest.mark.slow
 def test_zip_bomb_shaped_as_docx_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bomb.docx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -59,6 +59,7 @@ def bad_corpus(root: Path) -> tuple[Path, Path]:
     return corpus, bad
 
 
+@pytest.mark.slow
 @pytest.mark.needs_shared
 def test_bad_files_are_reported_by_name_and_nothing_good_is_lost(tmp_path: Path) -> None:
     corpus, bad = bad_corpus(tmp_path / "corpus")
@@ -90,6 +91,7 @@ OPERATIONS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "method"), OPERATIONS)
 def test_api_fuzzing_never_gives_500_and_answers_match_the_schema(api_schema, path: str, method: str) -> None:  # type: ignore[no-untyped-def]
     """Schemathesis draws requests from our own /openapi.json (60 per route); every answer must be
@@ -131,6 +133,7 @@ def test_the_service_keeps_answering_while_a_reindex_commits(tmp_path: Path) -> 
     assert client.get("/documents/A/RES/80/25").status_code == 200
 
 
+@pytest.mark.slow
 @pytest.mark.needs_shared
 def test_twenty_sigkills_at_random_moments_never_break_the_index(tmp_path: Path) -> None:
     outcomes = kill_during_indexing(tmp_path, kills=20, seed=20)
