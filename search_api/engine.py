@@ -31,11 +31,13 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.searching import Searcher
 
 from analyzers import normalize_text
 from indexer.manifest import Manifest, check_manifest, read_manifest
 from indexer.writer import INDEX_NAME, count_level
+from search_api import ranking
 from search_api.docsets import SnapshotCache
 from search_api.errors import NotFoundError, ParameterError
 from search_api.evaluate import Evaluator, Scored
@@ -145,11 +147,12 @@ def _facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, en
 class SearchEngine:
     """Searches one ga-search index directory. Safe to share between threads."""
 
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, weighting: scoring.BM25F | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.manifest: Manifest = check_manifest(self.index_dir)
         self._ix = whoosh_index.open_dir(str(self.index_dir), INDEX_NAME)
-        self._searcher: Searcher = self._ix.searcher()
+        self._weighting = weighting or ranking.weighting()
+        self._searcher: Searcher = self._ix.searcher(weighting=self._weighting)
         self._cache: SnapshotCache | None = None
         self._lock = threading.RLock()
 
@@ -161,7 +164,7 @@ class SearchEngine:
                 self.manifest = check_manifest(self.index_dir)
                 # A new searcher on the latest commit (not `refresh()`: whoosh3's keeps readers of
                 # segments that the commit merged away, and counts their documents twice).
-                previous, self._searcher = self._searcher, self._ix.searcher()
+                previous, self._searcher = self._searcher, self._ix.searcher(weighting=self._weighting)
                 previous.close()
             yield self._searcher
 

@@ -108,3 +108,13 @@ def test_a_compound_answers_to_the_words_it_starts_and_ends_with(unpc: Unpc) -> 
         found |= {f"{hit.doc_id}#{hit.clause.number}" for hit in result.hits if hit.clause}
         page += 1
     assert camps <= found
+
+
+@pytest.mark.parametrize("query", ["维持和平 行动", "秘书长 报告", "可持续 发展", "人权 理事会"])
+def test_bare_lines_do_not_outrank_paragraphs(unpc: Unpc, query: str) -> None:
+    """With Whoosh's default length normalisation (B 0.75) headings such as `维持和平行动工作组`
+    or `秘书长的报告` took the top places of two-word queries (bench/ranking.py)."""
+    engine, _ = unpc
+    top = engine.search(SearchRequest(q=query, per_page=5, facets=())).hits
+    assert len(top) == 5
+    assert all(len(hit.clause.text) >= 15 for hit in top if hit.clause), [h.clause.text for h in top if h.clause]
