@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.indexes import OUT, ensure_index  # noqa: E402
-from search_api.engine import SearchEngine  # noqa: E402
-from search_api.models import SearchRequest  # noqa: E402
-from search_api.ranking import TEXT_B, weighting  # noqa: E402
+from bench.indexes import OUT, ensure_index
+from search_api.engine import SearchEngine
+from search_api.models import SearchRequest
+from search_api.ranking import TEXT_B, weighting
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "raw" / "unpc_v1_testsets_anmt"
 JUDGMENTS = Path(__file__).resolve().parent / "ranking_judgments.json"
