@@ -130,6 +130,7 @@ def test_the_embed_script_puts_the_page_into_another_site(server: str, browser: 
     page.close()
 
 
+@pytest.mark.needs_shared
 def test_precedents_of_a_clause_and_the_lineage_of_a_resolution(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/#lang=en")
