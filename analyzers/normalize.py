@@ -21,7 +21,9 @@ from functools import lru_cache
 
 import opencc
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from analyzers.scripts import CJK_RANGES
+
+_CJK = CJK_RANGES
 _CHANGING_WHITESPACE = re.compile(rf"(?<=[{_CJK}0-9])\s+(?=[{_CJK}0-9])|\s{{2,}}|[^\S ]+|^\s+|\s+$")
 _JOINABLE = re.compile(rf"[{_CJK}0-9]")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")

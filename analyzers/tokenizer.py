@@ -41,11 +41,12 @@ from whoosh.analysis import Filter, Token, Tokenizer
 
 from analyzers import segmenter
 from analyzers.normalize import Normalized, normalize
+from analyzers.scripts import CJK_RANGES
 
 CLAUSE_SEPARATOR = "\u2029"
 CLAUSE_GAP = 100
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK_RANGES
 _RUNS = re.compile(
     rf"""
     (?P<symbol>(?<![A-Za-z0-9/])[A-Za-z]{{1,2}}(?:\.\d+)?(?:/[A-Za-z0-9.\-]+(?:\(\d{{4}}\))?)+)

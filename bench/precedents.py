@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from datasketch import MinHashLSH  # noqa: E402
 
+from analyzers.scripts import is_cjk  # noqa: E402
 from bench.indexes import seed_index, synthetic_index  # noqa: E402
 from bench.synthetic import Generator  # noqa: E402
 from indexer.similarity import BANDS, ROWS, jaccard, shingles, signature  # noqa: E402
@@ -63,7 +64,7 @@ def rss_mb() -> float:
 
 def edit(rng: random.Random, text: str, changes: int = 3) -> str:
     chars = list(text)
-    positions = [i for i, ch in enumerate(chars) if "\u4e00" <= ch <= "\u9fff"]
+    positions = [i for i, ch in enumerate(chars) if is_cjk(ch)]
     for position in rng.sample(positions, min(changes, len(positions))):
         chars[position] = rng.choice("甲乙丙丁戊己庚辛壬癸")
     return "".join(chars)

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analyzers import normalize_text
+from analyzers.scripts import CJK_RANGES
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -58,7 +59,7 @@ KEY_BITS = 32
 SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-sha1-minhash{BANDS}x{ROWS}-mix{KEY_BITS}-col"
 KEY_DTYPE = np.dtype("<u4")  # a band key as stored in the `bands` column
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK_RANGES
 # One unit a CJK character, one a run of other letters or digits (not running into CJK: `2010年`).
 _UNIT = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _SEED = 20241129

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import cn2an
 
+from analyzers.scripts import CJK_RANGES, cjk_count
 from indexer.citations import find_citations
 from indexer.model import Clause, Resolution
 from indexer.sponsors import parse_sponsors
 from indexer.symbols import LANGUAGES, origin_symbols
 from indexer.verbs import leading_verb
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _BODY_START = re.compile(r"^\s*(大会\s*[，,]?|The General Assembly\s*,?)\s*$")
 _OPERATIVE = re.compile(r"^\s*(\d{1,3})\s*[.．]\s*(?=\S)")
 _SUB_PARAGRAPH = re.compile(r"^\s*\(([a-z]{1,4})\)\s*")
@@ -43,7 +43,7 @@ _EN_SPONSORS_ADOPTED = re.compile(r"sponsored in the Committee by:\s*([^.]+)")
 # as the distribution date, that the header prints).
 _ZH_ADOPTED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*大会决议")
 _ZH_KIND = {"决议草案": "draft resolution", "决定草案": "draft decision", "修正案": "amendment"}
-_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。；：、》《“”）（])\s+(?=[\u4e00-\u9fff，。；：、》《“”）（])")
+_CJK_GAP = re.compile(rf"(?<=[{CJK_RANGES}，。；：、》《“”）（])\s+(?=[{CJK_RANGES}，。；：、》《“”）（])")
 _ORDINAL_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
 _ORDINAL_TENS = [
     "tenth",
@@ -100,7 +100,7 @@ def join_lines(text: str) -> str:
 
 def is_chinese(text: str) -> bool:
     sample = text[:4000]
-    return len(_CJK.findall(sample)) > len(sample) * 0.1
+    return cjk_count(sample) > len(sample) * 0.1
 
 
 def english_ordinal(word: str) -> int | None:

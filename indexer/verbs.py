@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from analyzers import segmenter
+from analyzers.scripts import CJK_CHAR, CJK_RANGES
 
 # Verbs that open GA clauses; longest first so `注意到` wins over `注意`.
 ZH_VERBS = sorted(
@@ -101,7 +102,7 @@ ZH_VERBS = sorted(
     reverse=True,
 )
 _ZH_CONNECTIVES = "(?:又|还|并|也|再次|进一步|同时|另外|因此)*"
-_ZH_ADVERB = r"(?:[\u4e00-\u9fff]{1,5}?地)?"
+_ZH_ADVERB = rf"(?:[{CJK_RANGES}]{{1,5}}?地)?"
 _ZH_LEADING = re.compile(rf"^({_ZH_CONNECTIVES})({_ZH_ADVERB})({'|'.join(ZH_VERBS)})")
 _EN_SKIP = {
     "also",
@@ -128,7 +129,7 @@ def leading_verb(text: str) -> tuple[str | None, str | None]:
     stripped = text.lstrip(" \t\u3000")
     if not stripped:
         return None, None
-    if re.match(r"[\u4e00-\u9fff]", stripped):
+    if CJK_CHAR.match(stripped):
         return _chinese_verb(stripped)
     return _english_verb(stripped)
 

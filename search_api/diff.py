@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from analyzers import normalize
+from analyzers.scripts import CJK_RANGES
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK_RANGES
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+|\S")
 
 

@@ -27,12 +27,12 @@ from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
 
 from analyzers import char_analyzer, word_analyzer
+from analyzers.scripts import CJK_CHAR
 from indexer.schema import build_schema
 from indexer.sponsors import canonical_sponsor
 from search_api.errors import QuerySyntaxError
 from search_api.phrase import Character, ExactPhrase, RankedPhrase, char_query
 
-_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PAREN_TOKEN = re.compile(r"(?<![\w\"])((?:[A-Za-z]{1,2}(?:\.\d+)?/)?[\w./]*\d[\w./]*\([A-Za-z0-9]{1,6}\)[\w./()]*)")
 _DANGLING = re.compile(r"(^\s*(AND|OR|ANDNOT)\b)|(\b(AND|OR|NOT|ANDNOT)\s*$)")
 _EMPTY_FIELD = re.compile(r"\b(\w+):(?=\s|$)")
@@ -72,7 +72,7 @@ def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
     alternatives: list[wq.Query] = []
     if words:
         alternatives.append(wq.Term(fieldname, words[0]) if len(words) == 1 else ExactPhrase(fieldname, words))
-    if fieldname == "text" and _CJK_CHAR.search(text):
+    if fieldname == "text" and CJK_CHAR.search(text):
         grams = [t.text for t in CHARS(text, mode="query")]
         if grams:
             alternatives.append(char_query(grams))
@@ -126,7 +126,7 @@ class GaQueryParser(QueryParser):
 
 
 def _single_characters_to_chars(q: wq.Query | None) -> wq.Query | None:
-    if isinstance(q, wq.Term) and q.fieldname in TEXT_FIELDS and len(q.text) == 1 and _CJK_CHAR.match(q.text):
+    if isinstance(q, wq.Term) and q.fieldname in TEXT_FIELDS and len(q.text) == 1 and CJK_CHAR.match(q.text):
         return Character(q.text, boost=q.boost)
     if isinstance(q, wq.And):
         return wq.And([_single_characters_to_chars(sub) for sub in q.subqueries])

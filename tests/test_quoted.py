@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from analyzers import normalize
+from analyzers.scripts import CJK_CHAR
 from indexer.writer import build_index
 from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
@@ -17,7 +18,7 @@ from search_api.models import SearchRequest
 Unpc = tuple[SearchEngine, dict[str, str]]
 SENTENCES = 2400
 NEEDLES = 300
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = CJK_CHAR
 _CJK_GAP = re.compile(r"(?<=[^A-Za-z0-9]) (?=[^A-Za-z0-9])|(?<=[\u4e00-\u9fff]) | (?=[\u4e00-\u9fff])")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import charset_normalizer
 import yaml
 
+from analyzers.scripts import cjk_count
 from indexer.errors import DocumentError
 from indexer.model import Resolution
 from indexer.readers.limits import MAX_DOCUMENT_BYTES
@@ -53,7 +54,7 @@ def decode(data: bytes, path: Path) -> str:
     if best is None or best.encoding not in _ACCEPTED:
         raise DocumentError(path, "unknown text encoding (not UTF-8, UTF-16, GB18030 or Big5)")
     text = str(best)
-    if sum(1 for char in text[:2000] if "\u4e00" <= char <= "\u9fff") < 5 and best.encoding != "ascii":
+    if cjk_count(text[:2000]) < 5 and best.encoding != "ascii":
         raise DocumentError(path, f"undecodable text: detected {best.encoding} but found no Chinese text")
     return text
 
