@@ -25,7 +25,6 @@ posting list instead of one per segment, which is what keeps queries fast after 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -41,6 +40,7 @@ from whoosh.writing import SegmentWriter
 from indexer.corpus import discover, record_only
 from indexer.drafts import join_draft_sponsors
 from indexer.errors import DocumentError, IndexError_
+from indexer.files import file_hash
 from indexer.manifest import Manifest, check_manifest, read_manifest, write_manifest
 from indexer.model import Resolution
 from indexer.readers.marcxml import MarcRecord, read_marcxml
@@ -74,14 +74,6 @@ class IndexReport:
 def count_level(searcher: Searcher, level: str) -> int:
     """Live records of one level (`doc_frequency` would still count deleted ones until a merge)."""
     return sum(1 for _ in searcher.docs_for_query(Term("level", level)))
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def open_or_create(index_dir: Path, rebuild: bool = False) -> whoosh_index.Index:

@@ -17,6 +17,7 @@ import pytest
 from indexer.fetch import store
 from indexer.fetch.ods import OdsClient, incomplete, sniff
 from indexer.fetch.run import FetchUsageError, parse_languages, read_symbol_file, run_fetch
+from indexer.files import file_hash
 from indexer.readers import read_document
 from indexer.structure import parse_text
 from search_api.engine import SearchEngine
@@ -75,7 +76,7 @@ def test_uppercase_location_is_fetched_at_its_lowercase_path_with_metadata(tmp_p
     assert path.read_bytes() == seed_docx
     meta = json.loads((tmp_path / "A_73_L.999-ZH.meta.json").read_text("utf-8"))
     assert meta["symbol"] == SEED_SYMBOL and meta["language"] == "zh" and meta["format"] == "docx"
-    assert meta["sha256"] == store.sha256_of(path)
+    assert meta["sha256"] == file_hash(path)
     assert meta["source_url"].endswith(uppercase.lower()) and meta["fetched_at"]
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from indexer.files import file_hash
 from indexer.symbols import file_stem
 
 PART_PREFIX = "."
@@ -41,18 +42,10 @@ def present(folder: Path, symbol: str, language: str) -> Stored | None:
     try:
         meta = json.loads(meta_file.read_text("utf-8"))
         path = folder / f"{file_stem(symbol, language)}.{meta['format']}"
-        digest = sha256_of(path)
+        digest = file_hash(path)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return Stored(path, meta["format"], digest) if digest == meta.get("sha256") else None
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_atomically(path: Path, data: bytes) -> None:
