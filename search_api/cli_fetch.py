@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from indexer.errors import GaSearchError
+from indexer.symbols import file_stem
 
 if TYPE_CHECKING:
     from indexer.fetch.run import FetchReport
@@ -69,11 +70,13 @@ def fetch(
         errors.print(f"[bold red]error:[/] {escape(str(error))}")
         raise typer.Exit(2) from None
     client = OdsClient(ods_url or DEFAULT_ODS_URL, user_agent=user_agent or DEFAULT_USER_AGENT, delay=delay)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} done"))
+    columns = (SpinnerColumn(), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
     columns += (TimeElapsedColumn(),)
+    # A walk or --with-drafts finds its symbols as it goes: the bar then has no end.
+    known = None if session is not None or with_drafts else len(dict.fromkeys(wanted)) * len(languages)
     try:
         with Progress(*columns, console=errors, transient=True, disable=not errors.is_terminal) as progress:
-            task = progress.add_task("fetching", total=None)
+            task = progress.add_task("fetching", total=known)
 
             def on_outcome(outcome: FetchOutcome) -> None:
                 progress.update(task, advance=1, description=f"{outcome.symbol} {outcome.language}: {outcome.status}")
@@ -122,16 +125,18 @@ def _summary(report: FetchReport, into: Path) -> None:
     console.print(counts)
     problems = [o for o in report.outcomes if o.status == "failed" or (o.status == "missing" and o.asked)]
     if problems:
-        table = Table("symbol", "lang", "status", "URL tried", "answer", title="Not fetched")
+        table = Table("symbol", "lang", "status", title="Not fetched")
+        table.add_column("URL tried", overflow="fold")  # whole: it is what a person opens by hand
+        table.add_column("answer", overflow="fold")
         for outcome in problems:
             table.add_row(
                 escape(outcome.symbol), outcome.language, outcome.status, escape(outcome.url), escape(outcome.reason)
             )
-        console.print(table, soft_wrap=True)
-        console.print(
-            "When ODS refuses: open the URL in a browser, save the file into the folder under the name shown "
-            "(A_RES_73_12-ZH.docx), and index the folder with `ga-search index`."
-        )
+        console.print(table)
+        console.print("When ODS refuses: open the URL in a browser, save the file as shown, and index the folder:")
+        for outcome in problems:  # one line each, unbroken, to copy
+            name = into / f"{file_stem(outcome.symbol, outcome.language)}.pdf"
+            console.print(f"  {outcome.url}  ->  {name}", soft_wrap=True, markup=False, highlight=False)
 
 
 def _index(folder: Path, index_dir: Path) -> None:

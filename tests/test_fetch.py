@@ -278,6 +278,9 @@ def test_fetch_exit_status_and_messages(tmp_path: Path) -> None:
     with serve(ods):
         missing = ga_search("fetch", "A/RES/73/9999", "--into", str(tmp_path), "--delay", "0", "--ods-url", ods.url)
     assert missing.returncode == 1 and "Not fetched" in missing.stdout and "A/RES/73/9999" in missing.stdout
+    # The URL to open by hand, whole on one line, and the name to save the file as.
+    assert "/api/symbol/access?s=A%2FRES%2F73%2F9999&l=zh&t=pdf  ->  " in missing.stdout
+    assert "A_RES_73_9999-ZH.pdf" in missing.stdout
     assert "Traceback" not in missing.stderr
     bad = ga_search("fetch", "A/RES/73/1", "--lang", "de", "--into", str(tmp_path))
     assert bad.returncode == 2 and "official languages" in bad.stderr
