@@ -21,8 +21,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def documents(engine: SearchEngine) -> list[dict[str, Any]]:
+    # In document order, not the index's: a parallel build orders segments as its workers finish,
+    # and the tests that sample these must draw the same sample on every build.
     with engine._current() as searcher:
-        return [dict(d) for d in searcher.documents(level="document")]
+        return sorted((dict(d) for d in searcher.documents(level="document")), key=lambda d: d["doc_id"])
 
 
 @pytest.fixture(scope="module")
@@ -429,7 +431,7 @@ def test_a_pasted_part_of_a_clause_finds_its_source_at_one(engine: SearchEngine,
 
 def test_pasted_similarity_is_the_exact_overlap(engine: SearchEngine, clauses) -> None:  # type: ignore[no-untyped-def]
     """Jaccard and containment from the snapshot's shingle index equal a plain computation."""
-    for _, clause in clauses[:200:20]:
+    for _, clause in [c for c in clauses if len(c[1]["text"]) <= 5000][:200:20]:
         text = clause["text"]
         wording = shingles(text)
         for found in engine.precedents(text, min_similarity=0.1, limit=20).precedents:
