@@ -149,6 +149,11 @@ def search(
     kind: Annotated[list[str] | None, typer.Option(help="resolution, draft resolution, decision...")] = None,
     clause_type: Annotated[list[str] | None, typer.Option("--type", help="preambular or operative.")] = None,
     verb: Annotated[list[str] | None, typer.Option(help="Leading verb, e.g. 欢迎.")] = None,
+    language: Annotated[list[str] | None, typer.Option(help="Language of the text: zh, zh-Hant, en.")] = None,
+    cites: Annotated[list[str] | None, typer.Option(help="Cited resolution, e.g. A/RES/59/50.")] = None,
+    facets: Annotated[
+        str | None, typer.Option(help="Facets to count, comma-separated (default: all but cites).")
+    ] = None,
     year_from: Annotated[int | None, typer.Option(help="First year.")] = None,
     year_to: Annotated[int | None, typer.Option(help="Last year.")] = None,
     level: Annotated[str, typer.Option(help="clause or document.")] = "clause",
@@ -171,6 +176,9 @@ def search(
         kind=tuple(kind or ()),
         type=tuple(clause_type or ()),
         verb=tuple(verb or ()),
+        language=tuple(language or ()),
+        cites=tuple(cites or ()),
+        facets=tuple(f.strip() for f in facets.split(",") if f.strip()) if facets else None,
         year_from=year_from,
         year_to=year_to,
         level=level,

@@ -146,3 +146,16 @@ def test_show_prints_every_clause_whole_in_a_narrow_terminal(seed_index: Path) -
         if clause["citations"]:
             continue  # the cites column's lines interleave with the text's
         assert "".join(ch for ch in clause["text"] if ch.isalnum()) in folded, clause["number"]
+
+
+def test_search_takes_the_apis_language_cites_and_facets_filters(seed_index: Path) -> None:
+    code, output = run(
+        "search", "", "--cites", "A/RES/59/50", "--language", "zh", "--facets", "session,sponsor",
+        "--json", "--index", str(seed_index),
+    )  # fmt: skip
+    assert code == 0
+    body = json.loads(output)
+    assert body["total"] >= 1 and all("A/RES/59/50" in h["clause"]["citations"] for h in body["hits"])
+    assert {h["language"] for h in body["hits"]} == {"zh"} and set(body["facets"]) == {"session", "sponsor"}
+    code, output = run("search", "x", "--facets", "nonsense", "--index", str(seed_index))
+    assert code == 1 and "unknown facet" in output
