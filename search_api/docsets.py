@@ -223,9 +223,9 @@ class SnapshotCache:
         one binary search per shingle of the text."""
         if self._shingles is None:
             parts = [np.frombuffer(raw or b"", dtype=np.uint64) for raw in self.column_reader("shingles")]
-            sizes = np.fromiter((len(part) for part in parts), dtype=np.int64, count=len(parts))
+            sizes = np.fromiter((len(part) for part in parts), dtype=np.int32, count=len(parts))
             hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-            owners = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
+            owners = np.repeat(np.arange(len(parts), dtype=np.int32), sizes)  # 12 bytes a shingle
             order = np.argsort(hashes, kind="stable")
             self._shingles = (hashes[order], owners[order], sizes)
         return self._shingles
