@@ -6,8 +6,6 @@ Errors are printed as one line and exit with status 1 (2 for bad usage); never a
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -25,7 +23,7 @@ from rich.table import Table
 from indexer.errors import GaSearchError
 from search_api.cli_fetch import fetch
 from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD, SearchRequest
-from search_api.render import document_label, lineage_view, precedents_table
+from search_api.render import hits_csv, hits_table, lineage_view, precedents_table
 
 app = typer.Typer(
     help="Full-text search over UN General Assembly resolutions, Chinese first.\n\n"
@@ -133,13 +131,6 @@ def index(
         raise typer.Exit(1)
 
 
-def _markup(highlight: str) -> str:
-    import html
-
-    text = escape(html.unescape(highlight.replace("<mark>", "\0").replace("</mark>", "\1")))
-    return text.replace("\0", "[bold yellow]").replace("\1", "[/]")
-
-
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help='Words, "exact phrases", AND/OR/NOT, field:value.')] = "",
@@ -195,42 +186,11 @@ def search(
         _print_json(result.to_dict())
         return
     if output == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["symbol", "doc_id", "session", "clause", "type", "verb", "sponsors", "text", "score"])
-        for hit in result.hits:
-            clause = hit.clause
-            writer.writerow(
-                [
-                    hit.symbol or "",
-                    hit.doc_id,
-                    hit.session or "",
-                    clause.number if clause else "",
-                    clause.type if clause else "",
-                    clause.verb if clause else "",
-                    "; ".join(hit.sponsors),
-                    clause.text if clause else hit.title,
-                    hit.score,
-                ]
-            )
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(hits_csv(result))
         return
     if output != "table":
         _fail(ValueError(f"--format must be table, json or csv, not {output!r}"))
-    first = (result.page - 1) * result.per_page + 1
-    table = Table(title=f"{result.total} hits for {escape(query or '*')} ({result.took_ms:.0f} ms)", show_lines=True)
-    for column in ("#", "document", "session", "clause", "text"):
-        table.add_column(column, overflow="fold")
-    for number, hit in enumerate(result.hits, start=first):
-        clause = f"{hit.clause.number} {hit.clause.verb or ''}" if hit.clause else hit.kind
-        table.add_row(
-            str(number),
-            escape(document_label(hit.symbol, hit.title, hit.doc_id)),
-            str(hit.session or ""),
-            escape(clause),
-            _markup(hit.highlight),
-        )
-    console.print(table)
+    console.print(hits_table(result))
     for facet in result.facets.values():
         if facet.values:
             values = ", ".join(f"{escape(str(v.value))} ({v.count})" for v in facet.values[:6])

@@ -2,10 +2,58 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
+
 from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
 from rich.text import Text
 
-from search_api.models import LineageResult, PrecedentResult
+from search_api.models import LineageResult, PrecedentResult, SearchResult
+
+
+def _markup(highlight: str) -> str:
+    """The API's `<mark>` highlights as rich markup, the rest escaped."""
+    text = escape(html.unescape(highlight.replace("<mark>", "\0").replace("</mark>", "\1")))
+    return text.replace("\0", "[bold yellow]").replace("\1", "[/]")
+
+
+def hits_table(result: SearchResult) -> Table:
+    """A page of hits: number, document, session, clause and its highlighted text."""
+    first = (result.page - 1) * result.per_page + 1
+    title = f"{result.total} hits for {escape(result.query or '*')} ({result.took_ms:.0f} ms)"
+    table = Table(title=title, show_lines=True)
+    for column in ("#", "document", "session", "clause", "text"):
+        table.add_column(column, overflow="fold")
+    for number, hit in enumerate(result.hits, start=first):
+        clause = f"{hit.clause.number} {hit.clause.verb or ''}" if hit.clause else hit.kind
+        label = document_label(hit.symbol, hit.title, hit.doc_id)
+        table.add_row(str(number), escape(label), str(hit.session or ""), escape(clause), _markup(hit.highlight))
+    return table
+
+
+def hits_csv(result: SearchResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["symbol", "doc_id", "session", "clause", "type", "verb", "sponsors", "text", "score"])
+    for hit in result.hits:
+        clause = hit.clause
+        writer.writerow(
+            [
+                hit.symbol or "",
+                hit.doc_id,
+                hit.session or "",
+                clause.number if clause else "",
+                clause.type if clause else "",
+                clause.verb if clause else "",
+                "; ".join(hit.sponsors),
+                clause.text if clause else hit.title,
+                hit.score,
+            ]
+        )
+    return buffer.getvalue()
 
 
 def diff_text(parts: list[dict[str, str]], plain: bool = False) -> Text:
