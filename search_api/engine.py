@@ -20,10 +20,8 @@ if so, opens a new searcher; a search in flight keeps the snapshot it started wi
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -35,7 +33,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from analyzers import normalize_text
-from indexer.manifest import Manifest, check_manifest, read_manifest
+from indexer.manifest import Manifest, read_manifest
 from indexer.writer import INDEX_NAME, count_level
 from search_api import ranking
 from search_api.docsets import SnapshotCache
@@ -66,6 +64,7 @@ from search_api.models import (
 )
 from search_api.precedents import find_precedents
 from search_api.query import highlight_terms, normalise_value, parse_query, quoted_query
+from search_api.snapshots import Snapshots
 from search_api.stored import clause_view, record, records, resolution_fields, tags, with_resolution
 
 CLAUSE_ONLY_FACETS = ("type", "verb")
@@ -147,26 +146,21 @@ def _facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, en
 class SearchEngine:
     """Searches one ga-search index directory. Safe to share between threads."""
 
-    def __init__(self, index_dir: Path | str, weighting: scoring.BM25F | None = None) -> None:
+    def __init__(
+        self, index_dir: Path | str, weighting: scoring.BM25F | None = None, lanes: int | None = None
+    ) -> None:
         self.index_dir = Path(index_dir)
-        self.manifest: Manifest = check_manifest(self.index_dir)
-        self._ix = whoosh_index.open_dir(str(self.index_dir), INDEX_NAME)
-        self._weighting = weighting or ranking.weighting()
-        self._searcher: Searcher = self._ix.searcher(weighting=self._weighting)
-        self._cache: SnapshotCache | None = None
-        self._lock = threading.RLock()
+        ix = whoosh_index.open_dir(str(self.index_dir), INDEX_NAME)
+        # Searches run in parallel, one a lane; the lock is only for taking the latest snapshot.
+        self._snapshots = Snapshots(ix, self.index_dir, weighting or ranking.weighting(), lanes)
 
     # -- snapshot management -------------------------------------------------------------------
-    @contextmanager
-    def _current(self) -> Iterator[Searcher]:
-        with self._lock:
-            if not self._searcher.up_to_date():
-                self.manifest = check_manifest(self.index_dir)
-                # A new searcher on the latest commit (not `refresh()`: whoosh3's keeps readers of
-                # segments that the commit merged away, and counts their documents twice).
-                previous, self._searcher = self._searcher, self._ix.searcher(weighting=self._weighting)
-                previous.close()
-            yield self._searcher
+    @property
+    def manifest(self) -> Manifest:
+        return self._snapshots.manifest
+
+    def _current(self) -> AbstractContextManager[Searcher]:
+        return self._snapshots.current()
 
     @property
     def version(self) -> str:
@@ -203,31 +197,35 @@ class SearchEngine:
         snapshot's clause filter, record-to-resolution map, facet columns, field lengths and band
         keys (about a second on 100k clauses). The service calls it in the background when it
         starts and for each new commit."""
-        parse_query("联合国")
-        with self._current() as searcher:
-            cache = self._snapshot(searcher)
-            cache.filter_mask(filter_parts(SearchRequest()))
-            for facet in FACETS_BY_NAME.values():
-                cache.value_codes(facet.field, facet.multi_valued)
-            cache.value_codes("doc_id", False)  # the document level groups clauses by it
-            cache.band_keys()  # precedents of a clause
-            cache.shingle_index()  # precedents of a pasted text
-            for fieldname in ("text", "title", "chars"):
-                cache.postings.lengths(fieldname)
+        self.warm_if_new()
 
     def warm_if_new(self) -> bool:
-        """`warm` the latest commit's snapshot unless it is the one already cached; True if it
-        was new. The service calls it every few seconds, so the first search after a re-index
-        does not pay for the new snapshot's columns (1.4 s on 100k clauses)."""
-        with self._current() as searcher:
-            if self._cache is not None and self._cache.searcher is searcher:
-                return False
-        self.warm()
-        return True
+        """Warm each lane's snapshot of the latest commit that is not warm yet (lanes are taken
+        in turn, so a busy one waits for its search to end); True if any was. The service calls
+        it every few seconds, so the first search after a re-index does not pay for the new
+        snapshot's columns (1.4 s on 100k clauses)."""
+        parse_query("联合国")
+        warmed = False
+        for _ in self._snapshots.lanes:
+            with self._current() as searcher:
+                lane = self._snapshots.held()
+                if lane.warm_for is searcher:
+                    continue
+                cache = self._snapshot(searcher)
+                cache.filter_mask(filter_parts(SearchRequest()))
+                for facet in FACETS_BY_NAME.values():
+                    cache.value_codes(facet.field, facet.multi_valued)
+                cache.value_codes("doc_id", False)  # the document level groups clauses by it
+                cache.band_keys()  # precedents of a clause
+                cache.shingle_index()  # precedents of a pasted text
+                for fieldname in ("text", "title", "chars"):
+                    cache.postings.lengths(fieldname)
+                lane.warm_for = searcher
+                warmed = True
+        return warmed
 
     def close(self) -> None:
-        with self._lock:
-            self._searcher.close()
+        self._snapshots.close()
 
     # -- search ----------------------------------------------------------------------------------
     def search(self, request: SearchRequest, english: bool = False) -> SearchResult:
@@ -268,9 +266,7 @@ class SearchEngine:
         )
 
     def _snapshot(self, searcher: Searcher) -> SnapshotCache:
-        if self._cache is None or self._cache.searcher is not searcher:
-            self._cache = SnapshotCache(searcher)
-        return self._cache
+        return self._snapshots.cache(searcher)
 
     def _matches(self, searcher: Searcher, q: wq.Query | None) -> Scored | None:
         """Every match of `q` with its score (None: no query, every clause matches)."""

@@ -170,3 +170,32 @@ def test_setting_up_is_quiet_and_warns_of_nothing_of_ours() -> None:
     assert len((done.stdout + done.stderr).splitlines()) == 1  # "installing ... (log: ...)"
     log = (ROOT / ".venv" / "install.log").read_text()
     assert "project.license" not in log and "SetuptoolsDeprecationWarning" not in log
+
+
+def test_a_search_holding_its_snapshot_does_not_hold_up_another(seed_index: Path) -> None:
+    """The engine's lock is held only to take a snapshot: while one search holds its snapshot (a
+    slow query), another runs on its own."""
+    engine = SearchEngine(seed_index, lanes=2)
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_search() -> None:
+        with engine._current():
+            holding.set()
+            release.wait(30)
+
+    slow = threading.Thread(target=slow_search)
+    slow.start()
+    assert holding.wait(30)
+    done: list[int] = []
+    other = threading.Thread(target=lambda: done.append(engine.search(SearchRequest(q="维持和平")).total))
+    other.start()
+    other.join(20)
+    finished = not other.is_alive()
+    release.set()
+    slow.join()
+    other.join()
+    assert finished and done and done[0] > 0
+    # Nested use on one thread reuses its snapshot instead of waiting for a second one.
+    single = SearchEngine(seed_index, lanes=1)
+    with single._current():
+        assert single.search(SearchRequest(q="维持和平")).total == done[0]

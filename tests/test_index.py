@@ -307,9 +307,10 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
     shutil.copy(extra, corpus / "80")
     build_index([corpus], tmp_path / "ix", workers=1)
     assert engine.warm_if_new()  # the new commit, warmed without a search
-    cache = engine._cache
-    assert cache is not None and cache.searcher is engine._searcher
-    assert {"session", "sponsor", "doc_id"} <= set(cache._codes) and "text" in cache.postings._lengths
+    for lane in engine._snapshots.lanes:  # every lane's snapshot is the new commit's, warm
+        cache = lane.cache
+        assert cache is not None and cache.searcher is lane.searcher is lane.warm_for
+        assert {"session", "sponsor", "doc_id"} <= set(cache._codes) and "text" in cache.postings._lengths
     assert engine.stats()["documents"] == counts(tmp_path / "ix")[0] == 14
 
     # The service does it in the background: a commit made while it runs is warmed by itself.
@@ -321,8 +322,8 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
         latest = whoosh_index.open_dir(str(tmp_path / "ix"), INDEX_NAME).latest_generation()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            warmed = served._cache
-            if warmed is not None and warmed.searcher.reader().generation() == latest and warmed._codes:
+            caches = [lane.cache for lane in served._snapshots.lanes]
+            if all(c is not None and c.searcher.reader().generation() == latest and c._codes for c in caches):
                 break
             time.sleep(0.05)
         else:

@@ -275,10 +275,11 @@ def test_filters_that_match_nothing_give_nothing(engine: SearchEngine) -> None:
 def test_warm_up_loads_the_snapshot_caches_and_changes_no_answer(seed_index) -> None:  # type: ignore[no-untyped-def]
     fresh = SearchEngine(seed_index)
     fresh.warm()
-    cache = fresh._cache
-    assert cache is not None
-    assert {"session", "sponsor", "cites", "verb", "doc_id"} <= set(cache._codes)
-    assert {"text", "title", "chars"} <= set(cache.postings._lengths)
+    for lane in fresh._snapshots.lanes:
+        cache = lane.cache
+        assert cache is not None
+        assert {"session", "sponsor", "cites", "verb", "doc_id"} <= set(cache._codes)
+        assert {"text", "title", "chars"} <= set(cache.postings._lengths)
     request = SearchRequest(q="维持和平 安全", facets=("session", "sponsor"))
     assert fresh.search(request).hits == SearchEngine(seed_index).search(request).hits
 

@@ -1,0 +1,110 @@
+"""The engine's readers of one index: a few lanes, each a Whoosh searcher and its snapshot caches.
+
+A search takes a free lane for its whole run, and the engine's lock only for the moment it checks
+for a newer commit (and, if there is one, opens that lane's searcher on it): two searches run at
+once on two lanes, and a slow one holds only its own. Lanes, rather than one searcher shared by
+threads, because Whoosh's readers keep a file position per open file (seek, then read), which two
+threads reading through one reader would corrupt; a lane's searcher and caches are only ever used
+by the thread holding it. The cost is one set of caches a lane (the facet columns, lengths and
+decoded postings of the snapshot), so there are as many lanes as cores, at most `MAX_LANES`.
+
+Re-entrant within a thread: a search that asks for the engine's version or a stored record while
+it holds a lane uses that lane.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.index import Index
+from whoosh.scoring import WeightingModel
+from whoosh.searching import Searcher
+
+from indexer.manifest import Manifest, check_manifest
+from search_api.docsets import SnapshotCache
+
+MAX_LANES = 4
+
+
+def default_lanes() -> int:
+    return max(1, min(os.cpu_count() or 1, MAX_LANES))
+
+
+@dataclass
+class Lane:
+    searcher: Searcher | None = None
+    cache: SnapshotCache | None = None
+    warm_for: Searcher | None = None  # the searcher whose snapshot this lane's caches were warmed on
+
+
+class _Held(threading.local):
+    lane: Lane | None = None
+    depth: int = 0
+
+
+class Snapshots:
+    def __init__(self, ix: Index, index_dir: Path, weighting: WeightingModel, lanes: int | None = None) -> None:
+        self._ix = ix
+        self._index_dir = index_dir
+        self._weighting = weighting
+        self.manifest: Manifest = check_manifest(index_dir)
+        self.lanes = [Lane() for _ in range(lanes or default_lanes())]
+        self._free: queue.Queue[Lane] = queue.Queue()
+        for lane in self.lanes:
+            self._free.put(lane)
+        self._lock = threading.Lock()  # held only to look for a newer commit and open it
+        self._held = _Held()
+
+    @contextmanager
+    def current(self) -> Iterator[Searcher]:
+        """A searcher on the latest commit, this thread's own until the block ends."""
+        held = self._held
+        if held.lane is not None:  # already inside a search on this thread: the same lane
+            held.depth += 1
+            try:
+                assert held.lane.searcher is not None
+                yield held.lane.searcher
+            finally:
+                held.depth -= 1
+            return
+        lane = self._free.get()
+        held.lane, held.depth = lane, 1
+        try:
+            with self._lock:
+                if lane.searcher is None or not lane.searcher.up_to_date():
+                    self.manifest = check_manifest(self._index_dir)
+                    # A new searcher on the latest commit (not `refresh()`: whoosh3's keeps readers of
+                    # segments that the commit merged away, and counts their documents twice).
+                    previous, lane.searcher = lane.searcher, self._ix.searcher(weighting=self._weighting)
+                    lane.cache = None
+                    if previous is not None:
+                        previous.close()
+            yield lane.searcher
+        finally:
+            held.lane, held.depth = None, 0
+            self._free.put(lane)
+
+    def held(self) -> Lane:
+        """The lane this thread holds (inside `current`)."""
+        lane = self._held.lane
+        if lane is None:
+            raise RuntimeError("no snapshot held: use the engine's _current() first")
+        return lane
+
+    def cache(self, searcher: Searcher) -> SnapshotCache:
+        """The held lane's caches for `searcher`'s snapshot, made on first use."""
+        lane = self.held()
+        if lane.cache is None or lane.cache.searcher is not searcher:
+            lane.cache = SnapshotCache(searcher)
+        return lane.cache
+
+    def close(self) -> None:
+        for lane in self.lanes:
+            if lane.searcher is not None:
+                lane.searcher.close()
