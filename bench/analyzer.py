@@ -34,10 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analyzers import char_analyzer, segmenter, word_analyzer  # noqa: E402
+from bench.indexes import UNPC, shared_file  # noqa: E402
 from indexer.formats import PackedText  # noqa: E402
 from indexer.segment import FastSegmentWriter  # noqa: E402
 
-UNPC = ROOT.parent / "shared" / "corpus" / "raw" / "unpc_v1_testsets_anmt" / "UNv1.0.testset.zh"
+UNPC_TESTSET = UNPC / "UNv1.0.testset.zh"
 _CJK_SPACE = re.compile(
     r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])\s+|\s+(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])"
 )
@@ -45,7 +46,7 @@ _CJK_SPACE = re.compile(
 
 def real_sentences(limit_chars: int) -> list[str]:
     sentences, total = [], 0
-    for line in UNPC.read_text("utf-8").splitlines():
+    for line in shared_file(UNPC_TESTSET).read_text("utf-8").splitlines():
         sentence = _CJK_SPACE.sub("", line.strip())
         if sentence:
             sentences.append(sentence)

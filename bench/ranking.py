@@ -22,12 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.indexes import OUT, ensure_index
+from bench.indexes import OUT, UNPC, ensure_index, shared_file
 from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
 from search_api.ranking import TEXT_B, weighting
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "raw" / "unpc_v1_testsets_anmt"
 JUDGMENTS = Path(__file__).resolve().parent / "ranking_judgments.json"
 BS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
 _CJK_GAP = re.compile(r"(?<=[^A-Za-z0-9]) (?=[^A-Za-z0-9])|(?<=[\u4e00-\u9fff]) | (?=[\u4e00-\u9fff])")
@@ -40,7 +39,8 @@ def unpc_index() -> Path:
         corpus.mkdir(parents=True)
         sentences = []
         for name in ("UNv1.0.testset.zh", "UNv1.0.devset.zh-og"):
-            sentences += [_CJK_GAP.sub("", line).strip() for line in (SHARED / name).read_text("utf-8").splitlines()]
+            lines = shared_file(UNPC / name).read_text("utf-8").splitlines()
+            sentences += [_CJK_GAP.sub("", line).strip() for line in lines]
         sentences = [s for s in sentences if s]
         for start in range(0, len(sentences), 40):
             body = "\n\n".join(f"{n}. {s}" for n, s in enumerate(sentences[start : start + 40], start=1))
