@@ -33,7 +33,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from analyzers import normalize_text
-from indexer.manifest import Manifest, read_manifest
+from indexer.manifest import Manifest, check_manifest, read_manifest
 from indexer.writer import INDEX_NAME, count_level
 from search_api import ranking
 from search_api.docsets import SnapshotCache
@@ -150,6 +150,7 @@ class SearchEngine:
         self, index_dir: Path | str, weighting: scoring.BM25F | None = None, lanes: int | None = None
     ) -> None:
         self.index_dir = Path(index_dir)
+        check_manifest(self.index_dir)  # a missing or foreign index: a message that says what to do
         ix = whoosh_index.open_dir(str(self.index_dir), INDEX_NAME)
         # Searches run in parallel, one a lane; the lock is only for taking the latest snapshot.
         self._snapshots = Snapshots(ix, self.index_dir, weighting or ranking.weighting(), lanes)
