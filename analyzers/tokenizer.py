@@ -42,6 +42,7 @@ from whoosh.analysis import Filter, Token, Tokenizer
 from analyzers import segmenter
 from analyzers.normalize import Normalized, normalize
 from analyzers.scripts import CJK_RANGES
+from analyzers.symbols import SYMBOL_TOKEN
 
 CLAUSE_SEPARATOR = "\u2029"
 CLAUSE_GAP = 100
@@ -49,7 +50,7 @@ CLAUSE_GAP = 100
 _CJK = CJK_RANGES
 _RUNS = re.compile(
     rf"""
-    (?P<symbol>(?<![A-Za-z0-9/])[A-Za-z]{{1,2}}(?:\.\d+)?(?:/[A-Za-z0-9.\-]+(?:\(\d{{4}}\))?)+)
+    (?P<symbol>{SYMBOL_TOKEN})
   | (?P<ref>\d{{1,4}}\(\d{{4}}\)|(?<![\d/])\d{{1,3}}/\d{{1,4}}(?![\d/]))
   | (?P<date>\d{{4}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?|\d{{1,2}}月\d{{1,2}}日)
   | (?P<range>\d{{4}}[-–—~]\d{{4}}(?!\d))

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-_SYMBOL = re.compile(r"\b([AS]/RES/[0-9A-Z().\-/ ]*[0-9)])")
+from analyzers.symbols import CITED_RESOLUTION
+
 _ZH_GA = re.compile(r"第\s*(\d{1,3})\s*/\s*(\d{1,4})\s*(?:[A-Z]\s*)?号")
 _ZH_SC = re.compile(r"第\s*(\d{1,4})\s*\(\s*(\d{4})\s*\)\s*号")
 _ZH_OLD = re.compile(r"第\s*(\d{1,4})\s*(?:[A-Z]\s*)?\(\s*([IVXL]+)\s*\)\s*号")
@@ -50,7 +51,7 @@ def _en_noun_before(text: str, position: int) -> str | None:
 def find_citations(text: str) -> tuple[str, ...]:
     """The symbols of the resolutions and decisions cited in `text`, in order, without repeats."""
     found: list[tuple[int, str]] = []
-    for match in _SYMBOL.finditer(text):
+    for match in CITED_RESOLUTION.finditer(text):
         found.append((match.start(), re.sub(r"\s+", "", match.group(1))))
     # Chinese lists close with their noun: read them from the end.
     noun: str | None = None

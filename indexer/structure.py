@@ -17,10 +17,10 @@ from pathlib import Path
 import cn2an
 
 from analyzers.scripts import CJK_RANGES, cjk_count
+from analyzers.symbols import LANGUAGES, PRINTED_GA_SYMBOL, origin_symbols
 from indexer.citations import find_citations
 from indexer.model import Clause, Resolution
 from indexer.sponsors import parse_sponsors
-from indexer.symbols import LANGUAGES, origin_symbols
 from indexer.verbs import leading_verb
 
 _BODY_START = re.compile(r"^\s*(大会\s*[，,]?|The General Assembly\s*,?)\s*$")
@@ -35,7 +35,6 @@ _ZH_SPONSORS_ADOPTED = re.compile(r"提案国[^：:]*[：:]\s*([^。]+)")
 _EN_SPONSORS = re.compile(r"^\s*(.+?)\s*:\s*(draft resolution|draft decision|amendment)\s*$", re.I)
 _TITLE = re.compile(r"^\s*(\d{1,3}/\d{1,4})\s*[.．]\s*(.+)$")
 _ZH_RESOLUTION_NUMBER = re.compile(r"^\s*第\s*(\d{1,3})/(\d{1,4})\s*号决议")
-_SYMBOL = re.compile(r"\b(A/(?:RES/)?\d{1,3}/[A-Z0-9.]+(?:/[A-Za-z0-9.]+)*)")
 _ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _EN_ADOPTED = re.compile(r"(?:adopted by the General Assembly|plenary meeting,) on (\d{1,2} [A-Z][a-z]+ \d{4})", re.I)
 _EN_SPONSORS_ADOPTED = re.compile(r"sponsored in the Committee by:\s*([^.]+)")
@@ -267,7 +266,7 @@ def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = 
                 title = join_lines(after[index + 1])
     symbol = metadata.get("symbol") or symbol
     if not symbol:
-        printed = _SYMBOL.search(header)
+        printed = PRINTED_GA_SYMBOL.search(header)
         symbol = printed.group(1) if printed else None
     title = metadata.get("title_override") or title or join_lines(metadata.get("title", ""))
     # The adoption date printed in the text wins over a record's date (often the distribution date).

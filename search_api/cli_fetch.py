@@ -13,7 +13,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from indexer.errors import GaSearchError
-from indexer.symbols import file_stem
 
 if TYPE_CHECKING:
     from indexer.fetch.run import FetchReport
@@ -133,6 +132,8 @@ def _summary(report: FetchReport, into: Path) -> None:
                 escape(outcome.symbol), outcome.language, outcome.status, escape(outcome.url), escape(outcome.reason)
             )
         console.print(table)
+        from analyzers.symbols import file_stem
+
         console.print("When ODS refuses: open the URL in a browser, save the file as shown, and index the folder:")
         for outcome in problems:  # one line each, unbroken, to copy
             name = into / f"{file_stem(outcome.symbol, outcome.language)}.pdf"

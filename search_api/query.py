@@ -28,6 +28,7 @@ from whoosh.qparser.taggers import RegexTagger
 
 from analyzers import char_analyzer, word_analyzer
 from analyzers.scripts import CJK_CHAR
+from analyzers.symbols import QUERY_SYMBOL
 from indexer.schema import build_schema
 from indexer.sponsors import canonical_sponsor
 from search_api.errors import QuerySyntaxError
@@ -55,7 +56,6 @@ def normalise_value(fieldname: str, value: str) -> str:
     return value
 
 
-_SYMBOL = re.compile(r"^[AS]/(?:RES/)?[\w./()]+$", re.IGNORECASE)
 
 
 def symbol_query(word: str, fieldname: str = "text") -> wq.Query:
@@ -67,7 +67,7 @@ def symbol_query(word: str, fieldname: str = "text") -> wq.Query:
 def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
     """The Ctrl-F query for a quoted string (see the module docstring)."""
     words = [t.text for t in WORDS(text, mode="query")]
-    if len(words) == 1 and _SYMBOL.match(words[0]):
+    if len(words) == 1 and QUERY_SYMBOL.match(words[0]):
         return symbol_query(words[0], fieldname)
     alternatives: list[wq.Query] = []
     if words:
@@ -117,7 +117,7 @@ class GaQueryParser(QueryParser):
         if fieldname not in TEXT_FIELDS and fieldname in self.schema and not self.schema[fieldname].self_parsing():
             return termclass(fieldname, normalise_value(fieldname, text), boost=boost)
         q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        if isinstance(q, wq.Term) and isinstance(q.text, str) and _SYMBOL.match(q.text):
+        if isinstance(q, wq.Term) and isinstance(q.text, str) and QUERY_SYMBOL.match(q.text):
             return symbol_query(q.text, fieldname)
         return _single_characters_to_chars(q)
 

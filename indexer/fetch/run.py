@@ -19,10 +19,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzers.symbols import DOCUMENT_SYMBOL, LANGUAGES
 from indexer.errors import GaSearchError
 from indexer.fetch import store
 from indexer.fetch.ods import OdsClient
-from indexer.symbols import DOCUMENT_SYMBOL, LANGUAGES
 
 MAX_MISSES = 5
 MAX_WORKERS = 4  # more drew refusals from ODS (../shared/notes/ods-and-undl.md)

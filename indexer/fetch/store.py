@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from analyzers.symbols import file_stem
 from indexer.files import file_hash
-from indexer.symbols import file_stem
 
 PART_PREFIX = "."
 PART_SUFFIX = ".part"

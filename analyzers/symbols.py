@@ -1,4 +1,5 @@
-"""UN document symbols and language codes: the patterns and names every part shares.
+"""UN document symbols and language codes: the patterns and names every part shares, defined
+once here (the bottom layer, so the analyzers, the indexer and the search layer all read them).
 
 A symbol is the document's identity in ODS and the UN Digital Library (`A/RES/73/12`,
 `A/73/L.35/Add.1`, `A/C.3/73/L.20/Rev.1`, `A/73/589/Add.2`). Files named after one follow UNDL's
@@ -14,6 +15,16 @@ LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
 # A symbol as a user types it: a series letter, then parts separated by slashes.
 DOCUMENT_SYMBOL = re.compile(r"[A-Z][A-Z0-9.]*(?:/[A-Za-z0-9.()\-]+)+")
+# A symbol inside running text, kept whole as one token by the analyzer (`A/RES/73/12`,
+# `S/RES/1631(2005)`, `A/C.3/73/L.20`): a one- or two-letter series, then slash-separated parts.
+SYMBOL_TOKEN = r"(?<![A-Za-z0-9/])[A-Za-z]{1,2}(?:\.\d+)?(?:/[A-Za-z0-9.\-]+(?:\(\d{4}\))?)+"
+# A query word that is a resolution's symbol: it finds the resolution, the clauses citing it and
+# the text naming it.
+QUERY_SYMBOL = re.compile(r"^[AS]/(?:RES/)?[\w./()]+$", re.IGNORECASE)
+# The GA symbol a header prints (`A/73/L.35`, `A/RES/73/12`), when no metadata names one.
+PRINTED_GA_SYMBOL = re.compile(r"\b(A/(?:RES/)?\d{1,3}/[A-Z0-9.]+(?:/[A-Za-z0-9.]+)*)")
+# A resolution cited by its full symbol in a clause (`A/RES/59/50`, `S/RES/1631 (2005)`).
+CITED_RESOLUTION = re.compile(r"\b([AS]/RES/[0-9A-Z().\-/ ]*[0-9)])")
 # A General Assembly document cited in a resolution's header: a draft (`A/73/L.35`, with
 # `/Rev.1`, `/Add.1`), a committee's draft (`A/C.3/73/L.20`) or a committee report (`A/73/589/Add.2`).
 GA_DOCUMENT = re.compile(r"A/(?:C\.\d/)?\d{1,3}/(?:L\.\d+|\d+)(?:/(?:Rev|Add|Corr)\.\d+)*")
