@@ -19,7 +19,6 @@ if so, opens a new searcher; a search in flight keeps the snapshot it started wi
 
 from __future__ import annotations
 
-import json
 import time
 from contextlib import AbstractContextManager
 from dataclasses import asdict
@@ -32,12 +31,12 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from analyzers import normalize_text
 from indexer.manifest import Manifest, check_manifest, read_manifest
 from indexer.writer import INDEX_NAME, count_level
 from search_api import ranking
 from search_api.docsets import SnapshotCache
-from search_api.errors import NotFoundError, ParameterError
+from search_api.documents import document_view, find_document, stored_clause, suggestions
+from search_api.errors import ParameterError
 from search_api.evaluate import Evaluator, Scored
 from search_api.facets import DEFAULT_FACETS, FACETS_BY_NAME, FacetDefinition
 from search_api.highlight import match_spans, snippet
@@ -52,7 +51,6 @@ from search_api.models import (
     MIN_SIMILARITY,
     SIMILARITY_THRESHOLD,
     SORTS,
-    ClauseView,
     DocumentView,
     FacetResult,
     FacetValue,
@@ -63,9 +61,9 @@ from search_api.models import (
     SearchResult,
 )
 from search_api.precedents import find_precedents
-from search_api.query import highlight_terms, normalise_value, parse_query, quoted_query
+from search_api.query import highlight_terms, normalise_value, parse_query
 from search_api.snapshots import Snapshots
-from search_api.stored import clause_view, record, records, resolution_fields, tags, with_resolution
+from search_api.stored import clause_view, resolution_fields
 
 CLAUSE_ONLY_FACETS = ("type", "verb")
 SNIPPETS_PER_DOCUMENT = 3
@@ -438,45 +436,12 @@ class SearchEngine:
             )
         return list(dict.fromkeys(suggestions))[:5]
 
-    # -- documents and suggestions ---------------------------------------------------------------
+    # -- documents, agreed language, suggestions (search_api/documents.py, precedents.py) --------
     def document(self, key: str) -> DocumentView:
         """One resolution by symbol (`A/RES/73/12`), document id (`zh:A/RES/55/100`) or file name."""
-        if not key.strip():
-            raise NotFoundError("no document: give a symbol, a document id or a file name")
         with self._current() as searcher:
-            stored = self._find_document(searcher, key)
-            if stored is None:
-                raise NotFoundError(f"no document {key!r} in the index")
-            symbol = stored.get("symbol") or None
-            cited_by: list[dict[str, Any]] = []
-            others: list[str] = []
-            if symbol:
-                for citing in records(searcher, "document", cites=symbol):
-                    cited_by.append(
-                        {
-                            "doc_id": citing["doc_id"],
-                            "symbol": citing.get("symbol"),
-                            "title": citing.get("title"),
-                            "language": citing.get("language"),
-                        }
-                    )
-                others = sorted(
-                    d["doc_id"] for d in records(searcher, "document", symbol=symbol) if d["doc_id"] != stored["doc_id"]
-                )
-        clauses = [
-            ClauseView(c["number"], c["type"], c.get("verb"), c["text"], c.get("verb_phrase"), c.get("citations", []))
-            for c in json.loads(stored.get("clauses_json") or "[]")
-        ]
-        return DocumentView(
-            **resolution_fields(stored),
-            source=Path(stored.get("source", "")).name,
-            clauses=clauses,
-            citations=tags(stored.get("cites")),
-            cited_by=cited_by,
-            other_languages=others,
-        )
+            return document_view(searcher, key)
 
-    # -- agreed language -------------------------------------------------------------------------
     def precedents(
         self,
         text: str,
@@ -517,16 +482,7 @@ class SearchEngine:
         started = time.perf_counter()
         _validate_precedents(min_similarity, limit)
         with self._current() as searcher:
-            document = self._find_document(searcher, key)
-            if document is None:
-                raise NotFoundError(f"no document {key!r} in the index")
-            wanted = (number.strip(), number.strip().upper())
-            clause = next(
-                (c for c in records(searcher, "clause", doc_id=document["doc_id"]) if c.get("number") in wanted), None
-            )
-            if not clause:
-                raise NotFoundError(f"{document.get('symbol') or document['doc_id']} has no clause {number!r}")
-            clause = with_resolution(clause, document)
+            clause = stored_clause(searcher, key, number)
             found, candidates = find_precedents(
                 searcher,
                 self._snapshot(searcher),
@@ -543,70 +499,15 @@ class SearchEngine:
         """The series of a resolution (by symbol, id or file name), oldest first, with changes."""
         started = time.perf_counter()
         with self._current() as searcher:
-            document = self._find_document(searcher, key)
-            if document is None:
-                raise NotFoundError(f"no document {key!r} in the index")
+            document = find_document(searcher, key)
             steps = lineage_steps(searcher, document)
         symbol = document.get("symbol") or document["doc_id"]
         return LineageResult(symbol, document.get("title", ""), steps, _ms(started))
 
-    @staticmethod
-    def _find_document(searcher: Searcher, key: str) -> dict[str, Any] | None:
-        key = key.strip()
-        direct = record(searcher, "document", doc_id=key)
-        if direct:
-            return direct
-        for candidate in (key, key.upper()):
-            matches = list(records(searcher, "document", symbol=candidate))
-            if matches:
-                matches.sort(key=lambda d: {"zh": 0, "en": 1}.get(d.get("language", ""), 2))
-                return matches[0]
-        # A file name, with or without its suffix (`000_b19792f0abdd90de.txt`): a document without
-        # a symbol is known by its language and file name.
-        names = dict.fromkeys((key, Path(key).stem if "/" not in key else key))
-        for name in names:
-            for language in ("zh", "en", "zh-Hant", "ar", "es", "fr", "ru"):
-                found = record(searcher, "document", doc_id=f"{language}:{name}")
-                if found:
-                    return found
-        return None
-
     def suggest(self, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
         """Completions for a search box: indexed words starting with `prefix`, then titles."""
-        prefix = normalize_text(prefix).strip().lower()
-        if not prefix:
-            return []
         with self._current() as searcher:
-            reader = searcher.reader()
-            terms = []
-            for term in reader.expand_prefix("text", prefix):
-                word = term.decode("utf-8") if isinstance(term, bytes) else term
-                terms.append((reader.doc_frequency("text", word), word))
-                if len(terms) >= 500:
-                    break
-            terms.sort(key=lambda pair: (-pair[0], pair[1]))
-            out: list[dict[str, Any]] = [
-                {"text": word, "kind": "term", "count": count} for count, word in terms[:limit]
-            ]
-            # The prefix is text, not query syntax: build the title phrase directly.
-            title_query = quoted_query(prefix, "title")
-            titles = (
-                searcher.search(
-                    title_query,
-                    filter=self._snapshot(searcher).docset(wq.Term("level", "document")),
-                    limit=limit,
-                    terms=False,
-                )
-                if title_query is not None
-                else []
-            )
-            seen: set[str] = set()
-            for hit in titles:
-                title = hit.get("title", "")
-                if title and title not in seen and prefix in normalize_text(title).lower():
-                    seen.add(title)
-                    out.append({"text": title, "kind": "title", "doc_id": hit["doc_id"]})
-        return out[: limit * 2]
+            return suggestions(searcher, self._snapshot(searcher), prefix, limit)
 
 
 def _validate_precedents(min_similarity: float, limit: int) -> None:
