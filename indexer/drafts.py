@@ -18,12 +18,13 @@ from whoosh.index import Index
 
 from indexer.errors import DocumentError
 from indexer.model import Resolution
+from indexer.records import split_tags
 
 DRAFT_KINDS = ("draft resolution", "draft decision")
 
 
 def _tags(value: str | None) -> tuple[str, ...]:
-    return tuple(item.replace("\u201a", ",") for item in (value or "").split(",") if item)
+    return tuple(split_tags(value))
 
 
 def draft_sponsors(stored: list[dict[str, object]]) -> dict[str, tuple[str, ...]]:

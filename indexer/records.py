@@ -15,6 +15,13 @@ def _tags(values: tuple[str, ...]) -> str:
     return ",".join(value.replace(",", "\u201a") for value in values)
 
 
+def split_tags(value: str | None) -> list[str]:
+    """A stored tag list (`_tags` above joins it) as a list, commas in names restored."""
+    if not value:
+        return []
+    return [item.replace("\u201a", ",") for item in value.split(",") if item]
+
+
 def compact_text(text: str) -> str:
     """`text` without case, spacing, punctuation or script differences, for comparing titles."""
     return "".join(ch for ch in normalize_text(text).lower() if ch.isalnum())

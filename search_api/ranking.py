@@ -18,10 +18,9 @@ DEFAULT_B = 0.75  # Whoosh's default, kept for the fields not named below
 # 8,000 real sentences; 2026-12-01): B 0.75 gave P@5 0.55 and nDCG@10 0.59 with 16 bare lines
 # in the top fives; B 0.1 gives 0.975 and 0.970 with none (B 0: 0.975 and 0.967).
 TEXT_B = 0.1
-# The character field answers quoted strings and single characters: the same choice.
-CHARS_B = TEXT_B
+# The character field (quoted strings, single characters) takes the same value.
 
 
 def weighting(text_b: float = TEXT_B) -> scoring.BM25F:
     """The scoring model every search uses (`text_b`: another choice, for bench/ranking.py)."""
-    return scoring.BM25F(B=DEFAULT_B, K1=K1, text_B=text_b, chars_B=CHARS_B if text_b == TEXT_B else text_b)
+    return scoring.BM25F(B=DEFAULT_B, K1=K1, text_B=text_b, chars_B=text_b)

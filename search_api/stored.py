@@ -8,15 +8,14 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from indexer.records import split_tags
 from indexer.schema import RESOLUTION_FIELDS
 from search_api.models import ClauseView
 
 
 def tags(value: str | None) -> list[str]:
-    """A stored tag list (`indexer/records.py` joins with commas) as a list."""
-    if not value:
-        return []
-    return [item.replace("\u201a", ",") for item in value.split(",") if item]
+    """A stored tag list as a list (indexer/records.py writes and reads them)."""
+    return split_tags(value)
 
 
 def with_resolution(record: dict[str, Any], resolution: dict[str, Any]) -> dict[str, Any]:
