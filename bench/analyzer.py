@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from analyzers import char_analyzer, segmenter, word_analyzer  # noqa: E402
 from bench.indexes import UNPC, shared_file  # noqa: E402
 from indexer.formats import PackedText  # noqa: E402
-from indexer.segment import FastSegmentWriter  # noqa: E402
+from indexer.storage.segment import FastSegmentWriter  # noqa: E402
 
 UNPC_TESTSET = UNPC / "UNv1.0.testset.zh"
 _CJK_SPACE = re.compile(

@@ -96,7 +96,7 @@ def _index_words(job: tuple[list[str], str]) -> None:
 
     from analyzers import word_analyzer
     from indexer.formats import PackedText
-    from indexer.segment import FastSegmentWriter
+    from indexer.storage.segment import FastSegmentWriter
 
     texts, directory = job
     Path(directory).mkdir()
@@ -127,7 +127,7 @@ def _postings(index_dir: Path) -> int:
     """Postings in the built index (one per term per record): the work a writer does."""
     from whoosh import index as whoosh_index
 
-    from indexer.writer import INDEX_NAME
+    from indexer.storage.index import INDEX_NAME
 
     ours = whoosh_index.exists_in(str(index_dir), INDEX_NAME)
     ix = whoosh_index.open_dir(str(index_dir), INDEX_NAME) if ours else whoosh_index.open_dir(str(index_dir))

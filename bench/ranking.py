@@ -76,8 +76,10 @@ def main() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"BM25F length normalisation of the word field on {len(judged['queries'])} judged queries "
-                  f"(UNPC, 8,000 real sentences); in use: B = {TEXT_B}")
+    table = Table(
+        title=f"BM25F length normalisation of the word field on {len(judged['queries'])} judged queries "
+        f"(UNPC, 8,000 real sentences); in use: B = {TEXT_B}"
+    )
     for column in ("B", "P@5", "nDCG@10", "bare lines in the top 5", "median length of the top hit"):
         table.add_column(column, justify="right")
     for b in BS:

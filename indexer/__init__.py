@@ -1,26 +1,11 @@
 """Reading UN General Assembly documents and writing the ga-search index.
 
-ga-search writes and reads Whoosh's files below Whoosh's public API where its pure-Python paths
-were the cost (indexer/segment.py, indexer/formats.py, indexer/writer.py, indexer/shards.py,
-search_api/postings.py, search_api/evaluate.py): those private attributes are Whoosh 2.7.4's, so
-any other version is refused here, on import, with what to do, instead of failing later inside
-a search or, worse, writing an index another version cannot read.
+Importing any part of it checks the Whoosh version first (indexer/storage/__init__.py), because
+the storage layer uses that version's internals.
 """
 
 from __future__ import annotations
 
-import whoosh
+from indexer.storage import check_whoosh
 
-PINNED_WHOOSH = (2, 7, 4)
-
-
-def check_whoosh(found: tuple[int, ...] = whoosh.__version__) -> None:
-    if tuple(found) != PINNED_WHOOSH:
-        raise ImportError(
-            f"ga-search needs Whoosh {'.'.join(map(str, PINNED_WHOOSH))} exactly (it uses that version's "
-            f"file format internals), but Whoosh {'.'.join(map(str, found))} is installed: "
-            f"pip install whoosh=={'.'.join(map(str, PINNED_WHOOSH))}"
-        )
-
-
-check_whoosh()
+__all__ = ["check_whoosh"]

@@ -33,7 +33,7 @@ from indexer.model import Resolution
 from indexer.readers import read_document
 from indexer.readers.marcxml import MarcRecord
 from indexer.records import to_records
-from indexer.segment import FastSegmentWriter
+from indexer.storage.segment import finish_segment, worker_writer
 
 BATCH = 8
 # A worker's postings are held in memory until its segment is written (indexer/segment.py, about
@@ -102,20 +102,16 @@ def _worker(
     _exit_with_parent()
     try:
         ix = whoosh_index.open_dir(index_dir, index_name)
-        writer = FastSegmentWriter(ix, _lk=False)
+        writer = worker_writer(ix)
         while (batch := jobs.get()) is not None:
             outcomes = []
             for path, digest in batch:
                 outcomes.append(index_file(path, digest, records, writer.add_document))
                 if len(writer.pool) > MAX_SEGMENT_POSTINGS:  # bound the memory: start another segment
-                    results.put(("part", writer._finalize_segment()))
-                    writer = FastSegmentWriter(ix, _lk=False)
+                    results.put(("part", finish_segment(writer)))
+                    writer = worker_writer(ix)
             results.put(("outcomes", outcomes))
-        if writer._added:
-            results.put(("segment", writer._finalize_segment()))
-        else:
-            writer._close_segment()
-            results.put(("segment", None))
+        results.put(("segment", finish_segment(writer)))
     except BaseException:
         results.put(("error", traceback.format_exc()))
         raise SystemExit(1) from None

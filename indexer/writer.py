@@ -33,9 +33,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.query import Term
-from whoosh.searching import Searcher
-from whoosh.writing import SegmentWriter
 
 from indexer.corpus import discover, record_only
 from indexer.drafts import join_draft_sponsors
@@ -46,10 +43,10 @@ from indexer.model import Resolution
 from indexer.readers.marcxml import MarcRecord, read_marcxml
 from indexer.records import to_records
 from indexer.schema import build_schema
-from indexer.segment import FastSegmentWriter
 from indexer.shards import Outcome, index_file, run_in_workers
+from indexer.storage.index import INDEX_NAME, count_level
+from indexer.storage.segment import FastSegmentWriter, commit_with_segments, segment_count
 
-INDEX_NAME = "MAIN"
 OPTIMIZE_FRACTION = 0.5
 MAX_SEGMENTS = 8
 MP_MIN_DOCUMENTS = 200
@@ -69,11 +66,6 @@ class IndexReport:
     documents: int = 0
     clauses: int = 0
     seconds: float = 0.0
-
-
-def count_level(searcher: Searcher, level: str) -> int:
-    """Live records of one level (`doc_frequency` would still count deleted ones until a merge)."""
-    return sum(1 for _ in searcher.docs_for_query(Term("level", level)))
 
 
 def open_or_create(index_dir: Path, rebuild: bool = False) -> whoosh_index.Index:
@@ -103,21 +95,6 @@ def _records(paths: Sequence[Path], report: IndexReport) -> dict[str, MarcRecord
         except DocumentError as error:
             report.failed.append(error)
     return records
-
-
-def _commit(writer: SegmentWriter, new_segments: list, optimize: bool) -> None:  # type: ignore[type-arg]
-    """Commit the main writer together with the segments the workers wrote, in one TOC."""
-    if not new_segments:
-        writer.commit(optimize=optimize)
-        return
-    # The same steps as SegmentWriter.commit, with the workers' segments added to the list.
-    final = writer._merge_segments(None, optimize, True)
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final + new_segments)
-    writer._finish()
 
 
 def build_index(
@@ -207,7 +184,7 @@ def build_index(
                     writer.delete_by_term("doc_id", doc_id)
                     report.removed += 1
         optimize = rebuild or (report.indexed + report.replaced) > OPTIMIZE_FRACTION * max(len(existing), 1)
-        _commit(writer, new_segments, optimize and not new_segments)
+        commit_with_segments(writer, new_segments, optimize and not new_segments)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -221,7 +198,7 @@ def build_index(
                     if searcher.stored_fields(docnum).get("source") == path:
                         fixer.delete_document(docnum)
     report.failed.extend(_join_drafts(ix, records))
-    if len(ix._segments()) > MAX_SEGMENTS:
+    if segment_count(ix) > MAX_SEGMENTS:
         ix.optimize()
     with ix.searcher() as searcher:
         report.documents = count_level(searcher, "document")

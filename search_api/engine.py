@@ -32,7 +32,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from indexer.manifest import Manifest, check_manifest, read_manifest
-from indexer.writer import INDEX_NAME, count_level
+from indexer.storage.index import INDEX_NAME, count_level
 from search_api import ranking
 from search_api.docsets import SnapshotCache
 from search_api.documents import document_view, find_document, stored_clause, suggestions
@@ -144,9 +144,7 @@ def _facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, en
 class SearchEngine:
     """Searches one ga-search index directory. Safe to share between threads."""
 
-    def __init__(
-        self, index_dir: Path | str, weighting: scoring.BM25F | None = None, lanes: int | None = None
-    ) -> None:
+    def __init__(self, index_dir: Path | str, weighting: scoring.BM25F | None = None, lanes: int | None = None) -> None:
         self.index_dir = Path(index_dir)
         check_manifest(self.index_dir)  # a missing or foreign index: a message that says what to do
         ix = whoosh_index.open_dir(str(self.index_dir), INDEX_NAME)

@@ -109,7 +109,7 @@ class Evaluator:
         return found
 
     def _evaluate(self, q: wq.Query) -> Scored:
-        if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+        if isinstance(q, type(wq.NullQuery)):
             return _NONE
         if self._bm25 is None:
             return self._whoosh(q)

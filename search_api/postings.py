@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh.matching import WrappingMatcher
 from whoosh.searching import Searcher
 
 from indexer.formats import PackedPositions
-from indexer.segment import BYTE_TO_LENGTH, length_codes
+from indexer.storage.blocks import BYTE_TO_LENGTH, posting_blocks, segment_length_codes
 
 CACHE_BYTES = 256 * 2**20
 # Phrase keys pack a document number and a position into one integer: doc << POSITION_BITS | pos.
@@ -45,32 +44,6 @@ class TermPostings:
 
 
 EMPTY = TermPostings(_EMPTY_DOCS, _EMPTY_WEIGHTS)
-
-
-def _leaf_matcher(matcher: Any) -> Any:
-    # A segment with deletions wraps its matcher in a filter; deletions are applied here instead.
-    while isinstance(matcher, WrappingMatcher):
-        matcher = matcher.child
-    return matcher
-
-
-def _blocks(matcher: Any, values: bool) -> tuple[list[Any], list[Any], list[Any]]:
-    """The ids, weights (and values) of every block of a whoosh3 posting list.
-
-    Reads whole blocks through the leaf matcher's block readers (the codec's own decoding)."""
-    ids: list[Any] = []
-    weights: list[Any] = []
-    found_values: list[Any] = []
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(matcher._ids)
-        weights.append(matcher._weights)
-        if values:
-            matcher._read_values()
-            found_values.append(matcher._values)
-        matcher._next_block()
-    return ids, weights, found_values
 
 
 class PostingCache:
@@ -112,7 +85,7 @@ class PostingCache:
         for reader, offset in self._leaves:
             if (fieldname, btext) not in reader:
                 continue
-            ids, weights, _ = _blocks(_leaf_matcher(reader.postings(fieldname, btext)), values=False)
+            ids, weights, _ = posting_blocks(reader, fieldname, btext, values=False)
             docs_parts.extend(np.asarray(block, dtype=np.int64) + offset for block in ids)
             weight_parts.extend(np.asarray(block, dtype=np.float64) for block in weights)
         postings = EMPTY
@@ -155,7 +128,7 @@ class PostingCache:
         for reader, offset in self._leaves:
             if (fieldname, btext) not in reader:
                 continue
-            ids, _, values = _blocks(_leaf_matcher(reader.postings(fieldname, btext)), values=True)
+            ids, _, values = posting_blocks(reader, fieldname, btext, values=True)
             for block_ids, block_values in zip(ids, values, strict=True):
                 docs = np.asarray(block_ids, dtype=np.int64) + offset
                 # A whole block at once: its values are uint32 positions end to end.
@@ -174,7 +147,7 @@ class PostingCache:
         if found is None:
             codes = np.zeros(self.size, dtype=np.int64)
             for reader, offset in self._leaves:
-                stored = length_codes(reader._perdoc, fieldname)
+                stored = segment_length_codes(reader, fieldname)
                 if stored is not None:
                     codes[offset : offset + len(stored)] = stored
             found = np.where(codes > 0, BYTE_TO_LENGTH[codes], 1).astype(np.float64)

@@ -56,8 +56,6 @@ def normalise_value(fieldname: str, value: str) -> str:
     return value
 
 
-
-
 def symbol_query(word: str, fieldname: str = "text") -> wq.Query:
     """A UN symbol finds the document itself, the clauses citing it, and the text mentioning it."""
     symbol = re.sub(r"\s+", "", word).upper()
@@ -239,7 +237,7 @@ def parse_query(text: str, with_titles: bool = False) -> wq.Query | None:
         raise QuerySyntaxError(text, 0, f"cannot parse the query: {error}") from error
     _find_errors(q, text)
     q = q.normalize()
-    if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+    if isinstance(q, type(wq.NullQuery)):
         return None
     return q
 

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-APP_PAGE = (b"<!DOCTYPE html><html><head><title>Official Document System</title></head><body>" + b" " * 1200)
+APP_PAGE = b"<!DOCTYPE html><html><head><title>Official Document System</title></head><body>" + b" " * 1200
 WORD97 = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504
 
 

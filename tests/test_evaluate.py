@@ -13,7 +13,8 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer.schema import RESOLUTION_FIELDS
-from indexer.writer import INDEX_NAME, build_index
+from indexer.storage.index import INDEX_NAME
+from indexer.writer import build_index
 from search_api.engine import SearchEngine
 from search_api.evaluate import Evaluator, Scored
 from search_api.models import SearchRequest

@@ -17,7 +17,8 @@ from whoosh import index as whoosh_index
 
 from indexer.errors import IndexVersionError
 from indexer.manifest import MANIFEST_NAME, read_manifest
-from indexer.writer import INDEX_NAME, build_index, count_level
+from indexer.storage.index import INDEX_NAME, count_level
+from indexer.writer import build_index
 from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
 from tests.conftest import CORPUS, ROOT
@@ -329,11 +330,3 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
         else:
             raise AssertionError("the new commit was not warmed")
         assert client.get("/healthz").json()["documents"] == 15
-
-
-def test_another_whoosh_version_is_refused_with_what_to_do() -> None:
-    from indexer import check_whoosh
-
-    check_whoosh((2, 7, 4))
-    with pytest.raises(ImportError, match=r"needs Whoosh 2\.7\.4 exactly.*pip install whoosh==2\.7\.4"):
-        check_whoosh((2, 7, 5))

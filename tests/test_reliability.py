@@ -140,9 +140,12 @@ def test_twenty_sigkills_at_random_moments_never_break_the_index(tmp_path: Path)
     assert sum(outcomes.values()) == 20
 
 
-BILLION_LAUGHS = "---\n" + "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
-) + "symbol: A/RES/80/999\n---\n\nThe General Assembly,\n\n1. Decides to remain seized of the matter.\n"
+BILLION_LAUGHS = (
+    "---\n"
+    + "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    + "symbol: A/RES/80/999\n---\n\nThe General Assembly,\n\n1. Decides to remain seized of the matter.\n"
+)
 
 
 @pytest.mark.needs_shared

@@ -11,7 +11,7 @@ from whoosh.writing import SegmentWriter
 from indexer.readers import read_document
 from indexer.records import to_records
 from indexer.schema import build_schema
-from indexer.segment import FastSegmentWriter
+from indexer.storage.segment import FastSegmentWriter
 from tests.conftest import CORPUS, SEED_TEXT
 
 
@@ -84,7 +84,7 @@ def test_packed_positions_round_trip_and_are_what_whoosh_would_store() -> None:
 
 
 def test_only_blocks_worth_it_are_compressed(tmp_path: Path) -> None:
-    from indexer.segment import COMPRESS_MIN_POSTINGS
+    from indexer.storage.segment import COMPRESS_MIN_POSTINGS
 
     ix = _build(tmp_path / "fast", FastSegmentWriter)
     seen = set()

@@ -313,3 +313,36 @@ class FastSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
         if lengths:
             lengths.close()
+
+
+def worker_writer(ix: Index) -> FastSegmentWriter:
+    """A writer for a worker process: it takes no lock (the parent's writer holds it) and its
+    segments are committed by the parent (`commit_with_segments`)."""
+    return FastSegmentWriter(ix, _lk=False)
+
+
+def finish_segment(writer: SegmentWriter) -> Any | None:
+    """Write out the writer's segment without committing it: the segment, or None if it is empty."""
+    if writer._added:
+        return writer._finalize_segment()
+    writer._close_segment()
+    return None
+
+
+def commit_with_segments(writer: SegmentWriter, new_segments: list[Any], optimize: bool) -> None:
+    """Commit the main writer together with the segments the workers wrote, in one TOC."""
+    if not new_segments:
+        writer.commit(optimize=optimize)
+        return
+    # The same steps as SegmentWriter.commit, with the workers' segments added to the list.
+    final = writer._merge_segments(None, optimize, True)
+    segment = finish_segment(writer)
+    if segment is not None:
+        final.append(segment)
+    writer._commit_toc(final + new_segments)
+    writer._finish()
+
+
+def segment_count(ix: Index) -> int:
+    """How many segments the index's latest generation has."""
+    return len(ix._segments())

@@ -1,0 +1,86 @@
+"""The storage layer's boundaries: Whoosh's internals used in one place, a pinned Whoosh version,
+and the class paths an index's TOC pickles kept where the index format says."""
+
+from __future__ import annotations
+
+import ast
+import pickle
+import pickletools
+from pathlib import Path
+
+import pytest
+
+from indexer.schema import build_schema
+from indexer.storage import INDEX_FORMAT_CLASSES, check_whoosh
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("analyzers", "indexer", "search_api")
+STORAGE = ROOT / "indexer" / "storage"
+# Private names of other libraries that are their documented public spelling.
+PUBLIC_PRIVATES = {"os._exit", "etree._Element"}
+
+
+def _pickled_globals(data: bytes) -> set[str]:
+    # Protocol 2, as Whoosh writes the TOC: each class is one GLOBAL opcode naming its module.
+    return {str(arg).replace(" ", ".") for op, arg, _ in pickletools.genops(data) if op.name == "GLOBAL"}
+
+
+def test_the_classes_an_index_pickles_are_the_documented_ones() -> None:
+    pickled = _pickled_globals(pickle.dumps(build_schema(), 2))
+    ours = {name for name in pickled if name.split(".")[0] in PACKAGES}
+    assert ours == INDEX_FORMAT_CLASSES
+
+
+def _private_uses(path: Path) -> list[str]:
+    uses = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+                continue
+            if ast.unparse(node) not in PUBLIC_PRIVATES:
+                uses.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("whoosh"):
+            uses += [f"{path.relative_to(ROOT)}:{node.lineno} {a.name}" for a in node.names if a.name.startswith("_")]
+        elif isinstance(node, ast.keyword) and (node.arg or "").startswith("_"):
+            uses.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.arg}=")
+    return uses
+
+
+def test_only_the_storage_layer_uses_private_names() -> None:
+    outside = [
+        use
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if STORAGE not in path.parents
+        for use in _private_uses(path)
+    ]
+    assert outside == []
+    # The scan sees what it must: the storage layer's own uses.
+    assert any("_finalize_segment" in use for path in STORAGE.glob("*.py") for use in _private_uses(path))
+
+
+def test_the_search_side_reaches_the_index_only_through_schema_and_storage() -> None:
+    allowed = {
+        "indexer.errors",
+        "indexer.schema",
+        "indexer.model",
+        "indexer.records",
+        "indexer.manifest",
+        "indexer.similarity",
+        "indexer.sponsors",
+        "indexer.formats",
+    }
+    imported = set()
+    for path in (ROOT / "search_api").rglob("*.py"):
+        if path.name.startswith("cli"):
+            continue  # the CLI runs the indexer: it is a front end, not the search side
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("indexer"):
+                imported.add(node.module)
+    assert {m for m in imported if not m.startswith("indexer.storage")} <= allowed
+
+
+def test_another_whoosh_version_is_refused_with_what_to_do() -> None:
+    check_whoosh((2, 7, 4))
+    with pytest.raises(ImportError, match=r"needs Whoosh 2\.7\.4 exactly.*pip install whoosh==2\.7\.4"):
+        check_whoosh((2, 7, 5))
