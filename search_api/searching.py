@@ -1,0 +1,240 @@
+"""One search over one index snapshot: match, filter, count facets, order, page, render.
+
+Matching: the query is evaluated once, over the whole snapshot, into arrays of every matching
+clause and its BM25F score (search_api/evaluate.py, on postings decoded once per snapshot); the
+exact total, the page (a partial sort) and the facet counts all come from those arrays.
+
+Facet counts are disjunctive: a facet's own selection does not shrink its own counts. Filters
+are per-snapshot cached masks, and counts `bincount` each facet's column, read once per snapshot
+as value codes (search_api/docsets.py); every value of a multi-valued field counts (every
+sponsor of a clause). The document level collapses matching clauses to the best one per
+resolution and counts resolutions.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from search_api.docsets import SnapshotCache
+from search_api.errors import ParameterError
+from search_api.evaluate import Evaluator, Scored
+from search_api.facets import CLAUSE_ONLY_FACETS, DEFAULT_FACETS, FACETS_BY_NAME, FILTERED_FACETS, FacetDefinition
+from search_api.hits import StoredHit, facet_result, render_hit
+from search_api.models import LEVELS, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchRequest, SearchResult
+from search_api.query import highlight_terms, normalise_value, parse_query
+
+SNIPPETS_PER_DOCUMENT = 3
+
+
+def validate(request: SearchRequest) -> None:
+    """Raise `ParameterError` naming the first parameter that is out of bounds."""
+    if len(request.q) > MAX_QUERY_LENGTH:
+        raise ParameterError("q", f"the query is {len(request.q)} characters; the limit is {MAX_QUERY_LENGTH}")
+    if request.level not in LEVELS:
+        raise ParameterError("level", f"must be one of {', '.join(LEVELS)}")
+    if request.sort not in SORTS:
+        raise ParameterError("sort", f"must be one of {', '.join(SORTS)}")
+    if request.page < 1:
+        raise ParameterError("page", "must be 1 or more")
+    if not 0 <= request.per_page <= MAX_PER_PAGE:
+        raise ParameterError("per_page", f"must be between 0 and {MAX_PER_PAGE}")
+    if not 1 <= request.facet_limit <= 200:
+        raise ParameterError("facet_limit", "must be between 1 and 200")
+    for name in request.facets or ():
+        if name not in FACETS_BY_NAME:
+            raise ParameterError("facets", f"unknown facet {name!r}; known: {', '.join(FACETS_BY_NAME)}")
+
+
+def _filter_values(request: SearchRequest, facet: FacetDefinition) -> list[wq.Query]:
+    values: tuple[Any, ...] = getattr(request, facet.name, ())
+    if facet.numeric:
+        return [wq.NumericRange(facet.field, int(v), int(v)) for v in values]
+    return [wq.Term(facet.field, normalise_value(facet.field, str(v))) for v in values]
+
+
+def filter_parts(request: SearchRequest, exclude: str | None = None) -> list[list[wq.Query]]:
+    """Clause records, then one group of alternatives per filtered field (OR within a group, AND
+    across groups); `exclude` leaves one field out, for its own disjunctive facet counts.
+
+    Both levels search clause records (which inherit their resolution's fields:
+    search_api/docsets.py); the document level then collapses them by resolution."""
+    parts: list[list[wq.Query]] = [[wq.Term("level", "clause")]]
+    for name in FILTERED_FACETS:
+        if name != exclude:
+            alternatives = _filter_values(request, FACETS_BY_NAME[name])
+            if alternatives:
+                parts.append(alternatives)
+    if exclude != "year" and (request.year_from or request.year_to):
+        parts.append([wq.NumericRange("year", request.year_from, request.year_to)])
+    return parts
+
+
+def _first_of_each(ordered: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The first of `ordered` in each group, in order: the best clause of each resolution."""
+    _, first = np.unique(groups, return_index=True)
+    return ordered[np.sort(first)]
+
+
+class SnapshotSearch:
+    """A search request run against one snapshot (a searcher and its cache)."""
+
+    def __init__(self, searcher: Searcher, cache: SnapshotCache) -> None:
+        self.searcher = searcher
+        self.cache = cache
+
+    def run(self, request: SearchRequest, english: bool = False) -> SearchResult:
+        """Hits for the page, exact total, facet counts, highlights."""
+        started = time.perf_counter()
+        validate(request)
+        q = parse_query(request.q, with_titles=request.level == "document")
+        facet_names = [
+            name
+            for name in (request.facets if request.facets is not None else DEFAULT_FACETS)
+            if not (request.level == "document" and name in CLAUSE_ONLY_FACETS)
+        ]
+        selected = {
+            name
+            for name in facet_names
+            if getattr(request, name, ()) or (name == "year" and (request.year_from or request.year_to))
+        }
+        search = self._clause_search if request.level == "clause" else self._document_search
+        total, page_hits, counts = search(q, request, facet_names, selected)
+        terms = highlight_terms(q)
+        hits = [render_hit(self.searcher, hit, q, terms, request) for hit in page_hits]
+        did_you_mean = self._did_you_mean(q) if total == 0 and q is not None else []
+        facets = {
+            name: facet_result(FACETS_BY_NAME[name], counts[name], request.facet_limit, english) for name in facet_names
+        }
+        return SearchResult(
+            query=request.q,
+            total=total,
+            page=request.page,
+            per_page=request.per_page,
+            level=request.level,
+            hits=hits,
+            facets=facets,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            did_you_mean=did_you_mean,
+        )
+
+    def _matches(self, q: wq.Query | None) -> Scored | None:
+        """Every match of `q` with its score (None: no query, every clause matches)."""
+        if q is None:
+            return None
+        cache = self.cache
+        return Evaluator(self.searcher, cache.postings, cache.spread).run(q)
+
+    def _passing(self, found: Scored | None, request: SearchRequest, exclude: str | None) -> Scored:
+        """The matches that pass the request's filters (all but `exclude`'s)."""
+        mask = self.cache.filter_mask(filter_parts(request, exclude=exclude))
+        if found is None:
+            docs = np.flatnonzero(mask & self.cache.postings.live).astype(np.int64)
+            return Scored(docs, np.ones(len(docs), dtype=np.float64))
+        keep = mask[found.docs]
+        return Scored(found.docs[keep], found.scores[keep])
+
+    def _order(self, found: Scored, request: SearchRequest, limit: int | None) -> np.ndarray:
+        """Indexes into `found` of its first `limit` hits in result order: by score (ties by
+        document number, as Whoosh breaks them) or by date or session, newest first."""
+        docs = found.docs
+        if request.sort == "relevance":
+            keys = -found.scores
+        else:
+            fields = ("date" if request.sort == "date" else "session", "doc_id", "ordinal")
+            keys = self.cache.sort_rank(fields)[docs].astype(np.float64)
+        candidates = np.arange(len(docs))
+        if limit is not None and limit < len(docs):
+            cut = np.partition(keys, limit - 1)[limit - 1]
+            candidates = np.flatnonzero(keys <= cut)
+        ordered = candidates[np.lexsort((docs[candidates], keys[candidates]))]
+        return ordered if limit is None else ordered[:limit]
+
+    def _clause_search(
+        self, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
+    ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
+        cache = self.cache
+        found = self._matches(q)
+        passing = self._passing(found, request, None)
+        counts: dict[str, dict[Any, int]] = {}
+        for name in facet_names:
+            facet = FACETS_BY_NAME[name]
+            counted = self._passing(found, request, name) if name in selected else passing
+            counts[name] = cache.count(facet.field, counted.docs, facet.multi_valued)
+        start = (request.page - 1) * request.per_page
+        shown = self._order(passing, request, request.page * request.per_page)[start:]
+        scored = request.sort == "relevance"
+        page = [StoredHit(cache, int(passing.docs[i]), float(passing.scores[i]) if scored else None) for i in shown]
+        return len(passing), page, counts
+
+    def _collapsed(self, found: Scored, request: SearchRequest) -> tuple[np.ndarray, np.ndarray]:
+        """The matching clauses in result order, and the resolution (a code) of each."""
+        ordered = found.docs[self._order(found, request, None)]
+        _, doc_codes, _ = self.cache.value_codes("doc_id", False)
+        return ordered, doc_codes[ordered]
+
+    def _document_search(
+        self, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
+    ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
+        cache = self.cache
+        found = self._matches(q)
+        ordered, groups = self._collapsed(self._passing(found, request, None), request)
+        best = _first_of_each(ordered, groups)
+        counts = {}
+        for name in facet_names:
+            facet = FACETS_BY_NAME[name]
+            clauses, resolutions = (
+                self._collapsed(self._passing(found, request, name), request) if name in selected else (ordered, groups)
+            )
+            if facet.varies_by_clause:
+                # A resolution counts once for each value any of its matching clauses has: the
+                # same clauses a filter on that value would keep.
+                owners, values = cache.document_codes(facet.field, clauses, facet.multi_valued)
+                table = cache.value_codes(facet.field, facet.multi_valued)[2]
+                pairs = np.unique(resolutions[owners] * len(table) + values)
+                tally = np.bincount(pairs % len(table), minlength=len(table)) if len(table) else np.zeros(0, int)
+                counts[name] = {table[code]: int(tally[code]) for code in np.flatnonzero(tally)}
+            else:
+                counts[name] = cache.count(facet.field, _first_of_each(clauses, resolutions), facet.multi_valued)
+        start = (request.page - 1) * request.per_page
+        shown = best[start : start + request.per_page]
+        page = []
+        for docnum, clauses in zip(shown, self._best_clauses(found, shown), strict=True):
+            page.append(StoredHit(cache, int(docnum), None))
+            page[-1].best_clauses = clauses
+        return len(best), page, counts
+
+    def _best_clauses(self, found: Scored | None, shown: np.ndarray) -> list[list[tuple[int, float]]]:
+        """For each shown resolution, its clauses that match the query, best first (at most
+        `SNIPPETS_PER_DOCUMENT`), from the matches already evaluated: whatever the filters and
+        the sort, a resolution's snippets are its best-scoring clauses."""
+        if found is None:
+            return [[] for _ in shown]
+        cache = self.cache
+        _, doc_codes, _ = cache.value_codes("doc_id", False)
+        wanted = doc_codes[shown]
+        keep = cache.mask(wq.Term("level", "clause"))[found.docs] & np.isin(doc_codes[found.docs], wanted)
+        docs, scores = found.docs[keep], found.scores[keep]
+        per_resolution: dict[int, list[int]] = {int(code): [] for code in wanted}
+        for index in np.lexsort((docs, -scores)).tolist():
+            clauses = per_resolution[int(doc_codes[docs[index]])]
+            if len(clauses) < SNIPPETS_PER_DOCUMENT:
+                clauses.append(index)
+        return [[(int(docs[i]), float(scores[i])) for i in per_resolution[int(code)]] for code in wanted]
+
+    def _did_you_mean(self, q: wq.Query) -> list[str]:
+        words, _ = highlight_terms(q)
+        corrector = self.searcher.corrector("text")
+        reader = self.searcher.reader()
+        suggestions: list[str] = []
+        # Only words the index lacks are misspelt; the first character is kept (prefix=1), which
+        # spares a Levenshtein walk over every term (1.2 s on 100k clauses, against 10 ms).
+        for word in sorted(w for w in words if not reader.doc_frequency("text", w)):
+            suggestions.extend(
+                s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2, prefix=1) if s != word
+            )
+        return list(dict.fromkeys(suggestions))[:5]
