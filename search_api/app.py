@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from indexer.errors import GaSearchError, IndexError_
 from search_api.engine import SearchEngine
 from search_api.errors import NotFoundError, ParameterError, QuerySyntaxError
+from search_api.facets import FACETS
 from search_api.models import SearchRequest
 from search_api.openapi import openapi_document
 from search_api.params import (
@@ -256,6 +257,17 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             }
         )
 
+    def schema(request: Request) -> Response:
+        """What a front end builds its menus from: the facet table and the search parameters."""
+        parse_params(request.query_params, ())
+        return _JSON(
+            {
+                "facets": [facet.describe() for facet in FACETS],
+                "search_parameters": [param.openapi() for param in SEARCH_PARAMS],
+            },
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
     def openapi(request: Request) -> Response:
         return _JSON(openapi_document(app.routes))
 
@@ -294,6 +306,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         Route("/precedents", _safe(text_precedents), methods=["POST"], name="precedents"),
         Route("/suggest", _safe(suggest), methods=["GET"], name="suggest"),
         Route("/healthz", _safe(healthz), methods=["GET"], name="healthz"),
+        Route("/schema", _safe(schema), methods=["GET"], name="schema"),
         Route("/openapi.json", _safe(openapi), methods=["GET"], name="openapi", include_in_schema=False),
         Route("/", _safe(page), methods=["GET"], name="page", include_in_schema=False),
         Route("/embed", _safe(embed_page), methods=["GET"], name="embed", include_in_schema=False),

@@ -22,7 +22,9 @@ from rich.table import Table
 
 from indexer.errors import GaSearchError
 from search_api.cli_fetch import fetch
-from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD, SearchRequest
+from search_api.cli_options import RawValues, table_options, table_values
+from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD
+from search_api.params import SEARCH_PARAMS, search_request
 from search_api.render import hits_csv, hits_table, lineage_view, precedents_table
 
 app = typer.Typer(
@@ -132,53 +134,26 @@ def index(
 
 
 @app.command()
+@table_options(SEARCH_PARAMS, flags={"per_page": "limit"}, defaults={"per_page": 10})
 def search(
     query: Annotated[str, typer.Argument(help='Words, "exact phrases", AND/OR/NOT, field:value.')] = "",
-    session: Annotated[list[int] | None, typer.Option(help="Session number (repeatable).")] = None,
-    agenda: Annotated[list[str] | None, typer.Option(help="Agenda item as written, e.g. 128(t).")] = None,
-    sponsor: Annotated[list[str] | None, typer.Option(help="Sponsor: Belarus, BLR or 白俄罗斯.")] = None,
-    kind: Annotated[list[str] | None, typer.Option(help="resolution, draft resolution, decision...")] = None,
-    clause_type: Annotated[list[str] | None, typer.Option("--type", help="preambular or operative.")] = None,
-    verb: Annotated[list[str] | None, typer.Option(help="Leading verb, e.g. 欢迎.")] = None,
-    language: Annotated[list[str] | None, typer.Option(help="Language of the text: zh, zh-Hant, en.")] = None,
-    cites: Annotated[list[str] | None, typer.Option(help="Cited resolution, e.g. A/RES/59/50.")] = None,
-    facets: Annotated[
-        str | None, typer.Option(help="Facets to count, comma-separated (default: all but cites).")
-    ] = None,
-    year_from: Annotated[int | None, typer.Option(help="First year.")] = None,
-    year_to: Annotated[int | None, typer.Option(help="Last year.")] = None,
-    level: Annotated[str, typer.Option(help="clause or document.")] = "clause",
-    sort: Annotated[str, typer.Option(help="relevance, date or session.")] = "relevance",
-    page: Annotated[int, typer.Option(help="Page number.")] = 1,
-    limit: Annotated[int, typer.Option(help="Hits per page (at most 100).")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
     output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     index: IndexOption = Path("index"),
+    table: RawValues | None = None,
 ) -> None:
-    """Search clauses (or whole resolutions with --level document).
+    """Search clauses (or whole resolutions with --level document). The options are the API's
+    parameters (GET /search), with --limit for per_page.
 
     Example: ga-search search 维持和平 --sponsor Kazakhstan --session 73
     """
-    request = SearchRequest(
-        q=query,
-        session=tuple(session or ()),
-        agenda=tuple(agenda or ()),
-        sponsor=tuple(sponsor or ()),
-        kind=tuple(kind or ()),
-        type=tuple(clause_type or ()),
-        verb=tuple(verb or ()),
-        language=tuple(language or ()),
-        cites=tuple(cites or ()),
-        facets=tuple(f.strip() for f in facets.split(",") if f.strip()) if facets else None,
-        year_from=year_from,
-        year_to=year_to,
-        level=level,
-        sort=sort,
-        page=page,
-        per_page=limit,
-    )
     try:
-        result = _engine(index).search(request)
+        values = table_values(SEARCH_PARAMS, table or {}, q=query)
+    except GaSearchError as error:
+        _fail(error)
+    request = search_request(values)
+    try:
+        result = _engine(index).search(request, english=values.get("lang") == "en")
     except GaSearchError as error:
         _fail(error)
     output = "json" if as_json else output

@@ -38,6 +38,7 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
     "precedents": ("Precedents of a pasted paragraph (JSON body), with diffs.", (), "Precedents"),
     "suggest": ("Completions for a search box: indexed words and titles.", SUGGEST_PARAMS, "Suggestions"),
     "healthz": ("Index loaded, document and clause counts, analyzer version.", (), "Health"),
+    "schema": ("The facets (names, labels, which count only clauses) and the search parameters.", (), "Schema"),
 }
 _OBJECT = {"type": "object"}
 _PATH_PARAMS = {
@@ -184,6 +185,28 @@ SCHEMAS: dict[str, Any] = {
             "took_ms": {"type": "number"},
         },
     },
+    "Schema": {
+        "type": "object",
+        "required": ["facets", "search_parameters"],
+        "properties": {
+            "facets": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "label", "multi_valued", "numeric", "clause_only", "default"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "label": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "multi_valued": {"type": "boolean"},
+                        "numeric": {"type": "boolean"},
+                        "clause_only": {"type": "boolean"},
+                        "default": {"type": "boolean"},
+                    },
+                },
+            },
+            "search_parameters": {"type": "array", "items": _OBJECT},
+        },
+    },
     "Health": {
         "type": "object",
         "required": ["status", "documents", "clauses", "analyzer_version"],
@@ -222,7 +245,7 @@ def _operation(name: str, path_params: list[str]) -> dict[str, Any]:
             "description": "Unknown document",
             "content": {"application/json": {"schema": _ERROR}},
         }
-    if name not in ("healthz", "precedents"):
+    if name not in ("healthz", "precedents", "schema"):
         responses["304"] = {"description": "Not modified (ETag matched)"}
     operation = {"operationId": name, "summary": summary, "parameters": parameters, "responses": responses}
     if name == "precedents":

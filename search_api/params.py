@@ -199,7 +199,8 @@ def _convert(param: Param, raw: str) -> Any:
     if param.max_length is not None and len(raw) > param.max_length:
         raise ParameterError(param.name, f"is {len(raw)} characters long; the limit is {param.max_length}")
     if param.enum and raw not in param.enum:
-        raise ParameterError(param.name, f"{raw!r} is not one of: {', '.join(param.enum)}")
+        what = param.name[:-1] if param.repeatable and param.name.endswith("s") else param.name
+        raise ParameterError(param.name, f"unknown {what} {raw!r}; known: {', '.join(param.enum)}")
     return raw
 
 
@@ -257,6 +258,17 @@ def body_values(body: object, params: tuple[Param, ...], required: tuple[str, ..
             raise ParameterError(param.name, f"must be a JSON {param.type}")
         values[param.name] = raw if param.type == "boolean" else _convert(param, str(raw))
     return values
+
+
+def validate_request(request: SearchRequest) -> None:
+    """Hold a request built in code (the CLI, an embedder, the tests) to the same table, with the
+    same messages, as one that came over HTTP."""
+    for param in SEARCH_PARAMS:
+        value = getattr(request, param.name, None)
+        if value is None:
+            continue
+        for item in value if param.repeatable else (value,):
+            _convert(param, str(item))
 
 
 def search_request(values: dict[str, Any]) -> SearchRequest:

@@ -21,33 +21,14 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search_api.docsets import SnapshotCache
-from search_api.errors import ParameterError
 from search_api.evaluate import Evaluator, Scored
 from search_api.facets import CLAUSE_ONLY_FACETS, DEFAULT_FACETS, FACETS_BY_NAME, FILTERED_FACETS, FacetDefinition
 from search_api.hits import StoredHit, facet_result, render_hit
-from search_api.models import LEVELS, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS, SearchRequest, SearchResult
+from search_api.models import SearchRequest, SearchResult
+from search_api.params import validate_request
 from search_api.query import highlight_terms, normalise_value, parse_query
 
 SNIPPETS_PER_DOCUMENT = 3
-
-
-def validate(request: SearchRequest) -> None:
-    """Raise `ParameterError` naming the first parameter that is out of bounds."""
-    if len(request.q) > MAX_QUERY_LENGTH:
-        raise ParameterError("q", f"the query is {len(request.q)} characters; the limit is {MAX_QUERY_LENGTH}")
-    if request.level not in LEVELS:
-        raise ParameterError("level", f"must be one of {', '.join(LEVELS)}")
-    if request.sort not in SORTS:
-        raise ParameterError("sort", f"must be one of {', '.join(SORTS)}")
-    if request.page < 1:
-        raise ParameterError("page", "must be 1 or more")
-    if not 0 <= request.per_page <= MAX_PER_PAGE:
-        raise ParameterError("per_page", f"must be between 0 and {MAX_PER_PAGE}")
-    if not 1 <= request.facet_limit <= 200:
-        raise ParameterError("facet_limit", "must be between 1 and 200")
-    for name in request.facets or ():
-        if name not in FACETS_BY_NAME:
-            raise ParameterError("facets", f"unknown facet {name!r}; known: {', '.join(FACETS_BY_NAME)}")
 
 
 def _filter_values(request: SearchRequest, facet: FacetDefinition) -> list[wq.Query]:
@@ -90,7 +71,7 @@ class SnapshotSearch:
     def run(self, request: SearchRequest, english: bool = False) -> SearchResult:
         """Hits for the page, exact total, facet counts, highlights."""
         started = time.perf_counter()
-        validate(request)
+        validate_request(request)
         q = parse_query(request.q, with_titles=request.level == "document")
         facet_names = [
             name

@@ -26,9 +26,8 @@ const TEXT = {
     unchanged: "unchanged", edited: "edited", added: "added", removed: "removed",
   },
 };
-const MULTI = ["session", "agenda", "sponsor", "kind", "type", "verb", "year", "language", "cites"];
-// The default facets and the most cited resolutions among the hits (the citation graph).
-const FACETS = MULTI;
+// The facet menus come from the service's facet table (GET schema), read once before the first search.
+let FACETS = [];
 const state = { q: "", level: "clause", sort: "relevance", page: 1, filters: {}, lang: "zh" };
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
@@ -54,8 +53,10 @@ function params(extra) {
       if (name === "year") { p.set("year_from", v); p.set("year_to", v); } else p.append(name, v);
     }
   }
-  if (state.level === "document") { p.delete("type"); p.delete("verb"); }
-  for (const name of FACETS) if (!(state.level === "document" && (name === "type" || name === "verb"))) p.append("facets", name);
+  for (const facet of FACETS) {
+    if (state.level === "document" && facet.clause_only) p.delete(facet.name);
+    else p.append("facets", facet.name);
+  }
   for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
   return p;
 }
@@ -179,11 +180,8 @@ function renderFacets(facets) {
 }
 
 function facetLabel(name) {
-  const labels = {
-    zh: { session: "届会", agenda: "议程项目", sponsor: "提案国", kind: "文件类型", type: "段落类型", verb: "引导动词", year: "年份", language: "语言", cites: "最常引用的决议" },
-    en: { session: "Session", agenda: "Agenda item", sponsor: "Sponsor", kind: "Kind", type: "Clause type", verb: "Leading verb", year: "Year", language: "Language", cites: "Most cited" },
-  };
-  return labels[state.lang][name] || name;
+  const facet = FACETS.find((f) => f.name === name);
+  return facet ? facet.label[state.lang] || facet.label.en : name;
 }
 
 function renderPager(result) {
@@ -248,7 +246,7 @@ function readHash() {
   state.page = parseInt(p.get("page") || "1", 10) || 1;
   state.lang = p.get("lang") || state.lang;
   state.filters = {};
-  for (const name of MULTI) { const values = p.getAll(name); if (values.length) state.filters[name] = values; }
+  for (const { name } of FACETS) { const values = p.getAll(name); if (values.length) state.filters[name] = values; }
   return null;
 }
 
@@ -308,4 +306,4 @@ function start() {
   else search();
 }
 if ([location.hash.slice(1), location.search.slice(1)].some((s) => new URLSearchParams(s).get("lang") === "en")) state.lang = "en";
-start();
+getJSON("schema").then((schema) => { FACETS = schema.facets; start(); }, (error) => { $("status").textContent = t("error") + error.message; });
