@@ -9,12 +9,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from analyzers import normalize_text
 from search_api.docsets import SnapshotCache
 from search_api.errors import NotFoundError
+from search_api.evaluate import Evaluator
 from search_api.models import ClauseView, DocumentView
 from search_api.query import quoted_query
 from search_api.stored import record, records, resolution_fields, tags, with_resolution
@@ -108,11 +110,12 @@ def suggestions(searcher: Searcher, cache: SnapshotCache, prefix: str, limit: in
     out: list[dict[str, Any]] = [{"text": word, "kind": "term", "count": count} for count, word in terms[:limit]]
     # The prefix is text, not query syntax: build the title phrase directly.
     title_query = quoted_query(prefix, "title")
-    titles = (
-        searcher.search(title_query, filter=cache.docset(wq.Term("level", "document")), limit=limit, terms=False)
-        if title_query is not None
-        else []
-    )
+    titles: list[dict[str, Any]] = []
+    if title_query is not None:  # the one evaluator, as for searches; document records only
+        found = Evaluator(searcher, cache.postings).run(title_query)
+        keep = cache.mask(wq.Term("level", "document"))[found.docs]
+        docs, scores = found.docs[keep], found.scores[keep]
+        titles = [searcher.stored_fields(int(docs[i])) for i in np.lexsort((docs, -scores))[:limit]]
     seen: set[str] = set()
     for hit in titles:
         title = hit.get("title", "")

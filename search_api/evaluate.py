@@ -14,15 +14,18 @@ scores) built from the decoded postings of `search_api/postings.py`:
   inverse matcher does; `AndNot` removes, `AndMaybe` (and `RankedPhrase`) adds the optional
   side's scores where it matches;
 - `ExactPhrase`: occurrences as keys `doc << 24 | position`; the phrase starts where word `i`'s
-  keys shifted back by `i` all meet, and scores as `ExactPhrase` scores (search_api/phrase.py);
-- anything else (prefixes, ranges...): Whoosh's own matchers, per segment.
+  keys shifted back by `i` all meet; it scores as one term (BM25F of its occurrences, with the
+  rarity of its rarest word); this is the only phrase evaluation (search_api/phrase.py);
+- anything else (prefixes, ranges, wildcards: leaves with no phrase below them): Whoosh's own
+  matchers, per segment.
 
 A query on a resolution's field (`session:73`, a title word: indexer/schema.py `RESOLUTION_FIELDS`)
 matches document records; `spread` (search_api/docsets.py) makes each of those matches a match of
 every record of that resolution, with the resolution's score, as if the clauses carried the field.
 
 Scores equal Whoosh's to the last bits of floating point, so hits come in the same order (ties by
-document number, as Whoosh breaks them); tests compare the two on the real corpus.
+document number, as Whoosh breaks them); tests compare the two on the real corpus, with Whoosh
+running the phrase nodes through the test oracle (tests/oracle.py).
 """
 
 from __future__ import annotations
@@ -96,8 +99,9 @@ class Evaluator:
         self.searcher = searcher
         self.postings = postings
         self._spread = spread
-        weighting = searcher.weighting
-        self._bm25 = weighting if type(weighting) is scoring.BM25F else None
+        if type(searcher.weighting) is not scoring.BM25F:  # the formulas below are BM25F's
+            raise TypeError(f"the evaluator scores with BM25F, not {type(searcher.weighting).__name__}")
+        self._bm25: scoring.BM25F = searcher.weighting
 
     def run(self, q: wq.Query) -> Scored:
         return self._node(q)
@@ -111,8 +115,6 @@ class Evaluator:
     def _evaluate(self, q: wq.Query) -> Scored:
         if isinstance(q, type(wq.NullQuery)):
             return _NONE
-        if self._bm25 is None:
-            return self._whoosh(q)
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
         if isinstance(q, Character):
@@ -168,7 +170,6 @@ class Evaluator:
     ) -> np.ndarray:
         # whoosh.scoring.bm25 with the scorer's own statistics, term for term, so the
         # floating-point results are the same (`idf` given: a term Whoosh does not know).
-        assert self._bm25 is not None
         scorer = self._bm25.scorer(self.searcher, fieldname, btext)
         avgfl, B, K1 = scorer.avgfl, scorer.B, scorer.K1
         idf = scorer.idf if idf is None else idf

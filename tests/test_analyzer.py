@@ -17,6 +17,7 @@ from analyzers.tokenizer import CLAUSE_SEPARATOR
 from indexer.structure import parse_text
 from search_api.query import parse_query
 from tests.conftest import SEED_TEXT
+from tests.oracle import oracle
 from tests.phrases import SEED_PHRASES
 
 
@@ -39,7 +40,7 @@ def ram_index(texts: list[str]):  # type: ignore[no-untyped-def]
 
 def hits(ix, q) -> list[str]:  # type: ignore[no-untyped-def]
     with ix.searcher() as searcher:
-        return [hit["id"] for hit in searcher.search(q, limit=None)]
+        return [hit["id"] for hit in searcher.search(oracle(q), limit=None)]
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from search_api.postings import PostingCache
 from search_api.query import parse_query
 from search_api.stored import record
 from tests.conftest import CORPUS, SEED_TEXT
+from tests.oracle import oracle
 
 QUERIES = [
     "维持和平",
@@ -73,6 +74,7 @@ def whoosh_matches(searcher: Searcher, text: str) -> list[tuple[int, float]]:
     q = parse_query(text)
     if q is None:
         return []
+    q = oracle(q)
     excluded = whoosh_excluded(searcher, q)
     return [
         (hit.docnum, hit.score) for hit in searcher.search(q, limit=None, terms=False) if hit.docnum not in excluded
@@ -91,7 +93,7 @@ def inherited_matches(searcher: Searcher, q: wq.Query) -> dict[int, float]:
     if isinstance(q, wq.AndNot):
         excluded = inherited_matches(searcher, q.b)
         return {d: s for d, s in inherited_matches(searcher, q.a).items() if d not in excluded}
-    found = {hit.docnum: hit.score for hit in searcher.search(q, limit=None, terms=False)}
+    found = {hit.docnum: hit.score for hit in searcher.search(oracle(q), limit=None, terms=False)}
     if q.field() not in RESOLUTION_FIELDS:
         return found
     return {
@@ -155,7 +157,7 @@ def test_sort_by_date_orders_by_the_resolutions_date_then_document_and_clause(en
         ordinals = searcher.reader().column_reader("ordinal")
         clauses = [
             {**hit.fields(), "ordinal": ordinals[hit.docnum]}
-            for hit in searcher.search(q, limit=None, terms=False)
+            for hit in searcher.search(oracle(q), limit=None, terms=False)
             if hit["level"] == "clause"
         ]
         dates = {

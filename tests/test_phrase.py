@@ -1,4 +1,6 @@
-"""The fast phrase matcher finds exactly what Whoosh's own span matcher finds, on the real corpus."""
+"""The phrase evaluation finds exactly what Whoosh's own span matcher finds, on the real corpus: the
+oracle's leapfrog matcher (tests/oracle.py) against `Phrase`, and the evaluator against the oracle
+(tests/test_evaluate.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ from whoosh import query as wq
 
 from analyzers import char_analyzer, word_analyzer
 from search_api.engine import SearchEngine
-from search_api.phrase import ExactPhrase, RankedPhrase
+from search_api.evaluate import Evaluator
+from search_api.phrase import RankedPhrase
+from search_api.postings import PostingCache
 from search_api.query import parse_query
+from tests.oracle import OracleExactPhrase
 from tests.phrases import SEED_PHRASES
 
 CHARS = char_analyzer()
@@ -46,19 +51,20 @@ def test_exact_phrase_matches_what_whoosh_phrase_matches(engine: SearchEngine) -
             terms = [t.text for t in analyzer(text, mode="query")]
             if len(terms) < 2:
                 continue
-            ours = _documents(engine, ExactPhrase(fieldname, terms))
+            ours = _documents(engine, OracleExactPhrase(fieldname, terms))
             whoosh = _documents(engine, wq.Phrase(fieldname, terms))
             assert ours == whoosh, (fieldname, text)
             compared += 1
     assert compared >= 150
 
 
-def test_quoted_strings_use_the_fast_matcher_and_find_the_substring(engine: SearchEngine) -> None:
+def test_quoted_strings_are_ranked_phrases_and_find_the_substring(engine: SearchEngine) -> None:
     for text in SEED_PHRASES:
         q = parse_query(f'"{text}"')
         assert isinstance(q, RankedPhrase), text
         with engine._current() as searcher:
-            found = [searcher.stored_fields(d)["text"] for d in searcher.docs_for_query(q)]
+            docs = Evaluator(searcher, PostingCache(searcher)).run(q).docs.tolist()
+            found = [searcher.stored_fields(d)["text"] for d in docs]
         assert found, text
         squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
         assert all(squeeze(text) in squeeze(clause) for clause in found), text
