@@ -124,7 +124,7 @@ class RunTokenizer(Tokenizer):
     map offsets back to the original text. Positions are assigned by `PositionFilter`.
     """
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -274,7 +274,7 @@ class CharTokenizer(Tokenizer):
     one yields its bigrams.
     """
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,

@@ -88,9 +88,9 @@ def find_citations(text: str) -> tuple[str, ...]:
     for match in _RANGE.finditer(text):
         session, first, last_session, last = (int(g) for g in match.groups())
         cited = {symbol for _, symbol in found}
-        prefix = next((p for p in ("A/RES", "A/DEC") if f"{p}/{session}/{first}" in cited), None)
-        if prefix and session == last_session and 0 < last - first <= MAX_RANGE:
-            found.extend((match.start(), f"{prefix}/{session}/{n}") for n in range(first + 1, last))
+        series = next((p for p in ("A/RES", "A/DEC") if f"{p}/{session}/{first}" in cited), None)
+        if series and session == last_session and 0 < last - first <= MAX_RANGE:
+            found.extend((match.start(), f"{series}/{session}/{n}") for n in range(first + 1, last))
     found.sort()
     return tuple(dict.fromkeys(symbol for _, symbol in found))
 

@@ -62,7 +62,7 @@ class PackedPositions(formats.Positions):
         return len(valuestring) // 4
 
     def decode_weight(self, valuestring: bytes) -> float:
-        return self.decode_frequency(valuestring) * self.field_boost
+        return float(self.decode_frequency(valuestring) * self.field_boost)
 
     def decode_position_boosts(self, valuestring: bytes) -> list[tuple[int, float]]:
         return [(position, 1.0) for position in self.decode_positions(valuestring)]
@@ -72,5 +72,6 @@ class PackedText(fields.TEXT):
     """A `TEXT` field (phrases allowed) storing its positions as `PackedPositions`."""
 
     def __init__(self, **options: object) -> None:
-        super().__init__(**options)  # type: ignore[arg-type]
-        self.format = PackedPositions(field_boost=self.format.field_boost)
+        super().__init__(**options)
+        boost: float = self.format.field_boost  # type: ignore[has-type]  # set by Whoosh's TEXT
+        self.format = PackedPositions(field_boost=boost)

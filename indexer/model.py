@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 KINDS = ("resolution", "draft resolution", "decision", "draft decision", "amendment")
 CLAUSE_TYPES = ("preambular", "operative", "paragraph")
@@ -60,6 +61,6 @@ class Resolution:
     def year(self) -> int | None:
         return self.date.year if self.date else None
 
-    def with_metadata(self, **changes: object) -> Resolution:
+    def with_metadata(self, **changes: Any) -> Resolution:
         """A copy with record metadata filled in or overriding what the text gave."""
         return replace(self, **{k: v for k, v in changes.items() if v not in (None, (), "")})

@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 
@@ -97,8 +98,12 @@ def _exit_with_parent() -> None:
 
 
 def _worker(
-    index_dir: str, index_name: str, records: dict, jobs: multiprocessing.Queue, results: multiprocessing.Queue
-) -> None:  # type: ignore[type-arg]
+    index_dir: str,
+    index_name: str,
+    records: dict[str, MarcRecord],
+    jobs: multiprocessing.Queue[list[tuple[str, str]] | None],
+    results: multiprocessing.Queue[tuple[str, Any]],
+) -> None:
     _exit_with_parent()
     try:
         ix = whoosh_index.open_dir(index_dir, index_name)
@@ -127,11 +132,11 @@ def run_in_workers(
     files: Sequence[tuple[str, str]],
     records: dict[str, MarcRecord],
     workers: int,
-) -> Iterator[Outcome | list]:  # type: ignore[type-arg]
+) -> Iterator[Outcome | list[Any]]:
     """Yield each file's `Outcome` as workers finish it, then the list of new segments last."""
     context = multiprocessing.get_context("spawn")
-    jobs: multiprocessing.Queue = context.Queue()  # type: ignore[type-arg]
-    results: multiprocessing.Queue = context.Queue()  # type: ignore[type-arg]
+    jobs: multiprocessing.Queue[list[tuple[str, str]] | None] = context.Queue()
+    results: multiprocessing.Queue[tuple[str, Any]] = context.Queue()
     processes = [
         context.Process(target=_worker, args=(str(index_dir), index_name, records, jobs, results), daemon=True)
         for _ in range(workers)
@@ -142,7 +147,7 @@ def run_in_workers(
         jobs.put(list(files[start : start + BATCH]))
     for _ in processes:
         jobs.put(None)
-    segments: list = []  # type: ignore[type-arg]
+    segments: list[Any] = []
     finished = 0
     try:
         while finished < len(processes):

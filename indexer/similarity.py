@@ -120,7 +120,8 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     # here: datasketch imports scipy (0.7 s), which `ga-search --help` should not wait for.
     from datasketch import MinHash
 
-    return MinHash(num_perm=BANDS * ROWS, seed=_SEED).permutations
+    permutations: tuple[np.ndarray, np.ndarray] = MinHash(num_perm=BANDS * ROWS, seed=_SEED).permutations
+    return permutations
 
 
 def signature(items: frozenset[str]) -> MinHash:
@@ -167,7 +168,8 @@ def band_keys(items: frozenset[str]) -> np.ndarray:
     """The LSH band keys of a shingle set, one per band (none for an empty set)."""
     if not items:
         return np.zeros(0, dtype=KEY_DTYPE)
-    return _keys(_signatures([_shingle_digests(items)]))[0]
+    keys: np.ndarray = _keys(_signatures([_shingle_digests(items)]))[0]
+    return keys
 
 
 def similarity_fields_batch(texts: list[str]) -> list[dict[str, object]]:

@@ -242,7 +242,8 @@ def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = 
     header = "\n".join(header_lines)
     chinese = is_chinese(text)
 
-    kind, sponsors, title, symbol = "resolution", (), "", None
+    kind, title, symbol = "resolution", "", None
+    sponsors: tuple[str, ...] = ()
     for line in header_lines:
         sponsor_line = _ZH_SPONSORS.match(line) or _EN_SPONSORS.match(line)
         if sponsor_line:

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
@@ -138,9 +139,9 @@ def build_index(
     parallel = len(to_index) >= MP_MIN_DOCUMENTS
     seen: dict[str, str] = {}
     duplicates: list[tuple[str, str]] = []
-    new_segments: list = []  # type: ignore[type-arg]
+    new_segments: list[Any] = []
     try:
-        stream: Iterable[Outcome | list] = (  # type: ignore[type-arg]
+        stream: Iterable[Outcome | list[Any]] = (
             run_in_workers(index_dir, INDEX_NAME, to_index, records, workers)
             if parallel
             else (index_file(path, digest, records, writer.add_document) for path, digest in to_index)
@@ -193,9 +194,9 @@ def build_index(
     ix = whoosh_index.open_dir(str(index_dir), INDEX_NAME)
     if duplicates:
         with ix.writer() as fixer, ix.searcher() as searcher:  # an id taken twice this run: keep the first
-            for doc_id, path in duplicates:
+            for doc_id, source in duplicates:
                 for docnum in searcher.document_numbers(doc_id=doc_id):
-                    if searcher.stored_fields(docnum).get("source") == path:
+                    if searcher.stored_fields(docnum).get("source") == source:
                         fixer.delete_document(docnum)
     report.failed.extend(_join_drafts(ix, records))
     if segment_count(ix) > MAX_SEGMENTS:

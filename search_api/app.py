@@ -17,10 +17,10 @@ import logging
 import os
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -142,7 +142,10 @@ class AccessLogMiddleware:
             )
 
 
-def _safe(endpoint):  # type: ignore[no-untyped-def]
+Endpoint = Callable[[Request], Response] | Callable[[Request], Awaitable[Response]]
+
+
+def _safe(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
     """Every error becomes a JSON answer here, so no exception ever reaches the server. A plain
     `def` endpoint (a search: CPU-bound and synchronous) runs in Starlette's thread pool, so the
     event loop keeps answering other requests (`/healthz` included) while it works."""
@@ -158,7 +161,7 @@ def _safe(endpoint):  # type: ignore[no-untyped-def]
 
         async def wrapped(request: Request) -> Response:
             try:
-                return await run_in_threadpool(endpoint, request)
+                return await run_in_threadpool(cast(Callable[[Request], Response], endpoint), request)
             except Exception as exc:
                 return _error_response(exc)
 

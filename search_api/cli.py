@@ -12,7 +12,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ from search_api.cli_options import RawValues, table_options, table_values
 from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD
 from search_api.params import SEARCH_PARAMS, search_request
 from search_api.render import hits_csv, hits_table, lineage_view, precedents_table
+
+if TYPE_CHECKING:
+    from search_api.engine import SearchEngine
 
 app = typer.Typer(
     help="Full-text search over UN General Assembly resolutions, Chinese first.\n\n"
@@ -59,8 +62,8 @@ def _plain() -> bool:
     return not console.is_terminal or console.no_color
 
 
-def _engine(index: Path):  # type: ignore[no-untyped-def]
-    from search_api.engine import SearchEngine
+def _engine(index: Path) -> SearchEngine:
+    from search_api.engine import SearchEngine  # imported late: `ga-search --help` stays quick
 
     return SearchEngine(index)
 
@@ -168,8 +171,8 @@ def search(
     console.print(hits_table(result))
     for facet in result.facets.values():
         if facet.values:
-            values = ", ".join(f"{escape(str(v.value))} ({v.count})" for v in facet.values[:6])
-            console.print(f"[dim]{facet.label}:[/] {values}")
+            shown = ", ".join(f"{escape(str(v.value))} ({v.count})" for v in facet.values[:6])
+            console.print(f"[dim]{facet.label}:[/] {shown}")
     if result.did_you_mean:
         console.print(f"did you mean: {', '.join(result.did_you_mean)}")
 

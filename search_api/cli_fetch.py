@@ -69,8 +69,13 @@ def fetch(
         errors.print(f"[bold red]error:[/] {escape(str(error))}")
         raise typer.Exit(2) from None
     client = OdsClient(ods_url or DEFAULT_ODS_URL, user_agent=user_agent or DEFAULT_USER_AGENT, delay=delay)
-    columns = (SpinnerColumn(), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
-    columns += (TimeElapsedColumn(),)
+    columns = (
+        SpinnerColumn(),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+    )
     # A walk or --with-drafts finds its symbols as it goes: the bar then has no end.
     known = None if session is not None or with_drafts else len(dict.fromkeys(wanted)) * len(languages)
     try:

@@ -194,7 +194,7 @@ class SnapshotCache:
         ascending (how the search layer sorts by date or session)."""
         found = self._ranks.get(fields)
         if found is None:
-            keys = []
+            keys: list[np.ndarray] = []
             for position, field in enumerate(fields):
                 _, codes, table = self.value_codes(field, False)
                 order = sorted(range(len(table)), key=lambda c: _sortable(table[c]))
@@ -202,9 +202,9 @@ class SnapshotCache:
                 rank_of_code[order] = np.arange(len(table))
                 ranks = rank_of_code[codes]
                 keys.append(-ranks if position == 0 else ranks)
-            order = np.lexsort(tuple(reversed(keys)))
+            in_order = np.lexsort(tuple(reversed(keys)))
             found = np.empty(self.size, dtype=np.int64)
-            found[order] = np.arange(self.size)
+            found[in_order] = np.arange(self.size)
             self._ranks[fields] = found
         return found
 

@@ -32,7 +32,7 @@ def render_hit(
     searcher: Searcher,
     hit: StoredHit,
     q: wq.Query | None,
-    terms: tuple[set[str], list[list[str]]],
+    terms: tuple[set[str], list[tuple[str, list[str]]]],
     request: SearchRequest,
 ) -> Hit:
     fields = hit.fields()

@@ -236,6 +236,14 @@ def parse_params(query: QueryParams, params: tuple[Param, ...]) -> dict[str, Any
     return values
 
 
+JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+}
+
+
 def body_values(body: object, params: tuple[Param, ...], required: tuple[str, ...]) -> dict[str, Any]:
     """Validated values of a JSON object body, by the same table as query parameters."""
     if not isinstance(body, dict):
@@ -253,7 +261,7 @@ def body_values(body: object, params: tuple[Param, ...], required: tuple[str, ..
                 values[param.name] = param.default
             continue
         raw = body[param.name]
-        expected = {"string": str, "integer": int, "number": (int, float), "boolean": bool}[param.type]
+        expected = JSON_TYPES[param.type]
         if not isinstance(raw, expected) or (param.type != "boolean" and isinstance(raw, bool)):
             raise ParameterError(param.name, f"must be a JSON {param.type}")
         values[param.name] = raw if param.type == "boolean" else _convert(param, str(raw))

@@ -81,13 +81,14 @@ class PostingCache:
         found = self._cached(key)
         if found is not None:
             return found
-        docs_parts, weight_parts = [], []
+        docs_parts: list[np.ndarray] = []
+        weight_parts: list[np.ndarray] = []
         for reader, offset in self._leaves:
             if (fieldname, btext) not in reader:
                 continue
-            ids, weights, _ = posting_blocks(reader, fieldname, btext, values=False)
-            docs_parts.extend(np.asarray(block, dtype=np.int64) + offset for block in ids)
-            weight_parts.extend(np.asarray(block, dtype=np.float64) for block in weights)
+            block_ids, block_weights, _ = posting_blocks(reader, fieldname, btext, values=False)
+            docs_parts.extend(np.asarray(block, dtype=np.int64) + offset for block in block_ids)
+            weight_parts.extend(np.asarray(block, dtype=np.float64) for block in block_weights)
         postings = EMPTY
         if docs_parts:
             docs, weights = np.concatenate(docs_parts), np.concatenate(weight_parts)

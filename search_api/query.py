@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from whoosh import query as wq
@@ -262,7 +263,7 @@ def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[tuple[str, list[
     return words, phrases
 
 
-def _walk(q: wq.Query):  # type: ignore[no-untyped-def]
+def _walk(q: wq.Query) -> Iterator[wq.Query]:
     if isinstance(q, wq.Not):
         return
     if isinstance(q, wq.AndMaybe):  # only the required side says what matched

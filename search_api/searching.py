@@ -184,9 +184,9 @@ class SnapshotSearch:
         start = (request.page - 1) * request.per_page
         shown = best[start : start + request.per_page]
         page = []
-        for docnum, clauses in zip(shown, self._best_clauses(found, shown), strict=True):
+        for docnum, best_clauses in zip(shown, self._best_clauses(found, shown), strict=True):
             page.append(StoredHit(cache, int(docnum), None))
-            page[-1].best_clauses = clauses
+            page[-1].best_clauses = best_clauses
         return len(best), page, counts
 
     def _best_clauses(self, found: Scored | None, shown: np.ndarray) -> list[list[tuple[int, float]]]:

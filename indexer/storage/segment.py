@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate, islice, repeat
 from operator import sub
 from pickle import dumps
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
@@ -127,7 +127,7 @@ class CompactPostingPool:
         numbers = list(map(known.get, terms))
         if None in numbers:  # new terms (a field yields each of its terms once): number them
             numbers = [self._number(fieldname, t) if n is None else n for t, n in zip(terms, numbers, strict=True)]
-        self._terms.extend(numbers)
+        self._terms.extend(cast(list[int], numbers))
         self._docs.extend(repeat(docnum, len(numbers)))
         self._weights.extend(weights if boost == 1.0 else [weight * boost for weight in weights])
         if None in values:
@@ -172,7 +172,7 @@ class CompactPostingPool:
         self.__init__()  # type: ignore[misc]
 
 
-def _mini_weights(weights: array) -> object:
+def _mini_weights(weights: array[float]) -> object:
     # W3PostingsWriter._mini_weights: None if all are 1.0, one float if all are equal.
     first = weights[0]
     if weights.count(first) == len(weights):
@@ -196,8 +196,9 @@ def _term_bytes(
     are stored uncompressed (each block's header says so, and the reader follows it)."""
     start = postfile.tell()
     parts = [WHOOSH3_HEADER_MAGIC]
-    total_weight, max_weight = 0.0, 0
-    min_length, max_length = None, 0
+    total_weight, max_weight = 0.0, 0.0
+    min_length: int | None = None
+    max_length = 0
     count = len(docs)
     for low in range(0, count, limit):
         high = min(low + limit, count)
@@ -226,19 +227,20 @@ def _term_bytes(
         compression = level if high - low >= COMPRESS_MIN_POSTINGS else 0
         if compression:
             data = zlib.compress(data, compression)
-        info = dumps(
+        header = dumps(
             (high - low, ids[-1], block_max_weight, compression, length_to_byte(block_min), length_to_byte(block_max)),
             2,
         )
-        size = len(info) + len(data)
-        parts += (pack_int(-size if high == count else size), info, data)
+        size = len(header) + len(data)
+        parts += (pack_int(-size if high == count else size), header, data)
     blob = b"".join(parts)
     postfile.write(blob)
     extent = len(blob)
     head = _TERMINFO.pack(
         0, total_weight, count, length_to_byte(min_length), length_to_byte(max_length), max_weight, docs[0], docs[-1]
     )
-    return head + pack_long(start) + pack_int(extent)
+    info: bytes = head + pack_long(start) + pack_int(extent)
+    return info
 
 
 def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | None, pool: CompactPostingPool) -> None:
