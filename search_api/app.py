@@ -42,6 +42,7 @@ from search_api.models import SearchRequest
 from search_api.openapi import openapi_document
 from search_api.params import (
     CLAUSE_PRECEDENT_PARAMS,
+    DOCUMENT_PARAMS,
     FACET_PARAMS,
     PRECEDENT_OPTIONS,
     PRECEDENT_TEXT,
@@ -195,9 +196,9 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         return cached(request, {k: payload[k] for k in ("query", "total", "facets", "facet_totals", "took_ms")})
 
     def document(request: Request) -> Response:
-        parse_params(request.query_params, ())
+        values = parse_params(request.query_params, DOCUMENT_PARAMS)
         started = time.perf_counter()
-        view = engine.document(request.path_params["symbol"])
+        view = engine.document(request.path_params["symbol"], values.get("parallel", ()))
         payload = view.to_dict()
         payload["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return cached(request, payload)

@@ -24,7 +24,7 @@ from indexer.errors import GaSearchError
 from search_api.cli_fetch import fetch
 from search_api.cli_options import RawValues, table_options, table_values
 from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD
-from search_api.params import SEARCH_PARAMS, search_request
+from search_api.params import DOCUMENT_PARAMS, SEARCH_PARAMS, search_request
 from search_api.render import hits_csv, hits_table, lineage_view, precedents_table
 
 if TYPE_CHECKING:
@@ -178,17 +178,21 @@ def search(
 
 
 @app.command()
+@table_options(DOCUMENT_PARAMS)
 def show(
     symbol: Annotated[str, typer.Argument(help="Symbol (A/RES/55/100), document id or file name.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     index: IndexOption = Path("index"),
+    table: RawValues | None = None,
 ) -> None:
-    """Show one resolution as parsed: header fields, numbered clauses and verbs, citations.
+    """Show one resolution as parsed: header fields, numbered clauses and verbs, citations;
+    with --parallel en, each clause beside its English version.
 
-    Example: ga-search show A/RES/55/100
+    Example: ga-search show zh:A/RES/55/100 --parallel en
     """
     try:
-        document = _engine(index).document(symbol)
+        parallel = table_values(DOCUMENT_PARAMS, table or {}).get("parallel", ())
+        document = _engine(index).document(symbol, parallel)
     except GaSearchError as error:
         _fail(error)
     if as_json:
@@ -214,13 +218,20 @@ def show(
         clauses.add_column(column)
     # Chinese has no spaces to wrap at: fold, or rich would cut each clause short with "…".
     clauses.add_column("text", overflow="fold", ratio=4)
+    for language, version in document.parallel.items():
+        clauses.add_column(f"{language} ({version['aligned']})", overflow="fold", ratio=4)
     clauses.add_column("cites", overflow="fold", ratio=1)
     for clause in document.clauses:
+        beside = [
+            escape(f"{c['number']} {c['text']}") if (c := clause.parallel.get(language)) else ""
+            for language in document.parallel
+        ]
         clauses.add_row(
             clause.number,
             clause.type,
             escape(clause.verb_phrase or clause.verb or ""),
             escape(clause.text),
+            *beside,
             escape(", ".join(clause.citations)),
         )
     console.print(clauses)

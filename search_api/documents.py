@@ -18,6 +18,7 @@ from search_api.docsets import SnapshotCache
 from search_api.errors import NotFoundError
 from search_api.evaluate import Evaluator
 from search_api.models import ClauseView, DocumentView
+from search_api.parallel import clause_parallels, version_summaries, versions
 from search_api.query import quoted_query
 from search_api.stored import record, records, resolution_fields, tags, with_resolution
 
@@ -49,10 +50,11 @@ def find_document(searcher: Searcher, key: str) -> dict[str, Any]:
     raise NotFoundError(f"no document {key!r} in the index")
 
 
-def document_view(searcher: Searcher, key: str) -> DocumentView:
+def document_view(searcher: Searcher, key: str, parallel: tuple[str, ...] = ()) -> DocumentView:
     """One resolution with its clauses, citations, the resolutions citing it and its versions in
-    other languages."""
+    other languages; with `parallel`, each clause with its counterpart in those languages."""
     stored = find_document(searcher, key)
+    found = versions(searcher, stored, parallel)
     symbol = stored.get("symbol") or None
     cited_by: list[dict[str, Any]] = []
     others: list[str] = []
@@ -70,7 +72,15 @@ def document_view(searcher: Searcher, key: str) -> DocumentView:
             d["doc_id"] for d in records(searcher, "document", symbol=symbol) if d["doc_id"] != stored["doc_id"]
         )
     clauses = [
-        ClauseView(c["number"], c["type"], c.get("verb"), c["text"], c.get("verb_phrase"), c.get("citations", []))
+        ClauseView(
+            c["number"],
+            c["type"],
+            c.get("verb"),
+            c["text"],
+            c.get("verb_phrase"),
+            c.get("citations", []),
+            clause_parallels(c["number"], found),
+        )
         for c in json.loads(stored.get("clauses_json") or "[]")
     ]
     return DocumentView(
@@ -80,6 +90,7 @@ def document_view(searcher: Searcher, key: str) -> DocumentView:
         citations=tags(stored.get("cites")),
         cited_by=cited_by,
         other_languages=others,
+        parallel=version_summaries(found),
     )
 
 

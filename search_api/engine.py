@@ -142,10 +142,11 @@ class SearchEngine:
         return self._snapshots.cache(searcher)
 
     # -- documents, agreed language, suggestions (search_api/documents.py, precedents.py) --------
-    def document(self, key: str) -> DocumentView:
-        """One resolution by symbol (`A/RES/73/12`), document id (`zh:A/RES/55/100`) or file name."""
+    def document(self, key: str, parallel: tuple[str, ...] = ()) -> DocumentView:
+        """One resolution by symbol (`A/RES/73/12`), document id (`zh:A/RES/55/100`) or file name;
+        with `parallel`, each clause with its counterpart in those languages' versions."""
         with self._current() as searcher:
-            return document_view(searcher, key)
+            return document_view(searcher, key, parallel)
 
     def precedents(
         self,

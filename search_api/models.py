@@ -38,6 +38,7 @@ class SearchRequest:
     facets: tuple[str, ...] | None = None  # None: the default facets
     facet_limit: int = 10
     highlight: bool = True
+    parallel: tuple[str, ...] = ()  # languages whose version of each clause hit to add
 
 
 @dataclass
@@ -48,6 +49,8 @@ class ClauseView:
     text: str
     verb_phrase: str | None = None
     citations: list[str] = field(default_factory=list)
+    # With `parallel=LANG`: this clause in that language's version ({"number", "text"}).
+    parallel: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -117,6 +120,8 @@ class DocumentView(ResolutionFields):
     citations: list[str]
     cited_by: list[dict[str, Any]]
     other_languages: list[str]
+    # With `parallel=LANG`: {LANG: {"doc_id", "aligned": "number" | "order"}} for each found.
+    parallel: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from search_api.params import (
     CLAUSE_PRECEDENT_PARAMS,
+    DOCUMENT_PARAMS,
     FACET_PARAMS,
     PRECEDENT_OPTIONS,
     PRECEDENT_TEXT,
@@ -28,7 +29,12 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
         FACET_PARAMS,
         "Facets",
     ),
-    "document": ("One resolution with its clauses, citations and the documents citing it.", (), "Document"),
+    "document": (
+        "One resolution with its clauses, citations, the documents citing it and, with parallel=, its clauses "
+        "side by side with their versions in other languages.",
+        DOCUMENT_PARAMS,
+        "Document",
+    ),
     "lineage": ("The series of a resolution, oldest first, each step with what changed.", (), "Lineage"),
     "clause_precedents": (
         "Clauses of other resolutions worded the same or nearly the same, with diffs.",
@@ -132,6 +138,11 @@ SCHEMAS: dict[str, Any] = {
             "clauses": {"type": "array"},
             "citations": {"type": "array"},
             "cited_by": {"type": "array"},
+            "other_languages": {"type": "array", "items": {"type": "string"}},
+            "parallel": {
+                "type": "object",
+                "description": "with parallel=LANG: each version found, {doc_id, aligned: number|order}",
+            },
             "took_ms": {"type": "number"},
         },
     },

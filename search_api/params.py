@@ -25,6 +25,7 @@ from search_api.models import (
     SORTS,
     SearchRequest,
 )
+from search_api.parallel import PARALLEL_LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,16 @@ FILTER_PARAMS: tuple[Param, ...] = (
     Param("year_from", "integer", "First year (inclusive).", minimum=1945, maximum=2100),
     Param("year_to", "integer", "Last year (inclusive).", minimum=1945, maximum=2100),
 )
+PARALLEL_PARAM = Param(
+    "parallel",
+    "string",
+    "Add each clause's counterpart in the resolution's version in this language (aligned by clause "
+    "number, or by order where the versions' clauses differ); repeatable or comma-separated.",
+    True,
+    enum=PARALLEL_LANGUAGES,
+    comma_separated=True,
+)
+DOCUMENT_PARAMS: tuple[Param, ...] = (PARALLEL_PARAM,)
 QUERY_PARAM = Param(
     "q",
     "string",
@@ -139,8 +150,9 @@ SEARCH_PARAMS: tuple[Param, ...] = (
     ),
     Param("facet_limit", "integer", "Values per facet.", minimum=1, maximum=200, default=10),
     Param("lang", "string", "Language of facet labels.", enum=("zh", "en"), default="zh"),
+    PARALLEL_PARAM,
 )
-FACET_PARAMS = tuple(p for p in SEARCH_PARAMS if p.name not in ("page", "per_page", "sort"))
+FACET_PARAMS = tuple(p for p in SEARCH_PARAMS if p.name not in ("page", "per_page", "sort", "parallel"))
 SUGGEST_PARAMS = (
     Param("q", "string", "The beginning of a word or title.", max_length=100, default=""),
     Param("limit", "integer", "Completions of each kind.", minimum=1, maximum=50, default=10),
