@@ -16,6 +16,8 @@ MIN_SIMILARITY = 0.1
 # The default bar for a precedent: a clause with its session, date or a few words updated scores
 # 0.6 to 0.9, clauses sharing only a formula 0.2 to 0.45 (bench/precedents.py).
 SIMILARITY_THRESHOLD = 0.5
+# The languages a resolution's version can be asked for in (`parallel=`): the six, and traditional Chinese.
+PARALLEL_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh", "zh-Hant")
 
 
 @dataclass(frozen=True)

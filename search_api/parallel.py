@@ -19,8 +19,6 @@ from whoosh.searching import Searcher
 from search_api.models import Hit
 from search_api.stored import record, records
 
-PARALLEL_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh", "zh-Hant")
-
 
 @dataclass(frozen=True)
 class Version:

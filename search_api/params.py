@@ -21,11 +21,11 @@ from search_api.models import (
     MAX_PRECEDENTS,
     MAX_QUERY_LENGTH,
     MIN_SIMILARITY,
+    PARALLEL_LANGUAGES,
     SIMILARITY_THRESHOLD,
     SORTS,
     SearchRequest,
 )
-from search_api.parallel import PARALLEL_LANGUAGES
 
 
 @dataclass(frozen=True)

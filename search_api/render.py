@@ -27,10 +27,20 @@ def hits_table(result: SearchResult) -> Table:
     table = Table(title=title, show_lines=True)
     for column in ("#", "document", "session", "clause", "text"):
         table.add_column(column, overflow="fold")
+    # With --parallel: each language's version of the clause beside it.
+    languages = list(dict.fromkeys(lang for hit in result.hits if hit.clause for lang in hit.clause.parallel))
+    for language in languages:
+        table.add_column(language, overflow="fold")
     for number, hit in enumerate(result.hits, start=first):
         clause = f"{hit.clause.number} {hit.clause.verb or ''}" if hit.clause else hit.kind
         label = document_label(hit.symbol, hit.title, hit.doc_id)
-        table.add_row(str(number), escape(label), str(hit.session or ""), escape(clause), _markup(hit.highlight))
+        beside = [
+            escape(f"{c['number']} {c['text']}") if hit.clause and (c := hit.clause.parallel.get(language)) else ""
+            for language in languages
+        ]
+        table.add_row(
+            str(number), escape(label), str(hit.session or ""), escape(clause), _markup(hit.highlight), *beside
+        )
     return table
 
 

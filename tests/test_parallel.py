@@ -94,3 +94,10 @@ def test_clauses_that_differ_are_aligned_by_order() -> None:
     other = [clause("P1", "preambular"), clause("1", "operative"), clause("1(a)", "operative")]
     pairs, aligned = align(source, other)
     assert aligned == "order" and pairs["2"]["number"] == "1(a)"
+
+
+def test_search_in_the_terminal_shows_the_parallel_beside_each_hit(seed_index: Path) -> None:
+    args = ["search", "旅行自由", "--language", "zh", "--parallel", "en", "--index", str(seed_index)]
+    result = CliRunner().invoke(cli, args, env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "freedom of travel" in " ".join(result.output.split())
