@@ -47,6 +47,13 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
     "schema": ("The facets (names, labels, which count only clauses) and the search parameters.", (), "Schema"),
 }
 _OBJECT = {"type": "object"}
+
+
+def _array_of(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """An array of objects with these properties."""
+    return {"type": "array", "items": {"type": "object", "required": required, "properties": properties}}
+
+
 _PATH_PARAMS = {
     "symbol": "A symbol (A/RES/73/12, S/RES/1631(2005)), document id or file name.",
     "number": "A clause number as the document prints it: P3 (preambular), 4, 4(a).",
@@ -153,21 +160,17 @@ SCHEMAS: dict[str, Any] = {
             "text": {"type": "string"},
             "source": {"type": ["object", "null"]},
             "min_similarity": {"type": "number"},
-            "precedents": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["doc_id", "symbol", "clause", "similarity", "relation", "diff"],
-                    "properties": {
-                        "doc_id": {"type": "string"},
-                        "symbol": {"type": ["string", "null"]},
-                        "clause": _OBJECT,
-                        "similarity": {"type": "number"},
-                        "relation": {"type": "string"},
-                        "diff": {"type": "array", "items": {"$ref": "#/components/schemas/DiffPart"}},
-                    },
+            "precedents": _array_of(
+                {
+                    "doc_id": {"type": "string"},
+                    "symbol": {"type": ["string", "null"]},
+                    "clause": _OBJECT,
+                    "similarity": {"type": "number"},
+                    "relation": {"type": "string"},
+                    "diff": {"type": "array", "items": {"$ref": "#/components/schemas/DiffPart"}},
                 },
-            },
+                ["doc_id", "symbol", "clause", "similarity", "relation", "diff"],
+            ),
             "candidates": {"type": "integer"},
             "took_ms": {"type": "number"},
         },
@@ -200,21 +203,17 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["facets", "search_parameters"],
         "properties": {
-            "facets": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["name", "label", "multi_valued", "numeric", "clause_only", "default"],
-                    "properties": {
-                        "name": {"type": "string"},
-                        "label": {"type": "object", "additionalProperties": {"type": "string"}},
-                        "multi_valued": {"type": "boolean"},
-                        "numeric": {"type": "boolean"},
-                        "clause_only": {"type": "boolean"},
-                        "default": {"type": "boolean"},
-                    },
+            "facets": _array_of(
+                {
+                    "name": {"type": "string"},
+                    "label": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "multi_valued": {"type": "boolean"},
+                    "numeric": {"type": "boolean"},
+                    "clause_only": {"type": "boolean"},
+                    "default": {"type": "boolean"},
                 },
-            },
+                ["name", "label", "multi_valued", "numeric", "clause_only", "default"],
+            ),
             "search_parameters": {"type": "array", "items": _OBJECT},
         },
     },
