@@ -15,7 +15,9 @@ from analyzers.tokenizer import CharTokenizer, PartsFilter, PositionFilter, RunT
 # 2: the character chain indexes bigrams only (a run's last character as itself). 3: a clause
 # with CJK characters keeps its Latin letters in the character field (mixed-script quoted strings);
 # a compound's parts include the dictionary words it starts and ends with (`难民` in `难民营`).
-ANALYZER_VERSION = "ga-zh-3"
+# 4: words of every alphabetic script (Cyrillic, Arabic, accented Latin), not only ASCII letters;
+# Arabic marks dropped and letter forms folded; stems in the clause's language (`stems`).
+ANALYZER_VERSION = "ga-4"
 
 
 def word_analyzer() -> Analyzer:

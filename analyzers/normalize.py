@@ -6,8 +6,9 @@ offsets through that map, so highlights land on the original characters.
 
 Steps, in order:
 1. Unicode NFKC per character (full-width `２０１６` -> `2016`, `Ａ／ＲＥＳ` -> `A/RES`).
-2. Traditional to simplified Chinese with OpenCC (`t2s`).
-3. Whitespace: a run of white space between two CJK characters, or between a CJK character and a
+2. Arabic: marks (short vowels, tatweel) dropped, letter forms folded (analyzers/languages.py).
+3. Traditional to simplified Chinese with OpenCC (`t2s`).
+4. Whitespace: a run of white space between two CJK characters, or between a CJK character and a
    digit, is dropped (PDF extraction breaks lines inside words and pads numbers with spaces:
    `联\\n合国` -> `联合国`, `2004 年 12 月` -> `2004年12月`); any other run becomes one space.
 """
@@ -21,6 +22,7 @@ from functools import lru_cache
 
 import opencc
 
+from analyzers.languages import fold_arabic
 from analyzers.scripts import CJK_RANGES
 
 _CJK = CJK_RANGES
@@ -122,6 +124,9 @@ def normalize(text: str) -> Normalized:
     Memoised: indexing one clause normalises its text for the word field, the character field and
     its MinHash shingles, and every clause record repeats its resolution's title."""
     folded, source = _nfkc(text)
+    folded, kept = fold_arabic(folded)
+    if kept is not None:
+        source = [source[index] for index in kept]
     simplified, source = _to_simplified(folded, source)
     compact, source = _fold_whitespace(simplified, source)
     return Normalized(compact, tuple(source), len(text))

@@ -41,13 +41,14 @@ from whoosh.analysis import Filter, Token, Tokenizer
 
 from analyzers import segmenter
 from analyzers.normalize import Normalized, normalize
-from analyzers.scripts import CJK_RANGES
+from analyzers.scripts import ALPHABETIC_RANGES, CJK_RANGES
 from analyzers.symbols import SYMBOL_TOKEN
 
 CLAUSE_SEPARATOR = "\u2029"
 CLAUSE_GAP = 100
 
 _CJK = CJK_RANGES
+_LETTERS = ALPHABETIC_RANGES
 _RUNS = re.compile(
     rf"""
     (?P<symbol>{SYMBOL_TOKEN})
@@ -55,27 +56,27 @@ _RUNS = re.compile(
   | (?P<date>\d{{4}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?|\d{{1,2}}月\d{{1,2}}日)
   | (?P<range>\d{{4}}[-–—~]\d{{4}}(?!\d))
   | (?P<number>\d+(?:[.,]\d+)*)
-  | (?P<latin>[A-Za-z]+(?:'[A-Za-z]+)?)
+  | (?P<latin>[{_LETTERS}]+(?:['’][{_LETTERS}]+)?)
   | (?P<cjk>[{_CJK}]+)
     """,
     re.VERBOSE,
 )
 _SYMBOL_TAIL = re.compile(r"(\d+)/(\d+)$")
 _DATE = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?")
-_ASCII_LETTER_OR_SPACE = re.compile(r"[A-Za-z\s]")
+_LETTER_OR_SPACE = re.compile(rf"[{_LETTERS}\s]")
 _SPACE = re.compile(r"\s")
 _HAS_CJK = re.compile(f"[{_CJK}]")
 
 
 def _not_in_char_field(text: str) -> re.Pattern[str]:
     """What the character field leaves out of a (normalised) text: white space always (PDF
-    extraction spaces and breaks Chinese at random); ASCII letters too, unless the text has CJK
-    characters. A Chinese clause keeps its Latin letters (`WHO的`, `和UNDP`, `A/RES/59/50号`) so
-    that a quoted string mixing scripts is an exact substring; an English clause, whose letters
-    the word field serves, does not double the index with letter bigrams. A quoted string is
-    searched here only when it has CJK characters, so it and the clauses it can match follow the
-    same rule."""
-    return _SPACE if _HAS_CJK.search(text) else _ASCII_LETTER_OR_SPACE
+    extraction spaces and breaks Chinese at random); letters of alphabetic scripts (Latin,
+    Cyrillic, Arabic) too, unless the text has CJK characters. A Chinese clause keeps its Latin
+    letters (`WHO的`, `和UNDP`, `A/RES/59/50号`) so that a quoted string mixing scripts is an exact
+    substring; a clause in another language, whose letters the word field serves, does not double
+    the index with letter bigrams. A quoted string is searched here only when it has CJK
+    characters, so it and the clauses it can match follow the same rule."""
+    return _SPACE if _HAS_CJK.search(text) else _LETTER_OR_SPACE
 
 
 def _segments(value: str) -> Iterator[tuple[int, str]]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
-from analyzers import normalize_text
+from analyzers import normalize_text, word_analyzer
+from analyzers.languages import STEMMED_LANGUAGES, stem_token
 from indexer.errors import DocumentError
 from indexer.model import Resolution
 from indexer.similarity import similarity_fields_batch
+
+_WORDS = word_analyzer()
 
 
 def _tags(values: tuple[str, ...]) -> str:
@@ -117,8 +120,20 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
             "chars": clause.text,
             **similarity[ordinal],
         }
+        if resolution.language in STEMMED_LANGUAGES:
+            record["stems"] = stems_text(clause.text, resolution.language)
         if clause.verb:
             record["verb"] = clause.verb
             record["verb_phrase"] = clause.verb_phrase
         records.append(record)
     return records
+
+
+def stems_text(text: str, language: str) -> str:
+    """The `stems` field of a clause: each of its words stemmed in `language`, with the language
+    (`en:decid en:maintain ...`): what an unquoted word finds in any of its forms."""
+    return " ".join(
+        stem_token(language, token.text)
+        for token in _WORDS(text, mode="query")
+        if token.text.replace("'", "").replace("’", "").isalpha()
+    )

@@ -9,7 +9,8 @@
   Copying them onto each clause made a quarter of the index's postings, a dozen column values and
   a larger stored record per clause, for 20 clauses a resolution saying the same thing.
   `text` holds the clause (jieba words, see analyzers/tokenizer.py), `chars` the same text as
-  character bigrams for exact substrings, `bands` (a column) the MinHash band keys that find
+  character bigrams for exact substrings, `stems` its words stemmed in its language (not
+  Chinese), `bands` (a column) the MinHash band keys that find
   clauses of nearly the same wording and `shingles` (a column) the hashes that measure how near
   (indexer/similarity.py).
 - `level=document`: one record per resolution, with its metadata (indexed, columns, stored), its
@@ -38,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from whoosh import columns, fields
+from whoosh.analysis import SpaceSeparatedTokenizer
 
 from analyzers import char_analyzer, word_analyzer
 from analyzers.tokenizer import char_positions
@@ -53,7 +55,8 @@ from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 # 13: plain Whoosh field classes where a memo of repeated values served the copies 11 removed.
 # 14: a resolution's `origin` (the drafts or report its header names) and `sponsors_from` (the
 # draft its sponsors were taken from, indexer/drafts.py).
-SCHEMA_VERSION = f"14-{SIMILARITY_VERSION}"
+# 15: `stems`, a clause's words stemmed in its own language (analyzers/languages.py).
+SCHEMA_VERSION = f"15-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject", "origin")
 # On the document record only; its clauses inherit them in the search layer.
 RESOLUTION_FIELDS = frozenset(
@@ -138,6 +141,9 @@ def build_schema() -> fields.Schema:
         title=PackedText(analyzer=words, stored=True, field_boost=2.0),
         text=PackedText(analyzer=words, stored=True),
         chars=CharText(analyzer=char_analyzer(), stored=False),
+        # `en:decid`: stemmed by indexer/records.py in the clause's language; no positions
+        # (quoted phrases are exact, on `text`).
+        stems=fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False, stored=False),
         series=fields.ID(stored=False),
         bands=fields.COLUMN(columns.FixedBytesColumn(BANDS * KEY_DTYPE.itemsize)),
         shingles=fields.COLUMN(columns.VarBytesColumn()),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import cn2an
 
+from analyzers.languages import detect_language, language_of_file
 from analyzers.scripts import CJK_RANGES, cjk_count
 from analyzers.symbols import LANGUAGES, PRINTED_GA_SYMBOL, origin_symbols
 from indexer.citations import find_citations
@@ -281,10 +282,11 @@ def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = 
     body_lines = [line for line in body_lines if join_lines(line) not in running_heads]
     paragraphs = _paragraphs(body_lines)
     source_path = str(source)
-    # A fetched file's metadata names its language (`EN`, `zh`); detection decides otherwise.
+    # A fetched file's metadata names its language (`EN`, `zh`); else its file name
+    # (`A_RES_73_12-FR.docx`), else its script and stop words.
     language = str(metadata.get("language", "")).lower()
     if language not in LANGUAGES:
-        language = "zh" if chinese else "en"
+        language = language_of_file(source_path) or ("zh" if chinese else detect_language(text))
     return Resolution(
         symbol=symbol,
         language=language,

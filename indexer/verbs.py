@@ -1,16 +1,27 @@
-"""The leading verb of a clause, normalised to a base verb for faceting.
+"""The leading verb of a clause, as one concept across the six languages, for faceting.
+
+A concept is named by its Chinese verb (the facet's stable value; `concept_label` gives its
+English label) and found in every language through one table, analyzers/dictionaries/verbs.tsv.
 
 Chinese clauses open with a verb phrase: an optional connective (`又`, `还`, `并`, `再次`), an
 optional manner adverb ending in `地` (`满意地`, `表示赞赏地`), and the verb (`提及`, `注意到`).
-The base verb drops the connective and the adverb: `又提及` -> `提及`, `满意地注意到` -> `注意到`.
-English clauses: `Also recalling` -> `recalling`, `Calls upon` -> `calls upon`.
+The concept drops the connective and the adverb: `又提及` -> `提及`, `满意地注意到` -> `注意到`.
+Clauses in the other languages: their first words, stemmed in their language, are matched against
+the table's forms (`Also recalling` -> `回顾`, `Se félicitant` -> `欢迎`, `Вновь подтверждая` ->
+`重申`), longest form first, after words like "also" or "once again". A clause that opens with
+no verb of the table (an article of a declaration, a decision's text) has none: never its first
+word.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
-from analyzers import segmenter
+from analyzers import normalize
+from analyzers.languages import stem
 from analyzers.scripts import CJK_CHAR, CJK_RANGES
 
 # Verbs that open GA clauses; longest first so `注意到` wins over `注意`.
@@ -103,57 +114,127 @@ ZH_VERBS = sorted(
 )
 _ZH_CONNECTIVES = "(?:又|还|并|也|再次|进一步|同时|另外|因此)*"
 _ZH_ADVERB = rf"(?:[{CJK_RANGES}]{{1,5}}?地)?"
-_ZH_LEADING = re.compile(rf"^({_ZH_CONNECTIVES})({_ZH_ADVERB})({'|'.join(ZH_VERBS)})")
-_EN_SKIP = {
-    "also",
-    "further",
-    "once",
-    "again",
-    "furthermore",
-    "moreover",
-    "deeply",
-    "strongly",
-    "firmly",
-    "fully",
-    "gravely",
-    "seriously",
-    "urgently",
-    "emphatically",
-    "encourages",
-}
-_EN_PARTICLES = {"upon", "on", "note", "into", "in"}
+
+
+@lru_cache(maxsize=1)
+def _zh_leading() -> re.Pattern[str]:
+    """The Chinese verb phrase: connective, manner adverb, and a verb of `ZH_VERBS` or the table."""
+    verbs = sorted({*ZH_VERBS, *verb_table().labels}, key=len, reverse=True)
+    return re.compile(rf"^({_ZH_CONNECTIVES})({_ZH_ADVERB})({'|'.join(verbs)})")
+
+
+# Words that may stand before the verb without changing it (`Also recalling`, `Once again calls
+# upon`, `Strongly urges`), per language, lowercased and with Arabic letter forms folded.
+SKIP_WORDS = {
+    "en": frozenset("also further once again furthermore moreover and deeply strongly firmly fully gravely "
+                    "seriously urgently emphatically therefore now".split()),
+    "fr": frozenset("également aussi en outre de nouveau et encore une fois vivement".split()),
+    "es": frozenset("también además asimismo nuevamente una vez más y".split()),
+    "ru": frozenset("также вновь далее и".split()),
+    "ar": frozenset("اذ واذ و".split()),
+}  # fmt: skip
+TABLE_LANGUAGES = ("en", "fr", "es", "ru", "ar")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_HEAD_CHARS = 160  # a verb phrase is found in a clause's first words
+
+
+@dataclass(frozen=True)
+class VerbTable:
+    """The table: each language's forms as stem sequences, and the concepts' English labels."""
+
+    exact: dict[str, dict[tuple[str, ...], str]]  # language -> a form's words, lowercased -> concept
+    forms: dict[str, dict[tuple[str, ...], str]]  # language -> stems of a form -> concept
+    labels: dict[str, str]  # concept -> English label
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word.lower() for word in _WORD.findall(normalize(text).text))
+
+
+@lru_cache(maxsize=1)
+def verb_table() -> VerbTable:
+    """analyzers/dictionaries/verbs.tsv, read once."""
+    text = resources.files("analyzers.dictionaries").joinpath("verbs.tsv").read_text("utf-8")
+    exact: dict[str, dict[tuple[str, ...], str]] = {language: {} for language in TABLE_LANGUAGES}
+    forms: dict[str, dict[tuple[str, ...], str]] = {language: {} for language in TABLE_LANGUAGES}
+    labels: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        concept, label, *cells = line.split("\t")
+        labels[concept] = label
+        for language, cell in zip(TABLE_LANGUAGES, cells, strict=True):
+            for form in filter(None, (piece.strip() for piece in cell.split(";"))):
+                words = _words(form)
+                exact[language][words] = concept
+                # Stems may meet (`Considers`, `Considering`): the form written first keeps the
+                # stem; the other is still found as written.
+                forms[language].setdefault(tuple(stem(language, word) for word in words), concept)
+    return VerbTable(exact, forms, labels)
+
+
+def concept_label(concept: str, lang: str) -> str:
+    """A verb concept's label in the interface language (`zh`: the concept itself)."""
+    return verb_table().labels.get(concept, concept) if lang == "en" else concept
+
+
+def concept_for(value: str) -> str:
+    """The concept a user names in any language (`欢迎`, `welcome`, `se félicite`), or `value`."""
+    value = value.strip()
+    table = verb_table()
+    if value in table.labels:
+        return value
+    by_label = {label: concept for concept, label in table.labels.items()}
+    if value.lower() in by_label:
+        return by_label[value.lower()]
+    concept, _ = leading_verb(value)
+    return concept or value
 
 
 def leading_verb(text: str) -> tuple[str | None, str | None]:
-    """(base verb, verb phrase as written) of a clause, or (None, None)."""
+    """(concept, verb phrase as written) of a clause, or (None, None)."""
     stripped = text.lstrip(" \t\u3000")
     if not stripped:
         return None, None
     if CJK_CHAR.match(stripped):
         return _chinese_verb(stripped)
-    return _english_verb(stripped)
+    return _table_verb(stripped[:_HEAD_CHARS])
 
 
 def _chinese_verb(text: str) -> tuple[str | None, str | None]:
-    match = _ZH_LEADING.match(text)
-    if match:
-        return match.group(3), match.group(0)
-    words = segmenter.cut(text[:12])
-    return (words[0], words[0]) if words else (None, None)
+    match = _zh_leading().match(text)
+    return (match.group(3), match.group(0)) if match else (None, None)
 
 
-def _english_verb(text: str) -> tuple[str | None, str | None]:
-    words = re.findall(r"[A-Za-z]+", text[:80])
-    phrase: list[str] = []
-    for word in words:
-        phrase.append(word)
-        if word.lower() not in _EN_SKIP:
-            break
-    if not phrase:
-        return None, None
-    base = [phrase[-1].lower()]
-    following = words[len(phrase) : len(phrase) + 1]
-    if following and following[0].lower() in _EN_PARTICLES and base[0] in {"calls", "taking", "takes"}:
-        base.append(following[0].lower())
-        phrase.append(following[0])
-    return " ".join(base), " ".join(phrase)
+def _table_verb(text: str) -> tuple[str | None, str | None]:
+    normalized = normalize(text)
+    words = list(_WORD.finditer(normalized.text))
+    table = verb_table()
+    for language in _languages_of(normalized.text):
+        exact, forms = table.exact[language], table.forms[language]
+        longest = max(map(len, forms), default=0)
+        lowered = [word.group().lower() for word in words[: longest + 4]]
+        stems = [stem(language, word) for word in lowered]
+        for start in range(len(stems)):
+            for length in range(min(longest, len(stems) - start), 0, -1):
+                span = slice(start, start + length)
+                concept = exact.get(tuple(lowered[span])) or forms.get(tuple(stems[span]))
+                if concept:
+                    first, last = words[0].start(), words[start + length - 1].end()
+                    begin, end = normalized.original_span(first, last)
+                    return concept, text[begin:end]
+            if words[start].group().lower() not in SKIP_WORDS[language]:
+                break
+    return None, None
+
+
+def _languages_of(text: str) -> tuple[str, ...]:
+    """The table's languages a clause may be in, by its script (Latin: any of three)."""
+    for char in text:
+        if "\u0600" <= char <= "\u06ff":
+            return ("ar",)
+        if "\u0400" <= char <= "\u04ff":
+            return ("ru",)
+        if char.isalpha():
+            return ("en", "fr", "es")
+    return ()

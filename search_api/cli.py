@@ -171,7 +171,7 @@ def search(
     console.print(hits_table(result))
     for facet in result.facets.values():
         if facet.values:
-            shown = ", ".join(f"{escape(str(v.value))} ({v.count})" for v in facet.values[:6])
+            shown = ", ".join(f"{escape(v.label or str(v.value))} ({v.count})" for v in facet.values[:6])
             console.print(f"[dim]{facet.label}:[/] {shown}")
     if result.did_you_mean:
         console.print(f"did you mean: {', '.join(result.did_you_mean)}")

@@ -12,6 +12,7 @@ import html
 from typing import Any
 
 from analyzers import char_analyzer, word_analyzer
+from analyzers.languages import STEMMED_LANGUAGES, stem_token
 
 SNIPPET_CHARS = 120
 WORDS = word_analyzer()
@@ -30,8 +31,10 @@ def match_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]
     """Sorted, merged [start, end) spans of `text` that the query matched."""
     spans: list[tuple[int, int]] = []
     if words:
+        # Stems (`en:decid`) mark every word of the clause with that stem in their language.
+        stemmed = {word.split(":", 1)[0] for word in words if word.split(":", 1)[0] in STEMMED_LANGUAGES}
         for token in WORDS(text, chars=True, positions=True):
-            if token.text in words:
+            if token.text in words or any(stem_token(language, token.text) in words for language in stemmed):
                 spans.append((token.startchar, token.endchar))
     # Each character's own span too: a one-character query marks the character, not its bigram.
     tokens = {

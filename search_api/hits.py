@@ -11,6 +11,7 @@ from whoosh.searching import Searcher
 from search_api.docsets import SnapshotCache
 from search_api.facets import FacetDefinition
 from search_api.highlight import match_spans, snippet
+from search_api.labels import facet_label
 from search_api.models import FacetResult, FacetValue, Hit, SearchRequest
 from search_api.stored import clause_view, resolution_fields
 
@@ -83,7 +84,11 @@ def facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, eng
         if value not in (None, "", 0, b"") and count > 0 and not (facet.numeric and not 0 < value < 100_000)
     ]
     values.sort(key=lambda v: (-v.count, str(v.value)))
-    return FacetResult(facet.label_en if english else facet.label_zh, values[:limit], len(values))
+    shown = values[:limit]
+    lang = "en" if english else "zh"
+    for value in shown:
+        value.label = facet_label(facet.name, value.value, lang)
+    return FacetResult(facet.label_en if english else facet.label_zh, shown, len(values))
 
 
 def _score(value: object) -> float:

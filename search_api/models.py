@@ -83,8 +83,9 @@ class Hit(ResolutionFields):
 
 @dataclass
 class FacetValue:
-    value: str | int
+    value: str | int  # what a filter takes
     count: int
+    label: str = ""  # the value in the interface language (search_api/labels.py)
 
 
 @dataclass
@@ -109,7 +110,8 @@ class SearchResult:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["facets"] = {
-            name: [{"value": v.value, "count": v.count} for v in facet.values] for name, facet in self.facets.items()
+            name: [{"value": v.value, "count": v.count, "label": v.label} for v in facet.values]
+            for name, facet in self.facets.items()
         }
         data["facet_totals"] = {name: facet.total_values for name, facet in self.facets.items()}
         return data

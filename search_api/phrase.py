@@ -8,6 +8,7 @@ evaluates them (with arrays over decoded postings), for searches and completions
   every gram that starts with it, a prefix, scored as one term.
 - `RankedPhrase(bigram phrase, word phrase)`, for a quoted Chinese string: the bigrams decide which
   clauses match and the words only add to the score.
+- `QuotedTerm`: a quoted single word, exact (an unquoted one also matches its stems).
 
 Whoosh's own matchers for these classes (its span matcher for phrases) are not used to search;
 the tests compare the evaluator with them (tests/oracle.py).
@@ -27,6 +28,10 @@ class Character(wq.Prefix):
 
 class ExactPhrase(wq.Phrase):
     """`Phrase` with `slop=1`: the words at consecutive positions."""
+
+
+class QuotedTerm(wq.Term):
+    """A quoted single word: exact, never widened to its other forms (stems)."""
 
 
 class RankedPhrase(wq.AndMaybe):

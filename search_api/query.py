@@ -28,12 +28,14 @@ from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
 
 from analyzers import char_analyzer, word_analyzer
+from analyzers.languages import STEMMED_LANGUAGES, stem_token
 from analyzers.scripts import CJK_CHAR
 from analyzers.symbols import QUERY_SYMBOL
 from indexer.schema import build_schema
 from indexer.sponsors import canonical_sponsor
+from indexer.verbs import concept_for
 from search_api.errors import QuerySyntaxError
-from search_api.phrase import Character, ExactPhrase, RankedPhrase, char_query
+from search_api.phrase import Character, ExactPhrase, QuotedTerm, RankedPhrase, char_query
 
 _PAREN_TOKEN = re.compile(r"(?<![\w\"])((?:[A-Za-z]{1,2}(?:\.\d+)?/)?[\w./]*\d[\w./]*\([A-Za-z0-9]{1,6}\)[\w./()]*)")
 _DANGLING = re.compile(r"(^\s*(AND|OR|ANDNOT)\b)|(\b(AND|OR|NOT|ANDNOT)\s*$)")
@@ -48,6 +50,8 @@ def normalise_value(fieldname: str, value: str) -> str:
     value = value.strip()
     if fieldname == "sponsor":
         return canonical_sponsor(value)
+    if fieldname == "verb":
+        return concept_for(value)  # `welcome`, `se félicite` and `欢迎` are one concept
     if fieldname in ("cites", "symbol"):
         return re.sub(r"\s+", "", value).upper()
     if fieldname == "agenda":
@@ -70,7 +74,7 @@ def quoted_query(text: str, fieldname: str = "text") -> wq.Query | None:
         return symbol_query(words[0], fieldname)
     alternatives: list[wq.Query] = []
     if words:
-        alternatives.append(wq.Term(fieldname, words[0]) if len(words) == 1 else ExactPhrase(fieldname, words))
+        alternatives.append(QuotedTerm(fieldname, words[0]) if len(words) == 1 else ExactPhrase(fieldname, words))
     if fieldname == "text" and CJK_CHAR.search(text):
         grams = [t.text for t in CHARS(text, mode="query")]
         if grams:
@@ -189,7 +193,7 @@ def _check_syntax(text: str) -> None:
 MAX_BOOST = 1000.0
 _BOOST = re.compile(r"\^([^\s()]*)")
 _BOOST_VALUE = re.compile(r"\d+(?:\.\d+)?")
-_INTERNAL_FIELDS = {"chars", "content_hash", "doc_id", "level", "series"}
+_INTERNAL_FIELDS = {"chars", "content_hash", "doc_id", "level", "series", "stems"}
 # A wildcard or prefix needs this many literal characters before its first `*` or `?`: `*`, `a*`
 # or `chars:*` would expand to a large part of the dictionary and hold the engine for seconds.
 MIN_WILDCARD_PREFIX = 2
@@ -222,9 +226,24 @@ def _find_errors(q: wq.Query, text: str) -> None:
         _find_errors(child, text)
 
 
-def parse_query(text: str, with_titles: bool = False) -> wq.Query | None:
+def with_stems(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
+    """Each unquoted word of the word field also matches its stem in each of `languages` (the
+    `stems` field), so `decided` finds "Decides"; quoted words and phrases stay exact."""
+    if isinstance(q, wq.Term) and not isinstance(q, QuotedTerm) and q.fieldname == "text":
+        word = q.text if isinstance(q.text, str) else ""
+        if word and word.replace("'", "").replace("’", "").isalpha() and not CJK_CHAR.search(word):
+            stems = dict.fromkeys(stem_token(language, word) for language in languages)
+            return wq.Or([q, *(wq.Term("stems", s, boost=q.boost) for s in stems)])
+        return q
+    return q.apply(lambda child: with_stems(child, languages))
+
+
+def parse_query(
+    text: str, with_titles: bool = False, languages: tuple[str, ...] = STEMMED_LANGUAGES
+) -> wq.Query | None:
     """A Whoosh query for the user's query string, or None for an empty one; `with_titles` also
-    searches resolution titles (document-level search).
+    searches resolution titles (document-level search); unquoted words also match their stems
+    in `languages` (by default every stemmed language).
 
     Raises `QuerySyntaxError` with a position and a message a person understands.
     """
@@ -240,7 +259,7 @@ def parse_query(text: str, with_titles: bool = False) -> wq.Query | None:
     q = q.normalize()
     if isinstance(q, type(wq.NullQuery)):
         return None
-    return q
+    return with_stems(q, languages) if languages else q
 
 
 def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[tuple[str, list[str]]]]:
@@ -258,8 +277,8 @@ def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[tuple[str, list[
             phrases.append(("text", list(node.words)))
         elif isinstance(node, (wq.Term, Character)) and node.fieldname == "chars":
             phrases.append(("chars", [node.text]))
-        elif isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
-            words.add(node.text)
+        elif isinstance(node, wq.Term) and node.fieldname in (*TEXT_FIELDS, "stems"):
+            words.add(node.text)  # a stem as indexed, `en:decid`: highlight.match_spans stems to match
     return words, phrases
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from analyzers.languages import STEMMED_LANGUAGES
 from search_api.docsets import SnapshotCache
 from search_api.evaluate import Evaluator, Scored
 from search_api.facets import CLAUSE_ONLY_FACETS, DEFAULT_FACETS, FACETS_BY_NAME, FILTERED_FACETS, FacetDefinition
@@ -73,7 +74,9 @@ class SnapshotSearch:
         """Hits for the page, exact total, facet counts, highlights."""
         started = time.perf_counter()
         validate_request(request)
-        q = parse_query(request.q, with_titles=request.level == "document")
+        stemmed = [language for language in request.language if language in STEMMED_LANGUAGES]
+        languages = tuple(stemmed) if request.language else STEMMED_LANGUAGES
+        q = parse_query(request.q, with_titles=request.level == "document", languages=languages)
         facet_names = [
             name
             for name in (request.facets if request.facets is not None else DEFAULT_FACETS)

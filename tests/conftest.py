@@ -28,7 +28,7 @@ SHARED_CORPUS = Path(os.environ.get("GA_SEARCH_SHARED_CORPUS", ROOT.parent / "sh
 HAS_SHARED = SHARED_CORPUS.is_dir()
 SHARED_MISSING = f"needs the shared corpus at {SHARED_CORPUS} (present in CI, absent in a fresh clone)"
 SEED_TEXT = SEEDS / "zh_draft_73" / "000_b19792f0abdd90de.txt"
-UDHR_LANGUAGES = ("cmn_hans", "cmn_hant", "eng")
+UDHR_LANGUAGES = ("arb", "cmn_hans", "cmn_hant", "eng", "fra", "rus", "spa")
 
 
 def _assemble() -> Path:

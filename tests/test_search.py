@@ -267,7 +267,7 @@ def test_suggest_completes_words_and_titles(engine: SearchEngine) -> None:
 
 def test_filters_that_match_nothing_give_nothing(engine: SearchEngine) -> None:
     for level in ("clause", "document"):
-        result = engine.search(SearchRequest(level=level, verb=("邀请",), session=(80,)))
+        result = engine.search(SearchRequest(level=level, verb=("提及",), session=(80,)))
         assert (result.total, result.hits) == (0, []), level
         assert [v.value for v in result.facets["session"].values] == [73]  # its own filter left out
 

@@ -7,16 +7,27 @@ from pathlib import Path
 
 from lxml import etree, html
 
+from analyzers.languages import detect_language, language_of_file
+from analyzers.symbols import LANGUAGES
 from indexer.citations import find_citations
 from indexer.errors import DocumentError
 from indexer.model import Clause, Resolution
 from indexer.readers.text import read_bytes, sidecar_metadata
-from indexer.structure import is_chinese, join_lines
+from indexer.structure import join_lines
 from indexer.verbs import leading_verb
 
 
 def _text(element: etree._Element) -> str:
     return join_lines(element.text_content())
+
+
+def _page_language(root: etree._Element) -> str | None:
+    """The language the page declares (`<html lang="fr">`), if it is an official one."""
+    declared = (root.get("lang") or "").strip()
+    if declared.lower() in ("zh-hant", "zh-tw", "zh-hk"):
+        return "zh-Hant"
+    code = declared.split("-")[0].lower()
+    return code if code in LANGUAGES else None
 
 
 def read_html(path: Path) -> Resolution:
@@ -42,7 +53,7 @@ def read_html(path: Path) -> Resolution:
     full_text = "\n\n".join(clause.text for clause in clauses)
     meta = sidecar_metadata(path)
     symbol = meta.get("symbol")
-    language = meta.get("language") or ("zh" if is_chinese(full_text) else "en")
+    language = meta.get("language") or _page_language(root) or language_of_file(path) or detect_language(full_text)
     from datetime import date
 
     return Resolution(

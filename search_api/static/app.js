@@ -172,7 +172,7 @@ function renderFacets(facets) {
     const items = values.map((v) => {
       const value = String(v.value);
       const checked = chosen.includes(value) ? "checked" : "";
-      return `<label><span><input type="checkbox" data-facet="${escapeHtml(name)}" value="${escapeHtml(value)}" ${checked}> ${escapeHtml(value)}</span><span class="count">${v.count}</span></label>`;
+      return `<label><span><input type="checkbox" data-facet="${escapeHtml(name)}" value="${escapeHtml(value)}" ${checked}> ${escapeHtml(v.label || value)}</span><span class="count">${v.count}</span></label>`;
     }).join("");
     html.push(`<details open data-facet-name="${escapeHtml(name)}"><summary>${escapeHtml(facetLabel(name))}</summary>${items}</details>`);
   }
