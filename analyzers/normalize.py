@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import opencc
 
-from analyzers.languages import fold_arabic
+from analyzers.languages import ARABIC_MARKS, fold_arabic
 from analyzers.scripts import CJK_RANGES
 
 _CJK = CJK_RANGES
@@ -37,13 +37,17 @@ class Normalized:
 
     text: str
     source: tuple[int, ...]
-    original_length: int
+    original: str
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a [start, end) span of the normalised text to the original text."""
+        """Map a [start, end) span of the normalised text to the original text (with the Arabic
+        marks that followed its last letter, which normalisation dropped)."""
         if start >= len(self.source):
-            return self.original_length, self.original_length
-        return self.source[start], self.source[end - 1] + 1
+            return len(self.original), len(self.original)
+        stop = self.source[end - 1] + 1
+        while stop < len(self.original) and self.original[stop] in ARABIC_MARKS:
+            stop += 1
+        return self.source[start], stop
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +133,7 @@ def normalize(text: str) -> Normalized:
         source = [source[index] for index in kept]
     simplified, source = _to_simplified(folded, source)
     compact, source = _fold_whitespace(simplified, source)
-    return Normalized(compact, tuple(source), len(text))
+    return Normalized(compact, tuple(source), text)
 
 
 def normalize_text(text: str) -> str:

@@ -202,30 +202,48 @@ def leading_verb(text: str) -> tuple[str | None, str | None]:
 
 
 def _chinese_verb(text: str) -> tuple[str | None, str | None]:
-    match = _zh_leading().match(text)
-    return (match.group(3), match.group(0)) if match else (None, None)
+    # Matched in simplified script (`鑑於` is `鉴于`), the phrase given as written.
+    normalized = normalize(text[:_HEAD_CHARS])
+    match = _zh_leading().match(normalized.text)
+    if not match:
+        return None, None
+    begin, end = normalized.original_span(0, match.end())
+    return match.group(3), text[begin:end]
 
 
 def _table_verb(text: str) -> tuple[str | None, str | None]:
     normalized = normalize(text)
     words = list(_WORD.finditer(normalized.text))
-    table = verb_table()
-    for language in _languages_of(normalized.text):
-        exact, forms = table.exact[language], table.forms[language]
-        longest = max(map(len, forms), default=0)
-        lowered = [word.group().lower() for word in words[: longest + 4]]
-        stems = [stem(language, word) for word in lowered]
-        for start in range(len(stems)):
-            for length in range(min(longest, len(stems) - start), 0, -1):
-                span = slice(start, start + length)
-                concept = exact.get(tuple(lowered[span])) or forms.get(tuple(stems[span]))
-                if concept:
-                    first, last = words[0].start(), words[start + length - 1].end()
-                    begin, end = normalized.original_span(first, last)
-                    return concept, text[begin:end]
-            if words[start].group().lower() not in SKIP_WORDS[language]:
-                break
+    languages = _languages_of(normalized.text)
+    # Forms as written first, in every language the script allows (`Exhorta` is Spanish before
+    # it is the stem of French `Exhorte`), then stems.
+    for stemmed in (False, True):
+        for language in languages:
+            found = _match(language, words, stemmed)
+            if found:
+                concept, end = found
+                begin, finish = normalized.original_span(words[0].start(), words[end].end())
+                return concept, text[begin:finish]
     return None, None
+
+
+def _match(language: str, words: list[re.Match[str]], stemmed: bool) -> tuple[str, int] | None:
+    """The concept of the longest form at the head of `words` (after skip words), and the index of
+    its last word."""
+    table = verb_table()
+    forms = table.forms[language] if stemmed else table.exact[language]
+    longest = max(map(len, forms), default=0)
+    keys = [word.group().lower() for word in words[: longest + 4]]
+    if stemmed:
+        keys = [stem(language, key) for key in keys]
+    for start in range(len(keys)):
+        for length in range(min(longest, len(keys) - start), 0, -1):
+            concept = forms.get(tuple(keys[start : start + length]))
+            if concept:
+                return concept, start + length - 1
+        if words[start].group().lower() not in SKIP_WORDS[language]:
+            return None
+    return None
 
 
 def _languages_of(text: str) -> tuple[str, ...]:
