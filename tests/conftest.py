@@ -41,7 +41,7 @@ def _assemble() -> Path:
     raw = SHARED_CORPUS / "raw"
     shutil.copytree(raw / "hf_datasets_un_ga_sample", target / "un_ga_55_100")
     shutil.copytree(raw / "mandate_pipeline_igov_ga_decisions_en", target / "ga_decisions_71_80_en")
-    (target / "udhr").mkdir()
+    (target / "udhr").mkdir(exist_ok=True)  # seeds/ ships two of the seven versions
     for name in UDHR_LANGUAGES:
         shutil.copy(raw / "udhr_wooorm" / f"{name}.html", target / "udhr")
         shutil.copy(ROOT / "tests" / "data" / "udhr" / f"{name}.meta.json", target / "udhr")
