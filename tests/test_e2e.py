@@ -163,3 +163,22 @@ def test_the_most_cited_resolutions_of_the_hits_filter_the_search(server: str, b
     expect(page.locator("#status")).to_contain_text(f"{count} results", timeout=15_000)
     assert "cites=" in page.url
     page.close()
+
+
+def test_a_resolution_side_by_side_and_a_hit_in_the_other_language(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/#doc=" + "zh%3AA%2FRES%2F217(III)")
+    expect(page.locator("#document h2")).to_contain_text("世界人权宣言", timeout=15_000)
+    page.locator('a[data-side="en"]').click()
+    row = page.locator("table.parallel tr#clause-1")
+    expect(row).to_be_visible(timeout=15_000)
+    expect(row.locator('td[lang="zh"]')).to_contain_text("人人生而自由")
+    expect(row.locator('td[lang="en"]')).to_contain_text("All human beings are born free")
+    page.screenshot(path=str(ARTIFACTS / "side-by-side.png"), full_page=True)
+    # Search the Chinese, read the English under the hit.
+    page.goto(server + "/?q=%22%E8%87%AA%E7%94%B1%E8%BF%81%E5%BE%99%22")
+    hit = page.locator(".hit").first
+    expect(hit).to_be_visible(timeout=15_000)
+    hit.locator("a[data-parallel-doc]").click()
+    expect(hit.locator('.parallel p[lang="en"]')).to_contain_text("freedom of movement", timeout=15_000)
+    page.close()

@@ -12,6 +12,9 @@ const TEXT = {
     precedentsOf: (n) => `${n} 个措辞相同或相近的段落（红色删除线：仅见于先例；绿色：仅见于本段）`,
     lineageOf: (n) => `${n} 个步骤，从最早到最新`, notIndexed: "未收入索引",
     unchanged: "未改", edited: "修改", added: "新增", removed: "删除",
+    sideBySide: "对照：", single: "仅本文", translation: "对照译文", noVersion: "索引中没有该语文本",
+    byOrder: "（段落数不同，按顺序对照）",
+    languages: { ar: "阿拉伯文", en: "英文", es: "西班牙文", fr: "法文", ru: "俄文", zh: "中文", "zh-Hant": "繁体中文" },
   },
   en: {
     brand: "UN General Assembly resolutions", placeholder: "Words, \"exact phrases\", symbols like A/RES/59/50 …",
@@ -24,6 +27,9 @@ const TEXT = {
     precedentsOf: (n) => `${n} clauses worded the same or nearly the same (struck red: only in the precedent; green: only here)`,
     lineageOf: (n) => `${n} steps, oldest first`, notIndexed: "not in the index",
     unchanged: "unchanged", edited: "edited", added: "added", removed: "removed",
+    sideBySide: "Side by side: ", single: "this text only", translation: "other language", noVersion: "no version in that language in the index",
+    byOrder: " (the versions' paragraphs differ: aligned by order)",
+    languages: { ar: "Arabic", en: "English", es: "Spanish", fr: "French", ru: "Russian", zh: "Chinese", "zh-Hant": "Chinese (traditional)" },
   },
 };
 // The facet menus come from the service's facet table (GET schema), read once before the first search.
@@ -102,9 +108,32 @@ function renderHit(hit) {
     clause ? `${clause.number} · ${clause.verb || ""}` : hit.kind, hit.sponsors.slice(0, 4).join(", ")]
     .filter(Boolean).map(escapeHtml).join(" · ");
   const snippets = (hit.snippets || []).map((s) => `<p class="text"><b>${escapeHtml(s.number)}</b> ${s.highlight}</p>`).join("");
-  const more = clause ? precedentsLink(hit.doc_id, clause.number) : "";
+  const more = clause ? precedentsLink(hit.doc_id, clause.number) + parallelLink(hit) : "";
   return `<li class="hit"><h3><a href="#doc=${encodeURIComponent(hit.doc_id)}" data-doc="${escapeHtml(hit.doc_id)}">${escapeHtml(hit.title || hit.doc_id)}</a></h3>
     <div class="meta">${meta}</div>${snippets || `<p class="text">${hit.highlight}</p>`}${more}</li>`;
+}
+
+// Under a clause hit: the same clause in the resolution's other-language version (Chinese for a
+// hit in another language, English for a Chinese one), fetched when asked for.
+function parallelLink(hit) {
+  const target = hit.language === "zh" ? "en" : "zh";
+  return ` <a href="#" class="more" data-parallel-doc="${escapeHtml(hit.doc_id)}" data-number="${escapeHtml(hit.clause.number)}" data-target="${target}">${escapeHtml(t("translation"))}</a><div class="parallel" hidden></div>`;
+}
+
+async function toggleParallel(link) {
+  const box = link.nextElementSibling;
+  if (!box.hidden) { box.hidden = true; return; }
+  try {
+    const doc = await getJSON(`documents/${docPath(link.dataset.parallelDoc)}?parallel=${encodeURIComponent(link.dataset.target)}`);
+    const clause = doc.clauses.find((c) => c.number === link.dataset.number);
+    const other = clause && clause.parallel[link.dataset.target];
+    box.innerHTML = other
+      ? `<p class="text" lang="${escapeHtml(link.dataset.target)}"><b>${escapeHtml(other.number)}</b> ${escapeHtml(other.text)}</p>`
+      : `<p class="meta">${escapeHtml(t("noVersion"))}</p>`;
+  } catch (error) {
+    box.textContent = t("error") + error.message;
+  }
+  box.hidden = false;
 }
 
 function precedentsLink(docId, number) {
@@ -195,10 +224,25 @@ function renderPager(result) {
   $("pager").innerHTML = buttons.join("");
 }
 
-async function openDocument(docId) {
+// A resolution's page; with `parallel`, its clauses beside their version in that language.
+async function openDocument(docId, parallel) {
   try {
-    const doc = await getJSON("documents/" + docPath(docId));
-    const clauses = doc.clauses.map((c) => `<li id="clause-${escapeHtml(c.number)}"><span class="num">${escapeHtml(c.number)}</span>${escapeHtml(c.text)} ${precedentsLink(doc.doc_id, c.number)}</li>`).join("");
+    const doc = await getJSON("documents/" + docPath(docId) + (parallel ? "?parallel=" + encodeURIComponent(parallel) : ""));
+    const version = parallel && doc.parallel[parallel];
+    const clauses = version
+      ? `<table class="parallel"><tbody>${doc.clauses.map((c) => {
+        const other = c.parallel[parallel];
+        return `<tr id="clause-${escapeHtml(c.number)}"><td class="num">${escapeHtml(c.number)}</td><td lang="${escapeHtml(doc.language)}">${escapeHtml(c.text)}</td><td lang="${escapeHtml(parallel)}">${other ? escapeHtml(other.text) : ""}</td></tr>`;
+      }).join("")}</tbody></table>`
+      : `<ol>${doc.clauses.map((c) => `<li id="clause-${escapeHtml(c.number)}"><span class="num">${escapeHtml(c.number)}</span>${escapeHtml(c.text)} ${precedentsLink(doc.doc_id, c.number)}</li>`).join("")}</ol>`;
+    const languages = doc.other_languages.map((id) => id.split(":")[0]);
+    const switcher = languages.length
+      ? `<p class="languages">${escapeHtml(t("sideBySide"))}${languages.map((lang) => lang === parallel
+        ? `<b>${escapeHtml(t("languages")[lang] || lang)}</b>`
+        : `<a href="#" data-side="${escapeHtml(lang)}" data-side-doc="${escapeHtml(doc.doc_id)}">${escapeHtml(t("languages")[lang] || lang)}</a>`).join(" · ")}${parallel
+        ? ` · <a href="#" data-side="" data-side-doc="${escapeHtml(doc.doc_id)}">${escapeHtml(t("single"))}</a>` : ""}${version && version.aligned === "order"
+        ? escapeHtml(t("byOrder")) : ""}</p>`
+      : "";
     const cites = doc.citations.map((s) => `<a href="#doc=${encodeURIComponent(s)}" data-doc="${escapeHtml(s)}">${escapeHtml(s)}</a>`).join(", ");
     const citedBy = doc.cited_by.map((d) => `<a href="#doc=${encodeURIComponent(d.doc_id)}" data-doc="${escapeHtml(d.doc_id)}">${escapeHtml(d.symbol || d.doc_id)}</a>`).join(", ");
     $("document").innerHTML = `<p><a href="#" id="back">${escapeHtml(t("back"))}</a></p>
@@ -207,7 +251,7 @@ async function openDocument(docId) {
       · <a href="#lineage=${encodeURIComponent(doc.doc_id)}" data-lineage="${escapeHtml(doc.doc_id)}">${escapeHtml(t("lineage"))}</a></p>
       <p>${escapeHtml(t("agenda"))}: ${escapeHtml(doc.agenda_items.join(", "))}<br>${escapeHtml(t("sponsors"))}: ${escapeHtml(doc.sponsors.join(", "))}<br>
       ${escapeHtml(t("cites"))}: ${cites}<br>${escapeHtml(t("citedBy"))}: ${citedBy}</p>
-      <h3>${escapeHtml(t("clauses"))}</h3><ol>${clauses}</ol>`;
+      <h3>${escapeHtml(t("clauses"))}</h3>${switcher}${clauses}`;
     showDocumentPanel();
   } catch (error) {
     $("status").textContent = t("error") + error.message;
@@ -285,6 +329,10 @@ document.addEventListener("click", (e) => {
   if (page) { state.page = parseInt(page.dataset.page, 10); search(); window.scrollTo(0, 0); return; }
   const doc = e.target.closest("[data-doc]");
   if (doc) { e.preventDefault(); history.pushState(null, "", "#doc=" + encodeURIComponent(doc.dataset.doc)); openDocument(doc.dataset.doc); return; }
+  const side = e.target.closest("[data-side-doc]");
+  if (side) { e.preventDefault(); openDocument(side.dataset.sideDoc, side.dataset.side); return; }
+  const parallel = e.target.closest("[data-parallel-doc]");
+  if (parallel) { e.preventDefault(); toggleParallel(parallel); return; }
   const precedents = e.target.closest("[data-precedents]");
   if (precedents) { e.preventDefault(); togglePrecedents(precedents); return; }
   const lineage = e.target.closest("[data-lineage]");
