@@ -211,6 +211,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             min_similarity=values["min_similarity"],
             limit=values["limit"],
             include_later=values["include_later"],
+            parallel=values.get("parallel", ()),
         )
         return cached(request, result.to_dict())
 

@@ -42,6 +42,7 @@ from search_api.models import (
     SearchRequest,
     SearchResult,
 )
+from search_api.parallel import add_parallels
 from search_api.precedents import find_precedents
 from search_api.query import parse_query
 from search_api.searching import SnapshotSearch, filter_parts
@@ -182,9 +183,11 @@ class SearchEngine:
         min_similarity: float = SIMILARITY_THRESHOLD,
         limit: int = DEFAULT_PRECEDENTS,
         include_later: bool = False,
+        parallel: tuple[str, ...] = (),
     ) -> PrecedentResult:
         """Earlier clauses of other resolutions worded like clause `number` of `key` (symbol or id);
-        with `include_later`, its later uses too."""
+        with `include_later`, its later uses too; with `parallel`, each precedent's clause in those
+        languages' versions."""
         started = time.perf_counter()
         _validate_precedents(min_similarity, limit)
         with self._current() as searcher:
@@ -198,6 +201,8 @@ class SearchEngine:
                 limit=limit,
                 include_later=include_later,
             )
+            if parallel:
+                add_parallels(searcher, found, parallel)
         source = {**resolution_fields(clause), "clause": asdict(clause_view(clause))}
         return PrecedentResult(clause["text"], source, min_similarity, found, candidates, _ms(started))
 

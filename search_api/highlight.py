@@ -13,6 +13,7 @@ from typing import Any
 
 from analyzers import char_analyzer, word_analyzer
 from analyzers.languages import STEMMED_LANGUAGES, stem_token
+from analyzers.scripts import is_cjk
 
 SNIPPET_CHARS = 120
 WORDS = word_analyzer()
@@ -62,14 +63,41 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _inside_word(text: str, at: int) -> bool:
+    """Whether `at` falls between two letters of a space-separated word (never inside CJK text,
+    which has no spaces to break at)."""
+    if not 0 < at < len(text):
+        return False
+    before, after = text[at - 1], text[at]
+    return before.isalnum() and after.isalnum() and not (is_cjk(before) or is_cjk(after))
+
+
+def _word_start(text: str, start: int, limit: int) -> int:
+    """`start` moved forward past a cut word (to at most `limit`, the first match)."""
+    if not _inside_word(text, start):
+        return start
+    space = text.find(" ", start, limit)
+    return space + 1 if space != -1 else start
+
+
+def _word_end(text: str, end: int, limit: int) -> int:
+    """`end` moved back before a cut word (to no less than `limit`, the first match's end)."""
+    if not _inside_word(text, end):
+        return end
+    space = text.rfind(" ", limit, end)
+    return space if space > limit else end
+
+
 def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
     """HTML-escaped snippet centred on the first match, matches wrapped in <mark>."""
     if not spans:
-        cut = text[:width]
-        return html.escape(cut) + ("…" if len(text) > width else "")
+        end = _word_end(text, min(len(text), width), 0)
+        return html.escape(text[:end]) + ("…" if len(text) > end else "")
     first_start, first_end = spans[0]
     start = max(0, min(first_start - (width - (first_end - first_start)) // 2, len(text) - width))
     end = min(len(text), start + width)
+    # In space-separated languages a snippet starts and ends on word boundaries.
+    start, end = _word_start(text, start, first_start), _word_end(text, end, first_end)
     out = ["…" if start > 0 else ""]
     cursor = start
     for span_start, span_end in spans:

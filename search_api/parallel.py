@@ -11,12 +11,13 @@ one), the clauses of that part are aligned by order instead, and the alignment s
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh.searching import Searcher
 
-from search_api.models import Hit
+from search_api.models import ClauseView
 from search_api.stored import record, records
 
 
@@ -87,8 +88,18 @@ def version_summaries(found: dict[str, Version]) -> dict[str, dict[str, str]]:
     return {language: {"doc_id": v.doc_id, "aligned": v.aligned} for language, v in found.items()}
 
 
-def add_parallels(searcher: Searcher, hits: list[Hit], languages: tuple[str, ...]) -> None:
-    """Give each clause hit its counterparts in `languages` (`hit.clause.parallel`)."""
+class ClauseOf(Protocol):
+    """A clause with the resolution it belongs to: a search hit or a precedent."""
+
+    @property
+    def doc_id(self) -> str: ...
+
+    @property
+    def clause(self) -> ClauseView | None: ...
+
+
+def add_parallels(searcher: Searcher, hits: Sequence[ClauseOf], languages: tuple[str, ...]) -> None:
+    """Give each clause (hit or precedent) its counterparts in `languages` (`.clause.parallel`)."""
     found: dict[str, dict[str, Version]] = {}
     for hit in hits:
         if hit.clause is None:

@@ -179,6 +179,7 @@ PRECEDENT_OPTIONS: tuple[Param, ...] = (
 )
 CLAUSE_PRECEDENT_PARAMS: tuple[Param, ...] = (
     *PRECEDENT_OPTIONS,
+    PARALLEL_PARAM,
     Param("include_later", "boolean", "Also later uses of the wording, not only precedents.", default=False),
 )
 PRECEDENT_TEXT = Param(

@@ -5,6 +5,7 @@ language. On the real texts: the UDHR in its seven versions, 55/100 in Chinese a
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -187,3 +188,23 @@ def test_facet_values_carry_labels_in_the_interface_language(engine: SearchEngin
 def test_the_udhr_versions_are_in_the_test_corpus() -> None:
     assert set(UDHR.values()) == set(UDHR_LANGUAGES)
     assert all(isinstance(p, Path) for p in [CORPUS])
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize(
+    ("query", "language"), [("rights", "en"), ("droits", "fr"), ("derechos", "es"), ("права", "ru")]
+)
+def test_snippets_start_and_end_on_word_boundaries(engine: SearchEngine, query: str, language: str) -> None:
+    hits = engine.search(SearchRequest(q=query, language=(language,), per_page=50, facets=())).hits
+    cut = 0
+    for hit in hits:
+        assert hit.clause
+        shown = html.unescape(re.sub(r"</?mark>", "", hit.highlight)).strip("…")
+        text = hit.clause.text
+        start = text.find(shown)
+        assert start != -1, (shown, text)
+        end = start + len(shown)
+        assert start == 0 or not (text[start - 1].isalnum() and text[start].isalnum()), shown
+        assert end == len(text) or not (text[end - 1].isalnum() and text[end].isalnum()), shown
+        cut += start > 0 or end < len(text)
+    assert cut >= 3  # long clauses were cut, at word boundaries

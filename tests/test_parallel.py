@@ -101,3 +101,17 @@ def test_search_in_the_terminal_shows_the_parallel_beside_each_hit(seed_index: P
     result = CliRunner().invoke(cli, args, env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert "freedom of travel" in " ".join(result.output.split())
+
+
+def test_precedents_carry_their_parallels(client: TestClient) -> None:
+    # Article 1 of the UDHR in simplified Chinese: its traditional Chinese version is a precedent
+    # (the same wording once normalised), which carries its English and its simplified Chinese.
+    path = "/clauses/zh:A/RES/217(III)/1/precedents"
+    body = client.get(path, params={"include_later": "true", "parallel": "en"}).json()
+    plain = client.get(path, params={"include_later": "true"}).json()
+    assert [p["doc_id"] for p in body["precedents"]] == [p["doc_id"] for p in plain["precedents"]]
+    assert "zh-Hant:A/RES/217(III)" in [p["doc_id"] for p in body["precedents"]]
+    for precedent in body["precedents"]:
+        english = client.get(f"/documents/{precedent['doc_id']}?parallel=en").json()
+        expected = next(c["parallel"] for c in english["clauses"] if c["number"] == precedent["clause"]["number"])
+        assert expected and precedent["clause"]["parallel"] == expected
