@@ -198,7 +198,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
     def document(request: Request) -> Response:
         values = parse_params(request.query_params, DOCUMENT_PARAMS)
         started = time.perf_counter()
-        view = engine.document(request.path_params["symbol"], values.get("parallel", ()))
+        view = engine.document(request.path_params["symbol"], values.get("parallel", ()), values.get("lang") == "en")
         payload = view.to_dict()
         payload["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return cached(request, payload)

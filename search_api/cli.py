@@ -191,8 +191,8 @@ def show(
     Example: ga-search show zh:A/RES/55/100 --parallel en
     """
     try:
-        parallel = table_values(DOCUMENT_PARAMS, table or {}).get("parallel", ())
-        document = _engine(index).document(symbol, parallel)
+        values = table_values(DOCUMENT_PARAMS, table or {})
+        document = _engine(index).document(symbol, values.get("parallel", ()), values.get("lang") == "en")
     except GaSearchError as error:
         _fail(error)
     if as_json:
@@ -202,11 +202,11 @@ def show(
     for label, value in (
         ("document", document.symbol or document.source),
         ("symbol", document.symbol or "(not printed)"),
-        ("kind", document.kind),
+        ("kind", document.labels["kind"]),
         ("session", document.session),
         ("date", document.date),
         ("agenda items", ", ".join(document.agenda_items)),
-        ("sponsors", ", ".join(document.sponsors)),
+        ("sponsors", ", ".join(document.labels["sponsors"])),
         ("source", document.source),
         ("cites", ", ".join(document.citations)),
         ("cited by", ", ".join(d["doc_id"] for d in document.cited_by)),
@@ -228,8 +228,8 @@ def show(
         ]
         clauses.add_row(
             clause.number,
-            clause.type,
-            escape(clause.verb_phrase or clause.verb or ""),
+            clause.labels["type"],
+            escape(clause.verb_phrase or ""),
             escape(clause.text),
             *beside,
             escape(", ".join(clause.citations)),

@@ -29,6 +29,7 @@ from search_api.docsets import SnapshotCache
 from search_api.documents import document_view, find_document, stored_clause, suggestions
 from search_api.errors import ParameterError
 from search_api.facets import FACETS_BY_NAME
+from search_api.labels import label_view
 from search_api.lineage import lineage_steps
 from search_api.models import (
     DEFAULT_PRECEDENTS,
@@ -143,11 +144,13 @@ class SearchEngine:
         return self._snapshots.cache(searcher)
 
     # -- documents, agreed language, suggestions (search_api/documents.py, precedents.py) --------
-    def document(self, key: str, parallel: tuple[str, ...] = ()) -> DocumentView:
+    def document(self, key: str, parallel: tuple[str, ...] = (), english: bool = False) -> DocumentView:
         """One resolution by symbol (`A/RES/73/12`), document id (`zh:A/RES/55/100`) or file name;
         with `parallel`, each clause with its counterpart in those languages' versions."""
         with self._current() as searcher:
-            return document_view(searcher, key, parallel)
+            view = document_view(searcher, key, parallel)
+        label_view(view, "en" if english else "zh")
+        return view
 
     def precedents(
         self,

@@ -8,8 +8,11 @@ verb table (indexer/verbs.py), kinds, clause types and languages from the tables
 
 from __future__ import annotations
 
+from typing import Any
+
 from analyzers.dictionaries import member_states
 from indexer.verbs import concept_label
+from search_api.models import ClauseView, DocumentView, Hit, ResolutionFields
 
 INTERFACE_LANGUAGES = ("zh", "en")
 KIND_LABELS = {
@@ -50,3 +53,28 @@ def facet_label(facet: str, value: str | int, lang: str) -> str:
     if facet == "verb":
         return concept_label(text, lang)
     return text
+
+
+def resolution_labels(resolution: ResolutionFields, lang: str) -> dict[str, Any]:
+    """A hit's or document's kind, language and sponsors in the interface language."""
+    return {
+        "kind": facet_label("kind", resolution.kind, lang),
+        "language": facet_label("language", resolution.language, lang),
+        "sponsors": [facet_label("sponsor", sponsor, lang) for sponsor in resolution.sponsors],
+    }
+
+
+def clause_labels(clause: ClauseView, lang: str) -> dict[str, str]:
+    """A clause's type and leading verb in the interface language."""
+    labels = {"type": facet_label("type", clause.type, lang)}
+    if clause.verb:
+        labels["verb"] = facet_label("verb", clause.verb, lang)
+    return labels
+
+
+def label_view(view: Hit | DocumentView, lang: str) -> None:
+    """Fill in the labels of a hit or a document view and of its clauses."""
+    view.labels = resolution_labels(view, lang)
+    clauses = view.clauses if isinstance(view, DocumentView) else [view.clause] if view.clause else []
+    for clause in clauses:
+        clause.labels = clause_labels(clause, lang)

@@ -53,6 +53,8 @@ class ClauseView:
     citations: list[str] = field(default_factory=list)
     # With `parallel=LANG`: this clause in that language's version ({"number", "text"}).
     parallel: dict[str, dict[str, str]] = field(default_factory=dict)
+    # `type` and `verb` in the interface language (search_api/labels.py).
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +81,8 @@ class Hit(ResolutionFields):
     highlight_spans: list[tuple[int, int]]
     score: float
     snippets: list[dict[str, Any]] = field(default_factory=list)
+    # `kind`, `language` and `sponsors` in the interface language (search_api/labels.py).
+    labels: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -126,6 +130,7 @@ class DocumentView(ResolutionFields):
     other_languages: list[str]
     # With `parallel=LANG`: {LANG: {"doc_id", "aligned": "number" | "order"}} for each found.
     parallel: dict[str, dict[str, str]] = field(default_factory=dict)
+    labels: dict[str, Any] = field(default_factory=dict)  # as a hit's
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -113,7 +113,10 @@ PARALLEL_PARAM = Param(
     enum=PARALLEL_LANGUAGES,
     comma_separated=True,
 )
-DOCUMENT_PARAMS: tuple[Param, ...] = (PARALLEL_PARAM,)
+LANG_PARAM = Param(
+    "lang", "string", "Language of labels (facet values, kinds, verbs, sponsors).", enum=("zh", "en"), default="zh"
+)
+DOCUMENT_PARAMS: tuple[Param, ...] = (PARALLEL_PARAM, LANG_PARAM)
 QUERY_PARAM = Param(
     "q",
     "string",
@@ -149,7 +152,7 @@ SEARCH_PARAMS: tuple[Param, ...] = (
         comma_separated=True,
     ),
     Param("facet_limit", "integer", "Values per facet.", minimum=1, maximum=200, default=10),
-    Param("lang", "string", "Language of facet labels.", enum=("zh", "en"), default="zh"),
+    LANG_PARAM,
     PARALLEL_PARAM,
 )
 FACET_PARAMS = tuple(p for p in SEARCH_PARAMS if p.name not in ("page", "per_page", "sort", "parallel"))

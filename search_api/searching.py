@@ -25,6 +25,7 @@ from search_api.docsets import SnapshotCache
 from search_api.evaluate import Evaluator, Scored
 from search_api.facets import CLAUSE_ONLY_FACETS, DEFAULT_FACETS, FACETS_BY_NAME, FILTERED_FACETS, FacetDefinition
 from search_api.hits import StoredHit, facet_result, render_hit
+from search_api.labels import label_view
 from search_api.models import SearchRequest, SearchResult
 from search_api.parallel import add_parallels
 from search_api.params import validate_request
@@ -91,6 +92,8 @@ class SnapshotSearch:
         total, page_hits, counts = search(q, request, facet_names, selected)
         terms = highlight_terms(q)
         hits = [render_hit(self.searcher, hit, q, terms, request) for hit in page_hits]
+        for hit in hits:
+            label_view(hit, "en" if english else "zh")
         if request.parallel:
             add_parallels(self.searcher, hits, request.parallel)
         did_you_mean = self._did_you_mean(q) if total == 0 and q is not None else []

@@ -66,7 +66,9 @@ def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
 def test_show_prints_the_parsed_structure(seed_index: Path) -> None:
     code, output = run("show", "000_b19792f0abdd90de", "--index", str(seed_index))
     assert code == 0
-    assert "128(t)" in output and "Belarus" in output and "P18" in output and "A/RES/59/50" in output
+    assert "128(t)" in output and "白俄罗斯" in output and "P18" in output and "A/RES/59/50" in output
+    code, output = run("show", "000_b19792f0abdd90de", "--lang", "en", "--index", str(seed_index))
+    assert code == 0 and "Belarus" in output and "白俄罗斯" not in output and "draft resolution" in output
     code, output = run("show", "A/RES/55/100", "--json", "--index", str(seed_index))
     assert json.loads(output)["sponsors"][0] == "Bolivia (Plurinational State of)"
     code, output = run("show", "A/RES/1/1", "--index", str(seed_index))

@@ -7,6 +7,7 @@ which drives that browser: no browser is downloaded. Screenshots go to tests/art
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,4 +182,27 @@ def test_a_resolution_side_by_side_and_a_hit_in_the_other_language(server: str, 
     expect(hit).to_be_visible(timeout=15_000)
     hit.locator("a[data-parallel-doc]").click()
     expect(hit.locator('.parallel p[lang="en"]')).to_contain_text("freedom of movement", timeout=15_000)
+    page.close()
+
+
+def test_the_chinese_interface_shows_no_english_label_and_no_empty_one(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")  # every clause, in all languages, in the Chinese interface
+    expect(page.locator(".hit").first).to_be_visible(timeout=15_000)
+    for name in ("sponsor", "kind", "type", "verb", "language"):
+        menu = page.locator(f'details[data-facet-name="{name}"] label')
+        expect(menu.first).to_be_attached(timeout=15_000)
+        for text in menu.all_inner_texts():
+            label = text.rsplit("\n", 1)[0].strip()
+            assert label and not re.search(r"[A-Za-z]", label), (name, text)
+    page.goto(server + "/?q=outer%20space")  # English resolutions
+    expect(page.locator(".hit").first).to_be_visible(timeout=15_000)
+    meta = page.locator(".hit .meta").first.inner_text()
+    # The verb in Chinese (`认识到`, not `recognize`), nothing else in English but the symbol.
+    assert re.search(r"· P?\d+ · [\u4e00-\u9fff]+", meta) and not re.search(r"[a-z]{3,}", meta), meta
+    page.goto(server + "/#doc=" + "zh%3AA%2FRES%2F217(III)")
+    expect(page.locator("#document h2")).to_contain_text("世界人权宣言", timeout=15_000)
+    facts = page.locator("#document").inner_text()
+    assert "resolution" not in facts and "决议" in facts
+    assert not re.search(r"(提案国|议程项目)：?:\s*(\n|$)", facts)  # the declaration has neither: no empty line
     page.close()

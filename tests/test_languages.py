@@ -208,3 +208,24 @@ def test_snippets_start_and_end_on_word_boundaries(engine: SearchEngine, query: 
         assert end == len(text) or not (text[end - 1].isalnum() and text[end].isalnum()), shown
         cut += start > 0 or end < len(text)
     assert cut >= 3  # long clauses were cut, at word boundaries
+
+
+@pytest.mark.needs_shared
+def test_hits_and_documents_carry_labels_in_the_interface_language(engine: SearchEngine) -> None:
+    request = SearchRequest(q="集体安全条约组织", sponsor=("Kazakhstan",), per_page=5, facets=())
+    for lang, english in (("zh", False), ("en", True)):
+        hits = engine.search(request, english=english).hits
+        assert hits
+        for hit in hits:
+            assert hit.labels["kind"] == ("决议草案" if lang == "zh" else "draft resolution")
+            assert ("哈萨克斯坦" if lang == "zh" else "Kazakhstan") in hit.labels["sponsors"]
+            assert hit.clause and hit.clause.labels["type"] in (
+                ("序言部分", "执行部分") if lang == "zh" else ("preambular", "operative")
+            )
+    view = engine.document("en:A/RES/55/100", english=False)
+    assert view.labels["language"] == "英文" and [c.labels["verb"] for c in view.clauses][:2] == ["重申", "回顾"]
+    view = engine.document("zh:A/RES/55/100", english=True)
+    assert view.labels["language"] == "Chinese" and [c.labels["verb"] for c in view.clauses][:2] == [
+        "reaffirm",
+        "recall",
+    ]

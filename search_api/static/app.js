@@ -12,7 +12,7 @@ const TEXT = {
     precedentsOf: (n) => `${n} 个措辞相同或相近的段落（红色删除线：仅见于先例；绿色：仅见于本段）`,
     lineageOf: (n) => `${n} 个步骤，从最早到最新`, notIndexed: "未收入索引",
     unchanged: "未改", edited: "修改", added: "新增", removed: "删除",
-    sideBySide: "对照：", single: "仅本文", translation: "对照译文", noVersion: "索引中没有该语文本",
+    sideBySide: "对照：", listSeparator: "、", single: "仅本文", translation: "对照译文", noVersion: "索引中没有该语文本",
     byOrder: "（段落数不同，按顺序对照）",
     languages: { ar: "阿拉伯文", en: "英文", es: "西班牙文", fr: "法文", ru: "俄文", zh: "中文", "zh-Hant": "繁体中文" },
   },
@@ -27,7 +27,7 @@ const TEXT = {
     precedentsOf: (n) => `${n} clauses worded the same or nearly the same (struck red: only in the precedent; green: only here)`,
     lineageOf: (n) => `${n} steps, oldest first`, notIndexed: "not in the index",
     unchanged: "unchanged", edited: "edited", added: "added", removed: "removed",
-    sideBySide: "Side by side: ", single: "this text only", translation: "other language", noVersion: "no version in that language in the index",
+    sideBySide: "Side by side: ", listSeparator: ", ", single: "this text only", translation: "other language", noVersion: "no version in that language in the index",
     byOrder: " (the versions' paragraphs differ: aligned by order)",
     languages: { ar: "Arabic", en: "English", es: "Spanish", fr: "French", ru: "Russian", zh: "Chinese", "zh-Hant": "Chinese (traditional)" },
   },
@@ -105,7 +105,7 @@ function render(result) {
 function renderHit(hit) {
   const clause = hit.clause;
   const meta = [hit.symbol || fileName(hit.doc_id), hit.session ? `${t("session")} ${hit.session}` : "", hit.date || "",
-    clause ? `${clause.number} · ${clause.verb || ""}` : hit.kind, hit.sponsors.slice(0, 4).join(", ")]
+    clause ? `${clause.number} · ${clause.labels.verb || ""}` : hit.labels.kind, hit.labels.sponsors.slice(0, 4).join(t("listSeparator"))]
     .filter(Boolean).map(escapeHtml).join(" · ");
   const snippets = (hit.snippets || []).map((s) => `<p class="text"><b>${escapeHtml(s.number)}</b> ${s.highlight}</p>`).join("");
   const more = clause ? precedentsLink(hit.doc_id, clause.number) + parallelLink(hit) : "";
@@ -227,7 +227,9 @@ function renderPager(result) {
 // A resolution's page; with `parallel`, its clauses beside their version in that language.
 async function openDocument(docId, parallel) {
   try {
-    const doc = await getJSON("documents/" + docPath(docId) + (parallel ? "?parallel=" + encodeURIComponent(parallel) : ""));
+    const query = new URLSearchParams({ lang: state.lang });
+    if (parallel) query.set("parallel", parallel);
+    const doc = await getJSON("documents/" + docPath(docId) + "?" + query);
     const version = parallel && doc.parallel[parallel];
     const clauses = version
       ? `<table class="parallel"><tbody>${doc.clauses.map((c) => {
@@ -235,6 +237,15 @@ async function openDocument(docId, parallel) {
         return `<tr id="clause-${escapeHtml(c.number)}"><td class="num">${escapeHtml(c.number)}</td><td lang="${escapeHtml(doc.language)}">${escapeHtml(c.text)}</td><td lang="${escapeHtml(parallel)}">${other ? escapeHtml(other.text) : ""}</td></tr>`;
       }).join("")}</tbody></table>`
       : `<ol>${doc.clauses.map((c) => `<li id="clause-${escapeHtml(c.number)}"><span class="num">${escapeHtml(c.number)}</span>${escapeHtml(c.text)} ${precedentsLink(doc.doc_id, c.number)}</li>`).join("")}</ol>`;
+    const cites = doc.citations.map((s) => `<a href="#doc=${encodeURIComponent(s)}" data-doc="${escapeHtml(s)}">${escapeHtml(s)}</a>`).join(", ");
+    const citedBy = doc.cited_by.map((d) => `<a href="#doc=${encodeURIComponent(d.doc_id)}" data-doc="${escapeHtml(d.doc_id)}">${escapeHtml(d.symbol || d.doc_id)}</a>`).join(", ");
+    // Only the facts the resolution has: no empty label.
+    const factsList = [
+      [t("agenda"), escapeHtml(doc.agenda_items.join(t("listSeparator")))],
+      [t("sponsors"), escapeHtml(doc.labels.sponsors.join(t("listSeparator")))],
+      [t("cites"), cites], [t("citedBy"), citedBy],
+    ].filter(([, value]) => value).map(([label, value]) => `${escapeHtml(label)}: ${value}`);
+    const facts = factsList.length ? `<p>${factsList.join("<br>")}</p>` : "";
     const languages = doc.other_languages.map((id) => id.split(":")[0]);
     const switcher = languages.length
       ? `<p class="languages">${escapeHtml(t("sideBySide"))}${languages.map((lang) => lang === parallel
@@ -243,14 +254,11 @@ async function openDocument(docId, parallel) {
         ? ` · <a href="#" data-side="" data-side-doc="${escapeHtml(doc.doc_id)}">${escapeHtml(t("single"))}</a>` : ""}${version && version.aligned === "order"
         ? escapeHtml(t("byOrder")) : ""}</p>`
       : "";
-    const cites = doc.citations.map((s) => `<a href="#doc=${encodeURIComponent(s)}" data-doc="${escapeHtml(s)}">${escapeHtml(s)}</a>`).join(", ");
-    const citedBy = doc.cited_by.map((d) => `<a href="#doc=${encodeURIComponent(d.doc_id)}" data-doc="${escapeHtml(d.doc_id)}">${escapeHtml(d.symbol || d.doc_id)}</a>`).join(", ");
     $("document").innerHTML = `<p><a href="#" id="back">${escapeHtml(t("back"))}</a></p>
       <h2>${escapeHtml(doc.title)}</h2>
-      <p class="meta">${escapeHtml([doc.symbol || doc.source || fileName(doc.doc_id), doc.kind, doc.session ? t("session") + " " + doc.session : "", doc.date].filter(Boolean).join(" · "))}
+      <p class="meta">${escapeHtml([doc.symbol || doc.source || fileName(doc.doc_id), doc.labels.kind, doc.labels.language, doc.session ? t("session") + " " + doc.session : "", doc.date].filter(Boolean).join(" · "))}
       · <a href="#lineage=${encodeURIComponent(doc.doc_id)}" data-lineage="${escapeHtml(doc.doc_id)}">${escapeHtml(t("lineage"))}</a></p>
-      <p>${escapeHtml(t("agenda"))}: ${escapeHtml(doc.agenda_items.join(", "))}<br>${escapeHtml(t("sponsors"))}: ${escapeHtml(doc.sponsors.join(", "))}<br>
-      ${escapeHtml(t("cites"))}: ${cites}<br>${escapeHtml(t("citedBy"))}: ${citedBy}</p>
+      ${facts}
       <h3>${escapeHtml(t("clauses"))}</h3>${switcher}${clauses}`;
     showDocumentPanel();
   } catch (error) {
