@@ -115,3 +115,26 @@ def test_precedents_carry_their_parallels(client: TestClient) -> None:
         english = client.get(f"/documents/{precedent['doc_id']}?parallel=en").json()
         expected = next(c["parallel"] for c in english["clauses"] if c["number"] == precedent["clause"]["number"])
         assert expected and precedent["clause"]["parallel"] == expected
+
+
+ARTICLE_1 = {
+    "ar": "يولد جميع الناس أحرارًا",
+    "en": "All human beings are born free",
+    "es": "Todos los seres humanos nacen libres",
+    "fr": "Tous les êtres humains naissent libres",
+    "ru": "Все люди рождаются свободными",
+    "zh-Hant": "人人生而自由",
+}
+
+
+def test_the_udhr_in_all_six_languages_aligns_article_by_article(client: TestClient) -> None:
+    body = client.get("/documents/zh:A/RES/217(III)", params={"parallel": ",".join(ARTICLE_1)}).json()
+    assert set(body["parallel"]) == set(ARTICLE_1)
+    articles = [c for c in body["clauses"] if c["type"] != "preambular"]
+    assert len(articles) == 30
+    for language, opening in ARTICLE_1.items():
+        own = _clauses(client, f"{language}:A/RES/217(III)")
+        for article in articles:
+            counterpart = article["parallel"][language]
+            assert counterpart == {"number": article["number"], "text": own[article["number"]]}, language
+        assert articles[0]["parallel"][language]["text"].startswith(opening), language
