@@ -118,6 +118,12 @@ def date_parts(date: str) -> list[str]:
     return [p for p in parts if p != date]
 
 
+def letter_words(text: str) -> list[str]:
+    """The words of alphabetic scripts in `text`, normalised and lowercased: the `latin` runs of
+    the word chain, found with one pass of its pattern (what the `stems` field stems)."""
+    return [match.group().lower() for match in _RUNS.finditer(normalize(text).text) if match.lastgroup == "latin"]
+
+
 class RunTokenizer(Tokenizer):
     """Normalises the text and splits it into typed runs (symbol, date, number, latin, cjk...).
 

@@ -3,8 +3,9 @@
 On the real English texts of the shared corpus (the 80th session's resolutions and the decisions
 of sessions 71 to 80, read in place), in one run:
 
-- indexing: the same documents indexed with and without stems (one process each time, runs
-  alternated, `--runs` pairs), seconds and index size;
+- indexing: the same documents analysed and written with and without stems, in this one process
+  (ga-search's reader, record builder and segment writer; runs alternated, `--runs` pairs),
+  seconds and index size;
 - queries: 40 unquoted English words, each evaluated on the stemmed index as the search does
   (the word and its stems in the five stemmed languages) and as a word alone (no stems), then
   through the whole search layer; warm p50/p95 in ms, `--repeat` times each.
@@ -26,8 +27,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from whoosh import index as whoosh_index  # noqa: E402
+
 from bench.indexes import SHARED_CORPUS, shared_file  # noqa: E402
 from indexer import records  # noqa: E402
+from indexer.corpus import discover  # noqa: E402
+from indexer.schema import build_schema  # noqa: E402
+from indexer.shards import index_file  # noqa: E402
+from indexer.storage.index import INDEX_NAME  # noqa: E402
+from indexer.storage.segment import FastSegmentWriter  # noqa: E402
 from indexer.writer import build_index  # noqa: E402
 from search_api.engine import SearchEngine  # noqa: E402
 from search_api.evaluate import Evaluator  # noqa: E402
@@ -42,11 +50,16 @@ def _size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.iterdir()) / 2**20
 
 
-def _build(paths: list[Path], folder: Path, stems: bool) -> tuple[float, float]:
+def _build(files: list[Path], folder: Path, stems: bool) -> tuple[float, float]:
+    """Index `files` in this process (the workers of `build_index` would not see the switch)."""
     records.STEMMED_LANGUAGES = STEMMED if stems else ()  # the record builder reads it per document
     shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     started = time.perf_counter()
-    build_index(paths, folder, workers=1, rebuild=True)
+    writer = FastSegmentWriter(whoosh_index.create_in(str(folder), build_schema(), INDEX_NAME))
+    for path in files:
+        index_file(str(path), "", {}, writer.add_document)
+    writer.commit()
     elapsed = time.perf_counter() - started
     records.STEMMED_LANGUAGES = STEMMED
     return elapsed, _size_mb(folder)
@@ -81,10 +94,12 @@ def main() -> None:
     args = parser.parse_args()
     paths = [shared_file(SHARED_CORPUS / "raw" / folder) for folder in FOLDERS]
     work = Path(tempfile.mkdtemp(prefix="ga-bench-languages-"))
+    files = discover(paths).documents
     builds: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for _ in range(args.runs):
         for stems in (False, True):
-            builds[stems].append(_build(paths, work / f"index-{stems}", stems))
+            builds[stems].append(_build(files, work / f"index-{stems}", stems))
+    print(f"{len(files)} English documents, {args.runs} builds each\n")
     print("| index | build s (median) | x | index MB |")
     print("|---|---|---|---|")
     base = statistics.median(t for t, _ in builds[False])
@@ -93,7 +108,8 @@ def main() -> None:
         label = "words + stems (today)" if stems else "words only"
         print(f"| {label} | {seconds:.1f} | {seconds / base:.2f} | {builds[stems][-1][1]:.1f} |")
 
-    engine = SearchEngine(work / "index-True")
+    build_index(paths, work / "index", workers=2)  # with its manifest, for the search layer
+    engine = SearchEngine(work / "index")
     engine.warm()
     words = _words(engine, 40)
     rows: dict[str, list[float]] = {"word alone": [], "word + stems": [], "search layer (word + stems)": []}

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-from analyzers import normalize_text, word_analyzer
+from analyzers import normalize_text
 from analyzers.languages import STEMMED_LANGUAGES, stem_token
+from analyzers.tokenizer import letter_words
 from indexer.errors import DocumentError
 from indexer.model import Resolution
 from indexer.similarity import similarity_fields_batch
-
-_WORDS = word_analyzer()
 
 
 def _tags(values: tuple[str, ...]) -> str:
@@ -132,8 +131,4 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
 def stems_text(text: str, language: str) -> str:
     """The `stems` field of a clause: each of its words stemmed in `language`, with the language
     (`en:decid en:maintain ...`): what an unquoted word finds in any of its forms."""
-    return " ".join(
-        stem_token(language, token.text)
-        for token in _WORDS(text, mode="query")
-        if token.text.replace("'", "").replace("’", "").isalpha()
-    )
+    return " ".join(stem_token(language, word) for word in letter_words(text))

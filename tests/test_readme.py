@@ -88,6 +88,7 @@ def _imitation() -> OdsImitation:
     return ods
 
 
+@pytest.mark.slow  # every fetch example, each a subprocess (10 s)
 def test_the_fetch_examples_run_against_the_imitation_of_ods(tmp_path: Path) -> None:
     (tmp_path / "symbols.txt").write_text("# the README's list\nA/RES/55/100\n", "utf-8")
     ods = _imitation()

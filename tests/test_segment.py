@@ -48,6 +48,7 @@ def _postings(ix: whoosh_index.Index) -> dict[tuple[str, bytes], list[tuple[obje
     return found
 
 
+@pytest.mark.slow  # indexes the shared corpus twice (10 s)
 @pytest.mark.needs_shared
 def test_same_postings_blocks_and_term_statistics_as_whoosh(tmp_path: Path) -> None:
     # A small pool forces the spill to temporary runs in the stock writer; ours sorts in memory
