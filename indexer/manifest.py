@@ -6,7 +6,7 @@ import json
 import os
 import platform
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -47,6 +47,11 @@ class Manifest:
             build_seconds=round(build_seconds, 3),
             generation=generation,
         )
+
+
+def with_counts(manifest: Manifest, documents: int, clauses: int, generation: int) -> Manifest:
+    """The same build's manifest for another copy of the index (a published replica)."""
+    return replace(manifest, documents=documents, clauses=clauses, generation=generation)
 
 
 def write_manifest(index_dir: Path, manifest: Manifest) -> None:

@@ -23,6 +23,7 @@ from rich.table import Table
 from indexer.errors import GaSearchError
 from search_api.cli_fetch import fetch
 from search_api.cli_options import RawValues, table_options, table_values
+from search_api.cli_publish import publish
 from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD
 from search_api.params import DOCUMENT_PARAMS, SEARCH_PARAMS, search_request
 from search_api.render import hits_csv, hits_table, lineage_view, precedents_table
@@ -40,6 +41,7 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 app.command()(fetch)
+app.command()(publish)
 
 IndexOption = Annotated[
     Path,

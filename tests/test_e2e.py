@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from bench.loadgen import serve
 from tests.conftest import ROOT
@@ -205,4 +206,22 @@ def test_the_chinese_interface_shows_no_english_label_and_no_empty_one(server: s
     facts = page.locator("#document").inner_text()
     assert "resolution" not in facts and "决议" in facts
     assert not re.search(r"(提案国|议程项目)：?:\s*(\n|$)", facts)  # the declaration has neither: no empty line
+    page.close()
+
+
+def test_what_is_typed_before_the_facet_table_arrives_is_searched(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+    def slow_schema(route: Route) -> None:
+        time.sleep(1.5)  # a slow first answer: the visitor types meanwhile
+        route.continue_()
+
+    page.route("**/schema", slow_schema)
+    page.goto(server + "/?session=73")
+    page.locator("#q").fill("集体安全条约组织")
+    expect(page.locator(".hit mark").first).to_have_text("集体安全条约组织", timeout=15_000)
+    page.wait_for_timeout(2500)  # the facet table has arrived since: nothing typed is undone
+    expect(page.locator("#q")).to_have_value("集体安全条约组织")
+    expect(page.locator(".hit mark").first).to_have_text("集体安全条约组织")
+    assert page.locator('input[data-facet="session"][value="73"]').is_checked()  # the URL's filter kept
     page.close()

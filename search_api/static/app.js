@@ -32,8 +32,11 @@ const TEXT = {
     languages: { ar: "Arabic", en: "English", es: "Spanish", fr: "French", ru: "Russian", zh: "Chinese", "zh-Hant": "Chinese (traditional)" },
   },
 };
-// The facet menus come from the service's facet table (GET schema), read once before the first search.
+// The facet menus come from the service's facet table (GET schema), asked for at once; a search
+// waits for it, the page itself does not (what the visitor types is never reset by it).
 let FACETS = [];
+const schemaLoaded = getJSON("schema").then((schema) => { FACETS = schema.facets; });
+let urlFilters = null;
 const state = { q: "", level: "clause", sort: "relevance", page: 1, filters: {}, lang: "zh" };
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
@@ -78,8 +81,14 @@ async function search() {
   if (pending) pending.abort();
   const controller = new AbortController();
   pending = controller;
-  writeHash();
   try {
+    await schemaLoaded;
+    if (controller.signal.aborted) return;
+    if (urlFilters) {
+      for (const { name } of FACETS) { const values = urlFilters.getAll(name); if (values.length) state.filters[name] = values; }
+      urlFilters = null;
+    }
+    writeHash();
     const response = await fetch("search?" + params(), { signal: controller.signal });
     const body = await response.json();
     if (!response.ok) throw new Error(body.error.message);
@@ -298,7 +307,7 @@ function readHash() {
   state.page = parseInt(p.get("page") || "1", 10) || 1;
   state.lang = p.get("lang") || state.lang;
   state.filters = {};
-  for (const { name } of FACETS) { const values = p.getAll(name); if (values.length) state.filters[name] = values; }
+  urlFilters = p;  // read by the next search, once the facet names are known
   return null;
 }
 
@@ -362,4 +371,4 @@ function start() {
   else search();
 }
 if ([location.hash.slice(1), location.search.slice(1)].some((s) => new URLSearchParams(s).get("lang") === "en")) state.lang = "en";
-getJSON("schema").then((schema) => { FACETS = schema.facets; start(); }, (error) => { $("status").textContent = t("error") + error.message; });
+start();
