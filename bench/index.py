@@ -163,9 +163,9 @@ def main() -> None:
     if args.corpus == "seeds":
         corpus = ROOT / "seeds"
     else:
-        from bench.synthetic import generate
+        from bench.synthetic import corpus_folder, generate
 
-        corpus = ROOT / "bench" / "out" / f"synthetic-{args.clauses}"
+        corpus = corpus_folder(ROOT / "bench" / "out", args.clauses)
         if not corpus.exists():
             generate(corpus, args.clauses)
     rows = {config: measure(config, corpus) for config in args.configs.split(",")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bench.synthetic import generate
+from bench.synthetic import corpus_folder, generate
 from indexer.errors import IndexError_
 from indexer.manifest import check_manifest
 from indexer.writer import build_index
@@ -42,7 +42,7 @@ def seed_index() -> Path:
 
 def synthetic_index(clauses: int) -> Path:
     """The SYNTHETIC corpus of `clauses` clauses, generated first if missing."""
-    corpus = OUT / f"synthetic-{clauses}"
+    corpus = corpus_folder(OUT, clauses)
     if not corpus.exists():
         generate(corpus, clauses)
-    return ensure_index([corpus], OUT / f"index-synthetic-{clauses}")
+    return ensure_index([corpus], OUT / f"index-{corpus.name}")

@@ -10,6 +10,11 @@ earlier resolutions. Words are drawn with Zipf-like weights so that frequent and
 look like a real corpus, and each topic forms a series across sessions (same title, citing the
 previous one), as real agenda items do.
 
+Clause lengths follow the real ones: each clause draws a target length from the lengths of real
+Chinese clauses and sentences (the seed draft's clauses, and the UNPC test and development
+sentences of ../shared/corpus where present) and grows by the grammar's parts until it reaches
+it. The run prints both distributions.
+
     python bench/synthetic.py --clauses 100000 --out bench/out/synthetic
 """
 
@@ -123,6 +128,34 @@ OBJECTS = [
 ]
 
 
+SEED_CLAUSES = ROOT / "seeds" / "zh_draft_73"
+UNPC_SENTENCES = ("UNv1.0.testset.zh", "UNv1.0.devset.zh-og")
+QUANTILES = (10, 25, 50, 75, 90)
+# Part of the corpus folder's name: a corpus written by another version of the grammar is not reused.
+GRAMMAR_VERSION = 2  # 2: clause lengths drawn from the real ones (1: 33 characters on average)
+
+
+def real_lengths() -> tuple[list[int], str]:
+    """Lengths in characters of real Chinese clauses and sentences, and where they came from."""
+    from bench.indexes import UNPC
+    from indexer.readers import read_document
+
+    lengths = [len(c.text) for p in sorted(SEED_CLAUSES.glob("*.txt")) for c in read_document(p).clauses]
+    sources = [f"{len(lengths)} clauses of seeds/zh_draft_73"]
+    for name in UNPC_SENTENCES:
+        path = UNPC / name
+        if path.exists():
+            sentences = [len(line.strip()) for line in path.read_text("utf-8").splitlines() if line.strip()]
+            lengths += sentences
+            sources.append(f"{len(sentences)} UNPC sentences ({name})")
+    return lengths, ", ".join(sources)
+
+
+def quantiles(lengths: list[int]) -> list[int]:
+    ordered = sorted(lengths)
+    return [ordered[min(len(ordered) - 1, len(ordered) * q // 100)] for q in QUANTILES]
+
+
 def weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
@@ -137,8 +170,9 @@ def chinese_date(rng: random.Random, year: int) -> str:
 
 
 class Generator:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, lengths: list[int]) -> None:
         self.rng = random.Random(seed)
+        self.lengths = lengths  # real clause lengths, a target drawn for each clause
         self.states = [s.chinese for s in member_states.all_states()[:193]]
         self.rng.shuffle(ORGANS)
         self.rng.shuffle(FIELDS)
@@ -175,19 +209,30 @@ class Generator:
             if verb in ("提及", "回顾") and rng.random() < 0.6
             else self.fill(rng.choice(OBJECTS), year)
         )
-        tail = "，" + rng.choice(QUALIFIERS) + rng.choice(ACTIONS) if rng.random() < 0.4 else ""
-        return f"{head}{body}{tail}，"
+        return self.grow(f"{head}{body}", year) + "，"
 
     def operative(self, number: int, year: int) -> str:
         rng = self.rng
         verb = weighted(rng, VERBS_OPERATIVE)
         actor = rng.choice(["各会员国", "秘书长", zipf(rng, ORGANS), "所有国家", "国际社会", "各相关方", "捐助国"])
-        body = f"{actor}{rng.choice(QUALIFIERS)}{zipf(rng, ACTIONS)}，以促进{zipf(rng, FIELDS)}"
-        if rng.random() < 0.3:
-            body += f"，并在{zipf(rng, FIELDS)}方面{zipf(rng, ACTIONS)}"
-        if rng.random() < 0.15:
-            body += f"，包括{self.fill(rng.choice(OBJECTS), year)}"
-        return f"{number}. {weighted(rng, CONNECTIVES[:2])}{verb}{body}；"
+        body = f"{actor}{rng.choice(QUALIFIERS)}{zipf(rng, ACTIONS)}"
+        return f"{number}. " + self.grow(f"{weighted(rng, CONNECTIVES[:2])}{verb}{body}", year) + "；"
+
+    def grow(self, clause: str, year: int) -> str:
+        """`clause` extended by the grammar's parts to a length drawn from the real clauses."""
+        rng = self.rng
+        target = rng.choice(self.lengths)
+        while len(clause) < target - 4:
+            clause += rng.choice(
+                [
+                    f"，以促进{zipf(rng, FIELDS)}",
+                    f"，并在{zipf(rng, FIELDS)}方面{zipf(rng, ACTIONS)}",
+                    f"，包括{self.fill(rng.choice(OBJECTS), year)}",
+                    f"，{rng.choice(QUALIFIERS)}{rng.choice(ACTIONS)}",
+                    f"、{zipf(rng, FIELDS)}",
+                ]
+            )
+        return clause
 
     def resolution(self, index: int, session: int) -> tuple[str, str, int]:
         rng = self.rng
@@ -231,10 +276,13 @@ class Generator:
 def generate(out: Path, clauses: int, seed: int = 2026) -> tuple[int, int]:
     """Write synthetic resolutions into `out` until `clauses` clauses; (documents, clauses)."""
     out.mkdir(parents=True, exist_ok=True)
+    lengths, sources = real_lengths()
     (out / "README.md").write_text(
-        "SYNTHETIC corpus written by bench/synthetic.py for benchmarks. Not UN documents.\n", "utf-8"
+        "SYNTHETIC corpus written by bench/synthetic.py for benchmarks. Not UN documents.\n"
+        f"Clause lengths drawn from {sources}.\n",
+        "utf-8",
     )
-    generator = Generator(seed)
+    generator = Generator(seed, lengths)
     written = documents = 0
     while written < clauses:
         session = generator.rng.randint(1, 80)
@@ -253,6 +301,24 @@ def main() -> None:
     args = parser.parse_args()
     documents, clauses = generate(args.out, args.clauses, args.seed)
     print(f"wrote {documents:,} SYNTHETIC resolutions with {clauses:,} clauses to {args.out}")
+    lengths, sources = real_lengths()
+    written = synthetic_lengths(args.out)
+    print(f"clause lengths in characters, p{'/p'.join(map(str, QUANTILES))}:")
+    print(f"  SYNTHETIC: {quantiles(written)} (mean {sum(written) / len(written):.0f})")
+    print(f"  real:      {quantiles(lengths)} (mean {sum(lengths) / len(lengths):.0f}; {sources})")
+
+
+def corpus_folder(out: Path, clauses: int) -> Path:
+    """Where a corpus of `clauses` clauses of this grammar version is written."""
+    return out / f"synthetic-v{GRAMMAR_VERSION}-{clauses}"
+
+
+def synthetic_lengths(folder: Path, files: int = 2000) -> list[int]:
+    """Clause lengths of (the first `files` documents of) a synthetic corpus, as the readers see them."""
+    from indexer.readers import read_document
+
+    paths = sorted(folder.glob("synthetic_*.txt"))[:files]
+    return [len(clause.text) for path in paths for clause in read_document(path).clauses]
 
 
 if __name__ == "__main__":
