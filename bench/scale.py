@@ -1,0 +1,154 @@
+"""How ga-search's costs grow with the corpus: build, size, memory, warm-up and latency through the
+service, for SYNTHETIC corpora of several sizes (bench/synthetic.py: real clause lengths).
+
+For each size: the corpus is generated (if missing) and indexed from scratch with both cores
+(`build_s`, `index_mb`, `index_peak_rss_mb` of the indexing process and its workers); then
+`ga-search serve` starts on it and the run records the first query's time after start
+(`first_query_ms`), the time until the background warm-up is done (`warmup_s`: until a query of
+each kind answers as fast as the second time), the service's memory after the queries
+(`serve_rss_mb`) and the warm p95 of each kind of query over HTTP (`p95_ms`: words, phrase,
+filtered, faceted, document level, precedents of a clause).
+
+    python bench/scale.py [--clauses 100000 300000 1000000] [--repeat 3] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.indexes import OUT  # noqa: E402
+from bench.loadgen import process_tree_rss_mb, serve  # noqa: E402
+from bench.query import BenchQuery, make_queries  # noqa: E402
+from bench.synthetic import corpus_folder, generate  # noqa: E402
+
+KINDS = ("words", "phrase", "filtered", "faceted", "document", "precedents")
+
+
+def build(clauses: int) -> dict[str, float]:
+    """Generate (if needed) and index a corpus of `clauses` clauses, in a child process."""
+    corpus = corpus_folder(OUT, clauses)
+    if not corpus.exists():
+        generate(corpus, clauses)
+    index_dir = OUT / f"index-scale-{corpus.name}"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(index_dir)]
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    # ru_maxrss of the children: the largest of the indexing process and its workers (KiB).
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    size = sum(p.stat().st_size for p in index_dir.iterdir()) / 2**20
+    return {"build_s": round(seconds, 1), "index_mb": round(size, 1), "index_peak_rss_mb": round(peak)}
+
+
+def _url(base: str, query: BenchQuery | None, kind: str, document: str) -> str:
+    if kind == "precedents":
+        return f"{base}/clauses/{document}/1/precedents"
+    assert query is not None
+    params: list[tuple[str, str]] = [("q", query.text), ("per_page", "20")]
+    if query.session:
+        params += [("session", str(s)) for s in range(query.session[0], query.session[1] + 1)]
+    if query.sponsor:
+        params.append(("sponsor", query.sponsor))
+    if kind == "faceted":  # the others count the default facets, as the page asks
+        params.append(("facets", "session,sponsor,agenda,verb"))
+    if kind == "document":
+        params.append(("level", "document"))
+    return f"{base}/search?{urllib.parse.urlencode(params)}"
+
+
+def _timed_get(url: str) -> float:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def _first_document(base: str) -> str:
+    with urllib.request.urlopen(f"{base}/search?q=&per_page=1&level=document&facets=", timeout=120) as response:
+        hit = json.loads(response.read())["hits"][0]
+    return urllib.parse.quote(hit["doc_id"], safe="/:")
+
+
+def measure_service(clauses: int, repeat: int) -> dict[str, Any]:
+    index_dir = OUT / f"index-scale-{corpus_folder(OUT, clauses).name}"
+    rng = random.Random(5)
+    queries = make_queries(rng, ["中国", "法国", "巴西", "肯尼亚", "印度", "德国"])
+    by_kind: dict[str, list[BenchQuery | None]] = {kind: [q for q in queries if q.kind == kind] for kind in KINDS[:4]}
+    by_kind["document"] = by_kind["words"][:8]
+    by_kind["precedents"] = [None] * 5
+    started = time.perf_counter()
+    with serve(index_dir) as (base, process):
+        up = time.perf_counter()
+        first_query_ms = _timed_get(_url(base, by_kind["words"][0], "words", ""))
+        document = _first_document(base)
+        # Warm-up runs in the background from the start: wait until a query answers as fast twice.
+        warm_deadline = time.perf_counter() + 300
+        while time.perf_counter() < warm_deadline:
+            first = _timed_get(_url(base, by_kind["faceted"][0], "faceted", document))
+            second = _timed_get(_url(base, by_kind["faceted"][0], "faceted", document))
+            if first < 1.5 * second + 5:
+                break
+        warmup_s = time.perf_counter() - up
+        p95: dict[str, float] = {}
+        for kind in KINDS:
+            samples = []
+            for query in by_kind[kind]:
+                url = _url(base, query, kind, document)
+                _timed_get(url)  # warm this query's postings
+                samples += [_timed_get(url) for _ in range(repeat)]
+            samples.sort()
+            p95[kind] = round(samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))], 1)
+        rss = process_tree_rss_mb(process.pid)
+    return {
+        "start_s": round(up - started, 1),
+        "first_query_ms": round(first_query_ms, 1),
+        "warmup_s": round(warmup_s, 1),
+        "serve_rss_mb": round(rss),
+        "p95_ms": p95,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clauses", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    for clauses in args.clauses:
+        row: dict[str, Any] = {"clauses": clauses, **build(clauses)}
+        row.update(measure_service(clauses, args.repeat))
+        rows.append(row)
+        if not args.json:
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    head = ["clauses", "build_s", "index_mb", "index_peak_rss_mb", "serve_rss_mb", "start_s", "warmup_s"]
+    head += ["first_query_ms", *(f"p95 {kind}" for kind in KINDS)]
+    print("\n| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for row in rows:
+        cells = [row[name] for name in head[:8]] + [row["p95_ms"][kind] for kind in KINDS]
+        print("| " + " | ".join(f"{cell:,}" if isinstance(cell, int) else str(cell) for cell in cells) + " |")
+    print(f"\nmedian of the p95s: {statistics.median(v for r in rows for v in r['p95_ms'].values()):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
