@@ -15,36 +15,37 @@ from indexer.verbs import concept_label
 from search_api.models import ClauseView, DocumentView, Hit, ResolutionFields
 
 INTERFACE_LANGUAGES = ("zh", "en")
-KIND_LABELS = {
-    "resolution": {"zh": "决议", "en": "resolution"},
-    "draft resolution": {"zh": "决议草案", "en": "draft resolution"},
-    "decision": {"zh": "决定", "en": "decision"},
-    "draft decision": {"zh": "决定草案", "en": "draft decision"},
-    "amendment": {"zh": "修正案", "en": "amendment"},
+# Kinds and clause types are English words: their English label is the value itself.
+CHINESE_LABELS = {
+    "kind": {
+        "resolution": "决议",
+        "draft resolution": "决议草案",
+        "decision": "决定",
+        "draft decision": "决定草案",
+        "amendment": "修正案",
+    },
+    "type": {"preambular": "序言部分", "operative": "执行部分", "paragraph": "段落"},
 }
-CLAUSE_TYPE_LABELS = {
-    "preambular": {"zh": "序言部分", "en": "preambular"},
-    "operative": {"zh": "执行部分", "en": "operative"},
-    "paragraph": {"zh": "段落", "en": "paragraph"},
+# Language codes: (Chinese, English).
+LANGUAGE_NAMES = {
+    "ar": ("阿拉伯文", "Arabic"),
+    "en": ("英文", "English"),
+    "es": ("西班牙文", "Spanish"),
+    "fr": ("法文", "French"),
+    "ru": ("俄文", "Russian"),
+    "zh": ("中文", "Chinese"),
+    "zh-Hant": ("繁体中文", "Chinese (traditional)"),
 }
-LANGUAGE_LABELS = {
-    "ar": {"zh": "阿拉伯文", "en": "Arabic"},
-    "en": {"zh": "英文", "en": "English"},
-    "es": {"zh": "西班牙文", "en": "Spanish"},
-    "fr": {"zh": "法文", "en": "French"},
-    "ru": {"zh": "俄文", "en": "Russian"},
-    "zh": {"zh": "中文", "en": "Chinese"},
-    "zh-Hant": {"zh": "繁体中文", "en": "Chinese (traditional)"},
-}
-_TABLES = {"kind": KIND_LABELS, "type": CLAUSE_TYPE_LABELS, "language": LANGUAGE_LABELS}
 
 
 def facet_label(facet: str, value: str | int, lang: str) -> str:
     """How facet `facet`'s `value` reads in interface language `lang`; never empty."""
     text = str(value)
-    if facet in _TABLES:
-        labels = _TABLES[facet].get(text, {})
-        return labels.get(lang) or labels.get("en") or text
+    if facet in CHINESE_LABELS:
+        return CHINESE_LABELS[facet].get(text, text) if lang == "zh" else text
+    if facet == "language":
+        names = LANGUAGE_NAMES.get(text)
+        return (names[0] if lang == "zh" else names[1]) if names else text
     if facet == "sponsor":
         state = member_states.lookup(text)
         if state is None:
