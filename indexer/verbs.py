@@ -145,6 +145,8 @@ class VerbTable:
     exact: dict[str, dict[tuple[str, ...], str]]  # language -> a form's words, lowercased -> concept
     forms: dict[str, dict[tuple[str, ...], str]]  # language -> stems of a form -> concept
     labels: dict[str, str]  # concept -> English label
+    by_label: dict[str, str]  # English label -> concept
+    longest: dict[str, int]  # language -> words in its longest form
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -170,7 +172,9 @@ def verb_table() -> VerbTable:
                 # Stems may meet (`Considers`, `Considering`): the form written first keeps the
                 # stem; the other is still found as written.
                 forms[language].setdefault(tuple(stem(language, word) for word in words), concept)
-    return VerbTable(exact, forms, labels)
+    by_label = {label: concept for concept, label in labels.items()}
+    longest = {language: max(map(len, forms[language]), default=0) for language in TABLE_LANGUAGES}
+    return VerbTable(exact, forms, labels, by_label, longest)
 
 
 def concept_label(concept: str, lang: str) -> str:
@@ -184,9 +188,8 @@ def concept_for(value: str) -> str:
     table = verb_table()
     if value in table.labels:
         return value
-    by_label = {label: concept for concept, label in table.labels.items()}
-    if value.lower() in by_label:
-        return by_label[value.lower()]
+    if value.lower() in table.by_label:
+        return table.by_label[value.lower()]
     concept, _ = leading_verb(value)
     return concept or value
 
@@ -232,7 +235,7 @@ def _match(language: str, words: list[re.Match[str]], stemmed: bool) -> tuple[st
     its last word."""
     table = verb_table()
     forms = table.forms[language] if stemmed else table.exact[language]
-    longest = max(map(len, forms), default=0)
+    longest = table.longest[language]
     keys = [word.group().lower() for word in words[: longest + 4]]
     if stemmed:
         keys = [stem(language, key) for key in keys]
