@@ -18,9 +18,10 @@ are deleted by the next commit. Readers keep their snapshot until they reopen.
 
 Merging: an in-process run that added more than `OPTIMIZE_FRACTION` of the index optimises to one
 segment; otherwise Whoosh's default policy merges small segments at each commit. A parallel run
-adds one segment per worker, unmerged (merging would undo the time the workers saved). Whenever
-more than `MAX_SEGMENTS` segments remain, the index is optimised: each query term then reads one
-posting list instead of one per segment, which is what keeps queries fast after many updates.
+adds one segment per worker (more on a large corpus, as each bounds its memory), unmerged: merging
+would undo the time the workers saved. Whenever more than `MAX_SEGMENTS` segments remain, the small
+ones are merged into one (indexer/storage/merging.py), which keeps queries fast after many updates
+without re-merging the large segments of a parallel build through Whoosh's slow merge.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ from indexer.records import to_records
 from indexer.schema import build_schema
 from indexer.shards import Outcome, index_file, run_in_workers
 from indexer.storage.index import INDEX_NAME, count_level
-from indexer.storage.segment import FastSegmentWriter, commit_with_segments, segment_count
+from indexer.storage.merging import merge_small_segments
+from indexer.storage.segment import FastSegmentWriter, commit_with_segments
 
 OPTIMIZE_FRACTION = 0.5
 MAX_SEGMENTS = 8
@@ -199,8 +201,7 @@ def build_index(
                     if searcher.stored_fields(docnum).get("source") == source:
                         fixer.delete_document(docnum)
     report.failed.extend(_join_drafts(ix, records))
-    if segment_count(ix) > MAX_SEGMENTS:
-        ix.optimize()
+    merge_small_segments(ix, MAX_SEGMENTS)
     with ix.searcher() as searcher:
         report.documents = count_level(searcher, "document")
         report.clauses = count_level(searcher, "clause")

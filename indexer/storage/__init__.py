@@ -8,6 +8,7 @@ that one version, and they live only here:
   once; committing the segments that worker processes wrote in one TOC; a length column read in one
   piece.
 - `blocks.py`: a term's posting blocks read whole through the codec's block readers.
+- `merging.py`: merging only an index's small segments (the segment list is private).
 
 Everything else (analysis, schema, queries, searchers, columns) goes through Whoosh's public API.
 Any other Whoosh version is refused on import, with what to do, instead of failing later inside a

@@ -344,7 +344,3 @@ def commit_with_segments(writer: SegmentWriter, new_segments: list[Any], optimiz
     writer._commit_toc(final + new_segments)
     writer._finish()
 
-
-def segment_count(ix: Index) -> int:
-    """How many segments the index's latest generation has."""
-    return len(ix._segments())
