@@ -87,6 +87,7 @@ def index(
     Example: ga-search index seeds/ --index ./index
     """
     from indexer.writer import build_index
+    from search_api.engine import SearchEngine
 
     roots = paths or [Path("seeds")]
     for root in roots:
@@ -119,6 +120,12 @@ def index(
             )
         except GaSearchError as error:
             _fail(error)
+        # The search arrays of the new generation (search_api/shared_arrays.py), made now so that a
+        # service starting on it answers its first query without making them.
+        progress.update(task, description="preparing")
+        preparing = time.perf_counter()
+        SearchEngine(index, lanes=1).warm()
+        prepared = time.perf_counter() - preparing
     summary = Table(title=f"Index {index}", show_header=False)
     for label, value in (
         ("indexed", report.indexed),
@@ -129,6 +136,7 @@ def index(
         ("documents in index", report.documents),
         ("clauses in index", report.clauses),
         ("seconds", f"{report.seconds:.1f}"),
+        ("search arrays prepared in (s)", f"{prepared:.1f}"),
     ):
         summary.add_row(label, str(value))
     console.print(summary)

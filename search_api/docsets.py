@@ -6,22 +6,26 @@ document. Both depend only on the index snapshot, so this module computes them o
 - `filter_mask`: the documents that pass a request's filters, a NumPy boolean mask built from
   cached masks for each filter value (AND across fields, OR within a field), for the array
   evaluation of queries (search_api/evaluate.py, whose decoded postings `postings` also live here);
-- `column_values`: a facet field's values for every document, read once from its column;
-  `count` turns them into value codes once, and counts the matching documents with `bincount`
-  (every value of a multi-valued field counting);
+- `value_codes`: a facet field's values for every document as codes into a table of its distinct
+  values, read once from its column; `count` counts the matching documents with `bincount` (every
+  value of a multi-valued field counting);
 - `sort_rank`: each document's rank in a date or session ordering;
 - `band_matches`: how many MinHash band keys each clause shares with a text (precedents).
 
 Clauses inherit their resolution's fields (indexer/schema.py `RESOLUTION_FIELDS`), which only the
 document record holds: `owner` maps every record to its resolution's document record, and the
 masks, columns, matches (`spread`) and stored fields (`stored`) of those fields go through it.
-A new commit means a new searcher, hence a new cache: nothing here can go stale.
+A new commit means a new searcher, hence a new cache: nothing here can go stale. What depends
+only on the generation (codes, ranks, the owner map, band keys, the shingle index) is computed once
+and memory-mapped, shared by every lane and worker (search_api/shared_arrays.py); filter masks and
+decoded postings, which depend on the queries asked, are shared by the lanes of one process in
+byte-bounded caches.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,41 +35,57 @@ from whoosh.searching import Searcher
 from indexer.schema import RESOLUTION_FIELDS
 from indexer.similarity import BANDS, KEY_DTYPE
 from search_api.postings import PostingCache
+from search_api.shared_arrays import GenerationArrays, MemoryLRU
 from search_api.stored import with_resolution
 
-MAX_CACHED_SETS = 512
+MASK_BYTES = 64 * 2**20  # filter masks a process keeps per generation (a byte a record each)
 MAX_CACHED_RESOLUTIONS = 4096
+
+
+class ColumnValues(Sequence[Any]):
+    """A single-valued column read through its codes: `values[docnum]` (None where absent)."""
+
+    def __init__(self, codes: tuple[np.ndarray, np.ndarray, list[Any]]) -> None:
+        self._starts, self._codes, self._table = codes
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def __getitem__(self, docnum: Any) -> Any:
+        start = int(self._starts[docnum])
+        return self._table[int(self._codes[start])] if start < self._starts[docnum + 1] else None
 
 
 class SnapshotCache:
     """Filter sets and column values for one searcher (one index snapshot)."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        arrays: GenerationArrays | None = None,
+        postings: MemoryLRU | None = None,
+        masks: MemoryLRU | None = None,
+    ) -> None:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
-        self._columns: dict[str, list[Any]] = {}
+        self.arrays = arrays or GenerationArrays(None)
+        self._masks = masks or MemoryLRU(MASK_BYTES)
         self._readers: dict[str, Any] = {}
-        self._masks: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._docsets: dict[str, set[int]] = {}  # only the level filter: title suggestions
-        self._codes: dict[str, tuple[np.ndarray, np.ndarray, list[Any]]] = {}
-        self._ranks: dict[tuple[str, ...], np.ndarray] = {}
-        self._bands: np.ndarray | None = None
-        self._shingles: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._owner: np.ndarray | None = None
         self._resolutions: OrderedDict[int, dict[str, Any]] = OrderedDict()
-        self.postings = PostingCache(searcher)
+        self.postings = PostingCache(searcher, self.arrays, postings)
 
     @property
     def owner(self) -> np.ndarray:
         """Each record's resolution: the document number of the live document record with its
         `doc_id` (a document record's own number), -1 for none."""
-        if self._owner is None:
-            _, codes, table = self.value_codes("doc_id", False)
-            record_of = np.full(len(table), -1, dtype=np.int64)
-            documents = self.postings.term("level", b"document").docs  # live ones
-            record_of[codes[documents]] = documents
-            self._owner = record_of[codes]
-        return self._owner
+        return self.arrays.array("owner", self._owner)
+
+    def _owner(self) -> np.ndarray:
+        _, codes, table = self.value_codes("doc_id", False)
+        record_of = np.full(len(table), -1, dtype=np.int64)
+        documents = self.postings.term("level", b"document").docs  # live ones
+        record_of[codes[documents]] = documents
+        return record_of[codes]
 
     def inherited(self, found: np.ndarray) -> np.ndarray:
         """A mask over document records made a mask over every record of those resolutions."""
@@ -98,7 +118,7 @@ class SnapshotCache:
 
     def mask(self, q: wq.Query) -> np.ndarray:
         """Documents matching `q` (deleted ones excluded), a boolean mask cached by the query's
-        text; a query on a resolution's field matches all of its records."""
+        text; a query on a resolution's field matches all of its records. Read only."""
         key = repr(q)
         found = self._masks.get(key)
         if found is None:
@@ -109,20 +129,8 @@ class SnapshotCache:
                 found[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
             if getattr(q, "fieldname", None) in RESOLUTION_FIELDS:
                 found = self.inherited(found)
-            self._masks[key] = found
-            if len(self._masks) > MAX_CACHED_SETS:
-                self._masks.popitem(last=False)
-        else:
-            self._masks.move_to_end(key)
-        return found
-
-    def docset(self, q: wq.Query) -> set[int]:
-        """`mask(q)` as a set, the filter form Whoosh's own searches take (a `set`, not a
-        frozenset, which Whoosh refuses), made once a snapshot and shared: read it only."""
-        key = repr(q)
-        found = self._docsets.get(key)
-        if found is None:
-            found = self._docsets[key] = set(np.flatnonzero(self.mask(q)).tolist())
+            found.flags.writeable = False  # shared by the lanes
+            self._masks.put(key, found, found.nbytes)
         return found
 
     def filter_mask(self, parts: Iterable[list[wq.Query]]) -> np.ndarray:
@@ -138,16 +146,10 @@ class SnapshotCache:
                 result = group if result is None else result & group
         return result if result is not None else np.ones(self.size, dtype=bool)
 
-    def column_values(self, field: str) -> list[Any]:
-        """A column's value for every record (a resolution's field: its document record's)."""
-        values = self._columns.get(field)
-        if values is None:
-            reader = self.searcher.reader()
-            values = list(reader.column_reader(field)) if reader.has_column(field) else [None] * self.size
-            if field in RESOLUTION_FIELDS:
-                values = [values[o] if o >= 0 else None for o in self.owner.tolist()]
-            self._columns[field] = values
-        return values
+    def column_values(self, field: str) -> ColumnValues:
+        """A single-valued column's value for every record (a resolution's field: its document
+        record's), read through its codes."""
+        return ColumnValues(self.value_codes(field, False))
 
     def column_reader(self, field: str) -> Any:
         """Random access to one column (for the few documents a lookup touches)."""
@@ -159,18 +161,21 @@ class SnapshotCache:
     def value_codes(self, field: str, multi_valued: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         """A column as codes: (start of each document's codes, the codes, the distinct values).
         A document's values are `values[codes[starts[d]:starts[d + 1]]]` (one for a plain field)."""
-        found = self._codes.get(field)
-        if found is None:
-            table: dict[Any, int] = {}
-            column = self.column_values(field)
-            per_document = [(v or ()) if multi_valued else (v,) for v in column]
-            codes = np.fromiter(
-                (table.setdefault(v, len(table)) for values in per_document for v in values), dtype=np.int64
-            )
-            starts = np.zeros(self.size + 1, dtype=np.int64)
-            np.cumsum([len(values) for values in per_document], out=starts[1:])
-            found = self._codes[field] = (starts, codes, list(table))
-        return found
+        return self.arrays.get(f"codes-{field}", lambda: self._value_codes(field, multi_valued))
+
+    def _value_codes(self, field: str, multi_valued: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        reader = self.searcher.reader()
+        column = list(reader.column_reader(field)) if reader.has_column(field) else [None] * self.size
+        if field in RESOLUTION_FIELDS:
+            column = [column[o] if o >= 0 else None for o in self.owner.tolist()]
+        table: dict[Any, int] = {}
+        per_document = [(v or ()) if multi_valued else (v,) for v in column]
+        codes = np.fromiter(
+            (table.setdefault(v, len(table)) for values in per_document for v in values), dtype=np.int64
+        )
+        starts = np.zeros(self.size + 1, dtype=np.int64)
+        np.cumsum([len(values) for values in per_document], out=starts[1:])
+        return starts, codes, list(table)
 
     def document_codes(self, field: str, docnums: np.ndarray, multi_valued: bool) -> tuple[np.ndarray, np.ndarray]:
         """(index into `docnums`, value code) for every value of every given document."""
@@ -192,43 +197,45 @@ class SnapshotCache:
     def sort_rank(self, fields: tuple[str, ...]) -> np.ndarray:
         """Each document's rank when ordered by the first field descending, then the others
         ascending (how the search layer sorts by date or session)."""
-        found = self._ranks.get(fields)
-        if found is None:
-            keys: list[np.ndarray] = []
-            for position, field in enumerate(fields):
-                _, codes, table = self.value_codes(field, False)
-                order = sorted(range(len(table)), key=lambda c: _sortable(table[c]))
-                rank_of_code = np.empty(len(table), dtype=np.int64)
-                rank_of_code[order] = np.arange(len(table))
-                ranks = rank_of_code[codes]
-                keys.append(-ranks if position == 0 else ranks)
-            in_order = np.lexsort(tuple(reversed(keys)))
-            found = np.empty(self.size, dtype=np.int64)
-            found[in_order] = np.arange(self.size)
-            self._ranks[fields] = found
+        return self.arrays.array("rank-" + "-".join(fields), lambda: self._sort_rank(fields))
+
+    def _sort_rank(self, fields: tuple[str, ...]) -> np.ndarray:
+        keys: list[np.ndarray] = []
+        for position, field in enumerate(fields):
+            _, codes, table = self.value_codes(field, False)
+            order = sorted(range(len(table)), key=lambda c: _sortable(table[c]))
+            rank_of_code = np.empty(len(table), dtype=np.int64)
+            rank_of_code[order] = np.arange(len(table))
+            ranks = rank_of_code[codes]
+            keys.append(-ranks if position == 0 else ranks)
+        in_order = np.lexsort(tuple(reversed(keys)))
+        found = np.empty(self.size, dtype=np.int64)
+        found[in_order] = np.arange(self.size)
         return found
 
     def band_keys(self) -> np.ndarray:
         """Every document's band keys, one row a band (`BANDS` x documents; zeros: no keys)."""
-        if self._bands is None:
-            raw = b"".join(self.column_reader("bands"))
-            keys = np.frombuffer(raw, dtype=KEY_DTYPE).reshape(self.size, BANDS)
-            self._bands = np.ascontiguousarray(keys.T)  # a band's keys contiguous: one pass each
-        return self._bands
+        return self.arrays.array("bands", self._band_keys)
+
+    def _band_keys(self) -> np.ndarray:
+        raw = b"".join(self.column_reader("bands"))
+        keys = np.frombuffer(raw, dtype=KEY_DTYPE).reshape(self.size, BANDS)
+        return np.ascontiguousarray(keys.T)  # a band's keys contiguous: one pass each
 
     def shingle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every clause's shingle hashes as one sorted array, the record each belongs to, and
         each record's number of shingles: an inverted index of shingles, made once a snapshot
         (about 30 hashes a clause), so the clauses sharing shingles with a text are found with
         one binary search per shingle of the text."""
-        if self._shingles is None:
-            parts = [np.frombuffer(raw or b"", dtype=np.uint64) for raw in self.column_reader("shingles")]
-            sizes = np.fromiter((len(part) for part in parts), dtype=np.int32, count=len(parts))
-            hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-            owners = np.repeat(np.arange(len(parts), dtype=np.int32), sizes)  # 12 bytes a shingle
-            order = np.argsort(hashes, kind="stable")
-            self._shingles = (hashes[order], owners[order], sizes)
-        return self._shingles
+        return self.arrays.get("shingles", self._shingle_index)
+
+    def _shingle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        parts = [np.frombuffer(raw or b"", dtype=np.uint64) for raw in self.column_reader("shingles")]
+        sizes = np.fromiter((len(part) for part in parts), dtype=np.int32, count=len(parts))
+        hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+        owners = np.repeat(np.arange(len(parts), dtype=np.int32), sizes)  # 12 bytes a shingle
+        order = np.argsort(hashes, kind="stable")
+        return hashes[order], owners[order], sizes
 
     def shared_shingles(self, hashes: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(live records, shingles each shares with `hashes`, each record's shingle count) for

@@ -37,6 +37,7 @@ from search_api.models import (
     MAX_PRECEDENTS,
     MIN_SIMILARITY,
     SIMILARITY_THRESHOLD,
+    SORTS,
     DocumentView,
     LineageResult,
     PrecedentResult,
@@ -46,7 +47,7 @@ from search_api.models import (
 from search_api.parallel import add_parallels
 from search_api.precedents import find_precedents
 from search_api.query import parse_query
-from search_api.searching import SnapshotSearch, filter_parts
+from search_api.searching import SnapshotSearch, filter_parts, sort_fields
 from search_api.snapshots import Snapshots
 from search_api.stored import clause_view, resolution_fields
 
@@ -101,9 +102,11 @@ class SearchEngine:
 
     def warm(self) -> None:
         """Load what a first search would otherwise wait for: jieba's dictionary, and this
-        snapshot's clause filter, record-to-resolution map, facet columns, field lengths and band
-        keys (about a second on 100k clauses). The service calls it in the background when it
-        starts and for each new commit."""
+        snapshot's clause filter, record-to-resolution map, facet columns, sort orders, field
+        lengths, band keys and shingle index. Those are made once a generation and saved
+        (search_api/shared_arrays.py: `ga-search index` makes them), so on a prepared index this
+        only maps them. The service calls it in the background when it starts and for each new
+        commit."""
         self.warm_if_new()
 
     def warm_if_new(self) -> bool:
@@ -123,6 +126,8 @@ class SearchEngine:
                 for facet in FACETS_BY_NAME.values():
                     cache.value_codes(facet.field, facet.multi_valued)
                 cache.value_codes("doc_id", False)  # the document level groups clauses by it
+                for sort in (s for s in SORTS if s != "relevance"):
+                    cache.sort_rank(sort_fields(sort))
                 cache.band_keys()  # precedents of a clause
                 cache.shingle_index()  # precedents of a pasted text
                 for fieldname in ("text", "title", "chars"):

@@ -6,14 +6,15 @@ term, every time. Here a term's postings are decoded once, a block at a time, in
 global document numbers and weights (and, for phrases, positions); `search_api/evaluate.py`
 then intersects, unites and scores them with array operations.
 
-The cache belongs to one searcher: a commit means a new searcher and a new cache, so nothing
-can go stale. It holds at most `CACHE_BYTES` of arrays, least recently used first out.
-Deleted documents are left out when a list is decoded.
+The cache belongs to one generation: a commit means a new searcher and a new cache, so nothing
+can go stale. Decoded lists go into the generation's `MemoryLRU` (at most `CACHE_BYTES`, least
+recently used first out), shared by the lanes of a process; each lane decodes with its own
+searcher's readers. The live-document mask and field lengths are the generation's shared arrays
+(search_api/shared_arrays.py). Deleted documents are left out when a list is decoded.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from whoosh.searching import Searcher
 
 from indexer.formats import PackedPositions
 from indexer.storage.blocks import BYTE_TO_LENGTH, posting_blocks, segment_length_codes
+from search_api.shared_arrays import GenerationArrays, MemoryLRU
 
 CACHE_BYTES = 256 * 2**20
 # Phrase keys pack a document number and a position into one integer: doc << POSITION_BITS | pos.
@@ -47,33 +49,28 @@ EMPTY = TermPostings(_EMPTY_DOCS, _EMPTY_WEIGHTS)
 
 
 class PostingCache:
-    """Decoded postings, field lengths and the live-document mask of one searcher."""
+    """Decoded postings, field lengths and the live-document mask of one searcher's generation."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(
+        self, searcher: Searcher, arrays: GenerationArrays | None = None, store: MemoryLRU | None = None
+    ) -> None:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
-        reader = searcher.reader()
-        self.live = np.zeros(self.size, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.arrays = arrays or GenerationArrays(None)
+        self._store = store or MemoryLRU(CACHE_BYTES)
+        self.live = self.arrays.array("live", self._live)
         self._leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
-        self._terms: OrderedDict[tuple[str, bytes, str], Any] = OrderedDict()
-        self._bytes = 0
-        self._lengths: dict[str, np.ndarray] = {}
+
+    def _live(self) -> np.ndarray:
+        live = np.zeros(self.size, dtype=bool)
+        live[np.fromiter(self.searcher.reader().all_doc_ids(), dtype=np.int64)] = True
+        return live
 
     def _remember(self, key: tuple[str, bytes, str], value: Any, nbytes: int) -> Any:
-        self._terms[key] = value
-        self._bytes += nbytes
-        while self._bytes > CACHE_BYTES and len(self._terms) > 1:
-            _, (_, dropped) = self._terms.popitem(last=False)
-            self._bytes -= dropped
-        return value
+        return self._store.put(key, value, nbytes)
 
     def _cached(self, key: tuple[str, bytes, str]) -> Any:
-        found = self._terms.get(key)
-        if found is not None:
-            self._terms.move_to_end(key)
-            return found[0]
-        return None
+        return self._store.get(key)
 
     def term(self, fieldname: str, btext: bytes) -> TermPostings:
         """The live postings of one term (empty if the index lacks it)."""
@@ -94,8 +91,7 @@ class PostingCache:
             docs, weights = np.concatenate(docs_parts), np.concatenate(weight_parts)
             keep = self.live[docs]
             postings = TermPostings(docs[keep], weights[keep])
-        self._remember(key, (postings, postings.nbytes), postings.nbytes)
-        return postings
+        return self._remember(key, postings, postings.nbytes)
 
     def prefix(self, fieldname: str, prefix: str) -> TermPostings:
         """The live postings of every term starting with `prefix`, merged as one term's: a
@@ -114,8 +110,7 @@ class PostingCache:
         if parts:
             docs, owners = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True)
             postings = TermPostings(docs, np.bincount(owners, weights=np.concatenate([p.weights for p in parts])))
-        self._remember(key, (postings, postings.nbytes), postings.nbytes)
-        return postings
+        return self._remember(key, postings, postings.nbytes)
 
     def positions(self, fieldname: str, btext: bytes) -> np.ndarray:
         """Every live occurrence of a term as a sorted key `doc << POSITION_BITS | position`."""
@@ -139,18 +134,16 @@ class PostingCache:
                 keep = self.live[owners]
                 parts.append((owners[keep] << POSITION_BITS) + positions[keep])
         keys = np.concatenate(parts) if parts else _EMPTY_DOCS
-        self._remember(key, (keys, keys.nbytes), keys.nbytes)
-        return keys
+        return self._remember(key, keys, keys.nbytes)
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in `fieldname`, as Whoosh's scorers read it (1 where absent)."""
-        found = self._lengths.get(fieldname)
-        if found is None:
-            codes = np.zeros(self.size, dtype=np.int64)
-            for reader, offset in self._leaves:
-                stored = segment_length_codes(reader, fieldname)
-                if stored is not None:
-                    codes[offset : offset + len(stored)] = stored
-            found = np.where(codes > 0, BYTE_TO_LENGTH[codes], 1).astype(np.float64)
-            self._lengths[fieldname] = found
-        return found
+        return self.arrays.array(f"lengths-{fieldname}", lambda: self._lengths(fieldname))
+
+    def _lengths(self, fieldname: str) -> np.ndarray:
+        codes = np.zeros(self.size, dtype=np.int64)
+        for reader, offset in self._leaves:
+            stored = segment_length_codes(reader, fieldname)
+            if stored is not None:
+                codes[offset : offset + len(stored)] = stored
+        return np.where(codes > 0, BYTE_TO_LENGTH[codes], 1).astype(np.float64)

@@ -135,8 +135,7 @@ class SnapshotSearch:
         if request.sort == "relevance":
             keys = -found.scores
         else:
-            fields = ("date" if request.sort == "date" else "session", "doc_id", "ordinal")
-            keys = self.cache.sort_rank(fields)[docs].astype(np.float64)
+            keys = self.cache.sort_rank(sort_fields(request.sort))[docs].astype(np.float64)
         candidates = np.arange(len(docs))
         if limit is not None and limit < len(docs):
             cut = np.partition(keys, limit - 1)[limit - 1]
@@ -228,3 +227,9 @@ class SnapshotSearch:
                 s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2, prefix=1) if s != word
             )
         return list(dict.fromkeys(suggestions))[:5]
+
+
+def sort_fields(sort: str) -> tuple[str, ...]:
+    """The fields a non-relevance order sorts by: its own, newest first, then a resolution's clauses
+    in order."""
+    return ("date" if sort == "date" else "session", "doc_id", "ordinal")

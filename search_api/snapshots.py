@@ -5,8 +5,10 @@ for a newer commit (and, if there is one, opens that lane's searcher on it): two
 once on two lanes, and a slow one holds only its own. Lanes, rather than one searcher shared by
 threads, because Whoosh's readers keep a file position per open file (seek, then read), which two
 threads reading through one reader would corrupt; a lane's searcher and caches are only ever used
-by the thread holding it. The cost is one set of caches a lane (the facet columns, lengths and
-decoded postings of the snapshot), so there are as many lanes as cores, at most `MAX_LANES`.
+by the thread holding it. What a lane derives from its snapshot is not the lane's: the arrays of a
+generation are memory-mapped files shared by every lane and process, and decoded postings and
+filter masks are in caches shared by the lanes of this process (`Generation`,
+search_api/shared_arrays.py). There are as many lanes as cores, at most `MAX_LANES`.
 
 Re-entrant within a thread: a search that asks for the engine's version or a stored record while
 it holds a lane uses that lane.
@@ -27,7 +29,9 @@ from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from indexer.manifest import Manifest, check_manifest
-from search_api.docsets import SnapshotCache
+from search_api.docsets import MASK_BYTES, SnapshotCache
+from search_api.postings import CACHE_BYTES
+from search_api.shared_arrays import GenerationArrays, MemoryLRU, generation_folder, generation_key
 
 MAX_LANES = 4
 
@@ -41,6 +45,16 @@ class Lane:
     searcher: Searcher | None = None
     cache: SnapshotCache | None = None
     warm_for: Searcher | None = None  # the searcher whose snapshot this lane's caches were warmed on
+
+
+@dataclass
+class Generation:
+    """What the lanes of this process share for one index generation."""
+
+    key: str
+    arrays: GenerationArrays
+    postings: MemoryLRU
+    masks: MemoryLRU
 
 
 class _Held(threading.local):
@@ -60,6 +74,8 @@ class Snapshots:
             self._free.put(lane)
         self._lock = threading.Lock()  # held only to look for a newer commit and open it
         self._held = _Held()
+        self._generations: dict[str, Generation] = {}  # the latest two
+        self._generations_lock = threading.Lock()
 
     @contextmanager
     def current(self) -> Iterator[Searcher]:
@@ -101,8 +117,23 @@ class Snapshots:
         """The held lane's caches for `searcher`'s snapshot, made on first use."""
         lane = self.held()
         if lane.cache is None or lane.cache.searcher is not searcher:
-            lane.cache = SnapshotCache(searcher)
+            shared = self.generation(searcher)
+            lane.cache = SnapshotCache(searcher, shared.arrays, shared.postings, shared.masks)
         return lane.cache
+
+    def generation(self, searcher: Searcher) -> Generation:
+        """The shared caches of `searcher`'s generation (made on first use; the older ones but
+        the previous dropped)."""
+        key = generation_key(searcher)
+        with self._generations_lock:
+            found = self._generations.get(key)
+            if found is None:
+                arrays = GenerationArrays(generation_folder(self._index_dir, key))
+                found = Generation(key, arrays, MemoryLRU(CACHE_BYTES), MemoryLRU(MASK_BYTES))
+                self._generations[key] = found
+                while len(self._generations) > 2:
+                    del self._generations[next(iter(self._generations))]
+            return found
 
     def close(self) -> None:
         for lane in self.lanes:

@@ -311,7 +311,7 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
     for lane in engine._snapshots.lanes:  # every lane's snapshot is the new commit's, warm
         cache = lane.cache
         assert cache is not None and cache.searcher is lane.searcher is lane.warm_for
-        assert {"session", "sponsor", "doc_id"} <= set(cache._codes) and "text" in cache.postings._lengths
+        assert {"codes-session", "codes-sponsor", "codes-doc_id", "lengths-text"} <= cache.arrays.names()
     assert engine.stats()["documents"] == counts(tmp_path / "ix")[0] == 14
 
     # The service does it in the background: a commit made while it runs is warmed by itself.
@@ -324,7 +324,7 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             caches = [lane.cache for lane in served._snapshots.lanes]
-            if all(c is not None and c.searcher.reader().generation() == latest and c._codes for c in caches):
+            if all(c is not None and c.searcher.reader().generation() == latest and c.arrays.names() for c in caches):
                 break
             time.sleep(0.05)
         else:

@@ -1,0 +1,205 @@
+"""What a search derives from one index generation, computed once and shared by every reader.
+
+The facet columns as codes, the record-to-resolution map, field lengths, sort orders, the band keys
+and the shingle index of precedents depend only on the committed generation. Each is computed
+once, by whichever process first needs it, saved as a `.npy` file under
+`<index>/snapshots/<generation key>/`, and memory-mapped read-only from then on: every search lane
+and every worker process (`ga-search serve --workers N`) reads the same pages of the page cache
+instead of holding its own copy, and a service that starts on a prepared generation (`ga-search
+index` prepares it) answers its first query without computing any of it.
+
+A generation's key is Whoosh's generation number and a digest of its segments and their deletions:
+a rebuilt index starts again at generation 0 but never with the same segments. Writes are a
+temporary file renamed into place, under an `fcntl` lock so two workers do not compute the same
+array twice; a folder that cannot be written (a read-only replica) keeps the arrays in memory.
+Folders of older generations are removed when a newer one is made, except the one before, which
+a reader may still be on (and an open mapping outlives its file's removal).
+
+Decoded postings and filter masks, which depend on the queries asked, stay in each process, in one
+byte-bounded LRU per generation shared by its lanes (`MemoryLRU`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import pickle
+import shutil
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh.searching import Searcher
+
+SNAPSHOTS_FOLDER = "snapshots"
+log = logging.getLogger("ga_search.arrays")
+
+
+def generation_key(searcher: Searcher) -> str:
+    """The name of a searcher's generation: its number and a digest of its segments' ids and
+    deleted-document counts (the same commit gives the same key in every process)."""
+    reader = searcher.reader()
+    digest = hashlib.sha256()
+    for leaf, _ in searcher.leaf_searchers():
+        segment = leaf.reader().segment()
+        digest.update(f"{segment.segment_id()}:{segment.deleted_count()};".encode())
+    return f"g{reader.generation()}-{digest.hexdigest()[:12]}"
+
+
+class GenerationArrays:
+    """The derived arrays of one generation: `get(name, compute)` gives the saved value, or
+    computes, saves and maps it. A value is an array, a list of Python values (a column's
+    distinct values, pickled), or a tuple of those. With no folder, everything stays in memory."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._loaded: dict[str, Any] = {}
+        # Re-entrant: computing one value may need another (the owner map needs the doc_id codes).
+        self._lock = threading.RLock()
+        self._file_locked = False  # whether this process holds the folder's lock (under _lock)
+
+    def get(self, name: str, compute: Callable[[], Any]) -> Any:
+        found = self._loaded.get(name)
+        if found is None:
+            with self._lock:
+                found = self._loaded.get(name)
+                if found is None:
+                    found = self._loaded[name] = self._load_or_make(name, compute)
+        return found
+
+    def names(self) -> set[str]:
+        """The values this process has loaded or made."""
+        return set(self._loaded)
+
+    def array(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        return self.get(name, compute)
+
+    def _load_or_make(self, name: str, compute: Callable[[], Any]) -> Any:
+        if self.folder is None:
+            return compute()
+        index = self.folder / f"{name}.parts"  # written last: the parts before it are whole
+        if not index.exists():
+            try:
+                with self._folder_lock(self.folder):
+                    if not index.exists():  # another process may have made it meanwhile
+                        _save(self.folder, name, compute())
+            except OSError as error:  # a read-only index folder: keep it in memory
+                log.warning("cannot save %s (%s): kept in memory", index, error)
+                self.folder = None
+                return compute()
+        return _load(self.folder, name)
+
+    @contextmanager
+    def _folder_lock(self, folder: Path) -> Iterator[None]:
+        if self._file_locked:  # a value computed inside another's computation: already held
+            yield
+            return
+        with _file_lock(folder):
+            self._file_locked = True
+            try:
+                yield
+            finally:
+                self._file_locked = False
+
+
+class MemoryLRU:
+    """A byte-bounded, thread-safe cache of arrays (decoded postings, filter masks) for one
+    generation, shared by the lanes of one process."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
+
+    def put(self, key: Any, value: Any, nbytes: int) -> Any:
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = (value, nbytes)
+                self.bytes += nbytes
+                while self.bytes > self.max_bytes and len(self._items) > 1:
+                    _, (_, dropped) = self._items.popitem(last=False)
+                    self.bytes -= dropped
+        return value
+
+
+def generation_folder(index_dir: Path, key: str) -> Path | None:
+    """The folder for one generation's arrays, made if missing (None if it cannot be: read-only);
+    making one removes those of generations before the previous."""
+    root = index_dir / SNAPSHOTS_FOLDER
+    folder = root / key
+    if folder.is_dir():
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        log.warning("cannot make %s (%s): derived arrays kept in memory", folder, error)
+        return None
+    others = sorted((p for p in root.iterdir() if p.is_dir() and p != folder), key=lambda p: p.stat().st_mtime)
+    for stale in others[:-1]:
+        shutil.rmtree(stale, ignore_errors=True)
+    return folder
+
+
+@contextmanager
+def _file_lock(folder: Path) -> Iterator[None]:
+    with open(folder / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _save(folder: Path, name: str, value: Any) -> None:
+    parts = value if isinstance(value, tuple) else (value,)
+    suffixes = []
+    for number, part in enumerate(parts):
+        suffix = ".npy" if isinstance(part, np.ndarray) else ".pickle"
+        _write(folder / f"{name}.{number}{suffix}", part)
+        suffixes.append(suffix)
+    _write(folder / f"{name}.parts", ("tuple" if isinstance(value, tuple) else "one", suffixes))
+
+
+def _write(path: Path, value: Any) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            if path.suffix == ".npy":
+                np.save(out, np.ascontiguousarray(value), allow_pickle=False)
+            else:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _load(folder: Path, name: str) -> Any:
+    kind, suffixes = _read(folder / f"{name}.parts")
+    parts = tuple(_read(folder / f"{name}.{number}{suffix}") for number, suffix in enumerate(suffixes))
+    return parts if kind == "tuple" else parts[0]
+
+
+def _read(path: Path) -> Any:
+    if path.suffix == ".npy":
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    with open(path, "rb") as handle:
+        return pickle.load(handle)  # our own file, written by _write

@@ -1,0 +1,95 @@
+"""A generation's derived arrays are computed once, saved beside the index and memory-mapped by every
+reader (search_api/shared_arrays.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.writer import build_index
+from search_api.docsets import SnapshotCache
+from search_api.engine import SearchEngine
+from search_api.models import SearchRequest
+from search_api.postings import PostingCache
+from search_api.shared_arrays import SNAPSHOTS_FOLDER
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+REQUEST = SearchRequest(q="General Assembly", facets=("session", "sponsor", "verb", "kind"), sort="date")
+
+
+def _seed_index(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus, ignore=shutil.ignore_patterns("README.md"))
+    build_index([corpus], tmp_path / "index", workers=1)
+    return tmp_path / "index"
+
+
+def _answer(engine: SearchEngine) -> tuple[object, ...]:
+    result = engine.search(REQUEST)
+    facets = {name: [(v.value, v.count) for v in facet.values] for name, facet in result.facets.items()}
+    return result.total, [(h.doc_id, h.clause.number if h.clause else None, h.score) for h in result.hits], facets
+
+
+def _refuse_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise AssertionError("computed again: should have been read from the saved arrays")
+
+    for name in ("_value_codes", "_owner", "_sort_rank", "_band_keys", "_shingle_index"):
+        monkeypatch.setattr(SnapshotCache, name, refuse)
+    monkeypatch.setattr(PostingCache, "_lengths", refuse)
+    monkeypatch.setattr(PostingCache, "_live", refuse)
+
+
+def test_arrays_are_made_once_then_mapped_by_a_new_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index_dir = _seed_index(tmp_path)
+    first = SearchEngine(index_dir)
+    first.warm()
+    expected = _answer(first)
+    [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
+    assert {"codes-session.parts", "owner.parts", "shingles.parts", "lengths-text.parts"} <= {
+        p.name for p in folder.iterdir()
+    }
+    _refuse_to_compute(monkeypatch)  # a second reader (another worker, a restart) computes nothing
+    second = SearchEngine(index_dir)
+    second.warm()
+    assert _answer(second) == expected
+    with second._current() as searcher:
+        cache = second._snapshots.cache(searcher)
+        _, codes, _ = cache.value_codes("session", False)
+        assert isinstance(codes, np.memmap) and isinstance(cache.owner, np.memmap)
+        assert not codes.flags.writeable  # shared: nobody may write into it
+
+
+def test_each_commit_gets_its_own_arrays_and_older_ones_are_removed(tmp_path: Path) -> None:
+    index_dir = _seed_index(tmp_path)
+    engine = SearchEngine(index_dir)
+    totals = [engine.search(REQUEST).total]
+    corpus = tmp_path / "corpus"
+    for round_number in range(3):  # each round a new commit: a copy of the seed draft under a new symbol
+        text = (corpus / "zh_draft_73" / "000_b19792f0abdd90de.txt").read_text("utf-8")
+        (corpus / f"extra_{round_number}.txt").write_text(text.replace("A/73/L.", f"A/9{round_number}/L."), "utf-8")
+        build_index([corpus], index_dir, workers=1)
+        result = engine.search(SearchRequest(q="大会", facets=("session",)))
+        totals.append(sum(v.count for v in result.facets["session"].values))
+    assert totals[1] < totals[2] < totals[3]  # each commit's counts, not a stale generation's
+    assert len(list((index_dir / SNAPSHOTS_FOLDER).iterdir())) == 2  # the latest and the one before
+
+
+def test_a_folder_that_cannot_hold_them_keeps_them_in_memory(tmp_path: Path) -> None:
+    index_dir = _seed_index(tmp_path)
+    expected = _answer(SearchEngine(index_dir))
+    shutil.rmtree(index_dir / SNAPSHOTS_FOLDER)
+    (index_dir / SNAPSHOTS_FOLDER).write_text("not a folder")  # mkdir fails as on a read-only replica
+    assert _answer(SearchEngine(index_dir)) == expected
+
+
+def test_a_value_whose_save_did_not_finish_is_made_again(tmp_path: Path) -> None:
+    index_dir = _seed_index(tmp_path)
+    expected = _answer(SearchEngine(index_dir))
+    [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
+    (folder / "codes-session.parts").unlink()  # killed before the last write: the parts list
+    (folder / "codes-session.1.npy").write_bytes(b"half")
+    assert _answer(SearchEngine(index_dir)) == expected
