@@ -136,16 +136,37 @@ def run_load(base: str, clients: int, seconds: float, limit: int = 2_000_000, se
     return stats
 
 
-def process_tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (uvicorn workers), from /proc."""
-    total = 0
-    pids = [pid]
-    with contextlib.suppress(OSError):
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    for each in pids:
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (uvicorn's workers, their helpers), from /proc."""
+    found, pending = [], [pid]
+    while pending:
+        each = pending.pop()
+        found.append(each)
         with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for task in Path(f"/proc/{each}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def process_tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, from /proc: each process's own resident
+    pages, so pages they share (memory-mapped arrays, the page cache of the index) count once per
+    process. `process_tree_pss_mb` counts them once."""
+    return _sum_field(pid, "status", "VmRSS:")
+
+
+def process_tree_pss_mb(pid: int) -> float:
+    """Proportional memory of a process and its descendants: a page shared by N processes counts
+    1/N in each, so the sum is the memory the service really holds."""
+    return _sum_field(pid, "smaps_rollup", "Pss:")
+
+
+def _sum_field(pid: int, file: str, label: str) -> float:
+    total = 0
+    for each in process_tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{each}/{file}").read_text().splitlines():
+                if line.startswith(label):
                     total += int(line.split()[1])
+                    break
     return total / 1024

@@ -2,14 +2,19 @@
 service, for SYNTHETIC corpora of several sizes (bench/synthetic.py: real clause lengths).
 
 For each size: the corpus is generated (if missing) and indexed from scratch with both cores
-(`build_s`, `index_mb`, `index_peak_rss_mb` of the indexing process and its workers); then
-`ga-search serve` starts on it and the run records the first query's time after start
+(`build_s`, which includes preparing the search arrays; `index_mb` of Whoosh's files, `arrays_mb`
+of the saved search arrays; `index_peak_rss_mb` of the indexing process and its workers); then
+`ga-search serve --workers N` starts on it and the run records the first query's time after start
 (`first_query_ms`), the time until the background warm-up is done (`warmup_s`: until a query of
 each kind answers as fast as the second time), the service's memory after the queries
-(`serve_rss_mb`) and the warm p95 of each kind of query over HTTP (`p95_ms`: words, phrase,
-filtered, faceted, document level, precedents of a clause).
+(`serve_rss_mb`: the resident pages of its processes, shared ones counted in each;
+`serve_pss_mb`: shared pages counted once) and the warm p95 of each kind of query over HTTP
+(`p95_ms`: words, phrase, filtered, faceted, document level, precedents of a clause).
 
-    python bench/scale.py [--clauses 100000 300000 1000000] [--repeat 3] [--json]
+`--reuse` serves an index an earlier run built (its build figures are kept in `build.json` beside
+it) instead of building it again: the service side can be measured again after a change there.
+
+    python bench/scale.py [--clauses 100000 300000 1000000] [--repeat 3] [--workers 1] [--reuse] [--json]
 """
 
 from __future__ import annotations
@@ -32,19 +37,29 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.indexes import OUT  # noqa: E402
-from bench.loadgen import process_tree_rss_mb, serve  # noqa: E402
+from bench.loadgen import process_tree_pss_mb, process_tree_rss_mb, serve  # noqa: E402
 from bench.query import BenchQuery, make_queries  # noqa: E402
 from bench.synthetic import corpus_folder, generate  # noqa: E402
 
 KINDS = ("words", "phrase", "filtered", "faceted", "document", "precedents")
 
 
-def build(clauses: int) -> dict[str, float]:
-    """Generate (if needed) and index a corpus of `clauses` clauses, in a child process."""
+BUILD_RECORD = "build.json"
+
+
+def index_folder(clauses: int) -> Path:
+    return OUT / f"index-scale-{corpus_folder(OUT, clauses).name}"
+
+
+def build(clauses: int, reuse: bool) -> dict[str, float]:
+    """Generate (if needed) and index a corpus of `clauses` clauses, in a child process; with
+    `reuse`, an index an earlier run built, and its figures."""
     corpus = corpus_folder(OUT, clauses)
+    index_dir = index_folder(clauses)
+    if reuse and (index_dir / BUILD_RECORD).exists():
+        return json.loads((index_dir / BUILD_RECORD).read_text())  # type: ignore[no-any-return]
     if not corpus.exists():
         generate(corpus, clauses)
-    index_dir = OUT / f"index-scale-{corpus.name}"
     shutil.rmtree(index_dir, ignore_errors=True)
     started = time.perf_counter()
     command = [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(index_dir)]
@@ -52,8 +67,16 @@ def build(clauses: int) -> dict[str, float]:
     seconds = time.perf_counter() - started
     # ru_maxrss of the children: the largest of the indexing process and its workers (KiB).
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    size = sum(p.stat().st_size for p in index_dir.iterdir()) / 2**20
-    return {"build_s": round(seconds, 1), "index_mb": round(size, 1), "index_peak_rss_mb": round(peak)}
+    size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file()) / 2**20
+    arrays = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file() and p.parent != index_dir) / 2**20
+    figures = {
+        "build_s": round(seconds, 1),
+        "index_mb": round(size, 1),
+        "arrays_mb": round(arrays, 1),
+        "index_peak_rss_mb": round(peak),
+    }
+    (index_dir / BUILD_RECORD).write_text(json.dumps(figures))
+    return figures
 
 
 def _url(base: str, query: BenchQuery | None, kind: str, document: str) -> str:
@@ -85,15 +108,15 @@ def _first_document(base: str) -> str:
     return urllib.parse.quote(hit["doc_id"], safe="/:")
 
 
-def measure_service(clauses: int, repeat: int) -> dict[str, Any]:
-    index_dir = OUT / f"index-scale-{corpus_folder(OUT, clauses).name}"
+def measure_service(clauses: int, repeat: int, workers: int) -> dict[str, Any]:
+    index_dir = index_folder(clauses)
     rng = random.Random(5)
     queries = make_queries(rng, ["中国", "法国", "巴西", "肯尼亚", "印度", "德国"])
     by_kind: dict[str, list[BenchQuery | None]] = {kind: [q for q in queries if q.kind == kind] for kind in KINDS[:4]}
     by_kind["document"] = by_kind["words"][:8]
     by_kind["precedents"] = [None] * 5
     started = time.perf_counter()
-    with serve(index_dir) as (base, process):
+    with serve(index_dir, workers) as (base, process):
         up = time.perf_counter()
         first_query_ms = _timed_get(_url(base, by_kind["words"][0], "words", ""))
         document = _first_document(base)
@@ -114,12 +137,14 @@ def measure_service(clauses: int, repeat: int) -> dict[str, Any]:
                 samples += [_timed_get(url) for _ in range(repeat)]
             samples.sort()
             p95[kind] = round(samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))], 1)
-        rss = process_tree_rss_mb(process.pid)
+        rss, pss = process_tree_rss_mb(process.pid), process_tree_pss_mb(process.pid)
     return {
+        "workers": workers,
         "start_s": round(up - started, 1),
         "first_query_ms": round(first_query_ms, 1),
         "warmup_s": round(warmup_s, 1),
         "serve_rss_mb": round(rss),
+        "serve_pss_mb": round(pss),
         "p95_ms": p95,
     }
 
@@ -128,24 +153,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clauses", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="ga-search serve --workers")
+    parser.add_argument("--reuse", action="store_true", help="serve the index an earlier run built")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     rows = []
     for clauses in args.clauses:
-        row: dict[str, Any] = {"clauses": clauses, **build(clauses)}
-        row.update(measure_service(clauses, args.repeat))
+        row: dict[str, Any] = {"clauses": clauses, **build(clauses, args.reuse)}
+        row.update(measure_service(clauses, args.repeat, args.workers))
         rows.append(row)
         if not args.json:
             print(json.dumps(row, ensure_ascii=False), flush=True)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    head = ["clauses", "build_s", "index_mb", "index_peak_rss_mb", "serve_rss_mb", "start_s", "warmup_s"]
-    head += ["first_query_ms", *(f"p95 {kind}" for kind in KINDS)]
+    head = ["clauses", "workers", "build_s", "index_mb", "arrays_mb", "index_peak_rss_mb", "serve_rss_mb"]
+    head += ["serve_pss_mb", "start_s", "warmup_s", "first_query_ms"]
+    head += [f"p95 {kind}" for kind in KINDS]
     print("\n| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:
-        cells = [row[name] for name in head[:8]] + [row["p95_ms"][kind] for kind in KINDS]
+        cells = [row.get(name, "") for name in head[: -len(KINDS)]] + [row["p95_ms"][kind] for kind in KINDS]
         print("| " + " | ".join(f"{cell:,}" if isinstance(cell, int) else str(cell) for cell in cells) + " |")
     print(f"\nmedian of the p95s: {statistics.median(v for r in rows for v in r['p95_ms'].values()):.1f} ms")
 
