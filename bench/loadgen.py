@@ -92,7 +92,9 @@ def _wait_until_up(base: str, process: subprocess.Popen, log: IO[bytes]) -> None
 
 @dataclass
 class LoadStats:
-    latencies_ms: list[float] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)  # as the client saw them
+    app_ms: list[float] = field(default_factory=list)  # inside the service (Server-Timing `app`)
+    engine_ms: list[float] = field(default_factory=list)  # the search itself (Server-Timing `engine`)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -101,9 +103,15 @@ class LoadStats:
     def requests(self) -> int:
         return len(self.latencies_ms)
 
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies_ms)
+    def percentile(self, p: float, samples: list[float] | None = None) -> float:
+        ordered = sorted(self.latencies_ms if samples is None else samples)
         return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))] if ordered else 0.0
+
+    def add_timings(self, header: str) -> None:
+        timings = dict(metric.strip().split(";dur=", 1) for metric in header.split(",") if ";dur=" in metric)
+        if "app" in timings and "engine" in timings:
+            self.app_ms.append(float(timings["app"]))
+            self.engine_ms.append(float(timings["engine"]))
 
 
 async def _client(base: str, deadline: float, limit: int, stats: LoadStats, rng: random.Random) -> None:
@@ -117,6 +125,7 @@ async def _client(base: str, deadline: float, limit: int, stats: LoadStats, rng:
                 stats.errors += 1
                 continue
             stats.latencies_ms.append((time.perf_counter() - started) * 1000)
+            stats.add_timings(response.headers.get("server-timing", ""))
             stats.statuses[response.status_code] = stats.statuses.get(response.status_code, 0) + 1
             if response.status_code != 200:
                 stats.errors += 1

@@ -181,6 +181,8 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         headers = {"ETag": f'"{tag}"', "Cache-Control": "public, max-age=60"}
         if request.headers.get("if-none-match") == f'"{tag}"':
             return Response(status_code=304, headers=headers)
+        if "took_ms" in payload:  # the engine's own time, beside the whole request's (`app`)
+            headers["Server-Timing"] = f"engine;dur={payload['took_ms']:.1f}"
         return _JSON(payload, headers=headers)
 
     def search(request: Request) -> Response:

@@ -130,8 +130,9 @@ class SearchEngine:
                     cache.sort_rank(sort_fields(sort))
                 cache.band_keys()  # precedents of a clause
                 cache.shingle_index()  # precedents of a pasted text
-                for fieldname in ("text", "title", "chars"):
-                    cache.postings.lengths(fieldname)
+                for fieldname, field in searcher.schema.items():  # the lengths BM25F reads
+                    if field.scorable:
+                        cache.postings.lengths(fieldname)
                 lane.warm_for = searcher
                 warmed = True
         return warmed

@@ -242,7 +242,12 @@ def test_took_ms_and_server_timing_on_every_answer(client: TestClient) -> None:
     ):
         response = client.get(url)
         assert "took_ms" in response.json(), url
-        assert response.headers["server-timing"].startswith("app;dur=")
+        timings = dict(metric.strip().split(";dur=") for metric in response.headers["server-timing"].split(","))
+        if url == "/healthz":  # no search: the whole request's time only
+            assert set(timings) == {"app"}
+            continue
+        assert set(timings) == {"engine", "app"}, url  # the engine's time and the whole request's
+        assert float(timings["engine"]) == round(response.json()["took_ms"], 1) <= float(timings["app"]) + 0.1
 
 
 def test_precedents_of_a_clause(client: TestClient) -> None:

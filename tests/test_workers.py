@@ -1,0 +1,59 @@
+"""`ga-search serve --workers 2`: both worker processes answer, alike, from one copy of the search
+arrays (memory-mapped files of the generation), and bench/load.py reports each worker count."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bench.loadgen import process_tree, serve
+from search_api.shared_arrays import SNAPSHOTS_FOLDER
+from tests.conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.e2e
+QUERY = "/search?q=General+Assembly&facets=session,sponsor,verb&sort=date"
+
+
+def _mapped_arrays(pid: int) -> set[str]:
+    """The saved search arrays a process has mapped (file names)."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return {line.rsplit("/", 1)[1] for line in maps.splitlines() if f"/{SNAPSHOTS_FOLDER}/" in line}
+
+
+def test_two_workers_answer_alike_from_one_copy_of_the_arrays(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    command = [sys.executable, "-m", "search_api.cli", "index", str(SEEDS), "--index", str(index_dir)]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)  # prepares the arrays
+    with serve(index_dir, workers=2) as (base, process):
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: urllib.request.urlopen(base + QUERY, timeout=30).read(), range(40)))
+        assert len({json.dumps({k: v for k, v in json.loads(a).items() if k != "took_ms"}) for a in answers}) == 1
+        deadline = time.monotonic() + 60
+        while True:  # each worker warms its snapshot in the background: it maps the arrays
+            workers = [pid for pid in process_tree(process.pid)[1:] if _mapped_arrays(pid)]
+            if len(workers) == 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert len(workers) == 2, "both workers should map the saved arrays"
+        saved = {p.name for p in next((index_dir / SNAPSHOTS_FOLDER).iterdir()).glob("*.npy")}
+        for pid in workers:  # mapped from the one set of files, not copies of their own
+            assert {"codes-session.1.npy", "owner.0.npy", "shingles.0.npy"} <= _mapped_arrays(pid) <= saved
+
+
+@pytest.mark.slow
+def test_the_load_benchmark_reports_each_worker_count(tmp_path: Path) -> None:
+    command = [sys.executable, "bench/load.py", "--clauses", "0", "--seconds", "2", "--clients", "2"]
+    output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    rows = [re.split("[│|]", line) for line in output.splitlines() if "index-seeds" in line]  # rich's box or ASCII
+    assert [row[2].strip() for row in rows] == ["1", "2"]
+    for row in rows:  # requests, then engine p50 below app p50 below the client's
+        requests, client, app, engine = (float(row[i].strip().replace(",", "")) for i in (3, 5, 7, 9))
+        assert requests > 0 and 0 < engine <= app <= client
