@@ -108,13 +108,23 @@ def _first_document(base: str) -> str:
     return urllib.parse.quote(hit["doc_id"], safe="/:")
 
 
-def measure_service(clauses: int, repeat: int, workers: int) -> dict[str, Any]:
-    index_dir = index_folder(clauses)
-    rng = random.Random(5)
-    queries = make_queries(rng, ["中国", "法国", "巴西", "肯尼亚", "印度", "德国"])
+def bench_queries() -> dict[str, list[BenchQuery | None]]:
+    """The queries of each kind (bench/query.py's, and for the document level its word queries)."""
+    queries = make_queries(random.Random(5), ["中国", "法国", "巴西", "肯尼亚", "印度", "德国"])
     by_kind: dict[str, list[BenchQuery | None]] = {kind: [q for q in queries if q.kind == kind] for kind in KINDS[:4]}
     by_kind["document"] = by_kind["words"][:8]
     by_kind["precedents"] = [None] * 5
+    return by_kind
+
+
+def scale_requests(base: str, document: str) -> dict[str, list[str]]:
+    """The URLs of each kind, as the run sends them (`document`: the resolution for precedents)."""
+    return {kind: [_url(base, query, kind, document) for query in queries] for kind, queries in bench_queries().items()}
+
+
+def measure_service(clauses: int, repeat: int, workers: int) -> dict[str, Any]:
+    index_dir = index_folder(clauses)
+    by_kind = bench_queries()
     started = time.perf_counter()
     with serve(index_dir, workers) as (base, process):
         up = time.perf_counter()
