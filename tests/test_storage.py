@@ -9,9 +9,12 @@ import pickletools
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from indexer.schema import build_schema
 from indexer.storage import INDEX_FORMAT_CLASSES, check_whoosh
+from indexer.storage.index import INDEX_NAME
+from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("analyzers", "indexer", "search_api")
@@ -85,3 +88,27 @@ def test_another_whoosh_version_is_refused_with_what_to_do() -> None:
     check_whoosh((2, 7, 4))
     with pytest.raises(ImportError, match=r"needs Whoosh 2\.7\.4 exactly.*pip install whoosh==2\.7\.4"):
         check_whoosh((2, 7, 5))
+
+
+def test_a_searcher_reads_segment_files_in_place_without_copying_them(tmp_path: Path) -> None:
+    """Whoosh's compound files are read from their memory map (indexer/storage/mapped.py), not copied
+    into each searcher: opening one and reading every posting list allocates a small part of the
+    segment files' size."""
+    import tracemalloc
+
+    from indexer.storage.mapped import MappedFile
+    from indexer.writer import build_index
+
+    build_index([SEEDS], tmp_path / "index", workers=1)
+    ix = whoosh_index.open_dir(str(tmp_path / "index"), INDEX_NAME)
+    segment_bytes = sum(p.stat().st_size for p in (tmp_path / "index").glob("*.seg"))
+    tracemalloc.start()
+    searcher = ix.searcher()
+    reader = searcher.reader()
+    for fieldname, text in list(reader.all_terms())[:2000]:
+        reader.postings(fieldname, text).all_ids()
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert isinstance(reader._terms._postfile, MappedFile)
+    assert held < segment_bytes / 4, (held, segment_bytes)
+    searcher.close()

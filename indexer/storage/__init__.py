@@ -9,6 +9,8 @@ that one version, and they live only here:
   piece.
 - `blocks.py`: a term's posting blocks read whole through the codec's block readers.
 - `merging.py`: merging only an index's small segments (the segment list is private).
+- `mapped.py`: a segment file's parts read from its memory map instead of copied into every
+  searcher (installed on import, below).
 
 Everything else (analysis, schema, queries, searchers, columns) goes through Whoosh's public API.
 Any other Whoosh version is refused on import, with what to do, instead of failing later inside a
@@ -53,3 +55,7 @@ def check_whoosh(found: tuple[int, ...] = whoosh.__version__) -> None:
 
 
 check_whoosh()
+
+from indexer.storage.mapped import install as _install_mapped_files  # noqa: E402  (after the check)
+
+_install_mapped_files()
