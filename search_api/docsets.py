@@ -78,14 +78,19 @@ class SnapshotCache:
     def owner(self) -> np.ndarray:
         """Each record's resolution: the document number of the live document record with its
         `doc_id` (a document record's own number), -1 for none."""
-        return self.arrays.array("owner", self._owner)
+        return self.arrays.array("owner", lambda: self.resolution_records[self.value_codes("doc_id", False)[1]])
 
-    def _owner(self) -> np.ndarray:
+    @property
+    def resolution_records(self) -> np.ndarray:
+        """For each `doc_id` code, the live document record of that resolution (-1: none)."""
+        return self.arrays.array("resolution-records", self._resolution_records)
+
+    def _resolution_records(self) -> np.ndarray:
         _, codes, table = self.value_codes("doc_id", False)
         record_of = np.full(len(table), -1, dtype=np.int64)
         documents = self.postings.term("level", b"document").docs  # live ones
         record_of[codes[documents]] = documents
-        return record_of[codes]
+        return record_of
 
     def inherited(self, found: np.ndarray) -> np.ndarray:
         """A mask over document records made a mask over every record of those resolutions."""
@@ -180,18 +185,57 @@ class SnapshotCache:
     def document_codes(self, field: str, docnums: np.ndarray, multi_valued: bool) -> tuple[np.ndarray, np.ndarray]:
         """(index into `docnums`, value code) for every value of every given document."""
         starts, codes, _ = self.value_codes(field, multi_valued)
+        if not multi_valued:  # one code a document, at its own number
+            return np.arange(len(docnums)), codes[docnums]
         begin, end = starts[docnums], starts[docnums + 1]
         sizes = end - begin
         owners = np.repeat(np.arange(len(docnums)), sizes)
         offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         return owners, codes[np.repeat(begin, sizes) + offsets]
 
-    def count(self, field: str, docnums: Iterable[int] | np.ndarray, multi_valued: bool) -> dict[Any, int]:
-        """How many of `docnums` have each value of `field`."""
+    def code_owners(self, field: str) -> np.ndarray:
+        """The document each code of a multi-valued column belongs to."""
+        starts = self.value_codes(field, True)[0]
+        return self.arrays.array(
+            f"owners-{field}", lambda: np.repeat(np.arange(self.size, dtype=np.int32), np.diff(starts))
+        )
+
+    def resolution_counts(self, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the document record of each resolution `docnums` belong to, how many of them it has)."""
+        _, doc_codes, table = self.value_codes("doc_id", False)
+        per_resolution = np.bincount(doc_codes[docnums], minlength=len(table))
+        present = np.flatnonzero(per_resolution)
+        records = self.resolution_records[present]
+        keep = records >= 0
+        return records[keep], per_resolution[present][keep]
+
+    def count(
+        self,
+        field: str,
+        docnums: Iterable[int] | np.ndarray,
+        multi_valued: bool,
+        by_resolution: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> dict[Any, int]:
+        """How many of `docnums` have each value of `field`. A resolution's field is counted once a
+        resolution, weighted by its number of documents (`by_resolution`, made here if not given:
+        several facets of one search share it), instead of once a record: a few thousand
+        resolutions rather than every matching clause and each of its sponsors."""
         docs = np.asarray(docnums if isinstance(docnums, np.ndarray) else list(docnums), dtype=np.int64)
-        _, values = self.document_codes(field, docs, multi_valued)
-        table = self.value_codes(field, multi_valued)[2]
-        counts = np.bincount(values, minlength=len(table))
+        _, codes, table = self.value_codes(field, multi_valued)
+        if field in RESOLUTION_FIELDS:
+            records, weights = by_resolution if by_resolution is not None else self.resolution_counts(docs)
+            owners, values = self.document_codes(field, records, multi_valued)
+            counts = np.bincount(values, weights=weights[owners], minlength=len(table)).astype(np.int64)
+        else:
+            if not multi_valued:
+                values = codes[docs]
+            elif len(docs) * 8 > self.size:  # many documents: one pass over the column beats gathering
+                chosen = np.zeros(self.size, dtype=bool)
+                chosen[docs] = True
+                values = codes[chosen[self.code_owners(field)]]
+            else:
+                values = self.document_codes(field, docs, multi_valued)[1]
+            counts = np.bincount(values, minlength=len(table))
         return {table[code]: int(counts[code]) for code in np.flatnonzero(counts)}
 
     def sort_rank(self, fields: tuple[str, ...]) -> np.ndarray:

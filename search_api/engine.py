@@ -125,6 +125,8 @@ class SearchEngine:
                 cache.filter_mask(filter_parts(SearchRequest()))
                 for facet in FACETS_BY_NAME.values():
                     cache.value_codes(facet.field, facet.multi_valued)
+                    if facet.multi_valued:
+                        cache.code_owners(facet.field)
                 cache.value_codes("doc_id", False)  # the document level groups clauses by it
                 for sort in (s for s in SORTS if s != "relevance"):
                     cache.sort_rank(sort_fields(sort))

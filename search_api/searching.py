@@ -150,10 +150,13 @@ class SnapshotSearch:
         found = self._matches(q)
         passing = self._passing(found, request, None)
         counts: dict[str, dict[Any, int]] = {}
+        shared = cache.resolution_counts(passing.docs)  # for every facet its own filter leaves as is
         for name in facet_names:
             facet = FACETS_BY_NAME[name]
-            counted = self._passing(found, request, name) if name in selected else passing
-            counts[name] = cache.count(facet.field, counted.docs, facet.multi_valued)
+            if name in selected:
+                counts[name] = cache.count(facet.field, self._passing(found, request, name).docs, facet.multi_valued)
+            else:
+                counts[name] = cache.count(facet.field, passing.docs, facet.multi_valued, shared)
         start = (request.page - 1) * request.per_page
         shown = self._order(passing, request, request.page * request.per_page)[start:]
         scored = request.sort == "relevance"

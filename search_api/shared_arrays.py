@@ -199,7 +199,7 @@ def _load(folder: Path, name: str) -> Any:
 
 
 def _read(path: Path) -> Any:
-    if path.suffix == ".npy":
-        return np.load(path, mmap_mode="r", allow_pickle=False)
+    if path.suffix == ".npy":  # a plain ndarray over the map (np.memmap's indexing is slower)
+        return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
     with open(path, "rb") as handle:
         return pickle.load(handle)  # our own file, written by _write
