@@ -67,8 +67,25 @@ def _boosted(found: Scored, boost: float) -> Scored:
     return found if boost == 1.0 else Scored(found.docs, found.scores * boost)
 
 
+def _intersection(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the values in both, their indexes in `a`, in `b`) of two sorted arrays of unique values.
+    A binary search of the shorter in the longer when one is several times shorter (a rare word
+    and a common one: no sort at all), else NumPy's merge by sorting both (faster for equals)."""
+    if len(a) * 4 < len(b) or len(b) * 4 < len(a):
+        short, long_, swapped = (a, b, False) if len(a) < len(b) else (b, a, True)
+        if not len(short):
+            none = np.zeros(0, dtype=np.int64)
+            return short, none, none
+        places = np.searchsorted(long_, short)
+        found = long_[np.minimum(places, len(long_) - 1)] == short
+        in_short, in_long = np.flatnonzero(found), places[found]
+        return short[found], *((in_long, in_short) if swapped else (in_short, in_long))
+    common, in_a, in_b = np.intersect1d(a, b, assume_unique=True, return_indices=True)
+    return common, in_a, in_b
+
+
 def _intersect(a: Scored, b: Scored) -> Scored:
-    docs, in_a, in_b = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
+    docs, in_a, in_b = _intersection(a.docs, b.docs)
     return Scored(docs, a.scores[in_a] + b.scores[in_b])
 
 
@@ -86,7 +103,7 @@ def _without(a: Scored, b: Scored) -> Scored:
 
 
 def _plus_where_present(a: Scored, b: Scored) -> Scored:
-    _, in_a, in_b = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
+    _, in_a, in_b = _intersection(a.docs, b.docs)
     scores = a.scores.copy()
     scores[in_a] += b.scores[in_b]
     return Scored(a.docs, scores)
@@ -225,7 +242,7 @@ class Evaluator:
             keys = self.postings.positions(fieldname, word)
             if offset:
                 keys = keys[(keys & _POSITION_MASK) >= offset] - offset
-            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            starts = keys if starts is None else _intersection(starts, keys)[0]
             if not len(starts):
                 return _NONE
         assert starts is not None

@@ -209,3 +209,16 @@ def test_document_snippets_are_each_resolutions_best_clauses_as_whoosh_ranks_the
             ranked.sort(key=lambda p: (-round(p[1], 9), p[0]))
             expected = [searcher.stored_fields(d)["number"] for d, _ in ranked[:3]]
             assert [s["number"] for s in hit.snippets] == expected, (text, hit.doc_id)
+
+
+@pytest.mark.parametrize("sizes", [(0, 50), (3, 5000), (5000, 3), (400, 500), (2000, 100)])
+def test_sorted_intersection_matches_numpys_for_any_sizes(sizes: tuple[int, int]) -> None:
+    from search_api.evaluate import _intersection
+
+    rng = np.random.default_rng(sum(sizes))
+    a, b = (np.unique(rng.integers(0, 20_000, size)).astype(np.int64) for size in sizes)
+    common, in_a, in_b = _intersection(a, b)
+    expected = np.intersect1d(a, b, assume_unique=True, return_indices=True)
+    for got, want in zip((common, in_a, in_b), expected, strict=True):
+        assert got.tolist() == want.tolist()
+    assert (a[in_a] == common).all() and (b[in_b] == common).all()
