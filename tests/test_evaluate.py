@@ -222,3 +222,19 @@ def test_sorted_intersection_matches_numpys_for_any_sizes(sizes: tuple[int, int]
     for got, want in zip((common, in_a, in_b), expected, strict=True):
         assert got.tolist() == want.tolist()
     assert (a[in_a] == common).all() and (b[in_b] == common).all()
+
+
+@pytest.mark.parametrize("size", [100, 100_000])  # a mask over the index, then a sort of the lists
+def test_union_adds_scores_whichever_way_it_is_made(size: int) -> None:
+    from search_api.evaluate import Scored, _runs, _union
+
+    rng = np.random.default_rng(size)
+    a, b = (np.unique(rng.integers(0, 100, 40)).astype(np.int64) for _ in range(2))
+    united = _union(Scored(a, np.ones(len(a))), Scored(b, np.full(len(b), 2.0)), size)
+    assert united.docs.tolist() == sorted(set(a.tolist()) | set(b.tolist()))
+    expected = [(d in set(a.tolist())) * 1.0 + (d in set(b.tolist())) * 2.0 for d in united.docs.tolist()]
+    assert united.scores.tolist() == expected
+    sorted_values = np.sort(rng.integers(0, 10, 200))
+    values, counts = _runs(sorted_values)
+    expected_values, expected_counts = np.unique(sorted_values, return_counts=True)
+    assert (values.tolist(), counts.tolist()) == (expected_values.tolist(), expected_counts.tolist())
