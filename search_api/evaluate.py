@@ -84,6 +84,17 @@ def _intersection(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return common, in_a, in_b
 
 
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both of two sorted arrays of unique values (no indexes: a phrase's starts).
+    Of two lists of like size, a stable sort of the two end to end merges two sorted runs, a third
+    faster than intersect1d's sort on a million keys each."""
+    if len(a) * 4 < len(b) or len(b) * 4 < len(a):
+        return _intersection(a, b)[0]
+    joined = np.concatenate((a, b))
+    joined.sort(kind="stable")
+    return joined[:-1][joined[1:] == joined[:-1]]
+
+
 def _intersect(a: Scored, b: Scored) -> Scored:
     docs, in_a, in_b = _intersection(a.docs, b.docs)
     return Scored(docs, a.scores[in_a] + b.scores[in_b])
@@ -261,7 +272,7 @@ class Evaluator:
             keys = self.postings.positions(fieldname, word)
             if offset:
                 keys = keys[(keys & _POSITION_MASK) >= offset] - offset
-            starts = keys if starts is None else _intersection(starts, keys)[0]
+            starts = keys if starts is None else _common(starts, keys)
             if not len(starts):
                 return _NONE
         assert starts is not None

@@ -213,7 +213,7 @@ def test_document_snippets_are_each_resolutions_best_clauses_as_whoosh_ranks_the
 
 @pytest.mark.parametrize("sizes", [(0, 50), (3, 5000), (5000, 3), (400, 500), (2000, 100)])
 def test_sorted_intersection_matches_numpys_for_any_sizes(sizes: tuple[int, int]) -> None:
-    from search_api.evaluate import _intersection
+    from search_api.evaluate import _common, _intersection
 
     rng = np.random.default_rng(sum(sizes))
     a, b = (np.unique(rng.integers(0, 20_000, size)).astype(np.int64) for size in sizes)
@@ -222,6 +222,7 @@ def test_sorted_intersection_matches_numpys_for_any_sizes(sizes: tuple[int, int]
     for got, want in zip((common, in_a, in_b), expected, strict=True):
         assert got.tolist() == want.tolist()
     assert (a[in_a] == common).all() and (b[in_b] == common).all()
+    assert _common(a, b).tolist() == common.tolist()
 
 
 @pytest.mark.parametrize("size", [100, 100_000])  # a mask over the index, then a sort of the lists
