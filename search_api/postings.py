@@ -78,6 +78,15 @@ class PostingCache:
         found = self._cached(key)
         if found is not None:
             return found
+        parts = self.arrays.shared_term(
+            key,
+            lambda: _as_tuple(self._decode_term(fieldname, btext)),
+            lambda pair: int(pair[0].nbytes + pair[1].nbytes),
+        )
+        postings = TermPostings(*parts) if len(parts[0]) else EMPTY
+        return self._remember(key, postings, postings.nbytes)
+
+    def _decode_term(self, fieldname: str, btext: bytes) -> TermPostings:
         docs_parts: list[np.ndarray] = []
         weight_parts: list[np.ndarray] = []
         for reader, offset in self._leaves:
@@ -91,7 +100,7 @@ class PostingCache:
             docs, weights = np.concatenate(docs_parts), np.concatenate(weight_parts)
             keep = self.live[docs]
             postings = TermPostings(docs[keep], weights[keep])
-        return self._remember(key, postings, postings.nbytes)
+        return postings
 
     def prefix(self, fieldname: str, prefix: str) -> TermPostings:
         """The live postings of every term starting with `prefix`, merged as one term's: a
@@ -120,6 +129,10 @@ class PostingCache:
             return found
         if not isinstance(self.searcher.schema[fieldname].format, PackedPositions):
             raise TypeError(f"{fieldname!r} does not store packed positions (indexer/formats.py)")
+        keys = self.arrays.shared_term(key, lambda: self._decode_positions(fieldname, btext), lambda a: int(a.nbytes))
+        return self._remember(key, keys, keys.nbytes)
+
+    def _decode_positions(self, fieldname: str, btext: bytes) -> np.ndarray:
         parts: list[np.ndarray] = []
         for reader, offset in self._leaves:
             if (fieldname, btext) not in reader:
@@ -133,8 +146,7 @@ class PostingCache:
                 owners = np.repeat(docs, counts)
                 keep = self.live[owners]
                 parts.append((owners[keep] << POSITION_BITS) + positions[keep])
-        keys = np.concatenate(parts) if parts else _EMPTY_DOCS
-        return self._remember(key, keys, keys.nbytes)
+        return np.concatenate(parts) if parts else _EMPTY_DOCS
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in `fieldname`, as Whoosh's scorers read it (1 where absent)."""
@@ -147,3 +159,7 @@ class PostingCache:
             if stored is not None:
                 codes[offset : offset + len(stored)] = stored
         return np.where(codes > 0, BYTE_TO_LENGTH[codes], 1).astype(np.float64)
+
+
+def _as_tuple(postings: TermPostings) -> tuple[np.ndarray, np.ndarray]:
+    return postings.docs, postings.weights

@@ -15,8 +15,11 @@ array twice; a folder that cannot be written (a read-only replica) keeps the arr
 Folders of older generations are removed when a newer one is made, except the one before, which
 a reader may still be on (and an open mapping outlives its file's removal).
 
-Decoded postings and filter masks, which depend on the queries asked, stay in each process, in one
-byte-bounded LRU per generation shared by its lanes (`MemoryLRU`).
+Decoded postings depend on the queries asked: each process keeps them in one byte-bounded LRU per
+generation shared by its lanes (`MemoryLRU`), and a term's decoded list of `SHARED_TERM_BYTES` or
+more (a common word's postings or positions: tens of milliseconds to decode) is also saved here
+(`shared_term`), up to `SHARED_TERMS_MAX_BYTES` a generation, so another worker, or the service
+after a restart, maps it instead of decoding it again. Filter masks stay in each process.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ import numpy as np
 from whoosh.searching import Searcher
 
 SNAPSHOTS_FOLDER = "snapshots"
+SHARED_TERM_BYTES = 1 * 2**20
+SHARED_TERMS_MAX_BYTES = 2 * 2**30
+TERM_PREFIX = "term-"
 log = logging.getLogger("ga_search.arrays")
 
 
@@ -64,6 +70,7 @@ class GenerationArrays:
         # Re-entrant: computing one value may need another (the owner map needs the doc_id codes).
         self._lock = threading.RLock()
         self._file_locked = False  # whether this process holds the folder's lock (under _lock)
+        self._term_bytes = sum(p.stat().st_size for p in folder.glob(f"{TERM_PREFIX}*")) if folder else 0
 
     def get(self, name: str, compute: Callable[[], Any]) -> Any:
         found = self._loaded.get(name)
@@ -73,6 +80,21 @@ class GenerationArrays:
                 if found is None:
                     found = self._loaded[name] = self._load_or_make(name, compute)
         return found
+
+    def shared_term(self, key: tuple[str, bytes, str], decode: Callable[[], Any], nbytes: Callable[[Any], int]) -> Any:
+        """A term's decoded postings (`key`: field, term, kind): mapped from the folder if a process
+        saved them, else decoded, and saved if large (see the module docstring). Not kept here: the
+        caller's LRU holds what it uses."""
+        name = TERM_PREFIX + hashlib.sha1(repr(key).encode()).hexdigest()
+        if self.folder is not None and (self.folder / f"{name}.parts").exists():
+            return _load(self.folder, name)
+        value = decode()
+        size = nbytes(value)
+        if self.folder is None or size < SHARED_TERM_BYTES or self._term_bytes + size > SHARED_TERMS_MAX_BYTES:
+            return value
+        with self._lock:
+            self._term_bytes += size
+            return self._load_or_make(name, lambda: value)
 
     def names(self) -> set[str]:
         """The values this process has loaded or made."""

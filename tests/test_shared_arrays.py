@@ -123,3 +123,40 @@ def test_facet_counts_agree_for_few_and_many_documents(tmp_path: Path) -> None:
                 expected = Counter(table[c] for c in cache.document_codes(field, docs, multi_valued)[1].tolist())
                 assert cache.count(field, docs, multi_valued) == dict(expected), (field, len(docs))
         assert np.diff(cache.value_codes("sponsor", True)[0]).max() > 1  # records with several sponsors
+
+
+def test_large_decoded_postings_are_shared_through_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term's decoded postings and positions, once large enough, are saved by the process that
+    decoded them and mapped by the next (another worker, a restart) instead of decoded again."""
+    import search_api.shared_arrays as shared_arrays
+
+    index_dir = _seed_index(tmp_path)
+    monkeypatch.setattr(shared_arrays, "SHARED_TERM_BYTES", 1)  # every list counts as large here
+    request = SearchRequest(q='rights "human rights"', facets=("session",))
+    first = SearchEngine(index_dir).search(request)
+    [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
+    assert len(list(folder.glob(f"{shared_arrays.TERM_PREFIX}*.parts"))) >= 3  # a word, a phrase's two
+    decoded: list[int] = []  # what the second engine still decodes: only empty lists (not saved)
+    for method in ("_decode_term", "_decode_positions"):
+        original = getattr(PostingCache, method)
+
+        def recording(self: PostingCache, *args: Any, _original: Any = original) -> Any:
+            found = _original(self, *args)
+            decoded.append(len(found.docs) if hasattr(found, "docs") else len(found))
+            return found
+
+        monkeypatch.setattr(PostingCache, method, recording)
+    second = SearchEngine(index_dir).search(request)
+    assert not any(decoded), decoded
+    assert first.total > 0 and [h.score for h in second.hits] == [h.score for h in first.hits]
+
+
+def test_shared_postings_stop_at_their_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import search_api.shared_arrays as shared_arrays
+
+    index_dir = _seed_index(tmp_path)
+    monkeypatch.setattr(shared_arrays, "SHARED_TERM_BYTES", 1)
+    monkeypatch.setattr(shared_arrays, "SHARED_TERMS_MAX_BYTES", 0)  # the disk a generation may take
+    assert SearchEngine(index_dir).search(SearchRequest(q="Assembly")).total > 0
+    [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
+    assert not list(folder.glob(f"{shared_arrays.TERM_PREFIX}*"))
