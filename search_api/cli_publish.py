@@ -39,5 +39,5 @@ def publish(
         raise typer.Exit(1) from None
     console.print(
         f"published generation {done.generation} to {escape(str(to))}: {done.copied} files copied "
-        f"({done.bytes / 2**20:.1f} MB), {done.removed} old files removed"
+        f"({done.bytes / 2**20:.1f} MB), {done.arrays} search-array files, {done.removed} old files removed"
     )

@@ -24,8 +24,10 @@ byte-bounded caches.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -54,6 +56,31 @@ class ColumnValues(Sequence[Any]):
     def __getitem__(self, docnum: Any) -> Any:
         start = int(self._starts[docnum])
         return self._table[int(self._codes[start])] if start < self._starts[docnum + 1] else None
+
+
+class LeafColumns:
+    """One column over every segment of a snapshot, by global document number: None for the
+    documents of a segment that lacks the column. (Whoosh's multi-segment column reader leaves such
+    segments out, which shifts every later document's value onto another document.)"""
+
+    def __init__(self, searcher: Searcher, field: str) -> None:
+        self._offsets: list[int] = []
+        self._sizes: list[int] = []
+        self._readers: list[Any] = []
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            self._offsets.append(offset)
+            self._sizes.append(reader.doc_count_all())
+            self._readers.append(reader.column_reader(field) if reader.has_column(field) else None)
+
+    def __getitem__(self, docnum: int) -> Any:
+        leaf = bisect.bisect_right(self._offsets, docnum) - 1
+        reader = self._readers[leaf]
+        return None if reader is None else reader[docnum - self._offsets[leaf]]
+
+    def __iter__(self) -> Iterator[Any]:
+        for reader, size in zip(self._readers, self._sizes, strict=True):
+            yield from (reader if reader is not None else itertools.repeat(None, size))
 
 
 class SnapshotCache:
@@ -160,7 +187,7 @@ class SnapshotCache:
         """Random access to one column (for the few documents a lookup touches)."""
         reader = self._readers.get(field)
         if reader is None:
-            reader = self._readers[field] = self.searcher.reader().column_reader(field)
+            reader = self._readers[field] = LeafColumns(self.searcher, field)
         return reader
 
     def value_codes(self, field: str, multi_valued: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
@@ -169,8 +196,7 @@ class SnapshotCache:
         return self.arrays.get(f"codes-{field}", lambda: self._value_codes(field, multi_valued))
 
     def _value_codes(self, field: str, multi_valued: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-        reader = self.searcher.reader()
-        column = list(reader.column_reader(field)) if reader.has_column(field) else [None] * self.size
+        column = list(LeafColumns(self.searcher, field))
         if field in RESOLUTION_FIELDS:
             column = [column[o] if o >= 0 else None for o in self.owner.tolist()]
         table: dict[Any, int] = {}
@@ -262,7 +288,8 @@ class SnapshotCache:
         return self.arrays.array("bands", self._band_keys)
 
     def _band_keys(self) -> np.ndarray:
-        raw = b"".join(self.column_reader("bands"))
+        none = bytes(BANDS * np.dtype(KEY_DTYPE).itemsize)  # a segment without the column: no keys
+        raw = b"".join(value or none for value in self.column_reader("bands"))
         keys = np.frombuffer(raw, dtype=KEY_DTYPE).reshape(self.size, BANDS)
         return np.ascontiguousarray(keys.T)  # a band's keys contiguous: one pass each
 

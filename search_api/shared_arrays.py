@@ -8,8 +8,9 @@ and every worker process (`ga-search serve --workers N`) reads the same pages of
 instead of holding its own copy, and a service that starts on a prepared generation (`ga-search
 index` prepares it) answers its first query without computing any of it.
 
-A generation's key is Whoosh's generation number and a digest of its segments and their deletions:
-a rebuilt index starts again at generation 0 but never with the same segments. Writes are a
+A generation's key is a digest of its segments and their deletions (indexer/storage/index.py): a
+rebuilt index starts again at generation 0 but never with the same segments, and a replica that a
+generation was published to (with its arrays) finds them under the same key. Writes are a
 temporary file renamed into place, under an `fcntl` lock so two workers do not compute the same
 array twice; a folder that cannot be written (a read-only replica) keeps the arrays in memory.
 Folders of older generations are removed when a newer one is made, except the one before, which
@@ -41,22 +42,17 @@ from typing import Any
 import numpy as np
 from whoosh.searching import Searcher
 
-SNAPSHOTS_FOLDER = "snapshots"
+from indexer.storage.index import SNAPSHOTS_FOLDER, generation_key
+
 SHARED_TERM_BYTES = 1 * 2**20
 SHARED_TERMS_MAX_BYTES = 2 * 2**30
 TERM_PREFIX = "term-"
 log = logging.getLogger("ga_search.arrays")
 
 
-def generation_key(searcher: Searcher) -> str:
-    """The name of a searcher's generation: its number and a digest of its segments' ids and
-    deleted-document counts (the same commit gives the same key in every process)."""
-    reader = searcher.reader()
-    digest = hashlib.sha256()
-    for leaf, _ in searcher.leaf_searchers():
-        segment = leaf.reader().segment()
-        digest.update(f"{segment.segment_id()}:{segment.deleted_count()};".encode())
-    return f"g{reader.generation()}-{digest.hexdigest()[:12]}"
+def searcher_key(searcher: Searcher) -> str:
+    """The generation key (indexer/storage/index.py) of the snapshot a searcher reads."""
+    return generation_key(leaf.reader().segment() for leaf, _ in searcher.leaf_searchers())
 
 
 class GenerationArrays:

@@ -31,7 +31,7 @@ from whoosh.searching import Searcher
 from indexer.manifest import Manifest, check_manifest
 from search_api.docsets import MASK_BYTES, SnapshotCache
 from search_api.postings import CACHE_BYTES
-from search_api.shared_arrays import GenerationArrays, MemoryLRU, generation_folder, generation_key
+from search_api.shared_arrays import GenerationArrays, MemoryLRU, generation_folder, searcher_key
 
 MAX_LANES = 4
 
@@ -124,7 +124,7 @@ class Snapshots:
     def generation(self, searcher: Searcher) -> Generation:
         """The shared caches of `searcher`'s generation (made on first use; the older ones but
         the previous dropped)."""
-        key = generation_key(searcher)
+        key = searcher_key(searcher)
         with self._generations_lock:
             found = self._generations.get(key)
             if found is None:

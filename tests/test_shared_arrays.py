@@ -160,3 +160,51 @@ def test_shared_postings_stop_at_their_bound(tmp_path: Path, monkeypatch: pytest
     assert SearchEngine(index_dir).search(SearchRequest(q="Assembly")).total > 0
     [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
     assert not list(folder.glob(f"{shared_arrays.TERM_PREFIX}*"))
+
+
+def test_publish_copies_the_arrays_so_a_replica_computes_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.storage.publish import publish
+
+    index_dir = _seed_index(tmp_path)
+    primary = SearchEngine(index_dir)
+    primary.warm()  # as `ga-search index` does
+    expected = _answer(primary)
+    done = publish(index_dir, tmp_path / "replica")
+    [key] = [p.name for p in (index_dir / SNAPSHOTS_FOLDER).iterdir()]
+    assert done.arrays > 10 and (tmp_path / "replica" / SNAPSHOTS_FOLDER / key / "codes-session.parts").exists()
+    with monkeypatch.context() as patched:
+        _refuse_to_compute(patched)
+        assert _answer(SearchEngine(tmp_path / "replica")) == expected  # mapped, not made again
+    corpus = tmp_path / "corpus"
+    for round_number in range(2):  # two more generations: the replica keeps the arrays of the last two
+        text = (corpus / "zh_draft_73" / "000_b19792f0abdd90de.txt").read_text("utf-8")
+        (corpus / f"extra_{round_number}.txt").write_text(text.replace("A/73/L.", f"A/9{round_number}/L."), "utf-8")
+        build_index([corpus], index_dir, workers=1)
+        SearchEngine(index_dir).warm()
+        publish(index_dir, tmp_path / "replica")
+    kept = {p.name for p in (tmp_path / "replica" / SNAPSHOTS_FOLDER).iterdir()}
+    assert key not in kept and len(kept) == 2
+
+
+def test_a_segment_without_a_column_shifts_no_value(tmp_path: Path) -> None:
+    """A commit whose documents have no value for a column writes a segment without it; every
+    other document keeps its own value (Whoosh's multi-segment column reader skipped such a
+    segment, moving later values onto other documents, or past the end)."""
+    index_dir = _seed_index(tmp_path)
+    corpus = tmp_path / "corpus"
+    text = (corpus / "zh_draft_73" / "000_b19792f0abdd90de.txt").read_text("utf-8")
+    (corpus / "undated.txt").write_text(text.replace("A/73/L.", "A/91/L."), "utf-8")  # no year: no column
+    build_index([corpus], index_dir, workers=1)
+    build_index([corpus], tmp_path / "one", workers=1, rebuild=True)  # the same records in one segment
+    engine, reference = SearchEngine(index_dir), SearchEngine(tmp_path / "one")
+    with engine._current() as searcher:
+        leaves = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
+        assert len(leaves) > 1 and not all(reader.has_column("year") for reader in leaves)
+    request = SearchRequest(facets=("year", "session", "sponsor", "kind"), per_page=100, sort="date")
+    answer, expected = engine.search(request), reference.search(request)
+    assert {n: [(v.value, v.count) for v in f.values] for n, f in answer.facets.items()} == {
+        n: [(v.value, v.count) for v in f.values] for n, f in expected.facets.items()
+    }
+    assert [(h.doc_id, h.clause.number if h.clause else None) for h in answer.hits] == [
+        (h.doc_id, h.clause.number if h.clause else None) for h in expected.hits
+    ]

@@ -1,11 +1,29 @@
-"""The index as Whoosh files in a folder: their name, and counting what a snapshot holds."""
+"""The index as Whoosh files in a folder: their name, the name of a generation's search arrays, and
+counting what a snapshot holds."""
 
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
 
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
 INDEX_NAME = "MAIN"  # Whoosh's index name: the TOC file is _MAIN_<generation>.toc
+# The search arrays derived from a generation (search_api/shared_arrays.py), a folder each, named
+# by `generation_key`; `ga-search publish` copies them with the segments.
+SNAPSHOTS_FOLDER = "snapshots"
+
+
+def generation_key(segments: Iterable[Any]) -> str:
+    """A name for what a generation holds: a digest of its segments' ids (random, never reused, so a
+    rebuilt index gets new names) and each one's deleted documents. The same in every process and
+    in a replica the generation was published to, whatever its generation number there."""
+    digest = hashlib.sha256()
+    for segment in sorted(segments, key=lambda s: s.segment_id()):
+        digest.update(f"{segment.segment_id()}:{sorted(segment.deleted_docs())};".encode())
+    return digest.hexdigest()[:16]
 
 
 def count_level(searcher: Searcher, level: str) -> int:

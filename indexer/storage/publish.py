@@ -10,7 +10,9 @@ process serving the replica sees the old generation or the new one, never a mix,
 new one up as it does a local commit (search_api/snapshots.py). A commit on the source during the
 copy may delete a segment being copied (merged away): the copy starts again from the new
 generation. The replica keeps the previous generation's files (searches in flight may still open
-them) and drops older ones.
+them) and drops older ones. The generation's search arrays (`snapshots/<key>/`, made by
+`ga-search index`: search_api/shared_arrays.py) are copied before the TOC too, so a replica
+serves the new generation without making them again.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
 from indexer.manifest import MANIFEST_NAME, check_manifest, with_counts, write_manifest
-from indexer.storage.index import INDEX_NAME, count_level
+from indexer.storage.index import INDEX_NAME, SNAPSHOTS_FOLDER, count_level, generation_key
 
 ATTEMPTS = 5
 
@@ -41,6 +43,7 @@ class Published:
     copied: int  # segment files copied (those it already had are not)
     bytes: int
     removed: int  # files of older generations removed from the replica
+    arrays: int = 0  # search-array files copied
 
 
 def _latest(ix: whoosh_index.FileIndex) -> tuple[int, list[Any], list[str]]:
@@ -77,10 +80,11 @@ def publish(source: Path, target: Path) -> Published:
         break
     else:
         raise PublishError(f"{source} committed {ATTEMPTS} times during the copy: try again when it is quieter")
+    arrays = _copy_arrays(source, target, generation_key(segments))
     storage = _storage(target)
     previous = TOC._latest_generation(storage, INDEX_NAME)
     if previous >= 0 and _segment_ids(TOC.read(storage, INDEX_NAME, previous).segments) == _segment_ids(segments):
-        return Published(previous, 0, 0, 0)  # the replica already serves this generation's segments
+        return Published(previous, 0, 0, 0, arrays)  # the replica already serves this generation's segments
     new_generation = max(generation, previous + 1)
     # Whoosh's own TOC writer: a temporary file renamed into place, the atomic switch.
     TOC(ix.schema, segments, new_generation).write(storage, INDEX_NAME)
@@ -89,7 +93,26 @@ def publish(source: Path, target: Path) -> Published:
         documents, clauses = count_level(searcher, "document"), count_level(searcher, "clause")
     write_manifest(target, with_counts(manifest, documents, clauses, new_generation))
     removed = _remove_old(target, keep={new_generation, previous})
-    return Published(new_generation, sum(1 for size in copied if size), sum(copied), removed)
+    return Published(new_generation, sum(1 for size in copied if size), sum(copied), removed, arrays)
+
+
+def _copy_arrays(source: Path, target: Path, key: str) -> int:
+    """Copy a generation's saved search arrays, each value's parts before its `.parts` list (which
+    says the value is whole); those being written (temporary names) are left for the replica to
+    make. How many files were copied."""
+    folder = source / SNAPSHOTS_FOLDER / key
+    if not folder.is_dir():
+        return 0
+    destination = target / SNAPSHOTS_FOLDER / key
+    destination.mkdir(parents=True, exist_ok=True)
+    names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    copied = 0
+    for name in sorted(names, key=lambda n: n.endswith(".parts")):
+        try:
+            copied += bool(_copy(folder, destination, name))
+        except FileNotFoundError:  # the source dropped it meanwhile (its generation was replaced)
+            continue
+    return copied
 
 
 def _segment_ids(segments: list[Any]) -> list[tuple[str, tuple[int, ...]]]:
@@ -117,4 +140,12 @@ def _remove_old(target: Path, keep: set[int]) -> int:
         if path.is_file() and path.name not in wanted and not path.name.endswith(".publishing"):
             path.unlink(missing_ok=True)
             removed += 1
+    kept_arrays = {
+        generation_key(TOC.read(storage, INDEX_NAME, generation).segments)
+        for generation in keep
+        if generation >= 0 and (target / TOC._filename(INDEX_NAME, generation)).exists()
+    }
+    for folder in (target / SNAPSHOTS_FOLDER).glob("*"):
+        if folder.is_dir() and folder.name not in kept_arrays:
+            shutil.rmtree(folder, ignore_errors=True)
     return removed
