@@ -1,10 +1,14 @@
 """What a file is, by its bytes: the content hash that incremental indexing and resumed fetches
-both compare."""
+both compare; and writing one whole or not at all."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def file_hash(path: Path) -> str:
@@ -14,3 +18,19 @@ def file_hash(path: Path) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], object], prefix: str = ".tmp-", suffix: str = "") -> None:
+    """Write `path` through `write` into a temporary file of the same folder (`prefix`, `suffix`:
+    how a later run knows leftovers), flushed to disk, then renamed into place: a reader sees the
+    old file or the whole new one, and a killed run leaves only the temporary file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

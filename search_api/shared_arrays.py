@@ -28,10 +28,8 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
-import os
 import pickle
 import shutil
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -42,6 +40,7 @@ from typing import Any
 import numpy as np
 from whoosh.searching import Searcher
 
+from indexer.files import write_atomically
 from indexer.storage.index import SNAPSHOTS_FOLDER, generation_key
 
 SHARED_TERM_BYTES = 1 * 2**20
@@ -195,19 +194,10 @@ def _save(folder: Path, name: str, value: Any) -> None:
 
 
 def _write(path: Path, value: Any) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            if path.suffix == ".npy":
-                np.save(out, np.ascontiguousarray(value), allow_pickle=False)
-            else:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    if path.suffix == ".npy":
+        write_atomically(path, lambda out: np.save(out, np.ascontiguousarray(value), allow_pickle=False))
+    else:
+        write_atomically(path, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _load(folder: Path, name: str) -> Any:

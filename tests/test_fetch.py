@@ -329,7 +329,9 @@ def test_a_write_interrupted_before_its_rename_leaves_no_file(tmp_path: Path, mo
     def interrupted(source: str, target: str) -> None:
         raise KeyboardInterrupt  # Ctrl-C between writing and renaming
 
-    monkeypatch.setattr(store.os, "replace", interrupted)
+    import indexer.files
+
+    monkeypatch.setattr(indexer.files.os, "replace", interrupted)  # the one atomic writer
     with pytest.raises(KeyboardInterrupt):
         store.save(tmp_path, SEED_SYMBOL, "zh", b"PK\x03\x04 whole", "docx", "http://ods/x")
     assert list(tmp_path.iterdir()) == []  # neither the document nor a temporary file

@@ -65,6 +65,7 @@ def test_only_the_storage_layer_uses_private_names() -> None:
 def test_the_search_side_reaches_the_index_only_through_schema_and_storage() -> None:
     allowed = {
         "indexer.errors",
+        "indexer.files",
         "indexer.schema",
         "indexer.model",
         "indexer.records",

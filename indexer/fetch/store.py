@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from analyzers.symbols import file_stem
-from indexer.files import file_hash
+from indexer.files import file_hash, write_atomically
 
 PART_PREFIX = "."
 PART_SUFFIX = ".part"
@@ -48,25 +46,15 @@ def present(folder: Path, symbol: str, language: str) -> Stored | None:
     return Stored(path, meta["format"], digest) if digest == meta.get("sha256") else None
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{PART_PREFIX}{path.name}.", suffix=PART_SUFFIX)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _write_whole(path: Path, data: bytes) -> None:
+    write_atomically(path, lambda stream: stream.write(data), prefix=f"{PART_PREFIX}{path.name}.", suffix=PART_SUFFIX)
 
 
 def save(folder: Path, symbol: str, language: str, data: bytes, fmt: str, url: str) -> Stored:
     """Write the document, then its metadata; a copy in the other format is removed."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{file_stem(symbol, language)}.{fmt}"
-    write_atomically(path, data)
+    _write_whole(path, data)
     digest = hashlib.sha256(data).hexdigest()
     meta = {
         "symbol": symbol,
@@ -76,7 +64,7 @@ def save(folder: Path, symbol: str, language: str, data: bytes, fmt: str, url: s
         "sha256": digest,
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    write_atomically(meta_path(folder, symbol, language), json.dumps(meta, ensure_ascii=False, indent=2).encode())
+    _write_whole(meta_path(folder, symbol, language), json.dumps(meta, ensure_ascii=False, indent=2).encode())
     for other in ("docx", "pdf"):
         if other != fmt:  # one document per symbol and language, or the index would hold both
             (folder / f"{file_stem(symbol, language)}.{other}").unlink(missing_ok=True)
