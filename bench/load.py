@@ -5,7 +5,10 @@ each index (the shipped seeds; SYNTHETIC 100k clauses, bench/synthetic.py) and e
 (1, 2): requests/s, the p50/p95 latency the clients saw, and beside it the service's own time
 (`app`: from the request's arrival in the service to its answer) and the engine's (`engine`: the
 search itself), both from the answers' Server-Timing header. The difference between client and
-app is time queued and on the wire; between app and engine, the request's parsing and the JSON.
+app is time queued and on the wire; between app and engine, waiting inside the service for a
+thread, a search lane or the interpreter, plus the request's parsing and the JSON. "CPU ms/req"
+is the service's CPU time per request (all its processes): what a request costs, queueing aside,
+beside the engine's share of it. On this 2-core machine the load generator takes one core too.
 
     python bench/load.py [--clauses 100000] [--seconds 60] [--clients 16] [--workers 1 2]
 """
@@ -20,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.indexes import seed_index, synthetic_index  # noqa: E402
-from bench.loadgen import process_tree_pss_mb, run_load, serve  # noqa: E402
+from bench.loadgen import process_tree_cpu_s, process_tree_pss_mb, run_load, serve  # noqa: E402
 
 
 def prepare(index_dir: Path) -> Path:
@@ -44,14 +47,16 @@ def main() -> None:
     indexes = [prepare(seed_index())] + ([prepare(synthetic_index(args.clauses))] if args.clauses else [])
     table = Table(title=f"ga-search serve on loopback, {args.clients} clients, {args.seconds:.0f} s each")
     columns = ["index", "workers", "requests", "req/s", "p50 ms", "p95 ms", "app p50", "app p95"]
-    columns += ["engine p50", "engine p95", "PSS MB", "errors"]
+    columns += ["engine p50", "engine p95", "CPU ms/req", "PSS MB", "errors"]
     for column in columns:
         table.add_column(column, justify="right")
     for index_dir in indexes:
         for workers in args.workers:
             with serve(index_dir, workers) as (base, process):
                 run_load(base, args.clients, 5)  # warm-up: each worker's dictionaries and first postings
+                cpu = process_tree_cpu_s(process.pid)
                 stats = run_load(base, args.clients, args.seconds)
+                cpu = process_tree_cpu_s(process.pid) - cpu
                 memory = process_tree_pss_mb(process.pid)
             table.add_row(
                 index_dir.name,
@@ -64,6 +69,7 @@ def main() -> None:
                 f"{stats.percentile(0.95, stats.app_ms):.1f}",
                 f"{stats.percentile(0.5, stats.engine_ms):.1f}",
                 f"{stats.percentile(0.95, stats.engine_ms):.1f}",
+                f"{cpu * 1000 / max(stats.requests, 1):.1f}",
                 f"{memory:,.0f}",
                 str(stats.errors),
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import socket
 import subprocess
@@ -155,6 +156,17 @@ def process_tree(pid: int) -> list[int]:
             for task in Path(f"/proc/{each}/task").iterdir():
                 pending += [int(c) for c in (task / "children").read_text().split()]
     return found
+
+
+def process_tree_cpu_s(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its descendants, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for each in process_tree(pid):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
 
 
 def process_tree_rss_mb(pid: int) -> float:

@@ -54,6 +54,6 @@ def test_the_load_benchmark_reports_each_worker_count(tmp_path: Path) -> None:
     output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     rows = [re.split("[│|]", line) for line in output.splitlines() if "index-seeds" in line]  # rich's box or ASCII
     assert [row[2].strip() for row in rows] == ["1", "2"]
-    for row in rows:  # requests, then engine p50 below app p50 below the client's
-        requests, client, app, engine = (float(row[i].strip().replace(",", "")) for i in (3, 5, 7, 9))
-        assert requests > 0 and 0 < engine <= app <= client
+    for row in rows:  # requests, then engine p50 below app p50 below the client's, the CPU a request took
+        requests, client, app, engine, cpu = (float(row[i].strip().replace(",", "")) for i in (3, 5, 7, 9, 11))
+        assert requests > 0 and 0 < engine <= app <= client and cpu > 0
