@@ -73,7 +73,7 @@ def main() -> None:
                 f"{memory:,.0f}",
                 str(stats.errors),
             )
-    Console(width=max(Console().width, 160)).print(table)  # wide enough for the table in a log file
+    Console(width=max(Console().width, 220)).print(table)  # wide enough for the table in a log file
 
 
 if __name__ == "__main__":

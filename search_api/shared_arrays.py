@@ -2,7 +2,7 @@
 
 The facet columns as codes, the record-to-resolution map, field lengths, sort orders, the band keys
 and the shingle index of precedents depend only on the committed generation. Each is computed
-once, by whichever process first needs it, saved as a `.npy` file under
+once, by whichever process first needs it, saved as a raw array file under
 `<index>/snapshots/<generation key>/`, and memory-mapped read-only from then on: every search lane
 and every worker process (`ga-search serve --workers N`) reads the same pages of the page cache
 instead of holding its own copy, and a service that starts on a prepared generation (`ga-search
@@ -183,31 +183,48 @@ def _file_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# An array is saved as its raw bytes (`.bin`), its dtype and shape in the value's `.parts` list: not
+# as `.npy`, whose header NumPy reads with `ast.literal_eval`, and CPython 3.11 before 3.11.8 fails
+# ("AST constructor recursion depth mismatch") when two threads build ASTs at once (gh-106905): two
+# search lanes loading arrays, or a lane and an import.
+
+
 def _save(folder: Path, name: str, value: Any) -> None:
     parts = value if isinstance(value, tuple) else (value,)
-    suffixes = []
+    described: list[tuple[str, str | None, tuple[int, ...] | None]] = []
     for number, part in enumerate(parts):
-        suffix = ".npy" if isinstance(part, np.ndarray) else ".pickle"
-        _write(folder / f"{name}.{number}{suffix}", part)
-        suffixes.append(suffix)
-    _write(folder / f"{name}.parts", ("tuple" if isinstance(value, tuple) else "one", suffixes))
+        if isinstance(part, np.ndarray):
+            array = np.ascontiguousarray(part)
+            write_atomically(folder / f"{name}.{number}.bin", array.tofile)
+            described.append((".bin", array.dtype.str, array.shape))
+        else:
+            _write_pickle(folder / f"{name}.{number}.pickle", part)
+            described.append((".pickle", None, None))
+    _write_pickle(folder / f"{name}.parts", ("tuple" if isinstance(value, tuple) else "one", described))
 
 
-def _write(path: Path, value: Any) -> None:
-    if path.suffix == ".npy":
-        write_atomically(path, lambda out: np.save(out, np.ascontiguousarray(value), allow_pickle=False))
-    else:
-        write_atomically(path, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
+def _write_pickle(path: Path, value: Any) -> None:
+    write_atomically(path, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _load(folder: Path, name: str) -> Any:
-    kind, suffixes = _read(folder / f"{name}.parts")
-    parts = tuple(_read(folder / f"{name}.{number}{suffix}") for number, suffix in enumerate(suffixes))
+    kind, described = _read_pickle(folder / f"{name}.parts")
+    parts = tuple(
+        _read_array(folder / f"{name}.{number}{suffix}", dtype, shape)
+        if suffix == ".bin"
+        else _read_pickle(folder / f"{name}.{number}{suffix}")
+        for number, (suffix, dtype, shape) in enumerate(described)
+    )
     return parts if kind == "tuple" else parts[0]
 
 
-def _read(path: Path) -> Any:
-    if path.suffix == ".npy":  # a plain ndarray over the map (np.memmap's indexing is slower)
-        return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+def _read_array(path: Path, dtype: str, shape: tuple[int, ...]) -> np.ndarray:
+    if not int(np.prod(shape)):  # nothing to map
+        return np.zeros(shape, dtype=dtype)
+    # A plain ndarray over the map: np.memmap's own indexing is slower.
+    return np.asarray(np.memmap(path, dtype=np.dtype(dtype), mode="r", shape=shape))
+
+
+def _read_pickle(path: Path) -> Any:
     with open(path, "rb") as handle:
-        return pickle.load(handle)  # our own file, written by _write
+        return pickle.load(handle)  # our own file, written by _write_pickle

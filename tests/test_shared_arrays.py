@@ -102,7 +102,7 @@ def test_a_value_whose_save_did_not_finish_is_made_again(tmp_path: Path) -> None
     expected = _answer(SearchEngine(index_dir))
     [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
     (folder / "codes-session.parts").unlink()  # killed before the last write: the parts list
-    (folder / "codes-session.1.npy").write_bytes(b"half")
+    (folder / "codes-session.1.bin").write_bytes(b"half")
     assert _answer(SearchEngine(index_dir)) == expected
 
 

@@ -43,16 +43,16 @@ def test_two_workers_answer_alike_from_one_copy_of_the_arrays(tmp_path: Path) ->
                 break
             time.sleep(0.2)
         assert len(workers) == 2, "both workers should map the saved arrays"
-        saved = {p.name for p in next((index_dir / SNAPSHOTS_FOLDER).iterdir()).glob("*.npy")}
+        saved = {p.name for p in next((index_dir / SNAPSHOTS_FOLDER).iterdir()).glob("*.bin")}
         for pid in workers:  # mapped from the one set of files, not copies of their own
-            assert {"codes-session.1.npy", "owner.0.npy", "shingles.0.npy"} <= _mapped_arrays(pid) <= saved
+            assert {"codes-session.1.bin", "owner.0.bin", "shingles.0.bin"} <= _mapped_arrays(pid) <= saved
 
 
 @pytest.mark.slow
 def test_the_load_benchmark_reports_each_worker_count(tmp_path: Path) -> None:
     command = [sys.executable, "bench/load.py", "--clauses", "0", "--seconds", "2", "--clients", "2"]
     output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    rows = [re.split("[│|]", line) for line in output.splitlines() if "index-seeds" in line]  # rich's box or ASCII
+    rows = [re.split("[│|]", line) for line in output.splitlines() if "index-s" in line]  # rich's box or ASCII
     assert [row[2].strip() for row in rows] == ["1", "2"]
     for row in rows:  # requests, then engine p50 below app p50 below the client's, the CPU a request took
         requests, client, app, engine, cpu = (float(row[i].strip().replace(",", "")) for i in (3, 5, 7, 9, 11))

@@ -14,6 +14,7 @@ INDEX_NAME = "MAIN"  # Whoosh's index name: the TOC file is _MAIN_<generation>.t
 # The search arrays derived from a generation (search_api/shared_arrays.py), a folder each, named
 # by `generation_key`; `ga-search publish` copies them with the segments.
 SNAPSHOTS_FOLDER = "snapshots"
+SNAPSHOT_FORMAT = 2  # how the arrays are saved (search_api/shared_arrays.py): part of their folder's name
 
 
 def generation_key(segments: Iterable[Any]) -> str:
@@ -23,7 +24,7 @@ def generation_key(segments: Iterable[Any]) -> str:
     digest = hashlib.sha256()
     for segment in sorted(segments, key=lambda s: s.segment_id()):
         digest.update(f"{segment.segment_id()}:{sorted(segment.deleted_docs())};".encode())
-    return digest.hexdigest()[:16]
+    return f"{digest.hexdigest()[:16]}-v{SNAPSHOT_FORMAT}"
 
 
 def count_level(searcher: Searcher, level: str) -> int:
