@@ -362,9 +362,8 @@ def serve(
 
     Example: ga-search serve --port 8000   (then open http://127.0.0.1:8000/)
     """
-    import uvicorn
-
     from indexer.manifest import check_manifest
+    from search_api.serving import serve as run_service
 
     try:
         check_manifest(index)
@@ -372,15 +371,7 @@ def serve(
         _fail(error)
     os.environ["GA_SEARCH_INDEX"] = str(index.resolve())
     errors.print(f"ga-search: serving {index} on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(
-        "search_api.app:create_app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=False,  # AccessLogMiddleware logs each request once, with its duration
-    )
+    run_service(host, port, workers)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """`ga-search serve --workers 2`: both worker processes answer, alike, from one copy of the search
-arrays (memory-mapped files of the generation), and bench/load.py reports each worker count."""
+arrays (memory-mapped files of the generation), keep-alive clients are spread over both, and
+bench/load.py reports each worker count."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.loadgen import process_tree, serve
+from bench.loadgen import process_tree, process_tree_cpu_s, run_load, serve
 from search_api.shared_arrays import SNAPSHOTS_FOLDER
 from tests.conftest import ROOT, SEEDS
 
@@ -26,6 +28,22 @@ def _mapped_arrays(pid: int) -> set[str]:
     """The saved search arrays a process has mapped (file names)."""
     maps = Path(f"/proc/{pid}/maps").read_text()
     return {line.rsplit("/", 1)[1] for line in maps.splitlines() if f"/{SNAPSHOTS_FOLDER}/" in line}
+
+
+def _listening_sockets(port: int) -> set[str]:
+    """Inodes of the TCP sockets listening on `port` (/proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].rsplit(":", 1)[1] == f"{port:04X}" and fields[3] == "0A":  # 0A: LISTEN
+                found.add(fields[9])
+    return found
+
+
+def _sockets_of(pid: int) -> set[str]:
+    links = (os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    return {link[len("socket:[") : -1] for link in links if link.startswith("socket:[")}
 
 
 def test_two_workers_answer_alike_from_one_copy_of_the_arrays(tmp_path: Path) -> None:
@@ -46,6 +64,15 @@ def test_two_workers_answer_alike_from_one_copy_of_the_arrays(tmp_path: Path) ->
         saved = {p.name for p in next((index_dir / SNAPSHOTS_FOLDER).iterdir()).glob("*.bin")}
         for pid in workers:  # mapped from the one set of files, not copies of their own
             assert {"codes-session.1.bin", "owner.0.bin", "shingles.0.bin"} <= _mapped_arrays(pid) <= saved
+        # 16 keep-alive clients: each worker has its own socket (SO_REUSEPORT), so both get some
+        # (with one shared socket, one worker had accepted all 16 connections).
+        before = [process_tree_cpu_s(pid) for pid in workers]
+        assert run_load(base, 16, 4).errors == 0
+        used = [process_tree_cpu_s(pid) - start for pid, start in zip(workers, before, strict=True)]
+        assert min(used) > 0.2 * max(used) > 0, used
+        port = int(base.rsplit(":", 1)[1])
+        listening = [_sockets_of(pid) & _listening_sockets(port) for pid in workers]
+        assert all(len(own) == 1 for own in listening) and listening[0] != listening[1]  # a socket each
 
 
 @pytest.mark.slow
