@@ -51,7 +51,8 @@ log = logging.getLogger("ga_search.arrays")
 
 def searcher_key(searcher: Searcher) -> str:
     """The generation key (indexer/storage/index.py) of the snapshot a searcher reads."""
-    return generation_key(leaf.reader().segment() for leaf, _ in searcher.leaf_searchers())
+    segments = (leaf.reader().segment() for leaf, _ in searcher.leaf_searchers())
+    return generation_key(segment for segment in segments if segment is not None)  # None: an empty index
 
 
 class GenerationArrays:

@@ -162,3 +162,23 @@ def test_search_takes_the_apis_language_cites_and_facets_filters(seed_index: Pat
     assert {h["language"] for h in body["hits"]} == {"zh"} and set(body["facets"]) == {"session", "sponsor"}
     code, output = run("search", "x", "--facets", "nonsense", "--index", str(seed_index))
     assert code == 1 and "unknown facet" in output
+
+
+def test_an_empty_corpus_or_one_of_broken_files_gives_an_index_that_answers(tmp_path: Path) -> None:
+    """Nothing to index, or only a broken file: the index is made (with its search arrays), the
+    broken file is reported by name, and searches answer with nothing, facets included."""
+    from starlette.testclient import TestClient
+
+    from search_api.app import create_app
+
+    (tmp_path / "empty").mkdir()
+    code, output = run("index", str(tmp_path / "empty"), "--index", str(tmp_path / "index"))
+    assert code == 0 and "Traceback" not in output
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "bad.pdf").write_bytes(b"not a PDF")
+    code, output = run("index", str(tmp_path / "broken"), "--index", str(tmp_path / "index2"))
+    assert code == 1 and "bad.pdf" in output and "Traceback" not in output
+    for index in ("index", "index2"):
+        with TestClient(create_app(tmp_path / index)) as client:
+            answer = client.get("/search", params={"q": "决定", "facets": "session,sponsor"})
+            assert answer.status_code == 200 and answer.json()["total"] == 0

@@ -46,5 +46,7 @@ def posting_blocks(
 
 
 def segment_length_codes(reader: IndexReader, fieldname: str) -> np.ndarray | None:
-    """One segment's length column for `fieldname` (Whoosh's one-byte codes), None if unscored."""
-    return length_codes(reader._perdoc, fieldname)
+    """One segment's length column for `fieldname` (Whoosh's one-byte codes), None if unscored or
+    if the reader is an empty index's, which has no segment."""
+    perdoc = getattr(reader, "_perdoc", None)
+    return None if perdoc is None else length_codes(perdoc, fieldname)
