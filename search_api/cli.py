@@ -363,6 +363,7 @@ def serve(
     Example: ga-search serve --port 8000   (then open http://127.0.0.1:8000/)
     """
     from indexer.manifest import check_manifest
+    from search_api.serving import ServeError
     from search_api.serving import serve as run_service
 
     try:
@@ -371,7 +372,10 @@ def serve(
         _fail(error)
     os.environ["GA_SEARCH_INDEX"] = str(index.resolve())
     errors.print(f"ga-search: serving {index} on http://{host}:{port}/ (Ctrl-C to stop)")
-    run_service(host, port, workers)
+    try:
+        run_service(host, port, workers)
+    except ServeError as error:
+        _fail(error)
 
 
 if __name__ == "__main__":

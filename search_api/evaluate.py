@@ -67,11 +67,16 @@ def _boosted(found: Scored, boost: float) -> Scored:
     return found if boost == 1.0 else Scored(found.docs, found.scores * boost)
 
 
+def _lopsided(a: np.ndarray, b: np.ndarray) -> bool:
+    """One list several times shorter than the other: a binary search of it beats a merge."""
+    return len(a) * 4 < len(b) or len(b) * 4 < len(a)
+
+
 def _intersection(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(the values in both, their indexes in `a`, in `b`) of two sorted arrays of unique values.
     A binary search of the shorter in the longer when one is several times shorter (a rare word
     and a common one: no sort at all), else NumPy's merge by sorting both (faster for equals)."""
-    if len(a) * 4 < len(b) or len(b) * 4 < len(a):
+    if _lopsided(a, b):
         short, long_, swapped = (a, b, False) if len(a) < len(b) else (b, a, True)
         if not len(short):
             none = np.zeros(0, dtype=np.int64)
@@ -88,7 +93,7 @@ def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The values in both of two sorted arrays of unique values (no indexes: a phrase's starts).
     Of two lists of like size, a stable sort of the two end to end merges two sorted runs, a third
     faster than intersect1d's sort on a million keys each."""
-    if len(a) * 4 < len(b) or len(b) * 4 < len(a):
+    if _lopsided(a, b):
         return _intersection(a, b)[0]
     joined = np.concatenate((a, b))
     joined.sort(kind="stable")

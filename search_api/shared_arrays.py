@@ -104,14 +104,16 @@ class GenerationArrays:
             return compute()
         index = self.folder / f"{name}.parts"  # written last: the parts before it are whole
         if not index.exists():
+            made: list[Any] = []
             try:
                 with self._folder_lock(self.folder):
                     if not index.exists():  # another process may have made it meanwhile
-                        _save(self.folder, name, compute())
-            except OSError as error:  # a read-only index folder: keep it in memory
+                        made.append(compute())
+                        _save(self.folder, name, made[0])
+            except OSError as error:  # a read-only or full disk: keep it in memory, computed once
                 log.warning("cannot save %s (%s): kept in memory", index, error)
                 self.folder = None
-                return compute()
+                return made[0] if made else compute()
         return _load(self.folder, name)
 
     @contextmanager

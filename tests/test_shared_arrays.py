@@ -208,3 +208,22 @@ def test_a_segment_without_a_column_shifts_no_value(tmp_path: Path) -> None:
     assert [(h.doc_id, h.clause.number if h.clause else None) for h in answer.hits] == [
         (h.doc_id, h.clause.number if h.clause else None) for h in expected.hits
     ]
+
+
+def test_a_failed_save_keeps_the_value_in_memory_computed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import search_api.shared_arrays as shared_arrays
+
+    def disk_full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shared_arrays, "_save", disk_full)
+    arrays = shared_arrays.GenerationArrays(tmp_path)
+    computed: list[int] = []
+
+    def compute() -> np.ndarray:
+        computed.append(1)
+        return np.arange(5)
+
+    assert arrays.array("numbers", compute).tolist() == [0, 1, 2, 3, 4]
+    assert computed == [1] and arrays.folder is None  # once, then kept in memory from here on
+    assert arrays.array("numbers", compute).tolist() == [0, 1, 2, 3, 4] and computed == [1]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -85,3 +86,21 @@ def test_the_load_benchmark_reports_each_worker_count(tmp_path: Path) -> None:
     for row in rows:  # requests, then engine p50 below app p50 below the client's, the CPU a request took
         requests, client, app, engine, cpu = (float(row[i].strip().replace(",", "")) for i in (3, 5, 7, 9, 11))
         assert requests > 0 and 0 < engine <= app <= client and cpu > 0
+
+
+def test_a_port_in_use_is_a_clear_error_not_a_crash_loop(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    subprocess.run(
+        [sys.executable, "-m", "search_api.cli", "index", str(SEEDS), "--index", str(index_dir)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "search_api.cli", "serve", "--index", str(index_dir), "--port", str(port)]
+        done = subprocess.run([*command, "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
