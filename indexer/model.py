@@ -7,8 +7,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-KINDS = ("resolution", "draft resolution", "decision", "draft decision", "amendment")
-CLAUSE_TYPES = ("preambular", "operative", "paragraph")
+# Resolutions and drafts have preambular and operative clauses (and annexes); the other kinds a
+# masthead names (reports, notes, letters, other documents) have plain paragraphs.
+KINDS = (
+    "resolution",
+    "draft resolution",
+    "decision",
+    "draft decision",
+    "amendment",
+    "report",
+    "note",
+    "letter",
+    "document",
+)
+CLAUSE_TYPES = ("preambular", "operative", "annex", "paragraph")
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,8 @@ class Clause:
     verb: str | None = None
     verb_phrase: str | None = None
     citations: tuple[str, ...] = ()
+    # The footnotes the paragraph's marks point to, their text (the marks are not in `text`).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ sub-paragraphs (`(a)`), which become clauses of their own (`4(a)`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -19,13 +18,13 @@ import cn2an
 from analyzers.languages import detect_language, language_of_file
 from analyzers.scripts import CJK_RANGES, cjk_count
 from analyzers.symbols import LANGUAGES, PRINTED_GA_SYMBOL, origin_symbols
-from indexer.citations import find_citations
-from indexer.model import Clause, Resolution
+from indexer.clauses import Paragraph, document_paragraphs, resolution_clauses
+from indexer.kinds import MASTHEAD_LINE, NON_RESOLUTION_KINDS, OLD_GA_SYMBOL, document_kind, document_title
+from indexer.model import Resolution
 from indexer.sponsors import parse_sponsors
-from indexer.verbs import leading_verb
 
 _BODY_START = re.compile(r"^\s*(大会\s*[，,]?|The General Assembly\s*,?)\s*$")
-_OPERATIVE = re.compile(r"^\s*(\d{1,3})\s*[.．]\s*(?=\S)")
+_OPERATIVE = re.compile(r"^\s*(\d{1,4})\s*[.．]\s*(?=\S)")
 _SUB_PARAGRAPH = re.compile(r"^\s*\(([a-z]{1,4})\)\s*")
 _ZH_SESSION = re.compile(r"第([零〇一二三四五六七八九十百]+)届(?:特别|紧急特别)?会议")
 _EN_SESSION = re.compile(r"\b([A-Z][a-z]+(?:-[a-z]+)?)\s+(?:special\s+|emergency special\s+)?session\b")
@@ -87,12 +86,6 @@ _PARAGRAPH_END = set(",;:.，；：。")
 _PAGE_FOOTNOTE = re.compile(r"^\d{1,2} (?:[A-Z]|A/|See )")
 
 
-@dataclass
-class _Paragraph:
-    text: str
-    line: int
-
-
 def join_lines(text: str) -> str:
     """Undo PDF line breaks: drop white space between CJK characters, fold the rest to one space."""
     return re.sub(r"\s+", " ", _CJK_GAP.sub("", text)).strip()
@@ -118,7 +111,7 @@ def english_ordinal(word: str) -> int | None:
     return None
 
 
-def _paragraphs(lines: list[str]) -> list[_Paragraph]:
+def _paragraphs(lines: list[str]) -> list[Paragraph]:
     """Group physical lines into paragraphs, by indentation where the text has it."""
     content = []
     in_footnote = False
@@ -137,7 +130,7 @@ def _paragraphs(lines: list[str]) -> list[_Paragraph]:
     # boxes, Markdown), a blank line is what ends a paragraph.
     gaps = [b - a for (a, _), (b, _) in pairwise(content)]
     uses_blocks = not uses_indent and 1 in gaps and any(gap > 1 for gap in gaps)
-    paragraphs: list[_Paragraph] = []
+    paragraphs: list[Paragraph] = []
     previous_number = -2
     for number, line in content:
         numbered = bool(_OPERATIVE.match(line) or _SUB_PARAGRAPH.match(line))
@@ -151,49 +144,12 @@ def _paragraphs(lines: list[str]) -> list[_Paragraph]:
             starts = numbered or (ended and not _CONTINUATION.match(line))
         previous_number = number
         if starts or not paragraphs:
-            paragraphs.append(_Paragraph(line.strip(), number))
+            paragraphs.append(Paragraph(line.strip(), number))
         else:
             paragraphs[-1].text += "\n" + line.strip()
     for paragraph in paragraphs:
         paragraph.text = join_lines(_FOOTNOTE_MARK.sub("", paragraph.text))
     return [p for p in paragraphs if not _PAGE_FOOTNOTE.match(p.text)]
-
-
-def _clauses(paragraphs: list[_Paragraph]) -> tuple[Clause, ...]:
-    clauses: list[Clause] = []
-    preambular = 0
-    operative: str | None = None
-    prefix = ""  # numbering that starts again (an annexed declaration) gets "annex." numbers
-    for paragraph in paragraphs:
-        text = paragraph.text
-        number_match = _OPERATIVE.match(text)
-        sub_match = _SUB_PARAGRAPH.match(text)
-        if number_match:
-            if operative is not None and int(number_match.group(1)) <= int(operative.split(".")[-1]):
-                prefix = "annex."
-            operative = prefix + number_match.group(1)
-            number, kind, body = operative, "operative", text[number_match.end() :]
-        elif sub_match and operative:
-            number, kind, body = f"{operative}({sub_match.group(1)})", "operative", text[sub_match.end() :]
-        elif operative is None:
-            preambular += 1
-            number, kind, body = f"P{preambular}", "preambular", text
-        else:
-            # Text after the operative part that is neither numbered nor lettered: a closing
-            # line (page furniture, footnotes); keep it with the last clause rather than invent one.
-            last = clauses[-1]
-            clauses[-1] = Clause(
-                last.number,
-                last.type,
-                f"{last.text} {text}",
-                last.verb,
-                last.verb_phrase,
-                find_citations(f"{last.text} {text}"),
-            )
-            continue
-        verb, phrase = leading_verb(body)
-        clauses.append(Clause(number, kind, body, verb, phrase, find_citations(body)))
-    return tuple(clauses)
 
 
 def _session(header: str, symbol: str | None) -> int | None:
@@ -213,6 +169,23 @@ def _agenda_items(header: str) -> tuple[str, ...]:
     if not match:
         return ()
     return tuple(re.sub(r"\s+", "", item) for item in _AGENDA_ITEM.findall(match.group(1)))
+
+
+def _masthead_date(lines: list[str]) -> date | None:
+    """A report's or letter's date: the masthead's own date line (`7 January 2026`)."""
+    for line in lines:
+        if re.fullmatch(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*", line):
+            return _closing_date([line])
+    return None
+
+
+def _closing_date(lines: list[str]) -> date | None:
+    """The date of a resolution's closing lines (`18th plenary meeting`, `10 October 2018`)."""
+    for line in reversed(lines):
+        found = _parse_date(f"plenary meeting, on {line.strip()}") or _parse_date(line)
+        if found:
+            return found
+    return None
 
 
 def _parse_date(text: str) -> date | None:
@@ -235,14 +208,59 @@ def _parse_date(text: str) -> date | None:
 
 def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = None) -> Resolution:
     """Parse a resolution's plain text. `metadata` (front matter, a record) overrides the text."""
-    metadata = metadata or {}
     lines = text.splitlines()
     body_start = next((i for i, line in enumerate(lines) if _BODY_START.match(line)), None)
     header_lines = lines[:body_start] if body_start is not None else []
     body_lines = lines[body_start + 1 :] if body_start is not None else lines
+    return _assemble(header_lines, body_lines, None, text, source, metadata or {})
+
+
+def parse_blocks(
+    blocks: list[tuple[str, bool, tuple[str, ...]]],
+    source: Path | str,
+    metadata: dict[str, str] | None = None,
+) -> Resolution:
+    """Parse a document a layout reader has already cut into paragraphs (PDF, DOCX): each block
+    is (text, is a heading, its footnotes). Header lines are whole paragraphs (a wrapped title,
+    a sponsor list over five lines); the body's paragraphs are taken as they are."""
+    texts = [text for text, _, _ in blocks]
+    body_start = next((i for i, text in enumerate(texts) if _BODY_START.match(text)), None)
+    if body_start is None:
+        body_start = _masthead_end(blocks)
+        header, body = texts[:body_start], blocks[body_start:]
+    else:
+        header, body = texts[:body_start], blocks[body_start + 1 :]
+    paragraphs = [
+        Paragraph(text, number, heading, notes)
+        for number, (text, heading, notes) in enumerate(body)
+        if text.strip() and not _CLOSING_LINE.match(text)
+    ]
+    closing = [text for text, _, _ in body if _CLOSING_LINE.match(text)]
+    return _assemble(header, closing, paragraphs, "\n\n".join(texts), source, metadata or {})
+
+
+def _masthead_end(blocks: list[tuple[str, bool, tuple[str, ...]]]) -> int:
+    """Where a document without `The General Assembly,` (a report, a letter) starts its text:
+    after the masthead's lines and the bold title lines that follow it."""
+    end = 0
+    for index, (text, heading, _) in enumerate(blocks[:40]):
+        if heading or MASTHEAD_LINE.match(text):
+            end = index + 1
+        elif end:
+            break
+    return end
+
+
+def _assemble(
+    header_lines: list[str],
+    body_lines: list[str],
+    paragraphs: list[Paragraph] | None,
+    text: str,
+    source: Path | str,
+    metadata: dict[str, str],
+) -> Resolution:
     header = "\n".join(header_lines)
     chinese = is_chinese(text)
-
     kind, title, symbol = "resolution", "", None
     sponsors: tuple[str, ...] = ()
     for line in header_lines:
@@ -268,25 +286,34 @@ def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = 
                 title = join_lines(after[index + 1])
     symbol = metadata.get("symbol") or symbol
     if not symbol:
-        printed = PRINTED_GA_SYMBOL.search(header)
+        printed = PRINTED_GA_SYMBOL.search(header) or OLD_GA_SYMBOL.search(header)
         symbol = printed.group(1) if printed else None
+    kind = document_kind(symbol, header, default=kind)
+    if not title and kind in NON_RESOLUTION_KINDS:
+        title = document_title(header_lines)
     title = metadata.get("title_override") or title or join_lines(metadata.get("title", ""))
-    # The adoption date printed in the text wins over a record's date (often the distribution date).
+    # The adoption date printed in the text wins over a record's date (often the distribution
+    # date); a header without one takes the closing line's (`18th plenary meeting / 10 October 2018`).
     when = _parse_date(header)
     if when is None and metadata.get("date"):
         when = date.fromisoformat(str(metadata["date"])[:10])
+    if when is None and kind in NON_RESOLUTION_KINDS:
+        when = _masthead_date(header_lines)
+    elif when is None and paragraphs is not None:
+        when = _closing_date(body_lines)
     if metadata.get("kind"):
         kind = metadata["kind"]
-    # A line repeating the title inside the body is a page's running head, not text.
-    running_heads = {title, f"{symbol.split('/')[-2]}/{symbol.split('/')[-1]}. {title}" if symbol else title}
-    body_lines = [line for line in body_lines if join_lines(line) not in running_heads]
-    paragraphs = _paragraphs(body_lines)
+    if paragraphs is None:
+        # A line repeating the title inside the body is a page's running head, not text.
+        running_heads = {title, f"{symbol.split('/')[-2]}/{symbol.split('/')[-1]}. {title}" if symbol else title}
+        paragraphs = _paragraphs([line for line in body_lines if join_lines(line) not in running_heads])
     source_path = str(source)
     # A fetched file's metadata names its language (`EN`, `zh`); else its file name
     # (`A_RES_73_12-FR.docx`), else its script and stop words.
     language = str(metadata.get("language", "")).lower()
     if language not in LANGUAGES:
         language = language_of_file(source_path) or ("zh" if chinese else detect_language(text))
+    clauses = document_paragraphs(paragraphs) if kind in NON_RESOLUTION_KINDS else resolution_clauses(paragraphs)
     return Resolution(
         symbol=symbol,
         language=language,
@@ -297,7 +324,7 @@ def parse_text(text: str, source: Path | str, metadata: dict[str, str] | None = 
         sponsors=sponsors,
         date=when,
         text=text,
-        clauses=_clauses(paragraphs),
+        clauses=clauses,
         source_path=source_path,
         origin=origin_symbols(header),
     )

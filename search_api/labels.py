@@ -23,8 +23,12 @@ CHINESE_LABELS = {
         "decision": "决定",
         "draft decision": "决定草案",
         "amendment": "修正案",
+        "report": "报告",
+        "note": "说明",
+        "letter": "信函",
+        "document": "文件",
     },
-    "type": {"preambular": "序言部分", "operative": "执行部分", "paragraph": "段落"},
+    "type": {"preambular": "序言部分", "operative": "执行部分", "annex": "附件", "paragraph": "段落"},
 }
 # Language codes: (Chinese, English).
 LANGUAGE_NAMES = {

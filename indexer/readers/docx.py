@@ -1,7 +1,22 @@
-"""DOCX: `word/document.xml` read with lxml, paragraph by paragraph, automatic numbering kept."""
+"""DOCX as ODS issues it, read with lxml from the parts Word writes.
+
+- The masthead (United Nations, the symbol, Distr., the date) sits in the first page's header part
+  (`word/header3.xml` in ODS files, named by the first section's `headerReference w:type="first"`);
+  it is read first, as the document's header lines. Footer parts (job number, barcode) are not read.
+- Each `w:p` of `word/document.xml` is one paragraph: paragraphs come from the file's structure,
+  never from punctuation (masthead lines carry none). Tabs and line breaks are spaces.
+- Paragraphs inside tables (a report's contents and figures) are left out.
+- Automatic numbering (`w:numPr`) becomes the paragraph's printed number (`1.`, `(a)`).
+- Footnote references (`w:footnoteReference`) are marks, not text; the notes' text from
+  `word/footnotes.xml` goes with the paragraph that points to it.
+- Headings (styles `HCh`, `H1`, `H23`, `Title...`, or all runs bold) are told to the structure
+  parser, which starts an annex at one.
+Every part is size-checked (its declared size) before it is inflated.
+"""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,49 +27,121 @@ from indexer.model import Resolution
 from indexer.readers.limits import MAX_UNCOMPRESSED_XML_BYTES
 from indexer.readers.text import read_bytes, sidecar_metadata
 from indexer.readers.xml import safe_parser
-from indexer.structure import parse_text
+from indexer.structure import parse_blocks
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_HEADING_STYLE = re.compile(r"^(?:H\d|HCh|H23|Title|AgendaTitle)")
+
+Block = tuple[str, bool, tuple[str, ...]]
 
 
-def docx_text(path: Path) -> str:
-    """The document's paragraphs as lines; numbered list paragraphs get their `N.` back."""
+def _part(archive: zipfile.ZipFile, name: str, path: Path, required: bool = False) -> etree._Element | None:
+    try:
+        info = archive.getinfo(name)
+    except KeyError as error:
+        if required:
+            raise DocumentError(path, f"not a Word document: {name} is missing") from error
+        return None
+    if info.file_size > MAX_UNCOMPRESSED_XML_BYTES:
+        raise DocumentError(path, f"{name} expands to {info.file_size:,} bytes: refused")
+    try:
+        data = archive.read(info)
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise DocumentError(path, f"truncated or corrupt DOCX: {error}") from error
+    try:
+        return etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as error:
+        raise DocumentError(path, f"malformed XML in {name}: {error}") from error
+
+
+def _text(paragraph: etree._Element) -> str:
+    pieces: list[str] = []
+    for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}noBreakHyphen"):
+        if node.tag == f"{_W}t":
+            pieces.append(node.text or "")
+        elif node.tag == f"{_W}noBreakHyphen":
+            pieces.append("-")
+        else:
+            pieces.append(" ")
+    return re.sub(r"\s+", " ", "".join(pieces).replace("\u00a0", " ")).strip()
+
+
+def _is_heading(paragraph: etree._Element) -> bool:
+    style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+    if style is not None and _HEADING_STYLE.match(style.get(f"{_W}val", "")):
+        return True
+    runs = [run for run in paragraph.iter(f"{_W}r") if "".join(t.text or "" for t in run.iter(f"{_W}t")).strip()]
+    return bool(runs) and all(run.find(f"{_W}rPr/{_W}b") is not None for run in runs)
+
+
+def _first_page_header(archive: zipfile.ZipFile, document: etree._Element, path: Path) -> etree._Element | None:
+    """The header part the first section shows on its first page (the ODS masthead)."""
+    rels = _part(archive, "word/_rels/document.xml.rels", path)
+    if rels is None:
+        return None
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_RELS}Relationship")}
+    section = next(document.iter(f"{_W}sectPr"), None)
+    if section is None:
+        return None
+    for reference in section.iter(f"{_W}headerReference"):
+        if reference.get(f"{_W}type") == "first":
+            target = targets.get(reference.get(f"{_R}id"), "")
+            if target and not target.startswith(("/", "..")):
+                return _part(archive, f"word/{target}", path)
+    return None
+
+
+def _footnotes(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
+    root = _part(archive, "word/footnotes.xml", path)
+    if root is None:
+        return {}
+    notes = {}
+    for note in root.iter(f"{_W}footnote"):
+        note_id = note.get(f"{_W}id", "")
+        if note.get(f"{_W}type") in (None, "normal"):
+            notes[note_id] = " ".join(filter(None, (_text(p) for p in note.iter(f"{_W}p"))))
+    return notes
+
+
+def docx_blocks(path: Path) -> list[Block]:
+    """The masthead's paragraphs, then the document's, as (text, is a heading, its notes)."""
     read_bytes(path)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as error:
         raise DocumentError(path, f"not a DOCX (ZIP) file: {error}") from error
     with archive:
-        try:
-            info = archive.getinfo("word/document.xml")
-        except KeyError as error:
-            raise DocumentError(path, "not a Word document: word/document.xml is missing") from error
-        if info.file_size > MAX_UNCOMPRESSED_XML_BYTES:
-            raise DocumentError(path, f"word/document.xml expands to {info.file_size:,} bytes: refused")
-        try:
-            data = archive.read(info)
-        except (zipfile.BadZipFile, EOFError, OSError) as error:
-            raise DocumentError(path, f"truncated or corrupt DOCX: {error}") from error
-    try:
-        root = etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError as error:
-        raise DocumentError(path, f"malformed XML in word/document.xml: {error}") from error
-    lines: list[str] = []
+        document = _part(archive, "word/document.xml", path, required=True)
+        assert document is not None
+        masthead = _first_page_header(archive, document, path)
+        notes = _footnotes(archive, path)
+    blocks: list[Block] = []
+    if masthead is not None:
+        blocks += [(text, False, ()) for text in (_text(p) for p in masthead.iter(f"{_W}p")) if text]
     counters: dict[tuple[str, str], int] = {}
-    for paragraph in root.iter(f"{_W}p"):
-        text = "".join(node.text or "" for node in paragraph.iter(f"{_W}t"))
+    for paragraph in document.iter(f"{_W}p"):
+        text = _text(paragraph)
+        # Tables (a report's contents, its figures) are not paragraphs of the text.
+        if not text or any(parent.tag == f"{_W}tbl" for parent in paragraph.iterancestors()):
+            continue
         num_id = paragraph.find(f"{_W}pPr/{_W}numPr/{_W}numId")
         level = paragraph.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
-        if num_id is not None and text.strip():
+        if num_id is not None:
             key = (num_id.get(f"{_W}val", ""), level.get(f"{_W}val", "0") if level is not None else "0")
             counters[key] = counters.get(key, 0) + 1
             text = f"{counters[key]}. {text}" if key[1] == "0" else f"({chr(96 + counters[key])}) {text}"
-        if text.strip():
-            lines.append(text)
-    # A blank line between DOCX paragraphs: each one is a paragraph for the structure parser.
-    return "\n\n".join(lines)
+        references = [ref.get(f"{_W}id", "") for ref in paragraph.iter(f"{_W}footnoteReference")]
+        blocks.append((text, _is_heading(paragraph), tuple(notes[r] for r in references if r in notes)))
+    return blocks
+
+
+def docx_text(path: Path) -> str:
+    """The document's paragraphs, a blank line between them (for tools that want plain text)."""
+    return "\n\n".join(text for text, _, _ in docx_blocks(path))
 
 
 def read_docx(path: Path) -> Resolution:
-    """Read a resolution from a DOCX file."""
-    return parse_text(docx_text(path), path, sidecar_metadata(path))
+    """Read a resolution, draft or other UN document from a DOCX file."""
+    return parse_blocks(docx_blocks(path), path, sidecar_metadata(path))

@@ -1,0 +1,166 @@
+"""A laid-out document's lines as paragraphs, its footnotes as notes.
+
+What tells paragraphs apart on a UN page (../shared/notes/ods-file-template.md, section 4): lines
+of a paragraph are 12 pt apart and paragraphs 18 pt (a gap over 1.35 times the type size starts a
+paragraph); a first line is indented against the page's text column (23.8 pt in ODS, judged as
+more than half the type size); numbered paragraphs start with their number; headings are bold;
+a change of type size is a change of paragraph. At a page break a paragraph goes on unless the
+new page's first line is indented, numbered or a heading. Footnotes are the lines under the
+footnote rule (or a run of small type at the foot of a page that starts with a mark), each note
+starting with its raised number; their marks in the text are kept beside it, never in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from analyzers.scripts import CJK_RANGES
+from indexer.layout.chars import Line, Page
+from indexer.layout.furniture import (
+    CONTENTS_LINE,
+    FOOTNOTE_RULE,
+    is_furniture,
+    running_texts,
+)
+
+_NUMBERED = re.compile(r"^\s*(?:\d{1,4}(?:\.\d{1,3})?\s*[.．]|\([a-z]{1,4}\)|[IVXL]{1,6}\.)\s")
+_NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
+_CJK_EDGE = re.compile(rf"[{CJK_RANGES}，。；：、（）《》“”]")
+_PARAGRAPH_GAP = 1.35
+_CONTENTS = re.compile(r"^\s*(?:Contents|Table des matières|Índice|Содержание|المحتويات|目录)\s*$")
+
+
+@dataclass
+class Block:
+    """A paragraph of a laid-out page: its text, whether it is a heading, its notes."""
+
+    text: str
+    page: int
+    size: float
+    bold: bool
+    indented: bool
+    right_aligned: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Laid:
+    blocks: list[Block]
+    footnotes: dict[str, str]
+    body_size: float
+    pages: int
+
+
+def body_size(pages: list[Page]) -> float:
+    """The type size most characters are set in."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[round(line.size)] += len(line.text)
+    return float(sizes.most_common(1)[0][0]) if sizes else 10.0
+
+
+def _column_left(pages: list[Page], size: float) -> float:
+    starts: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            if abs(line.size - size) < 1:
+                starts[round(line.x0)] += 1
+    return float(starts.most_common(1)[0][0]) if starts else 0.0
+
+
+def _split_footnotes(page: Page, lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
+    """The page's text lines and its footnote lines."""
+    for index, line in enumerate(lines):
+        if FOOTNOTE_RULE.match(line.text) and line.base > 0.4 * page.height:
+            return lines[:index], lines[index + 1 :]
+    # No rule: a run of small type at the foot of the page; its notes start where a line opens
+    # with a mark (`*`, `1`), the highest such line.
+    start, opening = len(lines), None
+    while start > 0 and lines[start - 1].size < size - 0.9 and lines[start - 1].base > 0.5 * page.height:
+        start -= 1
+        line = lines[start]
+        if (line.marks and line.marks[0][0] == 0) or _NOTE_START.match(line.text):
+            opening = start
+    if opening is not None and opening > 0:
+        return lines[:opening], lines[opening:]
+    return lines, []
+
+
+def _notes(lines: list[Line], notes: dict[str, str], last: list[str]) -> None:
+    """Footnote lines into `notes` by mark; a line without one goes on the previous note."""
+    for line in lines:
+        mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
+        text = line.text
+        if mark is None:
+            plain = _NOTE_START.match(text)
+            if plain and (not last or plain.group(1).startswith("*") or plain.group(1) not in notes):
+                mark, text = plain.group(1), text[plain.end() :]
+        if mark is not None:
+            notes[mark] = text.strip()
+            last[:] = [mark]
+        elif last:
+            notes[last[0]] = join_line(notes[last[0]], text)
+
+
+def join_line(before: str, after: str) -> str:
+    """Join two lines of one paragraph: CJK without a space; a word broken at its own hyphen
+    (`drug-` / `resistant`: ODS sets hyphenation off, so a line-end hyphen is the word's) whole."""
+    before, after = before.rstrip(), after.lstrip()
+    if not before or not after:
+        return before + after
+    if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[0].isalpha():
+        return before + after
+    if _CJK_EDGE.match(before[-1]) and _CJK_EDGE.match(after[0]):
+        return before + after
+    return f"{before} {after}"
+
+
+def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> Laid:
+    """The document's paragraphs (furniture and footnotes out) and its footnotes by mark."""
+    size = body_size(pages)
+    left = _column_left(pages, size)
+    running = running_texts(symbol, title)
+    notes: dict[str, str] = {}
+    last_note: list[str] = []
+    blocks: list[Block] = []
+    previous: Line | None = None
+    in_contents = False
+    for page in pages:
+        kept = [line for line in page.lines if not is_furniture(line, page.height, size, running)]
+        text_lines, note_lines = _split_footnotes(page, kept, size)
+        _notes(note_lines, notes, last_note)
+        for line in text_lines:
+            # A table of contents runs from its heading to the first bold line after it.
+            in_contents = (in_contents and not line.bold) or bool(_CONTENTS.match(line.text))
+            if in_contents or CONTENTS_LINE.search(line.text):
+                previous = None
+                continue
+            indented = line.x0 > left + 0.5 * line.size
+            numbered = bool(_NUMBERED.match(line.text))
+            starts = (
+                previous is None
+                or not blocks
+                or indented
+                or numbered
+                or abs(line.size - previous.size) > 0.6
+                or line.bold != previous.bold
+            )
+            if not starts and previous is not None:
+                if previous.page == line.page:
+                    starts = line.base - previous.base > _PARAGRAPH_GAP * max(line.size, previous.size)
+                else:
+                    starts = blocks[-1].right_aligned
+            marks = [mark for _, mark in line.marks]
+            if starts:
+                right = line.x0 > (page.width / 2) and line.x1 > left + 0.6 * (page.width - 2 * left)
+                blocks.append(Block(line.text, line.page, line.size, line.bold, indented, right, marks))
+            else:
+                blocks[-1].text = join_line(blocks[-1].text, line.text)
+                blocks[-1].notes.extend(marks)
+            previous = line
+    for block in blocks:
+        block.notes = [notes.get(mark, mark) for mark in block.notes]
+    return Laid(blocks, notes, size, len(pages))
