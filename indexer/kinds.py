@@ -26,12 +26,17 @@ _KIND_WORDS = (
         re.compile(r"^\s*(?:Letter dated|Lettre datée|Carta de fecha|Письмо|رسالة|\d{4}年.{0,12}日.{0,40}的信)", re.M),
     ),
 )
+# The symbol as a masthead prints it, a line of its own (`A/81/6 (Sect. 13)/Part A*`: the star is
+# a footnote's mark).
+MASTHEAD_SYMBOL = re.compile(
+    r"^\s*(A/[A-Z0-9./]+(?: \((?:Sect|Part)\. ?\d+\))?(?:/[A-Za-z0-9.]+(?: [A-Z0-9])?)*)\**\s*$"
+)
 # Lines of a masthead and the header under it (before the document's own text starts).
 MASTHEAD_LINE = re.compile(
     r"^\s*(?:United Nations|Nations Unies|Naciones Unidas|Организация Объединенных Наций|الأمم المتحدة|联合国"
     r"|General Assembly|Assemblée générale|Asamblea General|Генеральная Ассамблея|الجمعية العامة|大会"
     r"|Distr\.?.*|Original:.*|[A-Z]/[\w./() *]+|\d{1,2} [A-Z][a-z]+ \d{4}|\d{4}年\d{1,2}月\d{1,2}日"
-    r"|.*\bsession|.*届会议|Agenda items?.*|Items? .*|议程项目.*|Contents|目录)\s*$"
+    r"|.*\bsession|.*届会议|Agenda items?.*|Items? .*|议程项目.*|Contents|目录|\S)\s*$"
 )
 
 

@@ -8,6 +8,7 @@ sub-paragraphs (`(a)`), which become clauses of their own (`4(a)`).
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 from itertools import pairwise
@@ -19,7 +20,14 @@ from analyzers.languages import detect_language, language_of_file
 from analyzers.scripts import CJK_RANGES, cjk_count
 from analyzers.symbols import LANGUAGES, PRINTED_GA_SYMBOL, origin_symbols
 from indexer.clauses import Paragraph, document_paragraphs, resolution_clauses
-from indexer.kinds import MASTHEAD_LINE, NON_RESOLUTION_KINDS, OLD_GA_SYMBOL, document_kind, document_title
+from indexer.kinds import (
+    MASTHEAD_LINE,
+    MASTHEAD_SYMBOL,
+    NON_RESOLUTION_KINDS,
+    OLD_GA_SYMBOL,
+    document_kind,
+    document_title,
+)
 from indexer.model import Resolution
 from indexer.sponsors import parse_sponsors
 
@@ -27,7 +35,7 @@ _BODY_START = re.compile(r"^\s*(大会\s*[，,]?|The General Assembly\s*,?)\s*$"
 _OPERATIVE = re.compile(r"^\s*(\d{1,4})\s*[.．]\s*(?=\S)")
 _SUB_PARAGRAPH = re.compile(r"^\s*\(([a-z]{1,4})\)\s*")
 _ZH_SESSION = re.compile(r"第([零〇一二三四五六七八九十百]+)届(?:特别|紧急特别)?会议")
-_EN_SESSION = re.compile(r"\b([A-Z][a-z]+(?:-[a-z]+)?)\s+(?:special\s+|emergency special\s+)?session\b")
+_EN_SESSION = re.compile(r"\b([A-Za-z]+(?:-[a-z]+)?)\s+(?:special\s+|emergency special\s+)?session\b")
 _AGENDA = re.compile(r"(?:议程项目|Agenda items?)\s*((?:\d+\s*(?:\([a-z]{1,4}\))?[\s,、和及and]*)+)")
 _AGENDA_ITEM = re.compile(r"\d+\s*(?:\([a-z]{1,4}\))?")
 _ZH_SPONSORS = re.compile(r"^\s*(.+?)\s*[：:]\s*(决议草案|决定草案|修正案)\s*$")
@@ -106,6 +114,9 @@ def english_ordinal(word: str) -> int | None:
     if word in _TEENS:
         return _TEENS.index(word) + 11
     tens, _, unit = word.partition("-")
+    if unit and tens not in _TENS:
+        # An OCR layer's misreading of a typed header (`rrwenty-sixth`): the nearest tens word.
+        tens = next(iter(difflib.get_close_matches(tens, _TENS, n=1, cutoff=0.75)), tens)
     if tens in _TENS and unit in _ORDINAL_UNITS:
         return (_TENS.index(tens) + 1) * 10 + _ORDINAL_UNITS.index(unit) + 1
     return None
@@ -174,8 +185,9 @@ def _agenda_items(header: str) -> tuple[str, ...]:
 def _masthead_date(lines: list[str]) -> date | None:
     """A report's or letter's date: the masthead's own date line (`7 January 2026`)."""
     for line in lines:
-        if re.fullmatch(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*", line):
-            return _closing_date([line])
+        printed = re.fullmatch(r"\s*(?:Distr\.?:? *\w+ +)?(\d{1,2} [A-Z][a-z]+ \d{4})\s*", line)
+        if printed:
+            return _closing_date([printed.group(1)])
     return None
 
 
@@ -284,7 +296,13 @@ def _assemble(
         for index, line in enumerate(after):
             if (_ZH_SPONSORS.match(line) or _EN_SPONSORS.match(line)) and index + 1 < len(after):
                 title = join_lines(after[index + 1])
+            elif _EN_SPONSORS.match(line) and index > 0:
+                # Older drafts print the title, in capitals, above the sponsors.
+                title = join_lines(after[index - 1])
     symbol = metadata.get("symbol") or symbol
+    printed_alone = next((m.group(1) for m in map(MASTHEAD_SYMBOL.match, header_lines[:8]) if m), None)
+    if not symbol and printed_alone:
+        symbol = printed_alone
     if not symbol:
         printed = PRINTED_GA_SYMBOL.search(header) or OLD_GA_SYMBOL.search(header)
         symbol = printed.group(1) if printed else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from analyzers.scripts import CJK_RANGES
 from indexer.layout.chars import Line, Page
@@ -63,12 +64,31 @@ def body_size(pages: list[Page]) -> float:
 
 
 def _column_left(pages: list[Page], size: float) -> float:
+    """The text column's left edge: where lines start that go on from a full line (a justified
+    line, or a typed one reaching the right margin); the commonest start where none does."""
     starts: Counter[float] = Counter()
+    fallback: Counter[float] = Counter()
     for page in pages:
-        for line in page.lines:
-            if abs(line.size - size) < 1:
+        # Lines of the text column (a masthead's right-hand cells start past 40 % of the width).
+        body = [line for line in page.lines if abs(line.size - size) < 1 and line.x0 < 0.4 * page.width]
+        right = max((line.x1 for line in body), default=0.0)
+        for before, line in pairwise(body):
+            fallback[round(line.x0)] += 1
+            if before.x1 > right - 0.04 * page.width and 0 < line.base - before.base < 3 * size:
                 starts[round(line.x0)] += 1
-    return float(starts.most_common(1)[0][0]) if starts else 0.0
+    chosen = starts or fallback
+    return float(chosen.most_common(1)[0][0]) if chosen else 0.0
+
+
+def _line_pitch(pages: list[Page], size: float) -> float:
+    """The commonest distance between the baselines of two lines of body type."""
+    gaps: Counter[float] = Counter()
+    for page in pages:
+        body = [line for line in page.lines if abs(line.size - size) < 1]
+        for before, line in pairwise(body):
+            if 0 < line.base - before.base < 3 * size:
+                gaps[round((line.base - before.base) * 2) / 2] += 1
+    return gaps.most_common(1)[0][0] if gaps else 1.2 * size
 
 
 def _split_footnotes(page: Page, lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
@@ -118,10 +138,15 @@ def join_line(before: str, after: str) -> str:
     return f"{before} {after}"
 
 
+def _centre(line: Line) -> float:
+    return (line.x0 + line.x1) / 2
+
+
 def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> Laid:
     """The document's paragraphs (furniture and footnotes out) and its footnotes by mark."""
     size = body_size(pages)
     left = _column_left(pages, size)
+    pitch = _line_pitch(pages, size)
     running = running_texts(symbol, title)
     notes: dict[str, str] = {}
     last_note: list[str] = []
@@ -131,6 +156,10 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
     for page in pages:
         kept = [line for line in page.lines if not is_furniture(line, page.height, size, running)]
         text_lines, note_lines = _split_footnotes(page, kept, size)
+        page_right = max(
+            (line.x1 for line in text_lines if abs(line.size - size) < 1 and line.x0 < 0.4 * page.width),
+            default=page.width,
+        )
         _notes(note_lines, notes, last_note)
         for line in text_lines:
             # A table of contents runs from its heading to the first bold line after it.
@@ -139,18 +168,29 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                 previous = None
                 continue
             indented = line.x0 > left + 0.5 * line.size
+            # An indented line under another that starts where it does, or centred under a centred
+            # one, goes on the same block (a typed sponsor list, a title in capitals).
+            centred = (
+                previous is not None
+                and previous.x0 > left
+                and (abs(_centre(line) - _centre(previous)) < line.size or abs(line.x0 - previous.x0) < 2)
+            )
             numbered = bool(_NUMBERED.match(line.text))
             starts = (
                 previous is None
                 or not blocks
-                or indented
+                or (indented and not centred)
                 or numbered
                 or abs(line.size - previous.size) > 0.6
                 or line.bold != previous.bold
             )
             if not starts and previous is not None:
                 if previous.page == line.page:
-                    starts = line.base - previous.base > _PARAGRAPH_GAP * max(line.size, previous.size)
+                    gap = max(_PARAGRAPH_GAP * max(line.size, previous.size), 1.25 * pitch)
+                    # A full line followed by one at the column's edge goes on (typed pages are
+                    # double-spaced throughout: only the indent tells their paragraphs apart).
+                    goes_on = previous.x1 > page_right - 0.04 * page.width and abs(line.x0 - left) < 2
+                    starts = line.base - previous.base > (3 * line.size if goes_on else gap)
                 else:
                     starts = blocks[-1].right_aligned
             marks = [mark for _, mark in line.marks]

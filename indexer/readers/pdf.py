@@ -8,12 +8,15 @@ image-only PDF (a scan without a text layer) is read by OCR where Tesseract is i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from analyzers.languages import language_of_file
 from indexer.errors import DocumentError
 from indexer.layout.chars import read_pages
+from indexer.layout.ocr import INSTALL_HINT, ocr_pdf, tesseract_available
 from indexer.layout.paragraphs import lay_out
 from indexer.model import Resolution
 from indexer.readers.text import read_bytes, sidecar_metadata
@@ -28,12 +31,7 @@ def pdf_blocks(path: Path) -> list[tuple[str, bool, tuple[str, ...]]]:
     except pdfium.PdfiumError as error:
         raise DocumentError(path, f"not a readable PDF: {error}") from error
     if not any(page.lines for page in pages):
-        raise DocumentError(
-            path,
-            "the PDF has no text layer (a scanned image): install Tesseract to read it by OCR "
-            "(Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-ara "
-            "tesseract-ocr-rus tesseract-ocr-fra tesseract-ocr-spa)",
-        )
+        raise NoTextLayer(path, f"the PDF has no text layer (a scanned image): {INSTALL_HINT}")
     laid = lay_out(pages)
     heading_size = laid.body_size
     return [
@@ -42,6 +40,32 @@ def pdf_blocks(path: Path) -> list[tuple[str, bool, tuple[str, ...]]]:
     ]
 
 
+class NoTextLayer(DocumentError):
+    """An image-only PDF."""
+
+
+def _read_scan(path: Path, metadata: dict[str, str]) -> Resolution:
+    try:
+        text = ocr_pdf(path, language_of_file(path))
+    except (ValueError, OSError, pdfium.PdfiumError) as error:
+        raise DocumentError(path, f"the PDF has no text layer and OCR failed: {error}") from error
+    resolution = parse_blocks([(paragraph, False, ()) for paragraph in text.paragraphs], path, metadata)
+    resolution.extra.update({"ocr": f"tesseract ({text.languages})", "ocr_confidence": str(text.confidence)})
+    return resolution
+
+
 def read_pdf(path: Path) -> Resolution:
     """Read a PDF's text layer; an image-only PDF is refused with that reason."""
-    return parse_blocks(pdf_blocks(path), path, sidecar_metadata(path))
+    metadata = sidecar_metadata(path)
+    # A date the file's name starts with (`1971-09-29_A_L.632-EN.pdf`) stands where the text's
+    # own date is unreadable (an OCR layer's `~9 September 1971`); a date the text prints wins.
+    named = re.match(r"(\d{4}-\d{2}-\d{2})_", path.name)
+    if named and "date" not in metadata:
+        metadata["date"] = named.group(1)
+    try:
+        blocks = pdf_blocks(path)
+    except NoTextLayer:
+        if not tesseract_available():
+            raise
+        return _read_scan(path, metadata)
+    return parse_blocks(blocks, path, metadata)

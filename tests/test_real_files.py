@@ -1,0 +1,142 @@
+"""The readers on the real UN files of ../shared/corpus/raw (skipped, saying so, where it is absent).
+
+Each test names the failure it guards against, as it was seen on these files before the layout
+readers (issue 25): it fails when that fix is undone. The paragraph truth is bench/readers_truth.json,
+written by reading the files; bench/readers.py prints the same scores as a table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.readers import FURNITURE_IN_TEXT, TRUTH, score
+from indexer.model import Resolution
+from indexer.readers import read_document
+from tests.conftest import HAS_SHARED, SHARED_CORPUS, SHARED_MISSING
+
+pytestmark = pytest.mark.skipif(not HAS_SHARED, reason=SHARED_MISSING)
+RAW = SHARED_CORPUS / "raw"
+ODS_PDF = RAW / "ods_pdf_gateplugin_unga"
+REPORTS = RAW / "ods_reports_mandates"
+SCANS = RAW / "scans_un_su_1971"
+TRUTHS = json.loads(TRUTH.read_text("utf-8"))["documents"]
+_read: dict[Path, Resolution] = {}
+
+
+def read(path: Path) -> Resolution:
+    if path not in _read:
+        _read[path] = read_document(path)
+    return _read[path]
+
+
+def clause(resolution: Resolution, number: str) -> str:
+    return next(c.text for c in resolution.clauses if c.number == number)
+
+
+@pytest.mark.parametrize("number", [3, 6, 7, 8])
+def test_resolution_pdfs_read_whole_with_every_header_field_right(number: int) -> None:
+    name = f"A_RES_73_{number}-EN.pdf"
+    result = score(read(ODS_PDF / name), TRUTHS[f"ods_pdf_gateplugin_unga/{name}"])
+    assert result["whole"] >= 0.97 * result["paragraphs"], result
+    assert result["extra"] == 0 and result["furniture"] == 0, result
+    assert result["wrong"] == [], result
+
+
+def test_all_four_together_are_at_least_97_percent_whole() -> None:
+    results = [
+        score(read(ODS_PDF / f"A_RES_73_{n}-EN.pdf"), TRUTHS[f"ods_pdf_gateplugin_unga/A_RES_73_{n}-EN.pdf"])
+        for n in (3, 6, 7, 8)
+    ]
+    assert sum(r["whole"] for r in results) >= 0.97 * sum(r["paragraphs"] for r in results)
+
+
+def test_justified_lines_keep_their_words_in_order() -> None:
+    # pdfminer gave "it can fully its established mandate and respond deliver solutions ..."
+    assert "fully deliver solutions and services" in clause(read(ODS_PDF / "A_RES_73_6-EN.pdf"), "P6")
+
+
+def test_operative_numbers_stay_with_their_paragraphs_and_3_and_4_are_apart() -> None:
+    resolution = read(ODS_PDF / "A_RES_73_8-EN.pdf")
+    assert clause(resolution, "1").startswith("Takes note of the report")
+    assert clause(resolution, "3").endswith("in accordance with their legal regime;")
+    assert clause(resolution, "4").startswith("Requests the Secretary-General")
+    assert [c.type for c in resolution.clauses].count("operative") == 5
+
+
+def test_no_page_furniture_in_any_clause() -> None:
+    for number in (3, 6, 7, 8):
+        resolution = read(ODS_PDF / f"A_RES_73_{number}-EN.pdf")
+        for item in resolution.clauses:
+            assert not FURNITURE_IN_TEXT.search(item.text), item.number
+            assert not re.search(rf"A/RES/73/{number}\b", item.text), item.number  # the running head
+
+
+def test_paragraphs_go_on_across_page_breaks() -> None:
+    text = clause(read(ODS_PDF / "A_RES_73_8-EN.pdf"), "P6")
+    assert "57/11 of 12 November 2002, 58/7 of 4 November 2003" in text
+    assert text.endswith("72/4 of 1 November 2017,")
+
+
+def test_footnote_marks_leave_the_text_and_their_notes_go_with_the_clause() -> None:
+    resolution = read(ODS_PDF / "A_RES_73_8-EN.pdf")
+    first = next(c for c in resolution.clauses if c.number == "1")
+    assert first.text.endswith("resolution 72/4;")  # was "resolution 72/4;1"
+    assert first.notes == ("A/73/85.",)
+
+
+def test_no_spaces_inside_words_and_hyphens_at_line_ends_kept_whole() -> None:
+    assert "Latin America and the Caribbean" in clause(read(ODS_PDF / "A_RES_73_8-EN.pdf"), "P3")
+    declaration = clause(read(ODS_PDF / "A_RES_73_3-EN.pdf"), "annex.P1")
+    assert "including its drug-resistant forms" in declaration  # was "drug - resistant"
+
+
+def test_the_declaration_of_73_3_is_an_annex_not_the_resolutions_operatives() -> None:
+    resolution = read(ODS_PDF / "A_RES_73_3-EN.pdf")
+    own = [c for c in resolution.clauses if c.type != "annex"]
+    annex = [c for c in resolution.clauses if c.type == "annex"]
+    assert [(c.number, c.type) for c in own] == [("1", "operative")]  # the single unnumbered operative
+    assert own[0].text.startswith("Adopts the following political declaration")
+    assert [c.number for c in annex if c.number != "annex.P1"] == [f"annex.{n}" for n in range(1, 54)]
+
+
+@pytest.mark.parametrize("path", sorted(REPORTS.glob("*.docx")) if HAS_SHARED else [], ids=lambda p: p.name)
+def test_ods_docx_give_their_symbol_kind_session_and_date_from_the_masthead(path: Path) -> None:
+    truth = TRUTHS[f"ods_reports_mandates/{path.name}"]["header"]
+    resolution = read(path)
+    assert (resolution.symbol, resolution.kind, resolution.session, str(resolution.date)) == (
+        truth["symbol"],
+        truth["kind"],
+        truth["session"],
+        truth["date"],
+    )
+    assert resolution.kind not in ("resolution", "draft resolution")
+    assert {c.type for c in resolution.clauses} <= {"paragraph"}  # no preambular/operative typing
+
+
+def test_a_report_pdf_and_its_docx_agree_on_the_masthead() -> None:
+    pdf, docx = read(REPORTS / "A_80_590.pdf"), read(REPORTS / "A_80_590.docx")
+    assert (pdf.symbol, pdf.kind, pdf.date, pdf.title) == (docx.symbol, docx.kind, docx.date, docx.title)
+
+
+def test_the_1971_draft_gives_its_header_through_its_ocr_layer() -> None:
+    truth = TRUTHS["scans_un_su_1971/1971-09-29_A_L.632-EN.pdf"]
+    result = score(read(SCANS / "1971-09-29_A_L.632-EN.pdf"), truth)
+    assert result["wrong"] == [], result
+    assert len(truth["header"]["sponsors"]) == 20  # the list wraps over five lines
+
+
+@pytest.mark.slow
+def test_the_image_only_russian_scan_is_read_by_ocr() -> None:
+    if shutil.which("tesseract") is None:
+        pytest.skip("needs tesseract with Russian data: apt-get install tesseract-ocr tesseract-ocr-rus")
+    resolution = read(SCANS / "1971-10-25_GA_Resolution_2758_ru.pdf")
+    text = " ".join(c.text for c in resolution.clauses)
+    assert resolution.language == "ru"
+    assert "Китайской Народной Республики" in text
+    assert resolution.extra["ocr"].startswith("tesseract")
+    assert float(resolution.extra["ocr_confidence"]) > 50
