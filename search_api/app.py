@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexer.errors import GaSearchError, IndexError_
 from search_api.engine import SearchEngine
-from search_api.errors import NotFoundError, ParameterError, QuerySyntaxError
+from search_api.errors import BodyTooLarge, NotFoundError, ParameterError, QuerySyntaxError
 from search_api.facets import FACETS
 from search_api.models import SearchRequest
 from search_api.openapi import openapi_document
@@ -92,7 +92,23 @@ def _error(status: int, code: str, message: str, parameter: str | None = None) -
     return _JSON({"error": error}, status_code=status)
 
 
+async def bounded_body(request: Request, limit: int) -> bytes:
+    """The request's body, refused on its Content-Length or, when that is absent or false, as soon
+    as the bytes received pass `limit`: a body is never held past the limit."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(limit, int(declared))
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > limit:
+            raise BodyTooLarge(limit)
+    return bytes(received)
+
+
 def _error_response(exc: Exception) -> _JSON:
+    if isinstance(exc, BodyTooLarge):
+        return _error(413, "body_too_large", str(exc), exc.parameter)
     if isinstance(exc, ParameterError):
         return _error(400, "bad_parameter", str(exc), exc.parameter)
     if isinstance(exc, QuerySyntaxError):
@@ -219,9 +235,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
 
     async def text_precedents(request: Request) -> Response:
         parse_params(request.query_params, ())
-        raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
-            raise ParameterError("body", f"is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+        raw = await bounded_body(request, MAX_BODY_BYTES)
         try:
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:

@@ -30,5 +30,18 @@ class ParameterError(GaSearchError):
         return (ParameterError, (self.parameter, self.message))
 
 
+class BodyTooLarge(ParameterError):
+    """A request body over the limit (HTTP 413); it is never read past the limit."""
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        said = f"is {size:,} bytes" if size is not None else "goes on past the limit"
+        super().__init__("body", f"{said}; the limit is {limit:,} bytes")
+        self.limit = limit
+        self.size = size
+
+    def __reduce__(self) -> tuple[type, tuple[int, int | None]]:  # type: ignore[override]
+        return (BodyTooLarge, (self.limit, self.size))
+
+
 class NotFoundError(GaSearchError):
     """No document with that symbol or id."""

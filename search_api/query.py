@@ -165,6 +165,18 @@ def _unquoted(text: str) -> str:
     return '"'.join(pieces)
 
 
+_DOUBLE_NOT = re.compile(r"(?<![\w:])NOT\s+NOT\s+")
+
+
+def _cancel_double_negations(text: str) -> str:
+    """`NOT NOT peace` is `peace` (Whoosh's parser fails on it), outside quoted text."""
+    parts = text.split('"')
+    for index in range(0, len(parts), 2):
+        while _DOUBLE_NOT.search(parts[index]):
+            parts[index] = _DOUBLE_NOT.sub("", parts[index])
+    return '"'.join(parts)
+
+
 def _check_syntax(text: str) -> None:
     if text.count('"') % 2:
         raise QuerySyntaxError(text, text.rfind('"'), "a quotation mark is not closed")
@@ -249,12 +261,14 @@ def parse_query(
     """
     if not text.strip():
         return None
-    prepared = _quote_parenthesised(text.strip())
+    prepared = _cancel_double_negations(_quote_parenthesised(text.strip()))
     _check_syntax(prepared)
     try:
         q = _parser(with_titles).parse(prepared)
-    except Exception as error:  # Whoosh raises assorted types on odd input
-        raise QuerySyntaxError(text, 0, f"cannot parse the query: {error}") from error
+    except Exception as error:  # Whoosh raises assorted types on odd input; never echo them
+        raise QuerySyntaxError(
+            text, 0, "cannot parse the query: check its AND, OR, NOT, parentheses and field:value terms"
+        ) from error
     _find_errors(q, text)
     q = q.normalize()
     if isinstance(q, type(wq.NullQuery)):

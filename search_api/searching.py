@@ -225,11 +225,19 @@ class SnapshotSearch:
         suggestions: list[str] = []
         # Only words the index lacks are misspelt; the first character is kept (prefix=1), which
         # spares a Levenshtein walk over every term (1.2 s on 100k clauses, against 10 ms).
-        for word in sorted(w for w in words if not reader.doc_frequency("text", w)):
+        # Bounded: Whoosh's edit distance is pure Python and costs the word's length times each
+        # candidate's, so a long "word" (1,000 characters took 9-18 s) is never corrected, and at
+        # most a few words a query are.
+        unknown = sorted(w for w in words if len(w) <= MAX_CORRECTED_LENGTH and not reader.doc_frequency("text", w))
+        for word in unknown[:MAX_CORRECTED_WORDS]:
             suggestions.extend(
                 s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2, prefix=1) if s != word
             )
         return list(dict.fromkeys(suggestions))[:5]
+
+
+MAX_CORRECTED_LENGTH = 24
+MAX_CORRECTED_WORDS = 4
 
 
 def sort_fields(sort: str) -> tuple[str, ...]:

@@ -206,13 +206,17 @@ def _lowercase_path(url: str) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds or as an HTTP date; None when absent or unreadable."""
+    """Retry-After in seconds (ASCII digits only: `²` is a digit to `str.isdigit` but not to
+    `float`) or as an HTTP date, capped at MAX_RETRY_AFTER; None when absent, unreadable or in the
+    past (a negative wait)."""
     if not value:
         return None
-    if value.strip().isdigit():
-        return float(value.strip())
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return min(float(value[:12]), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    wait = when.timestamp() - time.time()
+    return min(wait, MAX_RETRY_AFTER) if wait > 0 else None

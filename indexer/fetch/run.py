@@ -75,11 +75,32 @@ def parse_languages(text: str) -> tuple[str, ...]:
     return codes
 
 
+# The longest symbol kept: its file name (`A_RES_..._-ZH.meta.json`) stays far below the 255 bytes a
+# file name may have; real symbols are under 40 characters.
+MAX_SYMBOL_LENGTH = 100
+
+
 def check_symbol(symbol: str) -> str:
+    """A symbol as typed or as a fetched header names it, checked alike: its form and its length."""
     symbol = re.sub(r"\s+", "", symbol)
+    if len(symbol) > MAX_SYMBOL_LENGTH:
+        raise FetchUsageError(
+            f"{symbol[:40]!r}... is {len(symbol)} characters: a symbol has at most {MAX_SYMBOL_LENGTH}"
+        )
     if not DOCUMENT_SYMBOL.fullmatch(symbol):
         raise FetchUsageError(f"{symbol!r} is not a UN document symbol (e.g. A/RES/73/12, A/73/L.35/Add.1)")
     return symbol
+
+
+def _checked(symbols: tuple[str, ...]) -> list[str]:
+    """The symbols a fetched header names that pass `check_symbol`; the others are left out."""
+    kept = []
+    for symbol in symbols:
+        try:
+            kept.append(check_symbol(symbol))
+        except FetchUsageError:
+            continue
+    return kept
 
 
 def read_symbol_file(path: Path) -> list[str]:
@@ -176,7 +197,8 @@ def run_fetch(
                 return
             fetched = next((o for o in outcomes if o.status in FOUND and "/RES/" in o.symbol), None)
             if fetched:
-                drafts.extend(s for s in origin_of(fetched.path) if s not in seen and s not in drafts)
+                named = _checked(origin_of(fetched.path))
+                drafts.extend(s for s in named if s not in seen and s not in drafts)
 
         try:
             batches = [(symbol, submit(symbol)) for symbol in dict.fromkeys(symbols) if symbol not in seen]

@@ -44,6 +44,7 @@ class Block:
     indented: bool
     right_aligned: bool = False
     notes: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Laid:
     footnotes: dict[str, str]
     body_size: float
     pages: int
+    signals: int = 0
 
 
 def body_size(pages: list[Page]) -> float:
@@ -153,6 +155,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
     blocks: list[Block] = []
     previous: Line | None = None
     in_contents = False
+    signals = 0  # paragraph starts the page's geometry showed (a gap, an indent)
     for page in pages:
         kept = [line for line in page.lines if not is_furniture(line, page.height, size, running)]
         text_lines, note_lines = _split_footnotes(page, kept, size)
@@ -191,16 +194,19 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                     # double-spaced throughout: only the indent tells their paragraphs apart).
                     goes_on = previous.x1 > page_right - 0.04 * page.width and abs(line.x0 - left) < 2
                     starts = line.base - previous.base > (3 * line.size if goes_on else gap)
+                    signals += starts
                 else:
                     starts = blocks[-1].right_aligned
             marks = [mark for _, mark in line.marks]
+            signals += bool(previous is not None and indented and not centred)
             if starts:
                 right = line.x0 > (page.width / 2) and line.x1 > left + 0.6 * (page.width - 2 * left)
-                blocks.append(Block(line.text, line.page, line.size, line.bold, indented, right, marks))
+                blocks.append(Block(line.text, line.page, line.size, line.bold, indented, right, marks, [line.text]))
             else:
                 blocks[-1].text = join_line(blocks[-1].text, line.text)
+                blocks[-1].lines.append(line.text)
                 blocks[-1].notes.extend(marks)
             previous = line
     for block in blocks:
         block.notes = [notes.get(mark, mark) for mark in block.notes]
-    return Laid(blocks, notes, size, len(pages))
+    return Laid(blocks, notes, size, len(pages), signals)

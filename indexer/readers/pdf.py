@@ -20,11 +20,17 @@ from indexer.layout.ocr import INSTALL_HINT, ocr_pdf, tesseract_available
 from indexer.layout.paragraphs import lay_out
 from indexer.model import Resolution
 from indexer.readers.text import read_bytes, sidecar_metadata
-from indexer.structure import parse_blocks
+from indexer.structure import parse_blocks, parse_text
 
 
-def pdf_blocks(path: Path) -> list[tuple[str, bool, tuple[str, ...]]]:
-    """The PDF's paragraphs as (text, is a heading, its footnotes), in reading order."""
+# A text whose geometry shows no paragraph break at all (printed line by line, evenly spaced, with no
+# indent) goes to the plain-text parser, which tells paragraphs by their punctuation.
+_NO_LAYOUT_LINES = 6
+
+
+def pdf_blocks(path: Path) -> list[tuple[str, bool, tuple[str, ...]]] | str:
+    """The PDF's paragraphs as (text, is a heading, its footnotes), in reading order; or its lines
+    as text where the layout shows no paragraphs."""
     read_bytes(path)  # size check
     try:
         pages = read_pages(str(path))
@@ -33,6 +39,8 @@ def pdf_blocks(path: Path) -> list[tuple[str, bool, tuple[str, ...]]]:
     if not any(page.lines for page in pages):
         raise NoTextLayer(path, f"the PDF has no text layer (a scanned image): {INSTALL_HINT}")
     laid = lay_out(pages)
+    if laid.signals == 0 and sum(len(block.lines) for block in laid.blocks) > _NO_LAYOUT_LINES:
+        return "\n".join(line for block in laid.blocks for line in block.lines)
     heading_size = laid.body_size
     return [
         (block.text, block.bold and block.size >= heading_size - 0.5 and not block.right_aligned, tuple(block.notes))
@@ -49,6 +57,8 @@ def _read_scan(path: Path, metadata: dict[str, str]) -> Resolution:
         text = ocr_pdf(path, language_of_file(path))
     except (ValueError, OSError, pdfium.PdfiumError) as error:
         raise DocumentError(path, f"the PDF has no text layer and OCR failed: {error}") from error
+    if not text.paragraphs:
+        raise DocumentError(path, f"the PDF has no text layer and OCR ({text.languages}) found no text in it")
     resolution = parse_blocks([(paragraph, False, ()) for paragraph in text.paragraphs], path, metadata)
     resolution.extra.update({"ocr": f"tesseract ({text.languages})", "ocr_confidence": str(text.confidence)})
     return resolution
@@ -68,4 +78,6 @@ def read_pdf(path: Path) -> Resolution:
         if not tesseract_available():
             raise
         return _read_scan(path, metadata)
+    if isinstance(blocks, str):
+        return parse_text(blocks, path, metadata)
     return parse_blocks(blocks, path, metadata)
