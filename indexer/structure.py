@@ -19,7 +19,7 @@ import cn2an
 from analyzers.languages import detect_language, language_of_file
 from analyzers.scripts import CJK_RANGES, cjk_count
 from analyzers.symbols import LANGUAGES, PRINTED_GA_SYMBOL, origin_symbols
-from indexer.clauses import Paragraph, document_paragraphs, resolution_clauses
+from indexer.clauses import OPERATIVE_NUMBER, SUB_PARAGRAPH, Paragraph, document_paragraphs, resolution_clauses
 from indexer.kinds import (
     MASTHEAD_LINE,
     MASTHEAD_SYMBOL,
@@ -32,8 +32,6 @@ from indexer.model import Resolution
 from indexer.sponsors import parse_sponsors
 
 _BODY_START = re.compile(r"^\s*(大会\s*[，,]?|The General Assembly\s*,?)\s*$")
-_OPERATIVE = re.compile(r"^\s*(\d{1,4})\s*[.．]\s*(?=\S)")
-_SUB_PARAGRAPH = re.compile(r"^\s*\(([a-z]{1,4})\)\s*")
 _ZH_SESSION = re.compile(r"第([零〇一二三四五六七八九十百]+)届(?:特别|紧急特别)?会议")
 _EN_SESSION = re.compile(r"\b([A-Za-z]+(?:-[a-z]+)?)\s+(?:special\s+|emergency special\s+)?session\b")
 _AGENDA = re.compile(r"(?:议程项目|Agenda items?)\s*((?:\d+\s*(?:\([a-z]{1,4}\))?[\s,、和及and]*)+)")
@@ -144,7 +142,7 @@ def _paragraphs(lines: list[str]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     previous_number = -2
     for number, line in content:
-        numbered = bool(_OPERATIVE.match(line) or _SUB_PARAGRAPH.match(line))
+        numbered = bool(OPERATIVE_NUMBER.match(line) or SUB_PARAGRAPH.match(line))
         if uses_indent:
             starts = line[:1] in (" ", "\t", "\u3000") or numbered
         elif uses_blocks:
