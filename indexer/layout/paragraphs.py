@@ -155,7 +155,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
     blocks: list[Block] = []
     previous: Line | None = None
     in_contents = False
-    signals = 0  # paragraph starts the page's geometry showed (a gap, an indent)
+    signals = 0  # lines the page's geometry sets apart by an indent
     for page in pages:
         kept = [line for line in page.lines if not is_furniture(line, page.height, size, running)]
         text_lines, note_lines = _split_footnotes(page, kept, size)
@@ -194,7 +194,6 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                     # double-spaced throughout: only the indent tells their paragraphs apart).
                     goes_on = previous.x1 > page_right - 0.04 * page.width and abs(line.x0 - left) < 2
                     starts = line.base - previous.base > (3 * line.size if goes_on else gap)
-                    signals += starts
                 else:
                     starts = blocks[-1].right_aligned
             marks = [mark for _, mark in line.marks]

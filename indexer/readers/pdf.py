@@ -22,8 +22,8 @@ from indexer.model import Resolution
 from indexer.readers.text import read_bytes, sidecar_metadata
 from indexer.structure import parse_blocks, parse_text
 
-# A text whose geometry shows no paragraph break at all (printed line by line, evenly spaced, with no
-# indent) goes to the plain-text parser, which tells paragraphs by their punctuation.
+# A text whose lines all start at one margin (printed line by line, no indent, no right-hand
+# masthead cell: not the ODS template) goes to the plain-text parser, which reads punctuation.
 _NO_LAYOUT_LINES = 6
 
 
