@@ -228,7 +228,10 @@ class SnapshotSearch:
         # Bounded: Whoosh's edit distance is pure Python and costs the word's length times each
         # candidate's, so a long "word" (1,000 characters took 9-18 s) is never corrected, and at
         # most a few words a query are.
-        unknown = sorted(w for w in words if len(w) <= MAX_CORRECTED_LENGTH and not reader.doc_frequency("text", w))
+        unknown = sorted(
+            (w for w in words if len(w) <= MAX_CORRECTED_LENGTH and not reader.doc_frequency("text", w)),
+            key=lambda w: (":" in w, w),  # the words as typed before their stems (`en:securti`)
+        )
         for word in unknown[:MAX_CORRECTED_WORDS]:
             suggestions.extend(
                 s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2, prefix=1) if s != word
