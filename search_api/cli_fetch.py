@@ -38,6 +38,9 @@ def fetch(
     refresh: Annotated[bool, typer.Option("--refresh", help="Download again files already present.")] = False,
     user_agent: Annotated[str | None, typer.Option("--user-agent", help="The User-Agent header.")] = None,
     index: Annotated[Path | None, typer.Option("--index", help="Also index what was fetched into DIR.")] = None,
+    allow_host: Annotated[
+        list[str] | None, typer.Option("--allow-host", help="Another host ODS may redirect to (repeatable).")
+    ] = None,
 ) -> None:
     """Download resolutions and drafts from the UN's Official Document System (ODS).
 
@@ -68,7 +71,12 @@ def fetch(
     except FetchUsageError as error:
         errors.print(f"[bold red]error:[/] {escape(str(error))}")
         raise typer.Exit(2) from None
-    client = OdsClient(ods_url or DEFAULT_ODS_URL, user_agent=user_agent or DEFAULT_USER_AGENT, delay=delay)
+    client = OdsClient(
+        ods_url or DEFAULT_ODS_URL,
+        user_agent=user_agent or DEFAULT_USER_AGENT,
+        delay=delay,
+        allowed_hosts=tuple(allow_host or ()),
+    )
     columns = (
         SpinnerColumn(),
         BarColumn(),

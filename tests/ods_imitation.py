@@ -5,7 +5,10 @@
 - An unknown symbol or language answers 404, or (`unknown_as_page`) 200 with the app page.
 - Faults queued per symbol are played one per access request: `429` (with Retry-After), `503`,
   `error` (302 to /error), `drop` (the file's connection closed half-way through its body),
-  `word97` (Word 97 bytes for t=docx) and `slow` (the file sent in slow pieces).
+  `word97` (Word 97 bytes for t=docx) and `slow` (the file sent in slow pieces); hostile ones:
+  `huge` (a Content-Length of 10 GiB), `endless` (a body that never ends, no Content-Length),
+  `trickle` (a byte every 50 ms), `offsite` (a redirect to another loopback host) and `ftp` (a
+  redirect to an ftp: URL).
 
 It serves the documents a test hands it (DOCX and PDF the tests make from the real texts in
 seeds/) and records every request, so a test can count them.
@@ -90,6 +93,10 @@ def _handler(ods: OdsImitation) -> type[BaseHTTPRequestHandler]:
             if fault == "error":
                 self._send(302, b"", "text/plain", {"Location": "/error"})
                 return
+            if fault in ("offsite", "ftp"):
+                where = "http://127.0.0.2:9/doc.pdf" if fault == "offsite" else "ftp://127.0.0.1/doc.pdf"
+                self._send(302, b"", "text/plain", {"Location": where})
+                return
             data = WORD97 if fault == "word97" and fmt == "docx" else ods.documents.get((symbol, language, fmt), b"")
             if not data:
                 if ods.unknown_as_page:
@@ -98,10 +105,13 @@ def _handler(ods: OdsImitation) -> type[BaseHTTPRequestHandler]:
                     self._send(404, b"", "text/plain")
                 return
             path = ods.path_of(symbol, language, fmt)
-            files[path.lower()] = (data, fault if fault in ("drop", "slow") else "")
+            files[path.lower()] = (data, fault if fault in ("drop", "slow", "huge", "endless", "trickle") else "")
             self._send(302, b"", "text/plain", {"Location": path})
 
         def _file(self, data: bytes, fault: str) -> None:
+            if fault in ("huge", "endless", "trickle"):
+                self._hostile(data, fault)
+                return
             if fault == "drop":
                 files[self.path] = (data, "")  # only once
                 self.send_response(200)
@@ -121,6 +131,24 @@ def _handler(ods: OdsImitation) -> type[BaseHTTPRequestHandler]:
                     time.sleep(0.05)
                 return
             self._send(200, data, "application/octet-stream")
+
+        def _hostile(self, data: bytes, fault: str) -> None:
+            """Bodies a hostile server sends; each ends when the client hangs up (or after 30 s)."""
+            self.send_response(200)
+            if fault == "huge":
+                self.send_header("Content-Length", str(10 * 1024**3))
+            self.end_headers()
+            self.close_connection = True
+            chunk = data[:1] if fault == "trickle" else b"%PDF" + b"\0" * 65532
+            stop = time.monotonic() + 30
+            try:
+                while time.monotonic() < stop:
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+                    if fault == "trickle":
+                        time.sleep(0.05)
+            except OSError:
+                pass
 
         def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
             self.send_response(status)

@@ -12,6 +12,12 @@ client does about each:
 - 429 (with Retry-After), 403, 5xx, a redirect to `/error`, a dropped connection and a truncated
   body are transient: retried with exponential backoff, a bounded number of times, and then
   reported with the URL tried and the last answer.
+- Bounded (issue 29): a body is streamed and refused past the document limit (or at once on a
+  larger Content-Length); each request has a wall-clock deadline, so a body trickled a byte a
+  second cannot hold a worker; redirects are followed only to http(s) on the ODS host or hosts the
+  user allows, any other fails at once; a name that does not resolve or a refused connection fails
+  at once (no network is not a passing fault); a DOCX is checked by its declared sizes and the one
+  part the reader reads, never by inflating every member.
 """
 
 from __future__ import annotations
@@ -27,12 +33,17 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from indexer.readers.limits import MAX_DOCUMENT_BYTES, MAX_UNCOMPRESSED_XML_BYTES
+
 DEFAULT_ODS_URL = "https://documents.un.org"
 ACCESS_PATH = "/api/symbol/access"
 # ODS was seen to redirect requests without browser-like headers to /error (see the notes).
 DEFAULT_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ga-search/0.1"
 MAX_RETRY_AFTER = 120.0
 MAX_BACKOFF = 60.0
+# The wall-clock time one request (headers and whole body) may take.
+REQUEST_DEADLINE = 120.0
+MAX_INFLATED_DOCX = 200 * 1024 * 1024
 _ACCEPT = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
@@ -53,17 +64,26 @@ def sniff(data: bytes) -> str:
 
 
 def incomplete(data: bytes, kind: str) -> str | None:
-    """Why a PDF or DOCX body is not whole (a connection cut short), or None."""
+    """Why a PDF or DOCX body is not whole (a connection cut short), or None. A DOCX's members are
+    judged by their declared sizes first (a zip bomb declares gigabytes) and only
+    word/document.xml, the part the reader reads, is inflated and checked against its CRC."""
     if kind == "pdf":
         return None if b"%%EOF" in data[-2048:] else "truncated PDF (no %%EOF at its end)"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 return "a ZIP file without word/document.xml, not a DOCX"
-            if archive.testzip() is not None:
-                return "corrupt DOCX (a member fails its CRC)"
+            declared = sum(info.file_size for info in archive.infolist())
+            if declared > MAX_INFLATED_DOCX:
+                return f"a DOCX whose parts declare {declared:,} bytes inflated (over {MAX_INFLATED_DOCX:,})"
+            document = archive.getinfo("word/document.xml")
+            if document.file_size > MAX_UNCOMPRESSED_XML_BYTES:
+                return f"word/document.xml declares {document.file_size:,} bytes (over {MAX_UNCOMPRESSED_XML_BYTES:,})"
+            archive.read(document)  # checks its CRC
     except zipfile.BadZipFile as error:
-        return f"truncated DOCX ({error})"
+        return f"truncated or corrupt DOCX ({error})"
+    except (EOFError, OSError, zipfile.LargeZipFile) as error:
+        return f"corrupt DOCX ({error})"
     return None
 
 
@@ -87,6 +107,25 @@ class _Transient(Exception):
         self.used = 0  # requests made in the attempt that ended with this
 
 
+@dataclass(frozen=True)
+class _Reply:
+    """One HTTP answer, its body read within the bounds."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+    is_redirect: bool
+
+
+class _Refused(Exception):
+    """An answer that retrying cannot change: too large, a redirect off the allowed hosts, no
+    connection at all."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class OdsClient:
     """Fetches documents from ODS (or a server that behaves like it at `base_url`).
 
@@ -102,9 +141,14 @@ class OdsClient:
         retries: int = 4,
         backoff: float = 2.0,
         timeout: float = 60.0,
+        deadline: float = REQUEST_DEADLINE,
+        allowed_hosts: tuple[str, ...] = (),
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.deadline = deadline
+        # Redirects are followed only to these hosts: the ODS host and those the user names.
+        self.allowed_hosts = {urlsplit(self.base_url).netloc.lower(), *(host.lower() for host in allowed_hosts)}
         self.user_agent = user_agent
         self.delay = delay
         self.retries = retries
@@ -129,6 +173,8 @@ class OdsClient:
             try:
                 answer, used = self._once(url, symbol, language, fmt)
                 return Answer(**{**answer.__dict__, "requests": requests + used})
+            except _Refused as refused:
+                return Answer("failed", url, refused.reason, requests=requests + 1)
             except _Transient as transient:
                 requests += transient.used
                 last = transient.reason
@@ -138,7 +184,7 @@ class OdsClient:
                 self.sleep(min(wait, MAX_BACKOFF if transient.wait is None else MAX_RETRY_AFTER))
         return Answer("failed", url, f"{last} (after {self.retries + 1} tries)", requests=requests)
 
-    def _get(self, url: str, symbol: str, language: str, fmt: str) -> httpx.Response:
+    def _get(self, url: str, symbol: str, language: str, fmt: str) -> _Reply:
         """One request, paced per thread, with browser-like headers; transport errors are transient."""
         previous = getattr(self._local, "last", None)
         if previous is not None and self.delay > 0:
@@ -150,9 +196,25 @@ class OdsClient:
             "Referer": f"https://docs.un.org/{language}/{symbol}",
             "Sec-Fetch-Site": "same-site",
         }
+        started = time.monotonic()
         try:
-            return self._http.get(url, headers=headers)
-        except httpx.HTTPError as error:  # refused, reset, cut mid-body, timed out
+            with self._http.stream("GET", url, headers=headers) as response:
+                declared = response.headers.get("content-length", "")
+                if declared.isascii() and declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+                    raise _Refused(
+                        f"{int(declared):,} bytes declared: over the {MAX_DOCUMENT_BYTES:,}-byte document limit"
+                    )
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_DOCUMENT_BYTES:
+                        raise _Refused(f"the body goes on past the {MAX_DOCUMENT_BYTES:,}-byte document limit")
+                    if time.monotonic() - started > self.deadline:
+                        raise _Transient(f"the answer took over {self.deadline:g} s (a stalled or trickled body)")
+                return _Reply(response.status_code, response.headers, bytes(body), response.is_redirect)
+        except httpx.ConnectError as error:  # no such name, refused: no network, not a passing fault
+            raise _Refused(f"cannot connect: {error}") from error
+        except httpx.HTTPError as error:  # reset, cut mid-body, timed out
             raise _Transient(f"{type(error).__name__}: {error}") from error
 
     def _once(self, url: str, symbol: str, language: str, fmt: str) -> tuple[Answer, int]:
@@ -166,7 +228,13 @@ class OdsClient:
                 if not response.is_redirect:
                     return self._body(response, target, fmt), used
                 location = urljoin(target, response.headers.get("location", ""))
-                if urlsplit(location).path.rstrip("/").endswith("/error"):
+                parts = urlsplit(location)
+                if parts.scheme not in ("http", "https") or parts.netloc.lower() not in self.allowed_hosts:
+                    raise _Refused(
+                        f"a redirect to {location[:200]}, off the ODS host "
+                        f"(allowed: {', '.join(sorted(self.allowed_hosts))})"
+                    )
+                if parts.path.rstrip("/").endswith("/error"):
                     raise _Transient(f"ODS redirected to {location} (it does so without browser-like headers)")
                 target = _lowercase_path(location) if target == url else location
             raise _Transient(f"too many redirects from {url}")
@@ -174,7 +242,7 @@ class OdsClient:
             transient.used = used
             raise
 
-    def _body(self, response: httpx.Response, url: str, fmt: str) -> Answer:
+    def _body(self, response: _Reply, url: str, fmt: str) -> Answer:
         status = response.status_code
         if status == 404 or status == 410:
             return Answer("missing", url, f"HTTP {status}")
