@@ -26,7 +26,7 @@ from indexer.layout.furniture import (
     running_texts,
 )
 
-_NUMBERED = re.compile(r"^\s*(?:\d{1,4}(?:\.\d{1,3})?\s*[.．]|\([a-z]{1,4}\)|[IVXL]{1,6}\.)\s")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,4}(?:\.\d{1,3})?\s*(?:\.\s|．\s?)|\([a-z]{1,4}\)\s|[IVXL]{1,6}\.\s)")
 _NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
 _CJK_EDGE = re.compile(rf"[{CJK_RANGES}，。；：、（）《》“”]")
 _PARAGRAPH_GAP = 1.35

@@ -22,9 +22,10 @@ from indexer.model import Resolution
 from indexer.readers.text import read_bytes, sidecar_metadata
 from indexer.structure import parse_blocks, parse_text
 
-# A text whose lines all start at one margin (printed line by line, no indent, no right-hand
-# masthead cell: not the ODS template) goes to the plain-text parser, which reads punctuation.
-_NO_LAYOUT_LINES = 6
+# A text whose lines (nearly) all start at one margin (printed line by line, no indents, no
+# right-hand masthead cells: not the ODS template) goes to the plain-text parser, which reads
+# punctuation: fewer than one indented line in ten.
+_INDENTED_SHARE = 0.1
 
 
 def pdf_blocks(path: Path) -> list[tuple[str, bool, tuple[str, ...]]] | str:
@@ -38,7 +39,7 @@ def pdf_blocks(path: Path) -> list[tuple[str, bool, tuple[str, ...]]] | str:
     if not any(page.lines for page in pages):
         raise NoTextLayer(path, f"the PDF has no text layer (a scanned image): {INSTALL_HINT}")
     laid = lay_out(pages)
-    if laid.signals == 0 and sum(len(block.lines) for block in laid.blocks) > _NO_LAYOUT_LINES:
+    if laid.signals < _INDENTED_SHARE * sum(len(block.lines) for block in laid.blocks):
         return "\n".join(line for block in laid.blocks for line in block.lines)
     heading_size = laid.body_size
     return [
