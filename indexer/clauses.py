@@ -39,17 +39,24 @@ class Paragraph:
     notes: tuple[str, ...] = ()
 
 
+# A document of more paragraphs than this is refused (a file of 20 MB can hold a million lines).
+MAX_PARAGRAPHS = 20_000
+
+
 @dataclass
 class _Draft:
     number: str
     type: str
     body: str
     notes: list[str] = field(default_factory=list)
+    more: list[str] = field(default_factory=list)  # paragraphs that go on this clause, joined once
 
 
 def _finish(drafts: list[_Draft]) -> tuple[Clause, ...]:
     clauses = []
     for draft in drafts:
+        if draft.more:
+            draft.body = " ".join([draft.body, *draft.more])
         verb, phrase = leading_verb(draft.body) if draft.type != "paragraph" else (None, None)
         clauses.append(
             Clause(draft.number, draft.type, draft.body, verb, phrase, find_citations(draft.body), tuple(draft.notes))
@@ -57,14 +64,22 @@ def _finish(drafts: list[_Draft]) -> tuple[Clause, ...]:
     return tuple(clauses)
 
 
+def _check_size(paragraphs: list[Paragraph]) -> None:
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        raise ValueError(f"{len(paragraphs):,} paragraphs: more than the {MAX_PARAGRAPHS:,} a document may have")
+
+
 def document_paragraphs(paragraphs: list[Paragraph]) -> tuple[Clause, ...]:
     """A report's or letter's paragraphs, numbered as printed (`12.`, `13.1`) or by order."""
+    _check_size(paragraphs)
     drafts: list[_Draft] = []
+    taken: set[str] = set()
     for ordinal, paragraph in enumerate(paragraphs, 1):
         printed = _REPORT_NUMBER.match(paragraph.text)
         number = printed.group(1) if printed else f"p{ordinal}"
-        if any(d.number == number for d in drafts):
+        if number in taken:
             number = f"p{ordinal}"
+        taken.add(number)
         body = paragraph.text[printed.end() :] if printed else paragraph.text
         drafts.append(_Draft(number, "paragraph", body, list(paragraph.notes)))
     return _finish(drafts)
@@ -72,6 +87,7 @@ def document_paragraphs(paragraphs: list[Paragraph]) -> tuple[Clause, ...]:
 
 def resolution_clauses(paragraphs: list[Paragraph]) -> tuple[Clause, ...]:
     """A resolution's or draft's body paragraphs as clauses (see the module docstring)."""
+    _check_size(paragraphs)
     drafts: list[_Draft] = []
     preambular = 0
     operative: str | None = None
@@ -112,8 +128,8 @@ def resolution_clauses(paragraphs: list[Paragraph]) -> tuple[Clause, ...]:
             drafts.append(_Draft(f"P{preambular}", "preambular", text, list(paragraph.notes)))
         else:
             # Neither numbered nor lettered after the operative part began: it goes on the last
-            # clause rather than inventing one.
-            drafts[-1].body = f"{drafts[-1].body} {text}"
+            # clause rather than inventing one (joined once at the end, citations found once).
+            drafts[-1].more.append(text)
             drafts[-1].notes.extend(paragraph.notes)
     if not in_annex:
         close_own_part()

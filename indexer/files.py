@@ -20,12 +20,26 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _umask() -> int:
+    """The process's umask, read from /proc (setting it to read it would race other threads)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022
+
+
 def write_atomically(path: Path, write: Callable[[BinaryIO], object], prefix: str = ".tmp-", suffix: str = "") -> None:
     """Write `path` through `write` into a temporary file of the same folder (`prefix`, `suffix`:
     how a later run knows leftovers), flushed to disk, then renamed into place: a reader sees the
     old file or the whole new one, and a killed run leaves only the temporary file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=suffix)
     try:
+        # mkstemp makes the file 0600; a written file gets the mode the umask gives any new file,
+        # so a service running as another user can read what was fetched or prepared.
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             write(stream)
             stream.flush()

@@ -167,9 +167,15 @@ def run_in_workers(
                 if payload is not None:
                     segments.append(payload)
             else:
-                raise WorkerFailed(f"an indexing worker failed:\n{payload}")
+                # One line: the worker's error itself (`OSError: [Errno 28] No space left on device`).
+                last = [line for line in str(payload).strip().splitlines() if line.strip()][-1:] or ["unknown"]
+                raise WorkerFailed(f"an indexing worker failed: {last[0].strip()}")
         yield segments
     finally:
+        # Jobs nobody will take must not hold this process at exit (its queue's feeder thread
+        # would wait for ever to write them into a pipe no worker reads).
+        jobs.cancel_join_thread()
+        results.cancel_join_thread()
         for process in processes:
             if process.is_alive():
                 process.terminate()

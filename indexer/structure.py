@@ -20,6 +20,7 @@ from analyzers.languages import detect_language, language_of_file
 from analyzers.scripts import CJK_RANGES, cjk_count
 from analyzers.symbols import LANGUAGES, PRINTED_GA_SYMBOL, origin_symbols
 from indexer.clauses import OPERATIVE_NUMBER, SUB_PARAGRAPH, Paragraph, document_paragraphs, resolution_clauses
+from indexer.errors import DocumentError
 from indexer.kinds import (
     MASTHEAD_LINE,
     MASTHEAD_SYMBOL,
@@ -180,6 +181,15 @@ def _agenda_items(header: str) -> tuple[str, ...]:
     return tuple(re.sub(r"\s+", "", item) for item in _AGENDA_ITEM.findall(match.group(1)))
 
 
+def metadata_date(value: str, source: Path | str) -> date:
+    """A date given as metadata (front matter, a `.meta.json`, a record), or a clear error that
+    names the file and the field."""
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError as error:
+        raise DocumentError(source, f"its metadata field 'date' ({value[:40]!r}) is not a date: {error}") from error
+
+
 def _masthead_date(lines: list[str]) -> date | None:
     """A report's or letter's date: the masthead's own date line (`7 January 2026`)."""
     for line in lines:
@@ -312,7 +322,7 @@ def _assemble(
     # date); a header without one takes the closing line's (`18th plenary meeting / 10 October 2018`).
     when = _parse_date(header)
     if when is None and metadata.get("date"):
-        when = date.fromisoformat(str(metadata["date"])[:10])
+        when = metadata_date(str(metadata["date"]), source)
     if when is None and kind in NON_RESOLUTION_KINDS:
         when = _masthead_date(header_lines)
     elif when is None and paragraphs is not None:

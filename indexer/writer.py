@@ -26,6 +26,7 @@ without re-merging the large segments of a parallel build through Whoosh's slow 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -46,7 +47,7 @@ from indexer.readers.marcxml import MarcRecord, read_marcxml
 from indexer.records import to_records
 from indexer.schema import build_schema
 from indexer.shards import Outcome, index_file, run_in_workers
-from indexer.storage.index import INDEX_NAME, count_level
+from indexer.storage.index import INDEX_NAME, count_level, remove_uncommitted
 from indexer.storage.merging import merge_small_segments
 from indexer.storage.segment import FastSegmentWriter, commit_with_segments
 
@@ -191,6 +192,8 @@ def build_index(
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
+        with contextlib.suppress(Exception):  # the run's own error is the one to report
+            remove_uncommitted(whoosh_index.open_dir(str(index_dir), INDEX_NAME))
         raise
 
     ix = whoosh_index.open_dir(str(index_dir), INDEX_NAME)

@@ -120,6 +120,8 @@ def index(
             )
         except GaSearchError as error:
             _fail(error)
+        except OSError as error:  # the index folder cannot be made or written (permissions, disk)
+            _fail(OSError(f"cannot write the index at {index}: {error.strerror or error}"))
         # The search arrays of the new generation (search_api/shared_arrays.py), made now so that a
         # service starting on it answers its first query without making them.
         progress.update(task, description="preparing")

@@ -115,7 +115,9 @@ def test_a_new_generation_rolls_out_replica_by_replica_under_load(tmp_path: Path
         new_total = _get_total_when_published(primary, replicas[0], bases[0], old_total)
         time.sleep(1)  # one replica new, the other old, both serving
         _get_total_when_published(primary, replicas[1], bases[1], old_total)
-        time.sleep(1)
+        deadline = time.monotonic() + 60  # enough answers under load, however slow the machine
+        while len(answers) <= 50 and time.monotonic() < deadline:
+            time.sleep(0.2)
         stop.set()
         for thread in threads:
             thread.join(timeout=30)

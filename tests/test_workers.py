@@ -55,16 +55,17 @@ def test_two_workers_answer_alike_from_one_copy_of_the_arrays(tmp_path: Path) ->
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda _: urllib.request.urlopen(base + QUERY, timeout=30).read(), range(40)))
         assert len({json.dumps({k: v for k, v in json.loads(a).items() if k != "took_ms"}) for a in answers}) == 1
-        deadline = time.monotonic() + 60
-        while True:  # each worker warms its snapshot in the background: it maps the arrays
-            workers = [pid for pid in process_tree(process.pid)[1:] if _mapped_arrays(pid)]
+        expected = {"codes-session.1.bin", "owner.0.bin", "shingles.0.bin"}
+        deadline = time.monotonic() + 120
+        while True:  # each worker warms its snapshot in the background: wait for what is asserted
+            workers = [pid for pid in process_tree(process.pid)[1:] if expected <= _mapped_arrays(pid)]
             if len(workers) == 2 or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
         assert len(workers) == 2, "both workers should map the saved arrays"
         saved = {p.name for p in next((index_dir / SNAPSHOTS_FOLDER).iterdir()).glob("*.bin")}
         for pid in workers:  # mapped from the one set of files, not copies of their own
-            assert {"codes-session.1.bin", "owner.0.bin", "shingles.0.bin"} <= _mapped_arrays(pid) <= saved
+            assert expected <= _mapped_arrays(pid) <= saved
         # 16 keep-alive clients: each worker has its own socket (SO_REUSEPORT), so both get some
         # (with one shared socket, one worker had accepted all 16 connections).
         before = [process_tree_cpu_s(pid) for pid in workers]

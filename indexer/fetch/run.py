@@ -109,7 +109,15 @@ def read_symbol_file(path: Path) -> list[str]:
         lines = path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise FetchUsageError(f"{path}: cannot read the symbol list ({error})") from error
-    return [check_symbol(line.split("#", 1)[0]) for line in lines if line.split("#", 1)[0].strip()]
+    symbols = []
+    for number, line in enumerate(lines, 1):
+        if not line.split("#", 1)[0].strip():
+            continue
+        try:
+            symbols.append(check_symbol(line.split("#", 1)[0]))
+        except FetchUsageError as error:
+            raise FetchUsageError(f"{path}, line {number} ({line.strip()[:80]!r}): {error}") from error
+    return symbols
 
 
 def session_symbol(session: int, kind: str, number: int) -> str:
@@ -119,7 +127,7 @@ def session_symbol(session: int, kind: str, number: int) -> str:
 def fetch_one(client: OdsClient, folder: Path, symbol: str, language: str, fmt: str, refresh: bool) -> FetchOutcome:
     """One symbol in one language: DOCX first (its text is exact), PDF when DOCX is missing,
     old (Word 97, WordPerfect) or fails; or only the format asked for."""
-    if not refresh and (stored := store.present(folder, symbol, language)):
+    if not refresh and (stored := store.present(folder, symbol, language, fmt)):
         return FetchOutcome(symbol, language, "present", str(stored.path), stored.format)
     formats = ("docx", "pdf") if fmt == "auto" else (fmt,)
     tried: list[str] = []

@@ -34,11 +34,14 @@ def meta_path(folder: Path, symbol: str, language: str) -> Path:
     return folder / f"{file_stem(symbol, language)}.meta.json"
 
 
-def present(folder: Path, symbol: str, language: str) -> Stored | None:
-    """The document fetched before, if its file is there whole (its SHA-256 as recorded)."""
+def present(folder: Path, symbol: str, language: str, fmt: str = "auto") -> Stored | None:
+    """The document fetched before, if its file is there whole (its SHA-256 as recorded) and in
+    the format asked for (`auto`: either)."""
     meta_file = meta_path(folder, symbol, language)
     try:
         meta = json.loads(meta_file.read_text("utf-8"))
+        if fmt != "auto" and meta["format"] != fmt:
+            return None
         path = folder / f"{file_stem(symbol, language)}.{meta['format']}"
         digest = file_hash(path)
     except (OSError, ValueError, KeyError, TypeError):

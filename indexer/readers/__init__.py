@@ -40,5 +40,7 @@ def read_document(path: Path) -> Resolution:
         return reader(path)
     except DocumentError:
         raise
+    except RecursionError as error:
+        raise DocumentError(path, "nested too deeply to read (deeper than the reader's recursion limit)") from error
     except (OSError, ValueError, UnicodeError) as error:
         raise DocumentError(path, f"{type(error).__name__}: {error}") from error

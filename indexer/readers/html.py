@@ -13,7 +13,7 @@ from indexer.citations import find_citations
 from indexer.errors import DocumentError
 from indexer.model import Clause, Resolution
 from indexer.readers.text import read_bytes, sidecar_metadata
-from indexer.structure import join_lines
+from indexer.structure import join_lines, metadata_date
 from indexer.verbs import leading_verb
 
 
@@ -34,10 +34,12 @@ def read_html(path: Path) -> Resolution:
     """Read a resolution laid out as HTML; preamble paragraphs are preambular clauses, articles
     operative clauses numbered by article."""
     data = read_bytes(path)
+    parser = html.HTMLParser(encoding="utf-8", no_network=True)
     try:
-        root = html.fromstring(data, parser=html.HTMLParser(encoding="utf-8", no_network=True))
+        root = html.fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise DocumentError(path, f"unreadable HTML: {error}") from error
+    too_deep = [entry.message for entry in parser.error_log if "depth" in entry.message.lower()]
     titles = root.xpath("//h1")
     if not titles:
         raise DocumentError(path, "no <h1> title: not a resolution page")
@@ -50,12 +52,13 @@ def read_html(path: Path) -> Resolution:
         number = article.get("data-number") or str(len(clauses) + 1)
         text = "\n".join(_text(p) for p in article.xpath("./p|./ol/li|./ul/li"))
         clauses.append(Clause(number, "operative", text, None, None, find_citations(text)))
+    if not clauses:
+        why = f" (the HTML parser stopped: {too_deep[0].strip()})" if too_deep else ""
+        raise DocumentError(path, f"no preamble paragraphs (<header><p>) or <article>s found{why}")
     full_text = "\n\n".join(clause.text for clause in clauses)
     meta = sidecar_metadata(path)
     symbol = meta.get("symbol")
     language = meta.get("language") or _page_language(root) or language_of_file(path) or detect_language(full_text)
-    from datetime import date
-
     return Resolution(
         symbol=symbol,
         language=language,
@@ -64,7 +67,7 @@ def read_html(path: Path) -> Resolution:
         agenda_items=(),
         title=_text(titles[0]),
         sponsors=(),
-        date=date.fromisoformat(meta["date"]) if meta.get("date") else None,
+        date=metadata_date(meta["date"], path) if meta.get("date") else None,
         text=full_text,
         clauses=tuple(clauses),
         source_path=str(path),

@@ -86,7 +86,13 @@ def sidecar_metadata(path: Path) -> dict[str, str]:
     sidecar = path.with_name(path.stem + ".meta.json")
     if not sidecar.exists():
         return {}
-    return {k: str(v) for k, v in json.loads(sidecar.read_text("utf-8")).items()}
+    try:
+        values = json.loads(sidecar.read_text("utf-8"))
+    except (ValueError, RecursionError) as error:
+        raise DocumentError(path, f"its metadata file {sidecar.name} is not JSON: {error}") from error
+    if not isinstance(values, dict):
+        raise DocumentError(path, f"its metadata file {sidecar.name} is not a JSON object")
+    return {k: str(v) for k, v in values.items()}
 
 
 def read_bytes(path: Path) -> bytes:

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from whoosh import index as whoosh_index
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
@@ -30,3 +31,10 @@ def generation_key(segments: Iterable[Any]) -> str:
 def count_level(searcher: Searcher, level: str) -> int:
     """Live records of one level (`doc_frequency` would still count deleted ones until a merge)."""
     return sum(1 for _ in searcher.docs_for_query(Term("level", level)))
+
+
+def remove_uncommitted(ix: whoosh_index.FileIndex) -> None:
+    """Delete the segment files a failed run wrote and never committed (a full disk must not stay
+    full of them): every file the latest table of contents does not name, as a commit would."""
+    toc = whoosh_index.TOC.read(ix.storage, ix.indexname)
+    whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)

@@ -1,0 +1,152 @@
+"""Issue 29's indexing defects, each kept fixed: reading is linear and bounded, a worker's failure
+(a full disk) ends the run with one line and leaves no files, bad metadata and structures get a
+message naming the file and the field, what fetch saves is readable by others."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indexer import clauses
+from indexer.errors import DocumentError
+from indexer.fetch import store
+from indexer.fetch.run import FetchUsageError, read_symbol_file
+from indexer.readers import read_document
+from indexer.structure import parse_text
+from search_api.engine import SearchEngine
+from search_api.models import SearchRequest
+from tests.conftest import ROOT, SEED_TEXT, SEEDS
+
+GA_SEARCH = [sys.executable, "-m", "search_api.cli"]
+
+
+def test_reading_finds_citations_once_a_clause_however_many_paragraphs_follow(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    original = clauses.find_citations
+    monkeypatch.setattr(clauses, "find_citations", lambda text: calls.append(len(text)) or original(text))
+    tail = "".join(f"Further text {i} recalling resolution 59/{i % 90 + 1}.\n\n" for i in range(3000))
+    resolution = parse_text(
+        f"The General Assembly,\n\nRecalling its resolutions,\n\n1. Decides to act;\n\n{tail}", "x.txt"
+    )
+    assert len(resolution.clauses) == 2 and len(calls) == 2  # was once per paragraph, over all the text before
+    assert "A/RES/59/90" in resolution.clauses[-1].citations
+
+
+def test_four_digit_paragraph_numbers_are_numbers() -> None:
+    text = "The General Assembly,\n\n" + "".join(f"{i}. Decides item {i};\n\n" for i in range(1, 1101))
+    assert parse_text(text, "y.txt").clauses[-1].number == "1100"
+
+
+def test_a_document_of_too_many_paragraphs_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clauses, "MAX_PARAGRAPHS", 50)
+    path = tmp_path / "long.txt"
+    path.write_text("The General Assembly,\n\n" + "".join(f"Recalling {i},\n\n" for i in range(60)), "utf-8")
+    with pytest.raises(DocumentError, match="more than the 50"):
+        read_document(path)
+
+
+@pytest.mark.slow
+def test_a_worker_failing_on_a_full_disk_ends_the_run_with_one_line_and_leaves_no_files(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    subprocess.run(
+        [*GA_SEARCH, "index", str(SEEDS), "--index", str(index_dir)], cwd=ROOT, check=True, capture_output=True
+    )
+    before = sorted(p.name for p in index_dir.iterdir())
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(260):  # enough for the workers
+        (corpus / f"s{number}.txt").write_text(SEED_TEXT.read_text("utf-8") + f"\n{number}. 第{number}段。\n", "utf-8")
+
+    def small_files() -> None:  # a file may not grow past 300 kB: writing more fails as a full disk does
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    done = subprocess.run(
+        [*GA_SEARCH, "index", str(corpus), "--index", str(index_dir), "--workers", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, preexec_fn=small_files,
+    )  # fmt: skip
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "worker failed" in lines[0] and "Traceback" not in done.stderr, done.stderr
+    assert sorted(p.name for p in index_dir.iterdir()) == before  # no segment file of the failed run
+    result = SearchEngine(index_dir).search(SearchRequest(q="集体安全条约组织"))
+    assert result.total > 0  # the previous commit is still searchable
+
+
+def test_bad_metadata_and_structures_are_named_in_the_message(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(DocumentError, match="nested too deeply"):
+        read_document(tmp_path / "deep.json")
+    (tmp_path / "dated.txt").write_text("大会，\n回顾其决议，\n", "utf-8")
+    (tmp_path / "dated.meta.json").write_text('{"date": "2020-13-01"}')
+    with pytest.raises(DocumentError, match=r"field 'date' \('2020-13-01'\) is not a date: month must be in 1\.\.12"):
+        read_document(tmp_path / "dated.txt")
+    (tmp_path / "broken.txt").write_text("大会，\n回顾其决议，\n", "utf-8")
+    (tmp_path / "broken.meta.json").write_text("{not json")
+    with pytest.raises(DocumentError, match=r"broken\.meta\.json is not JSON"):
+        read_document(tmp_path / "broken.txt")
+    nested = "<html><body><h1>T</h1>" + "<div>" * 300 + "<header><p>Recalling x,</p></header>" + "</div>" * 300
+    (tmp_path / "deep.html").write_text(nested + "</body></html>")
+    with pytest.raises(DocumentError, match="Excessive depth"):
+        read_document(tmp_path / "deep.html")
+
+
+def test_an_index_folder_that_cannot_be_made_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    done = subprocess.run(
+        [*GA_SEARCH, "index", str(SEEDS), "--index", str(tmp_path / "a-file" / "index")],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 1 and "cannot write the index" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_format_pdf_is_not_satisfied_by_a_docx_and_saved_files_follow_the_umask(tmp_path: Path) -> None:
+    saved = store.save(tmp_path, "A/RES/73/8", "en", b"PK\x03\x04 docx", "docx", "http://ods/x")
+    assert store.present(tmp_path, "A/RES/73/8", "en", "pdf") is None
+    assert store.present(tmp_path, "A/RES/73/8", "en", "docx") is not None
+    assert store.present(tmp_path, "A/RES/73/8", "en") is not None
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert saved.path.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
+
+
+def test_symbol_file_errors_give_the_line(tmp_path: Path) -> None:
+    listing = tmp_path / "symbols.txt"
+    listing.write_text("# mine\nA/RES/73/8\n\nnot a symbol\n", "utf-8")
+    with pytest.raises(FetchUsageError, match=r"line 4 \('not a symbol'\)"):
+        read_symbol_file(listing)
+
+
+def test_fetched_documents_are_ignored_by_git() -> None:
+    assert "/documents/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_a_second_install_does_nothing_when_nothing_changed(tmp_path: Path) -> None:
+    """scripts/install skips pip when pyproject.toml is as it was installed (a fake venv records
+    every call of its python)."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "install", tmp_path / "scripts" / "install")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    bin_dir = tmp_path / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    calls = tmp_path / "calls"
+    for name in ("python", "ga-search"):
+        (bin_dir / name).write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
+        (bin_dir / name).chmod(0o755)
+
+    def install(*args: str) -> Any:
+        return subprocess.run(["bash", str(tmp_path / "scripts" / "install"), *args], capture_output=True, text=True)
+
+    assert install("test").returncode == 0 and "pip install" in calls.read_text()
+    calls.write_text("")
+    assert install("test").returncode == 0 and install().returncode == 0
+    assert calls.read_text() == ""  # neither run called pip
+    with (tmp_path / "pyproject.toml").open("a") as changed:
+        changed.write("\n# a new pin\n")
+    assert install("test").returncode == 0 and "pip install" in calls.read_text()
