@@ -19,7 +19,7 @@ class DocumentError(GaSearchError):
 
     def __reduce__(self) -> tuple[type, tuple[str, str]]:
         # Pickled across worker processes: rebuild from the fields, not from the message.
-        return (DocumentError, (self.path, self.reason))
+        return (type(self), (self.path, self.reason))
 
 
 class IndexError_(GaSearchError):

@@ -150,3 +150,48 @@ def test_a_second_install_does_nothing_when_nothing_changed(tmp_path: Path) -> N
     with (tmp_path / "pyproject.toml").open("a") as changed:
         changed.write("\n# a new pin\n")
     assert install("test").returncode == 0 and "pip install" in calls.read_text()
+
+
+def _inflating_pdf(path: Path, megabytes: int) -> None:
+    """A small PDF whose one content stream inflates to `megabytes` of spaces, then a word."""
+    import zlib
+
+    squeeze = zlib.compressobj(9)
+    stream = b"".join(squeeze.compress(b" " * (1 << 20)) for _ in range(megabytes))
+    stream += squeeze.compress(b"BT /F1 12 Tf 72 712 Td (Hello) Tj ET") + squeeze.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    data, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.slow
+def test_a_pdf_that_inflates_without_bound_is_refused_and_the_reader_stays_small(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.readers import bounded
+
+    path = tmp_path / "inflates.pdf"
+    _inflating_pdf(path, 400)
+    assert path.stat().st_size < 1_000_000
+    monkeypatch.setattr(bounded, "MAX_READER_MEMORY", 200 * 1024 * 1024)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(DocumentError, match="more than 200 MB of memory"):
+        read_document(path)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # kB: this process did not grow
+    small = tmp_path / "small.pdf"
+    _inflating_pdf(small, 1)  # the same shape, small: read as usual
+    assert "Hello" in read_document(small).text

@@ -19,6 +19,7 @@ from indexer.layout.chars import read_pages
 from indexer.layout.ocr import INSTALL_HINT, ocr_pdf, tesseract_available
 from indexer.layout.paragraphs import lay_out
 from indexer.model import Resolution
+from indexer.readers.bounded import run_bounded
 from indexer.readers.text import read_bytes, sidecar_metadata
 from indexer.structure import parse_blocks, parse_text
 
@@ -73,7 +74,7 @@ def read_pdf(path: Path) -> Resolution:
     if named and "date" not in metadata:
         metadata["date"] = named.group(1)
     try:
-        blocks = pdf_blocks(path)
+        blocks = run_bounded(path, pdf_blocks)
     except NoTextLayer:
         if not tesseract_available():
             raise
