@@ -57,6 +57,8 @@ access_log = logging.getLogger("ga_search.access")
 error_log = logging.getLogger("ga_search.error")
 STATIC = resources.files("search_api").joinpath("static")
 MAX_BODY_BYTES = 64 * 1024
+# A search holding a lane this long makes /healthz answer 503 "saturated".
+SATURATED_AFTER_S = 10.0
 WARM_CHECK_SECONDS = 2.0  # how often the service looks for a new commit to warm
 
 
@@ -269,13 +271,20 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         # On the event loop and without the engine's lock: it answers while searches run.
         started = time.perf_counter()
         stats = engine.health()
+        lanes = stats["search_lanes"]
+        # Saturated: every lane busy and searches queueing, or one search holding a lane for long
+        # (a balancer's health check then sends traffic to another replica).
+        saturated = (lanes["busy"] == lanes["lanes"] and lanes["waiting"] > 0) or (
+            lanes["longest_busy_s"] > SATURATED_AFTER_S
+        )
         return _JSON(
             {
-                "status": "ok",
+                "status": "saturated" if saturated else "ok",
                 "index_loaded": True,
                 **stats,
                 "took_ms": round((time.perf_counter() - started) * 1000, 2),
-            }
+            },
+            status_code=503 if saturated else 200,
         )
 
     def schema(request: Request) -> Response:

@@ -98,6 +98,7 @@ class SearchEngine:
             "schema_version": manifest.schema_version,
             "built_at": manifest.built_at,
             "generation": manifest.generation,
+            "search_lanes": self._snapshots.load(),
         }
 
     def warm(self) -> None:

@@ -43,7 +43,11 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
     ),
     "precedents": ("Precedents of a pasted paragraph (JSON body), with diffs.", (), "Precedents"),
     "suggest": ("Completions for a search box: indexed words and titles.", SUGGEST_PARAMS, "Suggestions"),
-    "healthz": ("Index loaded, document and clause counts, analyzer version.", (), "Health"),
+    "healthz": (
+        "Index loaded, document and clause counts, analyzer version, how busy the search lanes are.",
+        (),
+        "Health",
+    ),
     "schema": ("The facets (names, labels, which count only clauses) and the search parameters.", (), "Schema"),
 }
 _OBJECT = {"type": "object"}
@@ -255,6 +259,13 @@ def _operation(name: str, path_params: list[str]) -> dict[str, Any]:
             "description": "Unknown document",
             "content": {"application/json": {"schema": _ERROR}},
         }
+    if name == "healthz":
+        responses["503"] = {
+            "description": "Saturated: every search lane busy with searches waiting, or one held for long",
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        }
+    if name == "precedents":
+        responses["413"] = {"description": "Body over the limit", "content": {"application/json": {"schema": _ERROR}}}
     if name not in ("healthz", "precedents", "schema"):
         responses["304"] = {"description": "Not modified (ETag matched)"}
     operation = {"operationId": name, "summary": summary, "parameters": parameters, "responses": responses}

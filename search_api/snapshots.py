@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,6 +75,9 @@ class Snapshots:
             self._free.put(lane)
         self._lock = threading.Lock()  # held only to look for a newer commit and open it
         self._held = _Held()
+        self._busy_since: dict[int, float] = {}  # lane -> when its search began
+        self._waiting = 0
+        self._count_lock = threading.Lock()
         self._generations: dict[str, Generation] = {}  # the latest two
         self._generations_lock = threading.Lock()
 
@@ -89,8 +93,15 @@ class Snapshots:
             finally:
                 held.depth -= 1
             return
-        lane = self._free.get()
+        with self._count_lock:
+            self._waiting += 1
+        try:
+            lane = self._free.get()
+        finally:
+            with self._count_lock:
+                self._waiting -= 1
         held.lane, held.depth = lane, 1
+        self._busy_since[id(lane)] = time.monotonic()
         try:
             with self._lock:
                 if lane.searcher is None or not lane.searcher.up_to_date():
@@ -104,7 +115,20 @@ class Snapshots:
             yield lane.searcher
         finally:
             held.lane, held.depth = None, 0
+            self._busy_since.pop(id(lane), None)
             self._free.put(lane)
+
+    def load(self) -> dict[str, float | int]:
+        """How busy the lanes are: all busy with searches waiting, or one search holding a lane
+        for long, is what `/healthz` reports as saturated."""
+        now = time.monotonic()
+        started = list(self._busy_since.values())
+        return {
+            "lanes": len(self.lanes),
+            "busy": len(started),
+            "waiting": self._waiting,
+            "longest_busy_s": round(max((now - t for t in started), default=0.0), 3),
+        }
 
     def held(self) -> Lane:
         """The lane this thread holds (inside `current`)."""

@@ -112,7 +112,9 @@ def test_healthz_answers_promptly_while_heavy_searches_run(seed_index: Path) -> 
         with httpx.Client(base_url=base, timeout=60) as http:
             for _ in range(10):
                 started = time.perf_counter()
-                assert http.get("/healthz").status_code == 200
+                # It answers at once, busy or not (503 "saturated" when every lane is taken).
+                answer = http.get("/healthz")
+                assert answer.status_code == 200 or answer.json()["status"] == "saturated"
                 waits.append(time.perf_counter() - started)
                 time.sleep(0.1)
         stop.set()
@@ -165,6 +167,7 @@ def test_setting_up_is_quiet_and_warns_of_nothing_of_ours() -> None:
 
     from tests.conftest import ROOT
 
+    (ROOT / ".venv" / "installed.stamp").unlink(missing_ok=True)  # install for real, not skipped
     done = subprocess.run([str(ROOT / "scripts" / "install"), "test"], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert len((done.stdout + done.stderr).splitlines()) == 1  # "installing ... (log: ...)"

@@ -4,6 +4,7 @@ symbols bounded, "did you mean" bounded, double negation parsed, no internal err
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,44 @@ def test_a_parser_failure_is_a_message_not_an_internal_exception(monkeypatch: py
     with pytest.raises(QuerySyntaxError) as raised:
         parse_query("peace")
     assert "list index" not in str(raised.value) and "AND, OR, NOT" in str(raised.value)
+
+
+def test_health_reports_lanes_that_are_all_busy_with_searches_waiting(seed_index: Path) -> None:
+    import threading
+
+    engine = SearchEngine(seed_index, lanes=1)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with engine._current():
+            holding.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(30)
+    waiter = threading.Thread(target=lambda: engine.search(SearchRequest(q="peace")))
+    waiter.start()
+    try:
+        deadline = time.monotonic() + 30
+        while engine.health()["search_lanes"]["waiting"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        lanes = engine.health()["search_lanes"]
+        assert lanes["lanes"] == 1 and lanes["busy"] == 1 and lanes["waiting"] == 1
+    finally:
+        release.set()
+        holder.join(30)
+        waiter.join(30)
+    assert engine.health()["search_lanes"]["busy"] == 0
+
+
+def test_healthz_is_503_saturated_when_the_lanes_are(seed_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from starlette.testclient import TestClient
+
+    client = TestClient(create_app(seed_index))
+    assert client.get("/healthz").json()["status"] == "ok"
+    busy = {"lanes": 2, "busy": 2, "waiting": 3, "longest_busy_s": 0.5}
+    original = SearchEngine.health
+    monkeypatch.setattr(SearchEngine, "health", lambda self: {**original(self), "search_lanes": busy})
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["status"] == "saturated"
