@@ -1,8 +1,10 @@
 """Building and updating the index: incremental, parallel, and never half-written.
 
 Incremental: a file whose SHA-256 matches the one stored with its document is skipped; a changed
-file, or another file with the same document id (language + symbol), replaces the old records;
-`prune` removes documents whose file is gone.
+file replaces the old records; of two files with the same document id (language + symbol: a DOCX
+and a PDF of one resolution, a seed and its fetched copy), the one indexer/preference.py's rule
+prefers is kept, whichever is indexed last, and the other is reported as superseded, not as a
+failure; `prune` removes documents whose file is gone.
 
 Parallel: with more than `MP_MIN_DOCUMENTS` files to read, worker processes (indexer/shards.py,
 one per core, or one) each parse, analyse and write segments of their own, and this process
@@ -43,6 +45,7 @@ from indexer.errors import DocumentError, IndexError_
 from indexer.files import file_hash
 from indexer.manifest import Manifest, check_manifest, read_manifest, write_manifest
 from indexer.model import Resolution
+from indexer.preference import kept
 from indexer.readers.marcxml import MarcRecord, read_marcxml
 from indexer.records import to_records
 from indexer.schema import build_schema
@@ -67,6 +70,9 @@ class IndexReport:
     replaced: int = 0
     removed: int = 0
     failed: list[DocumentError] = field(default_factory=list)
+    # (file, the file kept instead): the same symbol and language in another file that the rule
+    # in indexer/preference.py prefers. Not a failure.
+    superseded: list[tuple[str, str]] = field(default_factory=list)
     documents: int = 0
     clauses: int = 0
     seconds: float = 0.0
@@ -141,6 +147,8 @@ def build_index(
     # postings pass a bound, so memory stays bounded however large the corpus.
     parallel = len(to_index) >= MP_MIN_DOCUMENTS
     seen: dict[str, str] = {}
+    replaced: set[str] = set()
+    source_of = {doc_id: source for source, (_, doc_id) in existing.items()}
     duplicates: list[tuple[str, str]] = []
     new_segments: list[Any] = []
     try:
@@ -164,15 +172,24 @@ def build_index(
             previous = existing.get(item.path)
             if previous and previous[1] != doc_id:
                 writer.delete_by_term("doc_id", previous[1])
-            if doc_id in seen:
+            # One file a document (indexer/preference.py): this run's other file for it, or the
+            # committed one from another file, whichever the rule prefers.
+            committed = source_of.get(doc_id)
+            rival = seen.get(doc_id) or (committed if committed != item.path else None)
+            if rival is not None and Path(rival).exists() and kept(rival, item.path) == rival:
                 duplicates.append((doc_id, item.path))
-                report.failed.append(
-                    DocumentError(item.path, f"same document id {doc_id!r} as {seen[doc_id]}: skipped")
-                )
+                report.superseded.append((item.path, rival))
+                continue
+            if rival is not None:
+                report.superseded.append((rival, item.path))
+            if doc_id in seen:  # this run's earlier file for it loses; the document is counted once
+                duplicates.append((doc_id, seen[doc_id]))
+                seen[doc_id] = item.path
                 continue
             seen[doc_id] = item.path
-            if doc_id in indexed_ids:
+            if doc_id in indexed_ids and doc_id not in replaced:
                 writer.delete_by_term("doc_id", doc_id)  # the committed version, in the old segments
+                replaced.add(doc_id)
                 report.replaced += 1
             else:
                 report.indexed += 1
@@ -198,7 +215,7 @@ def build_index(
 
     ix = whoosh_index.open_dir(str(index_dir), INDEX_NAME)
     if duplicates:
-        with ix.writer() as fixer, ix.searcher() as searcher:  # an id taken twice this run: keep the first
+        with ix.writer() as fixer, ix.searcher() as searcher:  # the files the rule did not keep
             for doc_id, source in duplicates:
                 for docnum in searcher.document_numbers(doc_id=doc_id):
                     if searcher.stored_fields(docnum).get("source") == source:

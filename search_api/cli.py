@@ -134,6 +134,7 @@ def index(
         ("unchanged", report.unchanged),
         ("replaced", report.replaced),
         ("removed", report.removed),
+        ("superseded (the document is in a preferred file)", len(report.superseded)),
         ("failed", len(report.failed)),
         ("documents in index", report.documents),
         ("clauses in index", report.clauses),

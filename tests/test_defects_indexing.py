@@ -195,3 +195,52 @@ def test_a_pdf_that_inflates_without_bound_is_refused_and_the_reader_stays_small
     small = tmp_path / "small.pdf"
     _inflating_pdf(small, 1)  # the same shape, small: read as usual
     assert "Hello" in read_document(small).text
+
+
+def _seed_and_its_fetched_docx(tmp_path: Path) -> tuple[Path, Path]:
+    from indexer.fetch import store as fetched_store
+    from tests.documents import docx_bytes
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    seed = SEEDS / "ga_res_80_en" / "A_RES_80_20.md"
+    shutil.copy(seed, seeds / seed.name)
+    resolution = read_document(seed)
+    header = ("Eightieth session", "80/20. " + resolution.title)
+    documents = tmp_path / "documents"
+    fetched_store.save(
+        documents, "A/RES/80/20", "en", docx_bytes(header, resolution, "The General Assembly,"), "docx", "u"
+    )
+    return seeds, documents
+
+
+@pytest.mark.parametrize("order", ["seeds last", "documents last"])
+def test_one_document_a_symbol_and_language_whichever_folder_is_indexed_last(tmp_path: Path, order: str) -> None:
+    from indexer.writer import build_index
+
+    seeds, documents = _seed_and_its_fetched_docx(tmp_path)
+    folders = [documents, seeds] if order == "seeds last" else [seeds, documents]
+    index_dir = tmp_path / "index"
+    reports = [build_index([folder], index_dir, workers=1) for folder in folders]
+    assert all(not report.failed for report in reports)
+    engine = SearchEngine(index_dir)
+    assert engine.document("en:A/RES/80/20").source.endswith("A_RES_80_20-EN.docx")  # DOCX over text
+    found = engine.search(SearchRequest(q='"A/RES/80/20"', level="document"))
+    assert [hit.doc_id for hit in found.hits].count("en:A/RES/80/20") == 1
+    assert reports[-1].superseded or reports[0].superseded
+
+
+@pytest.mark.needs_shared
+def test_a_docx_and_pdf_pair_is_one_document_and_no_failure(tmp_path: Path) -> None:
+    from indexer.writer import build_index
+    from tests.conftest import SHARED_CORPUS
+
+    pair = tmp_path / "pair"
+    pair.mkdir()
+    for suffix in (".docx", ".pdf"):
+        shutil.copy(SHARED_CORPUS / "raw" / "ods_reports_mandates" / f"A_80_590{suffix}", pair)
+    report = build_index([pair], tmp_path / "index", workers=1)
+    assert not report.failed and report.documents == 1
+    assert [Path(loser).suffix for loser, _ in report.superseded] == [".pdf"]
+    document = SearchEngine(tmp_path / "index").document("en:A/80/590")
+    assert document.source.endswith(".docx") and document.kind == "report"
