@@ -92,6 +92,13 @@ def fetch(
 
             def on_outcome(outcome: FetchOutcome) -> None:
                 progress.update(task, advance=1, description=f"{outcome.symbol} {outcome.language}: {outcome.status}")
+                if outcome.status == "failed":  # said as it happens (no network, a refusal), not only at the end
+                    progress.console.print(
+                        f"failed: {outcome.symbol} {outcome.language}: {outcome.reason}",
+                        markup=False,
+                        highlight=False,
+                        soft_wrap=True,
+                    )
 
             report = run_fetch(
                 client,
@@ -121,6 +128,9 @@ def fetch(
         raise typer.Exit(1)
 
 
+_REFUSALS = ("HTTP 403", "HTTP 429", "/error")
+
+
 def _summary(report: FetchReport, into: Path) -> None:
     counts = Table(title=f"Fetched into {into}", show_header=False)
     probes = sum(1 for o in report.outcomes if not o.asked and o.status == "missing")
@@ -145,10 +155,14 @@ def _summary(report: FetchReport, into: Path) -> None:
                 escape(outcome.symbol), outcome.language, outcome.status, escape(outcome.url), escape(outcome.reason)
             )
         console.print(table)
+    # The advice is for refusals only (403, 429, a redirect to /error, all retried and failed):
+    # not for a 404, and not when there is no network.
+    refused = [o for o in problems if o.status == "failed" and any(k in o.reason for k in _REFUSALS)]
+    if refused:
         from analyzers.symbols import file_stem
 
         console.print("When ODS refuses: open the URL in a browser, save the file as shown, and index the folder:")
-        for outcome in problems:  # one line each, unbroken, to copy
+        for outcome in refused:  # one line each, unbroken, to copy
             name = into / f"{file_stem(outcome.symbol, outcome.language)}.pdf"
             console.print(f"  {outcome.url}  ->  {name}", soft_wrap=True, markup=False, highlight=False)
 

@@ -275,13 +275,22 @@ def test_a_chinese_pdf_is_fetched_and_read(tmp_path: Path) -> None:
 
 def test_fetch_exit_status_and_messages(tmp_path: Path) -> None:
     ods = OdsImitation()
+    ods.add("A/RES/73/8", "zh", "pdf", b"%PDF-1.4\n%%EOF\n")
+    ods.fault("A/RES/73/8", *["429"] * 12)  # ODS refusing: 429, Retry-After 1 s, every time
     with serve(ods):
         missing = ga_search("fetch", "A/RES/73/9999", "--into", str(tmp_path), "--delay", "0", "--ods-url", ods.url)
+        refused = ga_search(
+            "fetch", "A/RES/73/8", "--lang", "zh", "--format", "pdf", "--into", str(tmp_path), "--delay", "0",
+            "--ods-url", ods.url,
+        )  # fmt: skip
     assert missing.returncode == 1 and "Not fetched" in missing.stdout and "A/RES/73/9999" in missing.stdout
-    # The URL to open by hand, whole on one line, and the name to save the file as.
-    assert "/api/symbol/access?s=A%2FRES%2F73%2F9999&l=zh&t=pdf  ->  " in missing.stdout
-    assert "A_RES_73_9999-ZH.pdf" in missing.stdout
+    assert "When ODS refuses" not in missing.stdout  # a 404 is no refusal
     assert "Traceback" not in missing.stderr
+    assert refused.returncode == 1 and "When ODS refuses" in refused.stdout
+    # The URL to open by hand, whole on one line, and the name to save the file as.
+    assert "/api/symbol/access?s=A%2FRES%2F73%2F8&l=zh&t=pdf  ->  " in refused.stdout
+    assert "A_RES_73_8-ZH.pdf" in refused.stdout
+    assert "failed: A/RES/73/8 zh:" in refused.stderr  # said as it happened
     bad = ga_search("fetch", "A/RES/73/1", "--lang", "de", "--into", str(tmp_path))
     assert bad.returncode == 2 and "official languages" in bad.stderr
     nothing = ga_search("fetch", "--into", str(tmp_path))
