@@ -20,7 +20,7 @@ searched by words) gets the next position; at each position the index holds the 
 (the last character of a clause, which starts none, as itself). So every occurrence of a character
 is the first character of exactly one indexed gram. A quoted string is a phrase of its bigrams at
 consecutive positions: an exact substring match, like Ctrl-F, whatever the segmentation. A
-one-character query is the grams that start with it (search_api/evaluate.py). Indexing each
+one-character query is the grams that start with it (search_api/core/evaluate.py). Indexing each
 character as well, as Lucene's CJK bigrams can, would double the field's postings (it was half of
 all the index wrote) for what the grams starting with it give.
 

@@ -37,10 +37,10 @@ from indexer.shards import index_file  # noqa: E402
 from indexer.storage.index import INDEX_NAME  # noqa: E402
 from indexer.storage.segment import FastSegmentWriter  # noqa: E402
 from indexer.writer import build_index  # noqa: E402
+from search_api.core.evaluate import Evaluator  # noqa: E402
+from search_api.core.query import parse_query  # noqa: E402
 from search_api.engine import SearchEngine  # noqa: E402
-from search_api.evaluate import Evaluator  # noqa: E402
 from search_api.models import SearchRequest  # noqa: E402
-from search_api.query import parse_query  # noqa: E402
 
 FOLDERS = ("railcar_ga_res_80_en", "mandate_pipeline_igov_ga_decisions_en")
 STEMMED = records.STEMMED_LANGUAGES

@@ -64,7 +64,7 @@ def serve(index_dir: Path, workers: int = 1) -> Iterator[tuple[str, subprocess.P
     Its log goes to a file (a pipe nobody reads would fill and stall the server); a server that
     does not answer within 90 s is an error that quotes the end of that log."""
     port = free_port()
-    command = [sys.executable, "-m", "search_api.cli", "serve", "--index", str(index_dir)]
+    command = [sys.executable, "-m", "search_api.cli.main", "serve", "--index", str(index_dir)]
     command += ["--port", str(port), "--workers", str(workers)]
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:

@@ -5,7 +5,7 @@ spaces; ga-search analyses the text itself). 50 realistic queries, in four kinds
 filtered (session range or sponsor), faceted (counts by session and sponsor). Each query runs
 once to warm up, then `--repeat` times; the table gives p50/p95/p99 in milliseconds per system and
 kind, and ga-search's p50 as a ratio to each peer, all measured in this one run. "first run" is
-ga-search answering each query once on a newly opened engine (see search_api/postings.py: it
+ga-search answering each query once on a newly opened engine (see search_api/core/postings.py: it
 decodes posting lists on first use), so cold and warm are both in the table.
 
 ga-search runs through its search layer (`SearchEngine.search`), returning 20 hits with stored

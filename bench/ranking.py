@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.indexes import OUT, UNPC, ensure_index, shared_file
+from search_api.core.ranking import TEXT_B, weighting
 from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
-from search_api.ranking import TEXT_B, weighting
 
 JUDGMENTS = Path(__file__).resolve().parent / "ranking_judgments.json"
 BS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)

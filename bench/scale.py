@@ -62,7 +62,7 @@ def build(clauses: int, reuse: bool) -> dict[str, float]:
         generate(corpus, clauses)
     shutil.rmtree(index_dir, ignore_errors=True)
     started = time.perf_counter()
-    command = [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(index_dir)]
+    command = [sys.executable, "-m", "search_api.cli.main", "index", str(corpus), "--index", str(index_dir)]
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     # ru_maxrss of the children: the largest of the indexing process and its workers (KiB).

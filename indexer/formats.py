@@ -3,7 +3,7 @@
 Whoosh's `Positions` format stores a posting's positions as a 4-byte count followed by a pickle
 of their deltas: one `pickle.dumps` per posting when indexing and one `pickle.loads` when a
 phrase is matched. `PackedPositions` stores them as little-endian unsigned 32-bit integers, so
-a block of postings decodes with one `numpy.frombuffer` (search_api/postings.py), the value of
+a block of postings decodes with one `numpy.frombuffer` (search_api/core/postings.py), the value of
 a one-position posting is 4 bytes instead of 15, and encoding is a C call. The frequency is the
 value's length / 4. Everything else (weights, blocks, lengths) is Whoosh's.
 """

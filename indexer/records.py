@@ -46,6 +46,7 @@ def clauses_json(resolution: Resolution) -> str:
                 "verb_phrase": c.verb_phrase,
                 "text": c.text,
                 "citations": list(c.citations),
+                **({"notes": list(c.notes)} if c.notes else {}),
             }
             for c in resolution.clauses
         ],
@@ -121,6 +122,8 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
         }
         if resolution.language in STEMMED_LANGUAGES:
             record["stems"] = stems_text(clause.text, resolution.language)
+        if clause.notes:
+            record["notes"] = "\n".join(clause.notes)
         if clause.verb:
             record["verb"] = clause.verb
             record["verb_phrase"] = clause.verb_phrase

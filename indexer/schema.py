@@ -4,7 +4,7 @@
   resolutions it cites) and its resolution's `doc_id` and `source`, nothing else of the
   resolution's. It inherits the resolution's fields (`RESOLUTION_FIELDS`: session, sponsors,
   agenda items, title...) at query time: the search layer maps every record to its resolution's
-  document record once a snapshot (search_api/docsets.py), so a clause hit is filtered, counted,
+  document record once a snapshot (search_api/core/docsets.py), so a clause hit is filtered, counted,
   sorted, matched (`session:73`, a title word) and rendered with them as if it carried them.
   Copying them onto each clause made a quarter of the index's postings, a dozen column values and
   a larger stored record per clause, for 20 clauses a resolution saying the same thing.
@@ -56,7 +56,7 @@ from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 # 14: a resolution's `origin` (the drafts or report its header names) and `sponsors_from` (the
 # draft its sponsors were taken from, indexer/drafts.py).
 # 15: `stems`, a clause's words stemmed in its own language (analyzers/languages.py).
-SCHEMA_VERSION = f"15-{SIMILARITY_VERSION}"
+SCHEMA_VERSION = f"16-{SIMILARITY_VERSION}"
 MULTI_VALUED = ("agenda", "sponsor", "cites", "subject", "origin")
 # On the document record only; its clauses inherit them in the search layer.
 RESOLUTION_FIELDS = frozenset(
@@ -140,6 +140,9 @@ def build_schema() -> fields.Schema:
         ordinal=fields.COLUMN(columns.NumericColumn("i")),
         title=PackedText(analyzer=words, stored=True, field_boost=2.0),
         text=PackedText(analyzer=words, stored=True),
+        # A clause's footnotes (PDF: the notes its marks point to; DOCX: w:footnoteReference), searched
+        # as `notes:...`, kept out of the clause's own text.
+        notes=PackedText(analyzer=words, stored=True),
         chars=CharText(analyzer=char_analyzer(), stored=False),
         # `en:decid`: stemmed by indexer/records.py in the clause's language; no positions
         # (quoted phrases are exact, on `text`).

@@ -17,7 +17,7 @@ column (`shingles`), so checking a candidate reads neither its text nor normalis
 
 The keys are a column (`bands`, `BANDS` 32-bit keys a clause), not indexed terms: a lookup
 compares the query's keys with every clause's, band by band, in one NumPy pass over the snapshot's
-keys (search_api/docsets.py; about 1 ms on 100k clauses, linear in the clauses). As terms they
+keys (search_api/core/docsets.py; about 1 ms on 100k clauses, linear in the clauses). As terms they
 cost the index 20 postings and, keys being nearly all distinct, as many dictionary entries a
 clause: 16 % of all postings and 163k terms on 100k clauses, which forced 12-bit keys (4,096 a
 band) and so about N / 4,096 unrelated candidates a band. A 32-bit key collects an unrelated

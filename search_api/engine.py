@@ -2,8 +2,8 @@
 
 The Starlette service, the web page (through the service) and the command line all call
 `SearchEngine`, so the three give the same hits for the same request. It holds the index's
-snapshots (search_api/snapshots.py) and hands each call to the module that does it: searching
-(search_api/searching.py), document views and completions (documents.py), precedents
+snapshots (search_api/core/snapshots.py) and hands each call to the module that does it: searching
+(search_api/core/searching.py), document views and completions (documents.py), precedents
 (precedents.py), lineage (lineage.py).
 
 Freshness: each call checks whether the index has a newer commit (a cheap directory listing) and,
@@ -24,13 +24,19 @@ from whoosh.searching import Searcher
 
 from indexer.manifest import Manifest, check_manifest, read_manifest
 from indexer.storage.index import INDEX_NAME, count_level
-from search_api import ranking
-from search_api.docsets import SnapshotCache
-from search_api.documents import document_view, find_document, stored_clause, suggestions
+from search_api.core import ranking
+from search_api.core.docsets import SnapshotCache
+from search_api.core.documents import document_view, find_document, stored_clause, suggestions
+from search_api.core.parallel import add_parallels
+from search_api.core.query import parse_query
+from search_api.core.searching import SnapshotSearch, filter_parts, sort_fields
+from search_api.core.snapshots import Snapshots
+from search_api.core.stored import clause_view, resolution_fields
 from search_api.errors import ParameterError
 from search_api.facets import FACETS_BY_NAME
+from search_api.features.lineage import lineage_steps
+from search_api.features.precedents import find_precedents
 from search_api.labels import label_view
-from search_api.lineage import lineage_steps
 from search_api.models import (
     DEFAULT_PRECEDENTS,
     MAX_PRECEDENT_TEXT,
@@ -44,12 +50,6 @@ from search_api.models import (
     SearchRequest,
     SearchResult,
 )
-from search_api.parallel import add_parallels
-from search_api.precedents import find_precedents
-from search_api.query import parse_query
-from search_api.searching import SnapshotSearch, filter_parts, sort_fields
-from search_api.snapshots import Snapshots
-from search_api.stored import clause_view, resolution_fields
 
 
 class SearchEngine:
@@ -105,7 +105,7 @@ class SearchEngine:
         """Load what a first search would otherwise wait for: jieba's dictionary, and this
         snapshot's clause filter, record-to-resolution map, facet columns, sort orders, field
         lengths, band keys and shingle index. Those are made once a generation and saved
-        (search_api/shared_arrays.py: `ga-search index` makes them), so on a prepared index this
+        (search_api/core/shared_arrays.py: `ga-search index` makes them), so on a prepared index this
         only maps them. The service calls it in the background when it starts and for each new
         commit."""
         self.warm_if_new()
@@ -152,7 +152,7 @@ class SearchEngine:
     def _snapshot(self, searcher: Searcher) -> SnapshotCache:
         return self._snapshots.cache(searcher)
 
-    # -- documents, agreed language, suggestions (search_api/documents.py, precedents.py) --------
+    # -- documents, agreed language, suggestions (search_api/core/documents.py, precedents.py) --------
     def document(self, key: str, parallel: tuple[str, ...] = (), english: bool = False) -> DocumentView:
         """One resolution by symbol (`A/RES/73/12`), document id (`zh:A/RES/55/100`) or file name;
         with `parallel`, each clause with its counterpart in those languages' versions."""

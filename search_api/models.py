@@ -51,6 +51,8 @@ class ClauseView:
     text: str
     verb_phrase: str | None = None
     citations: list[str] = field(default_factory=list)
+    # The clause's footnotes, their text (the marks are not in `text`).
+    notes: list[str] = field(default_factory=list)
     # With `parallel=LANG`: this clause in that language's version ({"number", "text"}).
     parallel: dict[str, dict[str, str]] = field(default_factory=dict)
     # `type` and `verb` in the interface language (search_api/labels.py).
@@ -142,7 +144,7 @@ class Precedent(ResolutionFields):
 
     clause: ClauseView
     # Jaccard of the two shingle sets (indexer/similarity.py); for a pasted text, or the share
-    # of the text's shingles the clause contains, if higher (search_api/precedents.py)
+    # of the text's shingles the clause contains, if higher (search_api/features/precedents.py)
     similarity: float
     relation: str  # "earlier", "same day", "later" or "undated", seen from the clause asked about
     diff: list[dict[str, str]]  # from this precedent's wording to the clause asked about

@@ -1,5 +1,5 @@
-"""The test oracle for the one evaluator (search_api/evaluate.py): Whoosh's own matchers, run by
-Whoosh's searcher, for the query nodes of search_api/phrase.py.
+"""The test oracle for the one evaluator (search_api/core/evaluate.py): Whoosh's own matchers, run by
+Whoosh's searcher, for the query nodes of search_api/core/phrase.py.
 
 `oracle(q)` rewrites a parsed query so that Whoosh matches each phrase node by leapfrogging the
 terms' postings and intersecting positions (the same documents as Whoosh's span matcher finds,
@@ -18,7 +18,7 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search_api.phrase import Character, ExactPhrase, RankedPhrase
+from search_api.core.phrase import Character, ExactPhrase, RankedPhrase
 
 
 def oracle(q: wq.Query) -> wq.Query:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from indexer.similarity import jaccard, shingles
-from search_api.diff import DiffPart, changed_characters, diff
 from search_api.engine import SearchEngine
 from search_api.errors import NotFoundError, ParameterError
+from search_api.features.diff import DiffPart, changed_characters, diff
 from search_api.models import SIMILARITY_THRESHOLD, SearchRequest
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -15,7 +15,7 @@ from analyzers import char_analyzer, normalize, segmenter, word_analyzer
 from analyzers.normalize import _nfkc
 from analyzers.tokenizer import CLAUSE_SEPARATOR
 from indexer.structure import parse_text
-from search_api.query import parse_query
+from search_api.core.query import parse_query
 from tests.conftest import SEED_TEXT
 from tests.oracle import oracle
 from tests.phrases import SEED_PHRASES
@@ -141,7 +141,7 @@ def test_single_character_finds_every_clause_containing_it(seed_clauses, seed_ix
 def test_a_character_is_found_wherever_it_stands_even_last_in_a_clause(seed_clauses, seed_ix) -> None:  # type: ignore[no-untyped-def]
     """The character field indexes the bigram each character starts, and a clause's last
     character as itself: a one-character query must find both kinds of occurrence."""
-    from search_api.phrase import Character
+    from search_api.core.phrase import Character
 
     texts = [normalize(text).text.lower() for text in seed_clauses]
     # `;` and `。` end clauses of the seed where they stand nowhere else: the last-character case.

@@ -9,7 +9,7 @@ import pytest
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from search_api.app import create_app
+from search_api.http.app import create_app
 from search_api.params import SEARCH_PARAMS
 
 
@@ -327,7 +327,7 @@ def test_a_warm_up_that_keeps_failing_is_logged_once(
 ) -> None:
     import threading
 
-    import search_api.app
+    import search_api.http.app
 
     class Broken:
         calls = 0
@@ -336,9 +336,9 @@ def test_a_warm_up_that_keeps_failing_is_logged_once(
             Broken.calls += 1
             raise OSError("index directory gone")
 
-    monkeypatch.setattr(search_api.app, "WARM_CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(search_api.http.app, "WARM_CHECK_SECONDS", 0.01)
     stop = threading.Event()
-    watcher = threading.Thread(target=search_api.app._keep_warm, args=(Broken(), stop))
+    watcher = threading.Thread(target=search_api.http.app._keep_warm, args=(Broken(), stop))
     with caplog.at_level("ERROR", logger="ga_search.error"):
         watcher.start()
         while Broken.calls < 5:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from search_api.cli import app
+from search_api.cli.main import app
 
 runner = CliRunner()
 
@@ -132,7 +132,7 @@ def test_the_command_line_imports_no_heavy_library_before_a_command_needs_it() -
 
     heavy = ("scipy", "datasketch", "numpy", "whoosh.searching", "rjieba", "jieba", "opencc", "lxml", "pypdfium2")
     heavy += ("httpx",)
-    probe = f"import sys, search_api.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    probe = f"import sys, search_api.cli.main; print([m for m in {heavy!r} if m in sys.modules])"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
 
@@ -169,7 +169,7 @@ def test_an_empty_corpus_or_one_of_broken_files_gives_an_index_that_answers(tmp_
     broken file is reported by name, and searches answer with nothing, facets included."""
     from starlette.testclient import TestClient
 
-    from search_api.app import create_app
+    from search_api.http.app import create_app
 
     (tmp_path / "empty").mkdir()
     code, output = run("index", str(tmp_path / "empty"), "--index", str(tmp_path / "index"))

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from search_api.app import create_app
+from search_api.core.query import parse_query
 from search_api.engine import SearchEngine
 from search_api.errors import QuerySyntaxError
+from search_api.http.app import create_app
 from search_api.models import SearchRequest
-from search_api.query import parse_query
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_each_request_is_logged_once(seed_index: Path, tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = tmp_path / "serve.log"
-    command = [sys.executable, "-m", "search_api.cli", "serve", "--index", str(seed_index), "--port", str(port)]
+    command = [sys.executable, "-m", "search_api.cli.main", "serve", "--index", str(seed_index), "--port", str(port)]
     with log.open("wb") as stream:
         server = subprocess.Popen(command, stdout=stream, stderr=stream)
     try:

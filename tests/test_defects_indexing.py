@@ -24,7 +24,7 @@ from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
 from tests.conftest import ROOT, SEED_TEXT, SEEDS
 
-GA_SEARCH = [sys.executable, "-m", "search_api.cli"]
+GA_SEARCH = [sys.executable, "-m", "search_api.cli.main"]
 
 
 def test_reading_finds_citations_once_a_clause_however_many_paragraphs_follow(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,12 +15,12 @@ from whoosh.searching import Searcher
 from indexer.schema import RESOLUTION_FIELDS
 from indexer.storage.index import INDEX_NAME
 from indexer.writer import build_index
+from search_api.core.evaluate import Evaluator, Scored
+from search_api.core.postings import PostingCache
+from search_api.core.query import parse_query
+from search_api.core.stored import record
 from search_api.engine import SearchEngine
-from search_api.evaluate import Evaluator, Scored
 from search_api.models import SearchRequest
-from search_api.postings import PostingCache
-from search_api.query import parse_query
-from search_api.stored import record
 from tests.conftest import CORPUS, SEED_TEXT
 from tests.oracle import oracle
 
@@ -213,7 +213,7 @@ def test_document_snippets_are_each_resolutions_best_clauses_as_whoosh_ranks_the
 
 @pytest.mark.parametrize("sizes", [(0, 50), (3, 5000), (5000, 3), (400, 500), (2000, 100)])
 def test_sorted_intersection_matches_numpys_for_any_sizes(sizes: tuple[int, int]) -> None:
-    from search_api.evaluate import _common, _intersection
+    from search_api.core.evaluate import _common, _intersection
 
     rng = np.random.default_rng(sum(sizes))
     a, b = (np.unique(rng.integers(0, 20_000, size)).astype(np.int64) for size in sizes)
@@ -227,7 +227,7 @@ def test_sorted_intersection_matches_numpys_for_any_sizes(sizes: tuple[int, int]
 
 @pytest.mark.parametrize("size", [100, 100_000])  # a mask over the index, then a sort of the lists
 def test_union_adds_scores_whichever_way_it_is_made(size: int) -> None:
-    from search_api.evaluate import Scored, _runs, _union
+    from search_api.core.evaluate import Scored, _runs, _union
 
     rng = np.random.default_rng(size)
     a, b = (np.unique(rng.integers(0, 100, 40)).astype(np.int64) for _ in range(2))

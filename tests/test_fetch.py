@@ -225,7 +225,7 @@ def test_languages_and_symbol_files_are_checked(tmp_path: Path) -> None:
 # --- the command, end to end --------------------------------------------------------------------------
 def ga_search(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "search_api.cli", *args],
+        [sys.executable, "-m", "search_api.cli.main", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -307,7 +307,7 @@ def test_kill_9_during_a_fetch_leaves_no_partial_file_and_a_rerun_completes(tmp_
     folder = tmp_path / "documents"
     with serve(ods):
         process = subprocess.Popen(
-            [sys.executable, "-m", "search_api.cli", "fetch", *symbols, "--lang", "zh", "--into", str(folder),
+            [sys.executable, "-m", "search_api.cli.main", "fetch", *symbols, "--lang", "zh", "--into", str(folder),
              "--delay", "0", "--workers", "2", "--ods-url", ods.url],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -353,3 +353,35 @@ def test_temporary_files_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     with serve(ods):
         report = run_fetch(client_for(ods), tmp_path, symbols=[SEED_SYMBOL], languages=("zh",))
     assert report.leftovers_removed == 1 and not leftover.exists()
+
+
+@pytest.mark.slow
+def test_kill_9_during_fetch_index_leaves_the_index_at_its_last_commit(tmp_path: Path, seed_docx: bytes) -> None:
+    """`fetch --index` killed while it fetches or indexes: the index answers from its last commit
+    (or the new one), never a half-written one, and a rerun completes it."""
+    index_dir = tmp_path / "index"
+    subprocess.run(
+        [sys.executable, "-m", "search_api.cli", "index", str(SEEDS), "--index", str(index_dir)],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    before = SearchEngine(index_dir).search(SearchRequest(level="document", per_page=0)).total
+    ods = OdsImitation()
+    symbols = [f"A/73/L.{n}" for n in range(911, 915)]
+    for symbol in symbols:
+        ods.add(symbol, "zh", "docx", seed_docx)
+    folder = tmp_path / "documents"
+    command = [sys.executable, "-m", "search_api.cli", "fetch", *symbols, "--lang", "zh", "--into", str(folder),
+               "--delay", "0", "--ods-url", "", "--index", str(index_dir)]  # fmt: skip
+    with serve(ods):
+        command[command.index("--ods-url") + 1] = ods.url
+        for pause in (0.3, 1.0, 2.5):  # while fetching, while indexing, or after the commit
+            process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(pause)
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            total = SearchEngine(index_dir).search(SearchRequest(level="document", per_page=0)).total
+            assert before <= total <= before + len(symbols)
+        rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    engine = SearchEngine(index_dir)
+    assert engine.search(SearchRequest(level="document", per_page=0)).total == before + len(symbols)

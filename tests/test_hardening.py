@@ -13,11 +13,11 @@ import whoosh.spelling
 
 from indexer.fetch.ods import MAX_RETRY_AFTER, _retry_after
 from indexer.fetch.run import MAX_SYMBOL_LENGTH, FetchUsageError, _checked, check_symbol
-from search_api.app import MAX_BODY_BYTES, create_app
+from search_api.core.query import parse_query
 from search_api.engine import SearchEngine
 from search_api.errors import QuerySyntaxError
+from search_api.http.app import MAX_BODY_BYTES, create_app
 from search_api.models import SearchRequest
-from search_api.query import parse_query
 
 
 def _post(app: Any, chunks: list[bytes], headers: list[tuple[bytes, bytes]]) -> tuple[int, bytes, int]:
@@ -109,7 +109,7 @@ def test_double_negation_is_the_term_itself() -> None:
 
 
 def test_a_parser_failure_is_a_message_not_an_internal_exception(monkeypatch: pytest.MonkeyPatch) -> None:
-    from search_api import query
+    from search_api.core import query
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise IndexError("list index out of range")

@@ -102,7 +102,7 @@ def test_a_broken_file_is_reported_and_the_rest_indexed(tmp_path: Path) -> None:
     assert sorted(Path(f.path).name for f in report.failed) == ["broken.docx", "empty.txt"]
     assert report.indexed == 13 and report.documents == 13
     result = subprocess.run(
-        [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(tmp_path / "ix2")],
+        [sys.executable, "-m", "search_api.cli.main", "index", str(corpus), "--index", str(tmp_path / "ix2")],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -134,7 +134,7 @@ def test_an_index_built_by_another_version_is_refused(tmp_path: Path, field: str
     with pytest.raises(IndexVersionError, match="rebuild"):
         SearchEngine(tmp_path / "ix")
     result = subprocess.run(
-        [sys.executable, "-m", "search_api.cli", "search", "联合国", "--index", str(tmp_path / "ix")],
+        [sys.executable, "-m", "search_api.cli.main", "search", "联合国", "--index", str(tmp_path / "ix")],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -162,7 +162,7 @@ def _index_command(corpus: Path, index_dir: Path) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "search_api.cli",
+        "search_api.cli.main",
         "index",
         str(corpus),
         "--index",
@@ -297,8 +297,8 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
 ) -> None:
     from starlette.testclient import TestClient
 
-    import search_api.app
-    from search_api.app import create_app
+    import search_api.http.app
+    from search_api.http.app import create_app
 
     corpus = small_corpus(tmp_path / "corpus")
     extra = sorted((CORPUS / "ga_res_80_en").glob("*.md"))[10]
@@ -315,7 +315,7 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
     assert engine.stats()["documents"] == counts(tmp_path / "ix")[0] == 14
 
     # The service does it in the background: a commit made while it runs is warmed by itself.
-    monkeypatch.setattr(search_api.app, "WARM_CHECK_SECONDS", 0.05)
+    monkeypatch.setattr(search_api.http.app, "WARM_CHECK_SECONDS", 0.05)
     with TestClient(create_app(tmp_path / "ix")) as client:
         served: SearchEngine = client.app.state.engine
         shutil.copy(sorted((CORPUS / "ga_res_80_en").glob("*.md"))[11], corpus / "80")

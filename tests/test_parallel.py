@@ -1,4 +1,4 @@
-"""A resolution's versions in other languages, clause by clause (search_api/parallel.py): the real
+"""A resolution's versions in other languages, clause by clause (search_api/core/parallel.py): the real
 55/100 (zh, en) and the UDHR (A/RES/217(III): zh, zh-Hant, en) from the shared corpus."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from search_api.app import create_app
-from search_api.cli import app as cli
-from search_api.parallel import align
+from search_api.cli.main import app as cli
+from search_api.core.parallel import align
+from search_api.http.app import create_app
 
 pytestmark = pytest.mark.needs_shared
 

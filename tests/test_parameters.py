@@ -10,12 +10,12 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from search_api.app import create_app
-from search_api.cli import app as cli
+from search_api.cli.main import app as cli
 from search_api.facets import FACETS
+from search_api.http.app import create_app
 from search_api.params import SEARCH_PARAMS
 
-STATIC = Path(__file__).resolve().parent.parent / "search_api" / "static"
+STATIC = Path(__file__).resolve().parent.parent / "search_api" / "http" / "static"
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ import pytest
 from whoosh import query as wq
 
 from analyzers import char_analyzer, word_analyzer
+from search_api.core.evaluate import Evaluator
+from search_api.core.phrase import RankedPhrase
+from search_api.core.postings import PostingCache
+from search_api.core.query import parse_query
 from search_api.engine import SearchEngine
-from search_api.evaluate import Evaluator
-from search_api.phrase import RankedPhrase
-from search_api.postings import PostingCache
-from search_api.query import parse_query
 from tests.oracle import OracleExactPhrase
 from tests.phrases import SEED_PHRASES
 

@@ -17,7 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from indexer.writer import build_index
-from search_api.app import create_app
+from search_api.http.app import create_app
 from tests.conftest import CORPUS, ROOT, SEEDS, corpus_file
 from tests.documents import cjk_font, docx_bytes, pdf_bytes
 from tests.ods_imitation import OdsImitation, serve
@@ -35,7 +35,7 @@ def words(line: str) -> list[str]:
 
 def ga_search(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "search_api.cli", *args],
+        [sys.executable, "-m", "search_api.cli.main", *args],
         capture_output=True,
         text=True,
         cwd=cwd,

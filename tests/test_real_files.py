@@ -140,3 +140,21 @@ def test_the_image_only_russian_scan_is_read_by_ocr() -> None:
     assert "Китайской Народной Республики" in text
     assert resolution.extra["ocr"].startswith("tesseract")
     assert float(resolution.extra["ocr_confidence"]) > 50
+
+
+def test_footnotes_are_stored_shown_and_searchable_as_notes(tmp_path: Path) -> None:
+    from indexer.writer import build_index
+    from search_api.engine import SearchEngine
+    from search_api.models import SearchRequest
+
+    folder = tmp_path / "ods"
+    folder.mkdir()
+    shutil.copy(ODS_PDF / "A_RES_73_8-EN.pdf", folder)
+    build_index([folder], tmp_path / "index", workers=1)
+    engine = SearchEngine(tmp_path / "index")
+    found = engine.search(SearchRequest(q='notes:"A/73/85"'))
+    assert [hit.clause.number for hit in found.hits if hit.clause] == ["1"]  # the clause its mark is in
+    assert found.hits[0].clause and found.hits[0].clause.notes == ["A/73/85."]  # shown with the hit
+    assert engine.search(SearchRequest(q='"A/73/85"')).total == 0  # not in any clause's own text
+    clause = next(c for c in engine.document("en:A/RES/73/8").clauses if c.number == "1")
+    assert clause.notes == ["A/73/85."]

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from starlette.testclient import TestClient
 
 from indexer.writer import build_index
-from search_api.app import create_app
+from search_api.http.app import create_app
 from tests.conftest import CORPUS, SEED_TEXT
 from tests.test_index import kill_during_indexing, small_corpus
 
@@ -212,7 +212,7 @@ def test_workers_exit_when_the_indexer_is_killed(tmp_path: Path) -> None:
         folder = corpus / str(number % 10)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"seed-{number}.txt").write_text(SEED_TEXT.read_text("utf-8") + f"\n{number}. 第{number}段。\n")
-    command = [sys.executable, "-m", "search_api.cli", "index", str(corpus), "--index", str(tmp_path / "ix")]
+    command = [sys.executable, "-m", "search_api.cli.main", "index", str(corpus), "--index", str(tmp_path / "ix")]
     process = subprocess.Popen(
         [*command, "--workers", "2"],
         stdout=subprocess.DEVNULL,

@@ -1,5 +1,5 @@
 """A generation's derived arrays are computed once, saved beside the index and memory-mapped by every
-reader (search_api/shared_arrays.py)."""
+reader (search_api/core/shared_arrays.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from indexer.writer import build_index
-from search_api.docsets import SnapshotCache
+from search_api.core.docsets import SnapshotCache
+from search_api.core.postings import PostingCache
+from search_api.core.shared_arrays import SNAPSHOTS_FOLDER
 from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
-from search_api.postings import PostingCache
-from search_api.shared_arrays import SNAPSHOTS_FOLDER
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 REQUEST = SearchRequest(q="General Assembly", facets=("session", "sponsor", "verb", "kind"), sort="date")
@@ -128,7 +128,7 @@ def test_facet_counts_agree_for_few_and_many_documents(tmp_path: Path) -> None:
 def test_large_decoded_postings_are_shared_through_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A term's decoded postings and positions, once large enough, are saved by the process that
     decoded them and mapped by the next (another worker, a restart) instead of decoded again."""
-    import search_api.shared_arrays as shared_arrays
+    import search_api.core.shared_arrays as shared_arrays
 
     index_dir = _seed_index(tmp_path)
     monkeypatch.setattr(shared_arrays, "SHARED_TERM_BYTES", 1)  # every list counts as large here
@@ -152,7 +152,7 @@ def test_large_decoded_postings_are_shared_through_files(tmp_path: Path, monkeyp
 
 
 def test_shared_postings_stop_at_their_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import search_api.shared_arrays as shared_arrays
+    import search_api.core.shared_arrays as shared_arrays
 
     index_dir = _seed_index(tmp_path)
     monkeypatch.setattr(shared_arrays, "SHARED_TERM_BYTES", 1)
@@ -211,7 +211,7 @@ def test_a_segment_without_a_column_shifts_no_value(tmp_path: Path) -> None:
 
 
 def test_a_failed_save_keeps_the_value_in_memory_computed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import search_api.shared_arrays as shared_arrays
+    import search_api.core.shared_arrays as shared_arrays
 
     def disk_full(*_: object) -> None:
         raise OSError(28, "No space left on device")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench.loadgen import process_tree, process_tree_cpu_s, run_load, serve
-from search_api.shared_arrays import SNAPSHOTS_FOLDER
+from search_api.core.shared_arrays import SNAPSHOTS_FOLDER
 from tests.conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +49,7 @@ def _sockets_of(pid: int) -> set[str]:
 
 def test_two_workers_answer_alike_from_one_copy_of_the_arrays(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
-    command = [sys.executable, "-m", "search_api.cli", "index", str(SEEDS), "--index", str(index_dir)]
+    command = [sys.executable, "-m", "search_api.cli.main", "index", str(SEEDS), "--index", str(index_dir)]
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)  # prepares the arrays
     with serve(index_dir, workers=2) as (base, process):
         with ThreadPoolExecutor(8) as pool:
@@ -92,7 +92,7 @@ def test_the_load_benchmark_reports_each_worker_count(tmp_path: Path) -> None:
 def test_a_port_in_use_is_a_clear_error_not_a_crash_loop(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     subprocess.run(
-        [sys.executable, "-m", "search_api.cli", "index", str(SEEDS), "--index", str(index_dir)],
+        [sys.executable, "-m", "search_api.cli.main", "index", str(SEEDS), "--index", str(index_dir)],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -101,7 +101,7 @@ def test_a_port_in_use_is_a_clear_error_not_a_crash_loop(tmp_path: Path) -> None
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        command = [sys.executable, "-m", "search_api.cli", "serve", "--index", str(index_dir), "--port", str(port)]
+        command = [sys.executable, "-m", "search_api.cli.main", "serve", "--index", str(index_dir), "--port", str(port)]
         done = subprocess.run([*command, "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr

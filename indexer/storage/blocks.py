@@ -2,7 +2,7 @@
 
 Whoosh's matchers hand out one posting per call; `posting_blocks` takes each block whole from the
 leaf matcher's own block readers (the codec's decoding), so the search side can decode a term's
-postings into arrays once per snapshot (search_api/postings.py)."""
+postings into arrays once per snapshot (search_api/core/postings.py)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Whoosh merges in pure Python, a posting at a time: optimising a million-clause index (14 segments
 of about 130 MB from two workers) ran for more than 25 minutes with 7 GB of temporary files and
 had not finished. Large segments cost a query little (one posting list each, decoded into arrays
-once a snapshot: search_api/postings.py); many small ones, left by incremental updates, cost
+once a snapshot: search_api/core/postings.py); many small ones, left by incremental updates, cost
 more. So only segments holding less than `1 / (2 * max_segments)` of the index's records are
 merged, into one, and only when the index has more than `max_segments` segments.
 """

@@ -7,11 +7,11 @@ Whoosh opens the highest generation whose TOC is present. So a publish copies th
 source's latest generation that the replica lacks, then writes the TOC last (Whoosh's `TOC.write`,
 a temporary file renamed into place, numbered after the replica's own latest generation): a
 process serving the replica sees the old generation or the new one, never a mix, and picks the
-new one up as it does a local commit (search_api/snapshots.py). A commit on the source during the
+new one up as it does a local commit (search_api/core/snapshots.py). A commit on the source during the
 copy may delete a segment being copied (merged away): the copy starts again from the new
 generation. The replica keeps the previous generation's files (searches in flight may still open
 them) and drops older ones. The generation's search arrays (`snapshots/<key>/`, made by
-`ga-search index`: search_api/shared_arrays.py) are copied before the TOC too, so a replica
+`ga-search index`: search_api/core/shared_arrays.py) are copied before the TOC too, so a replica
 serves the new generation without making them again.
 """
 

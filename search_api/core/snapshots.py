@@ -8,7 +8,7 @@ threads reading through one reader would corrupt; a lane's searcher and caches a
 by the thread holding it. What a lane derives from its snapshot is not the lane's: the arrays of a
 generation are memory-mapped files shared by every lane and process, and decoded postings and
 filter masks are in caches shared by the lanes of this process (`Generation`,
-search_api/shared_arrays.py). There are as many lanes as cores, at most `MAX_LANES`.
+search_api/core/shared_arrays.py). There are as many lanes as cores, at most `MAX_LANES`.
 
 Re-entrant within a thread: a search that asks for the engine's version or a stored record while
 it holds a lane uses that lane.
@@ -30,9 +30,9 @@ from whoosh.scoring import WeightingModel
 from whoosh.searching import Searcher
 
 from indexer.manifest import Manifest, check_manifest
-from search_api.docsets import MASK_BYTES, SnapshotCache
-from search_api.postings import CACHE_BYTES
-from search_api.shared_arrays import GenerationArrays, MemoryLRU, generation_folder, searcher_key
+from search_api.core.docsets import MASK_BYTES, SnapshotCache
+from search_api.core.postings import CACHE_BYTES
+from search_api.core.shared_arrays import GenerationArrays, MemoryLRU, generation_folder, searcher_key
 
 MAX_LANES = 4
 

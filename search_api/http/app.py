@@ -38,8 +38,8 @@ from indexer.errors import GaSearchError, IndexError_
 from search_api.engine import SearchEngine
 from search_api.errors import BodyTooLarge, NotFoundError, ParameterError, QuerySyntaxError
 from search_api.facets import FACETS
+from search_api.http.openapi import openapi_document
 from search_api.models import SearchRequest
-from search_api.openapi import openapi_document
 from search_api.params import (
     CLAUSE_PRECEDENT_PARAMS,
     DOCUMENT_PARAMS,
@@ -55,7 +55,7 @@ from search_api.params import (
 
 access_log = logging.getLogger("ga_search.access")
 error_log = logging.getLogger("ga_search.error")
-STATIC = resources.files("search_api").joinpath("static")
+STATIC = resources.files("search_api.http").joinpath("static")
 MAX_BODY_BYTES = 64 * 1024
 # A search holding a lane this long makes /healthz answer 503 "saturated".
 SATURATED_AFTER_S = 10.0

@@ -21,12 +21,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from indexer.errors import GaSearchError
-from search_api.cli_fetch import fetch
-from search_api.cli_options import RawValues, table_options, table_values
-from search_api.cli_publish import publish
+from search_api.cli.fetch import fetch
+from search_api.cli.options import RawValues, table_options, table_values
+from search_api.cli.publish import publish
+from search_api.cli.render import hits_csv, hits_table, lineage_view, precedents_table
 from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD
 from search_api.params import DOCUMENT_PARAMS, SEARCH_PARAMS, search_request
-from search_api.render import hits_csv, hits_table, lineage_view, precedents_table
 
 if TYPE_CHECKING:
     from search_api.engine import SearchEngine
@@ -122,7 +122,7 @@ def index(
             _fail(error)
         except OSError as error:  # the index folder cannot be made or written (permissions, disk)
             _fail(OSError(f"cannot write the index at {index}: {error.strerror or error}"))
-        # The search arrays of the new generation (search_api/shared_arrays.py), made now so that a
+        # The search arrays of the new generation (search_api/core/shared_arrays.py), made now so that a
         # service starting on it answers its first query without making them.
         progress.update(task, description="preparing")
         preparing = time.perf_counter()
@@ -243,7 +243,7 @@ def show(
             clause.number,
             clause.labels["type"],
             escape(clause.verb_phrase or ""),
-            escape(clause.text),
+            escape(clause.text) + "".join(f"\n[dim]note: {escape(note)}[/]" for note in clause.notes),
             *beside,
             escape(", ".join(clause.citations)),
         )
@@ -366,8 +366,8 @@ def serve(
     Example: ga-search serve --port 8000   (then open http://127.0.0.1:8000/)
     """
     from indexer.manifest import check_manifest
-    from search_api.serving import ServeError
-    from search_api.serving import serve as run_service
+    from search_api.http.serving import ServeError
+    from search_api.http.serving import serve as run_service
 
     try:
         check_manifest(index)

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from whoosh.searching import Searcher
 
+from search_api.core.stored import record, records
 from search_api.models import ClauseView
-from search_api.stored import record, records
 
 
 @dataclass(frozen=True)

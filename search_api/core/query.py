@@ -34,8 +34,8 @@ from analyzers.symbols import QUERY_SYMBOL
 from indexer.schema import build_schema
 from indexer.sponsors import canonical_sponsor
 from indexer.verbs import concept_for
+from search_api.core.phrase import Character, ExactPhrase, QuotedTerm, RankedPhrase, char_query
 from search_api.errors import QuerySyntaxError
-from search_api.phrase import Character, ExactPhrase, QuotedTerm, RankedPhrase, char_query
 
 _PAREN_TOKEN = re.compile(r"(?<![\w\"])((?:[A-Za-z]{1,2}(?:\.\d+)?/)?[\w./]*\d[\w./]*\([A-Za-z0-9]{1,6}\)[\w./()]*)")
 _DANGLING = re.compile(r"(^\s*(AND|OR|ANDNOT)\b)|(\b(AND|OR|NOT|ANDNOT)\s*$)")
@@ -43,7 +43,7 @@ _EMPTY_FIELD = re.compile(r"\b(\w+):(?=\s|$)")
 WORDS = word_analyzer()
 CHARS = char_analyzer()
 ALIASES = {"clause_type": ["type"], "language": ["lang"], "sponsor": ["sponsors"], "agenda": ["item"]}
-TEXT_FIELDS = ("text", "title")
+TEXT_FIELDS = ("text", "title", "notes")
 
 
 def normalise_value(fieldname: str, value: str) -> str:

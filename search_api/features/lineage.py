@@ -28,9 +28,9 @@ from whoosh.searching import Searcher
 
 from indexer.records import compact_text, series_key
 from indexer.similarity import jaccard, shingles
-from search_api.diff import diff
+from search_api.core.stored import records, tags
+from search_api.features.diff import diff
 from search_api.models import SIMILARITY_THRESHOLD, ClauseChange, LineageStep
-from search_api.stored import records, tags
 
 MAX_STEPS = 60
 MIN_RUN = 3

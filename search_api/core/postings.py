@@ -3,14 +3,14 @@
 Whoosh evaluates a query one posting at a time in Python (about a microsecond each, several for
 a scored intersection), which for a word in half of 100k clauses is tens of milliseconds per
 term, every time. Here a term's postings are decoded once, a block at a time, into arrays of
-global document numbers and weights (and, for phrases, positions); `search_api/evaluate.py`
+global document numbers and weights (and, for phrases, positions); `search_api/core/evaluate.py`
 then intersects, unites and scores them with array operations.
 
 The cache belongs to one generation: a commit means a new searcher and a new cache, so nothing
 can go stale. Decoded lists go into the generation's `MemoryLRU` (at most `CACHE_BYTES`, least
 recently used first out), shared by the lanes of a process; each lane decodes with its own
 searcher's readers. The live-document mask and field lengths are the generation's shared arrays
-(search_api/shared_arrays.py). Deleted documents are left out when a list is decoded.
+(search_api/core/shared_arrays.py). Deleted documents are left out when a list is decoded.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 
 from indexer.formats import PackedPositions
 from indexer.storage.blocks import BYTE_TO_LENGTH, posting_blocks, segment_length_codes
-from search_api.shared_arrays import GenerationArrays, MemoryLRU
+from search_api.core.shared_arrays import GenerationArrays, MemoryLRU
 
 CACHE_BYTES = 256 * 2**20
 # Phrase keys pack a document number and a position into one integer: doc << POSITION_BITS | pos.

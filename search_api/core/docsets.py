@@ -5,7 +5,7 @@ Whoosh turns a filter into a set of document numbers on every search, by walking
 document. Both depend only on the index snapshot, so this module computes them once per searcher:
 - `filter_mask`: the documents that pass a request's filters, a NumPy boolean mask built from
   cached masks for each filter value (AND across fields, OR within a field), for the array
-  evaluation of queries (search_api/evaluate.py, whose decoded postings `postings` also live here);
+  evaluation of queries (search_api/core/evaluate.py, whose decoded postings `postings` also live here);
 - `value_codes`: a facet field's values for every document as codes into a table of its distinct
   values, read once from its column; `count` counts the matching documents with `bincount` (every
   value of a multi-valued field counting);
@@ -17,7 +17,7 @@ document record holds: `owner` maps every record to its resolution's document re
 masks, columns, matches (`spread`) and stored fields (`stored`) of those fields go through it.
 A new commit means a new searcher, hence a new cache: nothing here can go stale. What depends
 only on the generation (codes, ranks, the owner map, band keys, the shingle index) is computed once
-and memory-mapped, shared by every lane and worker (search_api/shared_arrays.py); filter masks and
+and memory-mapped, shared by every lane and worker (search_api/core/shared_arrays.py); filter masks and
 decoded postings, which depend on the queries asked, are shared by the lanes of one process in
 byte-bounded caches.
 """
@@ -36,9 +36,9 @@ from whoosh.searching import Searcher
 
 from indexer.schema import RESOLUTION_FIELDS
 from indexer.similarity import BANDS, KEY_DTYPE
-from search_api.postings import PostingCache
-from search_api.shared_arrays import GenerationArrays, MemoryLRU
-from search_api.stored import with_resolution
+from search_api.core.postings import PostingCache
+from search_api.core.shared_arrays import GenerationArrays, MemoryLRU
+from search_api.core.stored import with_resolution
 
 MASK_BYTES = 64 * 2**20  # filter masks a process keeps per generation (a byte a record each)
 MAX_CACHED_RESOLUTIONS = 4096

@@ -50,6 +50,7 @@ def clause_view(stored: dict[str, Any]) -> ClauseView:
         stored.get("text", ""),
         stored.get("verb_phrase"),
         tags(stored.get("cites")),
+        [note for note in (stored.get("notes") or "").split("\n") if note],
     )
 
 

@@ -14,13 +14,13 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from analyzers import normalize_text
-from search_api.docsets import SnapshotCache
+from search_api.core.docsets import SnapshotCache
+from search_api.core.evaluate import Evaluator
+from search_api.core.parallel import clause_parallels, version_summaries, versions
+from search_api.core.query import quoted_query
+from search_api.core.stored import record, records, resolution_fields, tags, with_resolution
 from search_api.errors import NotFoundError
-from search_api.evaluate import Evaluator
 from search_api.models import ClauseView, DocumentView
-from search_api.parallel import clause_parallels, version_summaries, versions
-from search_api.query import quoted_query
-from search_api.stored import record, records, resolution_fields, tags, with_resolution
 
 LANGUAGES_BY_PREFERENCE = ("zh", "en", "zh-Hant", "ar", "es", "fr", "ru")
 MAX_COMPLETION_TERMS = 500
@@ -79,6 +79,7 @@ def document_view(searcher: Searcher, key: str, parallel: tuple[str, ...] = ()) 
             c["text"],
             c.get("verb_phrase"),
             c.get("citations", []),
+            c.get("notes", []),
             clause_parallels(c["number"], found),
         )
         for c in json.loads(stored.get("clauses_json") or "[]")

@@ -8,12 +8,12 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search_api.docsets import SnapshotCache
+from search_api.core.docsets import SnapshotCache
+from search_api.core.highlight import match_spans, snippet
+from search_api.core.stored import clause_view, resolution_fields
 from search_api.facets import FacetDefinition
-from search_api.highlight import match_spans, snippet
 from search_api.labels import facet_label
 from search_api.models import FacetResult, FacetValue, Hit, SearchRequest
-from search_api.stored import clause_view, resolution_fields
 
 
 class StoredHit:

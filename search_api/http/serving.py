@@ -21,7 +21,7 @@ from typing import Any
 
 import uvicorn
 
-APP = "search_api.app:create_app_from_env"  # a factory: each worker opens the index itself
+APP = "search_api.http.app:create_app_from_env"  # a factory: each worker opens the index itself
 START_SECONDS = 20.0
 
 

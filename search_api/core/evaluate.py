@@ -3,7 +3,7 @@
 The search layer needs, for each request, every matching clause (for the exact total and the
 facet counts) and the best ones in order. Whoosh's matchers give both one document at a time in
 Python; here each node of the query tree becomes a pair of arrays (sorted document numbers,
-scores) built from the decoded postings of `search_api/postings.py`:
+scores) built from the decoded postings of `search_api/core/postings.py`:
 
 - `Term`: BM25F over the term's weights and the documents' field lengths, exactly Whoosh's
   formula and statistics (`idf`, average length; weight alone for unscored fields), times the
@@ -15,12 +15,12 @@ scores) built from the decoded postings of `search_api/postings.py`:
   side's scores where it matches;
 - `ExactPhrase`: occurrences as keys `doc << 24 | position`; the phrase starts where word `i`'s
   keys shifted back by `i` all meet; it scores as one term (BM25F of its occurrences, with the
-  rarity of its rarest word); this is the only phrase evaluation (search_api/phrase.py);
+  rarity of its rarest word); this is the only phrase evaluation (search_api/core/phrase.py);
 - anything else (prefixes, ranges, wildcards: leaves with no phrase below them): Whoosh's own
   matchers, per segment.
 
 A query on a resolution's field (`session:73`, a title word: indexer/schema.py `RESOLUTION_FIELDS`)
-matches document records; `spread` (search_api/docsets.py) makes each of those matches a match of
+matches document records; `spread` (search_api/core/docsets.py) makes each of those matches a match of
 every record of that resolution, with the resolution's score, as if the clauses carried the field.
 
 Scores equal Whoosh's to the last bits of floating point, so hits come in the same order (ties by
@@ -41,8 +41,8 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from indexer.schema import RESOLUTION_FIELDS
-from search_api.phrase import Character, ExactPhrase
-from search_api.postings import POSITION_BITS, PostingCache
+from search_api.core.phrase import Character, ExactPhrase
+from search_api.core.postings import POSITION_BITS, PostingCache
 
 _POSITION_MASK = (1 << POSITION_BITS) - 1
 # Matches of document records -> matches of their resolutions' records (SnapshotCache.spread).

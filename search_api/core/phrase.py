@@ -1,4 +1,4 @@
-"""The query nodes a quoted string or a single character becomes; search_api/evaluate.py is what
+"""The query nodes a quoted string or a single character becomes; search_api/core/evaluate.py is what
 evaluates them (with arrays over decoded postings), for searches and completions alike.
 
 - `ExactPhrase`: a `Phrase` of consecutive positions (slop 1). It scores as one term would (BM25F

@@ -16,10 +16,10 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.similarity import band_keys, hashed_jaccard, shingle_hashes, shingles
-from search_api.diff import diff
-from search_api.docsets import SnapshotCache
+from search_api.core.docsets import SnapshotCache
+from search_api.core.stored import clause_view, resolution_fields
+from search_api.features.diff import diff
 from search_api.models import Precedent
-from search_api.stored import clause_view, resolution_fields
 
 MAX_CANDIDATES = 2000
 RELATIONS = ("earlier", "same day", "same session", "later", "undated")

@@ -1,12 +1,12 @@
 """One search over one index snapshot: match, filter, count facets, order, page, render.
 
 Matching: the query is evaluated once, over the whole snapshot, into arrays of every matching
-clause and its BM25F score (search_api/evaluate.py, on postings decoded once per snapshot); the
+clause and its BM25F score (search_api/core/evaluate.py, on postings decoded once per snapshot); the
 exact total, the page (a partial sort) and the facet counts all come from those arrays.
 
 Facet counts are disjunctive: a facet's own selection does not shrink its own counts. Filters
 are per-snapshot cached masks, and counts `bincount` each facet's column, read once per snapshot
-as value codes (search_api/docsets.py); every value of a multi-valued field counts (every
+as value codes (search_api/core/docsets.py); every value of a multi-valued field counts (every
 sponsor of a clause). The document level collapses matching clauses to the best one per
 resolution and counts resolutions.
 """
@@ -21,15 +21,15 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from analyzers.languages import STEMMED_LANGUAGES
-from search_api.docsets import SnapshotCache
-from search_api.evaluate import Evaluator, Scored
+from search_api.core.docsets import SnapshotCache
+from search_api.core.evaluate import Evaluator, Scored
+from search_api.core.hits import StoredHit, facet_result, render_hit
+from search_api.core.parallel import add_parallels
+from search_api.core.query import highlight_terms, normalise_value, parse_query
 from search_api.facets import CLAUSE_ONLY_FACETS, DEFAULT_FACETS, FACETS_BY_NAME, FILTERED_FACETS, FacetDefinition
-from search_api.hits import StoredHit, facet_result, render_hit
 from search_api.labels import label_view
 from search_api.models import SearchRequest, SearchResult
-from search_api.parallel import add_parallels
 from search_api.params import validate_request
-from search_api.query import highlight_terms, normalise_value, parse_query
 
 SNIPPETS_PER_DOCUMENT = 3
 
@@ -46,7 +46,7 @@ def filter_parts(request: SearchRequest, exclude: str | None = None) -> list[lis
     across groups); `exclude` leaves one field out, for its own disjunctive facet counts.
 
     Both levels search clause records (which inherit their resolution's fields:
-    search_api/docsets.py); the document level then collapses them by resolution."""
+    search_api/core/docsets.py); the document level then collapses them by resolution."""
     parts: list[list[wq.Query]] = [[wq.Term("level", "clause")]]
     for name in FILTERED_FACETS:
         if name != exclude:

@@ -1,0 +1,1 @@
+"""The command line: `ga-search` and its commands, options from the parameter table, rendering."""

@@ -1,0 +1,1 @@
+"""What is built on the core: precedents (agreed language), lineage of a series, word diffs."""
