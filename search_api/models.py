@@ -85,6 +85,8 @@ class Hit(ResolutionFields):
     snippets: list[dict[str, Any]] = field(default_factory=list)
     # `kind`, `language` and `sponsors` in the interface language (search_api/labels.py).
     labels: dict[str, Any] = field(default_factory=dict)
+    # In a partial match (`SearchResult.match`): the words of the query this hit lacks.
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -112,6 +114,8 @@ class SearchResult:
     facets: dict[str, FacetResult]
     took_ms: float
     did_you_mean: list[str] = field(default_factory=list)
+    # "all": every hit has every word; "partial": none had, and the hits lack one word each (`missing`).
+    match: str = "all"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

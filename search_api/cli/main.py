@@ -186,6 +186,9 @@ def search(
         if facet.values:
             shown = ", ".join(f"{escape(v.label or str(v.value))} ({v.count})" for v in facet.values[:6])
             console.print(f"[dim]{facet.label}:[/] {shown}")
+    if result.match == "partial":
+        missing = sorted({word for hit in result.hits for word in hit.missing})
+        console.print(f"partial matches: nothing has every word; each hit lacks one of: {', '.join(missing)}")
     if result.did_you_mean:
         console.print(f"did you mean: {', '.join(result.did_you_mean)}")
 

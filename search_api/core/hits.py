@@ -22,6 +22,7 @@ class StoredHit:
 
     def __init__(self, cache: SnapshotCache, docnum: int, score: float | None) -> None:
         self._fields = cache.stored(docnum)
+        self.docnum = docnum
         self.score = score
         self.best_clauses: list[tuple[int, float]] = []  # (docnum, score): a resolution's snippets
 

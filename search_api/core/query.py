@@ -144,7 +144,8 @@ def _parser(with_titles: bool = False) -> GaQueryParser:
         parser.add_plugin(MultifieldPlugin(["text", "title"]))
     parser.remove_plugin_class(PhrasePlugin)
     parser.add_plugin(_QuotedPlugin())
-    parser.add_plugin(PlusMinusPlugin())
+    # `+word` and `-word` only where a word starts: the hyphen of `anti-personnel` is no negation.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     parser.add_plugin(FieldAliasPlugin(ALIASES))
     return parser
 

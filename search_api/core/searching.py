@@ -14,6 +14,7 @@ resolution and counts resolutions.
 from __future__ import annotations
 
 import time
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -90,13 +91,22 @@ class SnapshotSearch:
         }
         search = self._clause_search if request.level == "clause" else self._document_search
         total, page_hits, counts = search(q, request, facet_names, selected)
-        terms = highlight_terms(q)
-        hits = [render_hit(self.searcher, hit, q, terms, request) for hit in page_hits]
+        match, shown_q, found_all = "all", q, total
+        fallback = partial_query(q) if total == 0 else None
+        if fallback is not None:
+            # Nothing has every word: the clauses with all but one of them, marked as partial
+            # matches, each saying which word it lacks.
+            total, page_hits, counts = search(fallback, request, facet_names, selected)
+            match, shown_q = ("partial", fallback) if total else ("all", q)
+        terms = highlight_terms(shown_q)
+        hits = [render_hit(self.searcher, hit, shown_q, terms, request) for hit in page_hits]
+        if match == "partial" and isinstance(q, wq.And):
+            self._mark_missing(q, page_hits, hits)
         for hit in hits:
             label_view(hit, "en" if english else "zh")
         if request.parallel:
             add_parallels(self.searcher, hits, request.parallel)
-        did_you_mean = self._did_you_mean(q) if total == 0 and q is not None else []
+        did_you_mean = self._did_you_mean(q) if found_all == 0 and q is not None else []
         facets = {
             name: facet_result(FACETS_BY_NAME[name], counts[name], request.facet_limit, english) for name in facet_names
         }
@@ -110,7 +120,19 @@ class SnapshotSearch:
             facets=facets,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             did_you_mean=did_you_mean,
+            match=match,
         )
+
+    def _mark_missing(self, q: wq.And, page_hits: list[Any], hits: list[Any]) -> None:
+        """Each partial hit's `missing`: the words of the query its record does not match."""
+        for part in q.subqueries:
+            found = self._matches(part)
+            matched = set(found.docs.tolist()) if found is not None else set()
+            for stored, hit in zip(page_hits, hits, strict=True):
+                # A resolution (document level) has the word when one of its shown clauses does.
+                records = [stored.docnum, *(docnum for docnum, _ in stored.best_clauses)]
+                if not any(docnum in matched for docnum in records):
+                    hit.missing.append(query_label(part))
 
     def _matches(self, q: wq.Query | None) -> Scored | None:
         """Every match of `q` with its score (None: no query, every clause matches)."""
@@ -237,6 +259,29 @@ class SnapshotSearch:
                 s for s in corrector.suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2, prefix=1) if s != word
             )
         return list(dict.fromkeys(suggestions))[:5]
+
+
+# A query of 2 to this many words that finds nothing falls back to the records with all but one.
+MAX_PARTIAL_WORDS = 6
+
+
+def partial_query(q: wq.Query | None) -> wq.Query | None:
+    """For a conjunction of words (`destroy stockpiled anti-personnel mine`), the records with all
+    of them but one; None for anything else (a phrase, a NOT, one word, more than six)."""
+    if not isinstance(q, wq.And):
+        return None
+    parts = list(q.subqueries)
+    if not 2 <= len(parts) <= MAX_PARTIAL_WORDS or any(isinstance(part, wq.Not) for part in parts):
+        return None
+    return wq.Or([wq.And(list(group)) if len(group) > 1 else group[0] for group in combinations(parts, len(parts) - 1)])
+
+
+def query_label(q: wq.Query) -> str:
+    """A word of the query as the user typed it (its term in the text field, not its stems)."""
+    for node in [q, *q.leaves()]:
+        if isinstance(node, wq.Term) and node.fieldname != "stems":
+            return str(node.text)
+    return str(q)
 
 
 MAX_CORRECTED_LENGTH = 24

@@ -6,6 +6,7 @@ const TEXT = {
     brand: "联合国大会决议检索", placeholder: "输入词语、\"精确短语\"、决议编号 A/RES/59/50 …",
     byClause: "按段落", byDocument: "按决议", relevance: "相关度", newest: "最新", session: "届会",
     hits: (n, ms) => `共 ${n} 条结果（${ms} 毫秒）`, none: "没有结果。", didYouMean: "您是不是要找：",
+    partial: "没有同时含有所有词语的条目；以下结果缺少其中一个词：", lacks: "缺少",
     prev: "上一页", next: "下一页", back: "← 返回结果", clauses: "段落", cites: "引用", citedBy: "被引用",
     sponsors: "提案国", agenda: "议程项目", date: "日期", open: "查看全文", error: "出错了：",
     precedents: "先例", lineage: "沿革", noPrecedents: "没有相似度不低于 0.5 的其他段落。",
@@ -20,6 +21,7 @@ const TEXT = {
     brand: "UN General Assembly resolutions", placeholder: "Words, \"exact phrases\", symbols like A/RES/59/50 …",
     byClause: "By clause", byDocument: "By resolution", relevance: "Relevance", newest: "Newest", session: "Session",
     hits: (n, ms) => `${n} results (${ms} ms)`, none: "No results.", didYouMean: "Did you mean: ",
+    partial: "Nothing has every word; these lack one of them: ", lacks: "lacks",
     prev: "Previous", next: "Next", back: "← Back to results", clauses: "Clauses", cites: "Cites",
     citedBy: "Cited by", sponsors: "Sponsors", agenda: "Agenda items", date: "Date", open: "Full text",
     error: "Error: ", precedents: "precedents", lineage: "lineage",
@@ -102,7 +104,8 @@ function render(result) {
   $("document").hidden = true;
   $("hits").hidden = false;
   $("status").innerHTML = result.total
-    ? escapeHtml(t("hits")(result.total, Math.round(result.took_ms)))
+    ? (result.match === "partial" ? `<span class="partial">${escapeHtml(t("partial"))}</span> ` : "")
+      + escapeHtml(t("hits")(result.total, Math.round(result.took_ms)))
     : escapeHtml(t("none")) + (result.did_you_mean.length
       ? " " + escapeHtml(t("didYouMean")) + result.did_you_mean.map((w) => `<a href="#" data-suggest="${escapeHtml(w)}">${escapeHtml(w)}</a>`).join("，")
       : "");
@@ -114,7 +117,8 @@ function render(result) {
 function renderHit(hit) {
   const clause = hit.clause;
   const meta = [hit.symbol || fileName(hit.doc_id), hit.session ? `${t("session")} ${hit.session}` : "", hit.date || "",
-    clause ? `${clause.number} · ${clause.labels.verb || ""}` : hit.labels.kind, hit.labels.sponsors.slice(0, 4).join(t("listSeparator"))]
+    clause ? `${clause.number} · ${clause.labels.verb || ""}` : hit.labels.kind, hit.labels.sponsors.slice(0, 4).join(t("listSeparator")),
+    (hit.missing || []).length ? `${t("lacks")} ${hit.missing.join(t("listSeparator"))}` : ""]
     .filter(Boolean).map(escapeHtml).join(" · ");
   const snippets = (hit.snippets || []).map((s) => `<p class="text"><b>${escapeHtml(s.number)}</b> ${s.highlight}</p>`).join("");
   const more = clause ? precedentsLink(hit.doc_id, clause.number) + parallelLink(hit) : "";
