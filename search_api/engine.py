@@ -23,6 +23,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from indexer.manifest import Manifest, check_manifest, read_manifest
+from indexer.model import Resolution
 from indexer.storage.index import INDEX_NAME, count_level
 from search_api.core import ranking
 from search_api.core.docsets import SnapshotCache
@@ -34,6 +35,7 @@ from search_api.core.snapshots import Snapshots
 from search_api.core.stored import clause_view, resolution_fields
 from search_api.errors import ParameterError
 from search_api.facets import FACETS_BY_NAME
+from search_api.features.check import MAX_DRAFT_PARAGRAPHS, DraftCheck, check_draft
 from search_api.features.lineage import lineage_steps
 from search_api.features.precedents import find_precedents
 from search_api.labels import label_view
@@ -42,6 +44,7 @@ from search_api.models import (
     MAX_PRECEDENT_TEXT,
     MAX_PRECEDENTS,
     MIN_SIMILARITY,
+    PARALLEL_LANGUAGES,
     SIMILARITY_THRESHOLD,
     SORTS,
     DocumentView,
@@ -217,6 +220,30 @@ class SearchEngine:
                 add_parallels(searcher, found, parallel)
         source = {**resolution_fields(clause), "clause": asdict(clause_view(clause))}
         return PrecedentResult(clause["text"], source, min_similarity, found, candidates, _ms(started))
+
+    def check(
+        self,
+        draft: Resolution,
+        *,
+        parallel: tuple[str, ...] = (),
+        session_to: int | None = None,
+        kinds: tuple[str, ...] = (),
+    ) -> DraftCheck:
+        """A draft's paragraphs marked agreed, edited or new, with their sources (features/check.py)."""
+        started = time.perf_counter()
+        if not draft.clauses:
+            raise ParameterError("draft", "has no paragraphs to check (an empty file, or a scan without text?)")
+        if len(draft.clauses) > MAX_DRAFT_PARAGRAPHS:
+            raise ParameterError("draft", f"has {len(draft.clauses)} paragraphs; the limit is {MAX_DRAFT_PARAGRAPHS}")
+        for language in parallel:
+            if language not in PARALLEL_LANGUAGES:
+                raise ParameterError("parallel", f"{language!r} is not one of {', '.join(PARALLEL_LANGUAGES)}")
+        with self._current() as searcher:
+            result = check_draft(
+                searcher, self._snapshot(searcher), draft, parallel=parallel, session_to=session_to, kinds=kinds
+            )
+        result.took_ms = _ms(started)
+        return result
 
     def lineage(self, key: str) -> LineageResult:
         """The series of a resolution (by symbol, id or file name), oldest first, with changes."""

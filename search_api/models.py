@@ -171,7 +171,7 @@ class PrecedentResult:
 class ClauseChange:
     number: str  # in the later resolution ("" for a removed clause)
     previous_number: str  # in the earlier one ("" for an added clause)
-    change: str  # "unchanged", "edited", "added" or "removed"
+    change: str  # "unchanged", "edited", "added", "removed" or (a draft beside its predecessor) "moved"
     similarity: float
     diff: list[dict[str, str]]
 

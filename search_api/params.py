@@ -185,6 +185,13 @@ CLAUSE_PRECEDENT_PARAMS: tuple[Param, ...] = (
     PARALLEL_PARAM,
     Param("include_later", "boolean", "Also later uses of the wording, not only precedents.", default=False),
 )
+# POST /check: the draft is the body (JSON {"text": ...}, or the file itself: PDF, DOCX, text).
+CHECK_PARAMS: tuple[Param, ...] = (
+    PARALLEL_PARAM,
+    Param("session_to", "integer", "Only precedents of this session or earlier.", minimum=1, maximum=999),
+    Param("kind", "string", "Only precedents of this kind; repeatable.", True, enum=KINDS),
+    LANG_PARAM,
+)
 PRECEDENT_TEXT = Param(
     "text", "string", "The paragraph to find precedents of.", max_length=MAX_PRECEDENT_TEXT, min_length=1
 )

@@ -16,7 +16,8 @@ from indexer.fetch.run import MAX_SYMBOL_LENGTH, FetchUsageError, _checked, chec
 from search_api.core.query import parse_query
 from search_api.engine import SearchEngine
 from search_api.errors import QuerySyntaxError
-from search_api.http.app import MAX_BODY_BYTES, create_app
+from search_api.http.app import create_app
+from search_api.http.bodies import MAX_BODY_BYTES
 from search_api.models import SearchRequest
 
 

@@ -54,15 +54,18 @@ def seeds_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_readme_has_examples_of_each_kind() -> None:
     commands = {words(line)[1] for line in COMMANDS}
-    assert {"search", "show", "precedents", "lineage", "fetch"} <= commands
+    assert {"search", "show", "precedents", "lineage", "fetch", "check"} <= commands
     assert len(CURLS) >= 5
 
 
 @pytest.mark.parametrize("line", [c for c in COMMANDS if words(c)[1] != "fetch"])
 def test_each_command_example_runs_on_the_seeds_index(line: str, seeds_index: Path, tmp_path: Path) -> None:
-    done = ga_search([*words(line)[1:], "--index", str(seeds_index)], tmp_path)
+    # `check` reads a file the example names from the checkout, as a user runs it there.
+    done = ga_search([*words(line)[1:], "--index", str(seeds_index)], ROOT if words(line)[1] == "check" else tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() and "Traceback" not in done.stderr
+    if words(line)[1] == "check":
+        assert re.search(r"\b(?:agreed|edited|new)\b", done.stdout)
     if words(line)[1] == "precedents":
         assert "¶" in done.stdout and "no clause at similarity" not in done.stdout
     if words(line)[1] == "search":

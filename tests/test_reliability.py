@@ -86,6 +86,7 @@ OPERATIONS = [
     ("/documents/{symbol}/lineage", "GET"),
     ("/clauses/{symbol}/{number}/precedents", "GET"),
     ("/precedents", "POST"),
+    ("/check", "POST"),
     ("/suggest", "GET"),
     ("/healthz", "GET"),
 ]

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from indexer.errors import GaSearchError
+from search_api.cli.check import check
 from search_api.cli.fetch import fetch
 from search_api.cli.options import RawValues, table_options, table_values
 from search_api.cli.publish import publish
@@ -41,6 +42,7 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 app.command()(fetch)
+app.command()(check)
 app.command()(publish)
 
 IndexOption = Annotated[

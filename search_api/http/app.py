@@ -38,9 +38,11 @@ from indexer.errors import GaSearchError, IndexError_
 from search_api.engine import SearchEngine
 from search_api.errors import BodyTooLarge, NotFoundError, ParameterError, QuerySyntaxError
 from search_api.facets import FACETS
+from search_api.http.bodies import MAX_BODY_BYTES, MAX_CHECK_BYTES, bounded_body, read_posted_draft
 from search_api.http.openapi import openapi_document
 from search_api.models import SearchRequest
 from search_api.params import (
+    CHECK_PARAMS,
     CLAUSE_PRECEDENT_PARAMS,
     DOCUMENT_PARAMS,
     FACET_PARAMS,
@@ -56,7 +58,6 @@ from search_api.params import (
 access_log = logging.getLogger("ga_search.access")
 error_log = logging.getLogger("ga_search.error")
 STATIC = resources.files("search_api.http").joinpath("static")
-MAX_BODY_BYTES = 64 * 1024
 # A search holding a lane this long makes /healthz answer 503 "saturated".
 SATURATED_AFTER_S = 10.0
 WARM_CHECK_SECONDS = 2.0  # how often the service looks for a new commit to warm
@@ -92,20 +93,6 @@ def _error(status: int, code: str, message: str, parameter: str | None = None) -
     if parameter:
         error["parameter"] = parameter
     return _JSON({"error": error}, status_code=status)
-
-
-async def bounded_body(request: Request, limit: int) -> bytes:
-    """The request's body, refused on its Content-Length or, when that is absent or false, as soon
-    as the bytes received pass `limit`: a body is never held past the limit."""
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge(limit, int(declared))
-    received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > limit:
-            raise BodyTooLarge(limit)
-    return bytes(received)
 
 
 def _error_response(exc: Exception) -> _JSON:
@@ -250,6 +237,20 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         )
         return _JSON(result.to_dict())
 
+    async def check_draft(request: Request) -> Response:
+        """A draft in the body: JSON `{"text": ...}`, or the file (PDF, DOCX, text) by its type."""
+        values = parse_params(request.query_params, CHECK_PARAMS)
+        raw = await bounded_body(request, MAX_CHECK_BYTES)
+        draft = await run_in_threadpool(read_posted_draft, raw, request.headers.get("content-type", ""))
+        result = await run_in_threadpool(
+            engine.check,
+            draft,
+            parallel=tuple(values.get("parallel", ())),
+            session_to=values.get("session_to"),
+            kinds=tuple(values.get("kind", ())),
+        )
+        return _JSON(result.to_dict())
+
     def lineage(request: Request) -> Response:
         parse_params(request.query_params, ())
         return cached(request, engine.lineage(request.path_params["symbol"]).to_dict())
@@ -334,6 +335,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             name="clause_precedents",
         ),
         Route("/precedents", _safe(text_precedents), methods=["POST"], name="precedents"),
+        Route("/check", _safe(check_draft), methods=["POST"], name="check"),
         Route("/suggest", _safe(suggest), methods=["GET"], name="suggest"),
         Route("/healthz", _safe(healthz), methods=["GET"], name="healthz"),
         Route("/schema", _safe(schema), methods=["GET"], name="schema"),

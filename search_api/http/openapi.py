@@ -7,6 +7,7 @@ from typing import Any
 from starlette.routing import BaseRoute, Route
 
 from search_api.params import (
+    CHECK_PARAMS,
     CLAUSE_PRECEDENT_PARAMS,
     DOCUMENT_PARAMS,
     FACET_PARAMS,
@@ -42,6 +43,12 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
         "Precedents",
     ),
     "precedents": ("Precedents of a pasted paragraph (JSON body), with diffs.", (), "Precedents"),
+    "check": (
+        "Check a draft (JSON {\"text\"}, or its PDF, DOCX or text file as the body): each paragraph agreed, "
+        "edited or new, with its sources, the shares, the resolutions drawn on and the predecessor beside it.",
+        CHECK_PARAMS,
+        "DraftCheck",
+    ),
     "suggest": ("Completions for a search box: indexed words and titles.", SUGGEST_PARAMS, "Suggestions"),
     "healthz": (
         "Index loaded, document and clause counts, analyzer version, how busy the search lanes are.",
@@ -221,6 +228,18 @@ SCHEMAS: dict[str, Any] = {
             "search_parameters": {"type": "array", "items": _OBJECT},
         },
     },
+    "DraftCheck": {
+        "type": "object",
+        "required": ["paragraphs", "shares", "drawn_on", "predecessor", "took_ms"],
+        "properties": {
+            "paragraphs": _array_of(
+                {"number": {"type": "string"}, "verdict": {"enum": ["agreed", "edited", "new"]}},
+                ["number", "verdict", "text", "sources"],
+            ),
+            "shares": _OBJECT,
+            "drawn_on": {"type": "array", "items": _OBJECT},
+        },
+    },
     "Health": {
         "type": "object",
         "required": ["status", "documents", "clauses", "analyzer_version"],
@@ -264,13 +283,23 @@ def _operation(name: str, path_params: list[str]) -> dict[str, Any]:
             "description": "Saturated: every search lane busy with searches waiting, or one held for long",
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
         }
-    if name == "precedents":
+    if name in ("precedents", "check"):
         responses["413"] = {"description": "Body over the limit", "content": {"application/json": {"schema": _ERROR}}}
-    if name not in ("healthz", "precedents", "schema"):
+    if name not in ("healthz", "precedents", "check", "schema"):
         responses["304"] = {"description": "Not modified (ETag matched)"}
     operation = {"operationId": name, "summary": summary, "parameters": parameters, "responses": responses}
     if name == "precedents":
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _PRECEDENT_BODY}}}
+    if name == "check":
+        draft = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {"schema": draft},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        }
     return operation
 
 

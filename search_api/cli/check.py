@@ -1,0 +1,174 @@
+"""`ga-search check FILE`: a draft's paragraphs marked agreed, edited or new, with their sources."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from indexer.errors import GaSearchError
+from indexer.model import Resolution
+
+console = Console()
+errors = Console(stderr=True)
+VERDICT_LABELS = {
+    "zh": {"agreed": "已商定", "edited": "已修改", "new": "新"},
+    "en": {"agreed": "agreed", "edited": "edited", "new": "new"},
+}
+CSV_COLUMNS = ("number", "type", "verdict", "similarity", "uses", "first_use", "last_use", "sources", "changes", "text")
+
+
+def read_draft(file: str) -> Resolution:
+    """The draft from a file (DOCX, PDF, text) or from standard input (`-`, text)."""
+    from indexer.model import Resolution as _Resolution
+    from indexer.readers import read_document
+    from indexer.structure import parse_text
+    from search_api.features.check import MAX_DRAFT_CHARACTERS
+
+    if file == "-":
+        text = sys.stdin.read(MAX_DRAFT_CHARACTERS + 1)
+        if len(text) > MAX_DRAFT_CHARACTERS:
+            raise GaSearchError(f"the draft on standard input is over {MAX_DRAFT_CHARACTERS:,} characters")
+        draft: _Resolution = parse_text(text, "<stdin>")
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise GaSearchError(f"{file}: no such file")
+        draft = read_document(path)
+        if len(draft.text) > MAX_DRAFT_CHARACTERS:
+            raise GaSearchError(f"{file}: over {MAX_DRAFT_CHARACTERS:,} characters of text")
+    return draft
+
+
+def check(
+    file: Annotated[str, typer.Argument(help="The draft: a DOCX, PDF or text file, or - for standard input.")],
+    lang: Annotated[str, typer.Option("--lang", help="Interface language: zh or en.")] = "zh",
+    parallel: Annotated[
+        str, typer.Option("--parallel", help="The sources' wording in these languages too: en,fr ...")
+    ] = "",
+    session_to: Annotated[
+        int | None, typer.Option("--session-to", help="Only precedents of this session or earlier.", min=1)
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Only precedents of this kind (repeatable): resolution ...")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    index: Annotated[
+        Path, typer.Option("--index", envvar="GA_SEARCH_INDEX", help="The index folder (env GA_SEARCH_INDEX).")
+    ] = Path("index"),
+) -> None:
+    """Check a draft: each paragraph marked agreed, edited or new, with where its wording was used
+    before, what changed, and the predecessor resolution set beside it.
+
+    Example: ga-search check seeds/zh_draft_73/000_b19792f0abdd90de.txt --lang en
+    """
+    from search_api.engine import SearchEngine
+
+    if output not in ("table", "json", "csv"):
+        errors.print(f"[bold red]error:[/] --format must be table, json or csv, not {escape(output)!r}")
+        raise typer.Exit(2)
+    try:
+        draft = read_draft(file)
+        languages = tuple(code.strip() for code in parallel.split(",") if code.strip())
+        result = SearchEngine(index).check(draft, parallel=languages, session_to=session_to, kinds=tuple(kind or ()))
+    except GaSearchError as error:
+        errors.print(f"[bold red]error:[/] {escape(str(error))}")
+        raise typer.Exit(1) from None
+    payload = result.to_dict()
+    if output == "json":
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    elif output == "csv":
+        sys.stdout.write(paragraphs_csv(payload))
+    else:
+        _print(payload, lang if lang in VERDICT_LABELS else "zh")
+
+
+def _use(use: dict[str, object] | None) -> str:
+    if not use:
+        return ""
+    return f"{use['symbol'] or use['doc_id']} ¶{use['number']} ({use['date'] or use['session'] or ''})"
+
+
+def _sources(paragraph: dict[str, object]) -> str:
+    sources = paragraph["sources"]
+    assert isinstance(sources, list)
+    return "; ".join(f"{s['symbol'] or s['doc_id']} ¶{s['clause']['number']} ({s['similarity']:.2f})" for s in sources)
+
+
+def _changes(paragraph: dict[str, object]) -> str:
+    changes = paragraph.get("changes") or {}
+    assert isinstance(changes, dict)
+    parts = [f"+{a}" for a in changes.get("added", [])] + [f"-{r}" for r in changes.get("removed", [])]
+    parts += [f"{old} -> {new}" for old, new in changes.get("replaced", [])]
+    phrases = paragraph.get("phrases") or []
+    assert isinstance(phrases, list)
+    parts += [f"agreed phrase: {p['text']} ({p['symbol'] or p['doc_id']} ¶{p['number']})" for p in phrases]
+    return " | ".join(parts)
+
+
+def paragraphs_csv(payload: dict[str, object]) -> str:
+    """The paragraph table as CSV, a row a paragraph."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    paragraphs = payload["paragraphs"]
+    assert isinstance(paragraphs, list)
+    for p in paragraphs:
+        writer.writerow(
+            [
+                p["number"],
+                p["type"],
+                p["verdict"],
+                p["similarity"],
+                p["uses"],
+                _use(p["first_use"]),
+                _use(p["last_use"]),
+                _sources(p),
+                _changes(p),
+                p["text"],
+            ]
+        )
+    return out.getvalue()
+
+
+def _print(payload: dict[str, object], lang: str) -> None:
+    labels = VERDICT_LABELS[lang]
+    table = Table("¶", "verdict", "sources", "changes", show_lines=True, expand=True)
+    table.columns[2].overflow = table.columns[3].overflow = "fold"
+    paragraphs = payload["paragraphs"]
+    assert isinstance(paragraphs, list)
+    for p in paragraphs:
+        verdict = labels[p["verdict"]]
+        if p["verdict"] == "agreed":
+            verdict += f"\n{p['uses']} × {_use(p['first_use'])} … {_use(p['last_use'])}"
+        elif p["verdict"] == "edited":
+            verdict += f" {p['similarity']:.2f}"
+        table.add_row(p["number"], escape(verdict), escape(_sources(p)), escape(_changes(p)))
+    console.print(table)
+    shares = payload["shares"]
+    assert isinstance(shares, dict)
+    console.print(
+        "  ".join(
+            f"{labels[v]}: {shares[v]['paragraphs']:.0%} of paragraphs, {shares[v]['characters']:.0%} of text"
+            for v in ("agreed", "edited", "new")
+        )
+    )
+    drawn = payload["drawn_on"]
+    assert isinstance(drawn, list)
+    if drawn:
+        console.print("draws on: " + ", ".join(f"{d['symbol']} ({d['paragraphs']} ¶)" for d in drawn))
+    predecessor = payload["predecessor"]
+    if isinstance(predecessor, dict):
+        counts: dict[str, int] = {}
+        for change in predecessor["changes"]:
+            counts[change["change"]] = counts.get(change["change"], 0) + 1
+        summary = ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
+        console.print(f"predecessor: {predecessor['symbol']} (session {predecessor['session']}): {summary}")
