@@ -190,6 +190,14 @@ CHECK_PARAMS: tuple[Param, ...] = (
     PARALLEL_PARAM,
     Param("session_to", "integer", "Only precedents of this session or earlier.", minimum=1, maximum=999),
     Param("kind", "string", "Only precedents of this kind; repeatable.", True, enum=KINDS),
+    Param(
+        "format",
+        "string",
+        "The answer: json, csv (a row a paragraph), html (a printable page) or docx (the draft with a "
+        "comment on each paragraph and the changes against the nearest precedent tracked).",
+        enum=("json", "csv", "html", "docx"),
+        default="json",
+    ),
     LANG_PARAM,
 )
 PRECEDENT_TEXT = Param(

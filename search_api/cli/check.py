@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -16,6 +14,14 @@ from rich.table import Table
 
 from indexer.errors import GaSearchError
 from indexer.model import Resolution
+from search_api.features.check_report import (
+    changes_text,
+    check_docx,
+    check_html,
+    paragraphs_csv,
+    sources_text,
+    use_text,
+)
 
 console = Console()
 errors = Console(stderr=True)
@@ -23,7 +29,6 @@ VERDICT_LABELS = {
     "zh": {"agreed": "已商定", "edited": "已修改", "new": "新"},
     "en": {"agreed": "agreed", "edited": "edited", "new": "new"},
 }
-CSV_COLUMNS = ("number", "type", "verdict", "similarity", "uses", "first_use", "last_use", "sources", "changes", "text")
 
 
 def read_draft(file: str) -> Resolution:
@@ -60,7 +65,10 @@ def check(
     kind: Annotated[
         list[str] | None, typer.Option("--kind", help="Only precedents of this kind (repeatable): resolution ...")
     ] = None,
-    output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    output: Annotated[
+        str, typer.Option("--format", help="table, json, csv, html (a printable page) or docx (with --out).")
+    ] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="Write the report to this file (docx needs one).")] = None,
     index: Annotated[
         Path, typer.Option("--index", envvar="GA_SEARCH_INDEX", help="The index folder (env GA_SEARCH_INDEX).")
     ] = Path("index"),
@@ -72,8 +80,11 @@ def check(
     """
     from search_api.engine import SearchEngine
 
-    if output not in ("table", "json", "csv"):
-        errors.print(f"[bold red]error:[/] --format must be table, json or csv, not {escape(output)!r}")
+    if output not in ("table", "json", "csv", "html", "docx"):
+        errors.print(f"[bold red]error:[/] --format must be table, json, csv, html or docx, not {escape(output)!r}")
+        raise typer.Exit(2)
+    if output == "docx" and out is None:
+        errors.print("[bold red]error:[/] --format docx writes a file: give it with --out FILE")
         raise typer.Exit(2)
     try:
         draft = read_draft(file)
@@ -83,60 +94,24 @@ def check(
         errors.print(f"[bold red]error:[/] {escape(str(error))}")
         raise typer.Exit(1) from None
     payload = result.to_dict()
+    lang = lang if lang in VERDICT_LABELS else "zh"
+    if output == "table":
+        _print(payload, lang)
+        return
+    report: str | bytes
     if output == "json":
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        report = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     elif output == "csv":
-        sys.stdout.write(paragraphs_csv(payload))
+        report = paragraphs_csv(payload)
+    elif output == "html":
+        report = check_html(payload, lang)
     else:
-        _print(payload, lang if lang in VERDICT_LABELS else "zh")
-
-
-def _use(use: dict[str, object] | None) -> str:
-    if not use:
-        return ""
-    return f"{use['symbol'] or use['doc_id']} ¶{use['number']} ({use['date'] or use['session'] or ''})"
-
-
-def _sources(paragraph: dict[str, object]) -> str:
-    sources = paragraph["sources"]
-    assert isinstance(sources, list)
-    return "; ".join(f"{s['symbol'] or s['doc_id']} ¶{s['clause']['number']} ({s['similarity']:.2f})" for s in sources)
-
-
-def _changes(paragraph: dict[str, object]) -> str:
-    changes = paragraph.get("changes") or {}
-    assert isinstance(changes, dict)
-    parts = [f"+{a}" for a in changes.get("added", [])] + [f"-{r}" for r in changes.get("removed", [])]
-    parts += [f"{old} -> {new}" for old, new in changes.get("replaced", [])]
-    phrases = paragraph.get("phrases") or []
-    assert isinstance(phrases, list)
-    parts += [f"agreed phrase: {p['text']} ({p['symbol'] or p['doc_id']} ¶{p['number']})" for p in phrases]
-    return " | ".join(parts)
-
-
-def paragraphs_csv(payload: dict[str, object]) -> str:
-    """The paragraph table as CSV, a row a paragraph."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    paragraphs = payload["paragraphs"]
-    assert isinstance(paragraphs, list)
-    for p in paragraphs:
-        writer.writerow(
-            [
-                p["number"],
-                p["type"],
-                p["verdict"],
-                p["similarity"],
-                p["uses"],
-                _use(p["first_use"]),
-                _use(p["last_use"]),
-                _sources(p),
-                _changes(p),
-                p["text"],
-            ]
-        )
-    return out.getvalue()
+        report = check_docx(payload, lang)
+    if out is not None:
+        out.write_bytes(report if isinstance(report, bytes) else report.encode("utf-8"))
+        console.print(f"wrote {out}")
+    else:
+        sys.stdout.write(report if isinstance(report, str) else "")
 
 
 def _print(payload: dict[str, object], lang: str) -> None:
@@ -148,10 +123,10 @@ def _print(payload: dict[str, object], lang: str) -> None:
     for p in paragraphs:
         verdict = labels[p["verdict"]]
         if p["verdict"] == "agreed":
-            verdict += f"\n{p['uses']} × {_use(p['first_use'])} … {_use(p['last_use'])}"
+            verdict += f"\n{p['uses']} × {use_text(p['first_use'])} … {use_text(p['last_use'])}"
         elif p["verdict"] == "edited":
             verdict += f" {p['similarity']:.2f}"
-        table.add_row(p["number"], escape(verdict), escape(_sources(p)), escape(_changes(p)))
+        table.add_row(p["number"], escape(verdict), escape(sources_text(p)), escape(changes_text(p)))
     console.print(table)
     shares = payload["shares"]
     assert isinstance(shares, dict)

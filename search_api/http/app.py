@@ -38,6 +38,7 @@ from indexer.errors import GaSearchError, IndexError_
 from search_api.engine import SearchEngine
 from search_api.errors import BodyTooLarge, NotFoundError, ParameterError, QuerySyntaxError
 from search_api.facets import FACETS
+from search_api.features.check_report import check_docx, check_html, paragraphs_csv
 from search_api.http.bodies import MAX_BODY_BYTES, MAX_CHECK_BYTES, bounded_body, read_posted_draft
 from search_api.http.openapi import openapi_document
 from search_api.models import SearchRequest
@@ -93,6 +94,13 @@ def _error(status: int, code: str, message: str, parameter: str | None = None) -
     if parameter:
         error["parameter"] = parameter
     return _JSON({"error": error}, status_code=status)
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
 def _error_response(exc: Exception) -> _JSON:
@@ -249,7 +257,14 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             session_to=values.get("session_to"),
             kinds=tuple(values.get("kind", ())),
         )
-        return _JSON(result.to_dict())
+        payload, lang = result.to_dict(), values.get("lang", "zh")
+        if values.get("format") == "docx":
+            return Response(check_docx(payload, lang), media_type=DOCX_TYPE, headers=_attachment("check.docx"))
+        if values.get("format") == "html":
+            return HTMLResponse(check_html(payload, lang))
+        if values.get("format") == "csv":
+            return Response(paragraphs_csv(payload), media_type="text/csv; charset=utf-8")
+        return _JSON(payload)
 
     def lineage(request: Request) -> Response:
         parse_params(request.query_params, ())
