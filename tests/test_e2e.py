@@ -225,3 +225,38 @@ def test_what_is_typed_before_the_facet_table_arrives_is_searched(server: str, b
     expect(page.locator(".hit mark").first).to_have_text("集体安全条约组织")
     assert page.locator('input[data-facet="session"][value="73"]').is_checked()  # the URL's filter kept
     page.close()
+
+
+def test_check_a_draft_pasted_and_dropped(server: str, browser: Browser, tmp_path: Path) -> None:
+    """The "Check a draft" view: a pasted draft and a dropped file each get their verdicts, and the
+    DOCX report downloads (its screenshot is the README's docs/check-a-draft.png)."""
+    from tests.test_check import composed_draft
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page.goto(server + "/?lang=en#check")
+    expect(page.locator("#check")).to_be_visible(timeout=15_000)
+    assert page.locator("#search-form").is_hidden()
+    page.locator("#check-text").fill(composed_draft())
+    page.locator("#check-run").click()
+    expect(page.locator("#check-result tr")).to_have_count(8, timeout=30_000)
+    assert page.locator('#check-result tr[data-verdict="agreed"]').count() == 5
+    assert page.locator('#check-result tr[data-verdict="new"]').count() == 1
+    expect(page.locator("#check-status")).to_contain_text("agreed 63%")
+    page.screenshot(path=str(ARTIFACTS / "check-pasted.png"), full_page=True)
+    with page.expect_download(timeout=30_000) as download:
+        page.locator("#check-docx").click()
+    saved = tmp_path / "check.docx"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"PK")
+    # A dropped file: the draft as a text file, dropped on the zone.
+    draft = composed_draft()
+    handle = page.evaluate_handle(
+        """(text) => { const data = new DataTransfer();
+            data.items.add(new File([text], "draft.txt", { type: "text/plain" })); return data; }""",
+        draft,
+    )
+    page.locator("#check-text").fill("")
+    page.locator("#check-drop").dispatch_event("drop", {"dataTransfer": handle})
+    expect(page.locator("#check-file-label")).to_have_text("draft.txt", timeout=15_000)
+    expect(page.locator('#check-result tr[data-verdict="agreed"]')).to_have_count(5, timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "check-a-draft.png"), full_page=True)  # README's docs/check-a-draft.png

@@ -297,7 +297,8 @@ function writeHash() {
   const p = params();
   p.delete("per_page");
   p.delete("facets");
-  history.replaceState(null, "", location.pathname + "?" + p.toString());
+  // The check view (#check, static/check.js) keeps its place in the address.
+  history.replaceState(null, "", location.pathname + "?" + p.toString() + (location.hash === "#check" ? "#check" : ""));
 }
 
 function readHash() {
