@@ -35,7 +35,7 @@ from search_api.core.snapshots import Snapshots
 from search_api.core.stored import clause_view, resolution_fields
 from search_api.errors import ParameterError
 from search_api.facets import FACETS_BY_NAME
-from search_api.features.check import MAX_DRAFT_PARAGRAPHS, DraftCheck, check_draft
+from search_api.features.check import EVERYTHING, MAX_DRAFT_PARAGRAPHS, Against, DraftCheck, check_draft
 from search_api.features.lineage import lineage_steps
 from search_api.features.precedents import find_precedents
 from search_api.labels import label_view
@@ -226,8 +226,7 @@ class SearchEngine:
         draft: Resolution,
         *,
         parallel: tuple[str, ...] = (),
-        session_to: int | None = None,
-        kinds: tuple[str, ...] = (),
+        against: Against = EVERYTHING,
     ) -> DraftCheck:
         """A draft's paragraphs marked agreed, edited or new, with their sources (features/check.py)."""
         started = time.perf_counter()
@@ -239,9 +238,7 @@ class SearchEngine:
             if language not in PARALLEL_LANGUAGES:
                 raise ParameterError("parallel", f"{language!r} is not one of {', '.join(PARALLEL_LANGUAGES)}")
         with self._current() as searcher:
-            result = check_draft(
-                searcher, self._snapshot(searcher), draft, parallel=parallel, session_to=session_to, kinds=kinds
-            )
+            result = check_draft(searcher, self._snapshot(searcher), draft, parallel=parallel, against=against)
         result.took_ms = _ms(started)
         return result
 

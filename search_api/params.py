@@ -188,6 +188,7 @@ CLAUSE_PRECEDENT_PARAMS: tuple[Param, ...] = (
 # POST /check: the draft is the body (JSON {"text": ...}, or the file itself: PDF, DOCX, text).
 CHECK_PARAMS: tuple[Param, ...] = (
     PARALLEL_PARAM,
+    Param("session_from", "integer", "Only precedents of this session or later.", minimum=1, maximum=999),
     Param("session_to", "integer", "Only precedents of this session or earlier.", minimum=1, maximum=999),
     Param("kind", "string", "Only precedents of this kind; repeatable.", True, enum=KINDS),
     Param(

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from indexer.readers import read_document
 from indexer.structure import parse_text
 from search_api.engine import SearchEngine
-from search_api.features.check import MAX_DRAFT_PARAGRAPHS, agreed_key
+from search_api.features.check import MAX_DRAFT_PARAGRAPHS, Against, agreed_key
 from search_api.http.app import create_app
 from tests.conftest import ROOT, SEEDS
 
@@ -91,7 +91,7 @@ def test_a_resolution_is_never_its_own_precedent(seeds_engine: SearchEngine) -> 
 
 def test_the_seed_draft_is_checked_in_chinese(seeds_engine: SearchEngine) -> None:
     draft = read_document(SEEDS / "zh_draft_73" / "000_b19792f0abdd90de.txt")
-    result = seeds_engine.check(draft, session_to=72)
+    result = seeds_engine.check(draft, against=Against(session_to=72))
     assert len(result.paragraphs) == len(draft.clauses) and result.language == "zh"
     assert all(p.verdict == "new" for p in result.paragraphs)  # nothing of session 72 or before is indexed
     unfiltered = seeds_engine.check(draft)  # the draft is indexed itself, by its file name: never its own source
@@ -132,3 +132,23 @@ def test_post_check_takes_json_or_the_file_and_refuses_what_it_cannot(seeds_engi
     assert odd.status_code == 400
     many = "The General Assembly,\n\n" + "".join(f"{n}. Decides {n};\n\n" for n in range(1, MAX_DRAFT_PARAGRAPHS + 2))
     assert client.post("/check", json={"text": many}).status_code == 400
+
+
+def test_checked_against_a_session_range_and_a_scan_gets_a_clear_answer(
+    seeds_engine: SearchEngine, tmp_path: Path
+) -> None:
+    draft = parse_text(composed_draft(), "composed.txt")
+    later = seeds_engine.check(draft, against=Against(session_from=81))
+    assert all(p.verdict == "new" for p in later.paragraphs)  # nothing adopted at 81 or later is indexed
+    assert seeds_engine.check(draft, against=Against(session_from=80, session_to=80)).shares["agreed"]["paragraphs"]
+    from fpdf import FPDF
+    from PIL import Image
+
+    image = tmp_path / "page.png"
+    Image.new("RGB", (200, 100), "white").save(image)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(str(image), x=10, y=10, w=100)
+    client = TestClient(create_app(seeds_engine.index_dir))
+    scan = client.post("/check", content=bytes(pdf.output()), headers={"content-type": "application/pdf"})
+    assert scan.status_code == 400 and "no text layer" in scan.json()["error"]["message"]

@@ -59,6 +59,9 @@ def check(
     parallel: Annotated[
         str, typer.Option("--parallel", help="The sources' wording in these languages too: en,fr ...")
     ] = "",
+    session_from: Annotated[
+        int | None, typer.Option("--session-from", help="Only precedents of this session or later.", min=1)
+    ] = None,
     session_to: Annotated[
         int | None, typer.Option("--session-to", help="Only precedents of this session or earlier.", min=1)
     ] = None,
@@ -79,6 +82,7 @@ def check(
     Example: ga-search check seeds/zh_draft_73/000_b19792f0abdd90de.txt --lang en
     """
     from search_api.engine import SearchEngine
+    from search_api.features.check import Against
 
     if output not in ("table", "json", "csv", "html", "docx"):
         errors.print(f"[bold red]error:[/] --format must be table, json, csv, html or docx, not {escape(output)!r}")
@@ -89,7 +93,8 @@ def check(
     try:
         draft = read_draft(file)
         languages = tuple(code.strip() for code in parallel.split(",") if code.strip())
-        result = SearchEngine(index).check(draft, parallel=languages, session_to=session_to, kinds=tuple(kind or ()))
+        against = Against(session_from, session_to, tuple(kind or ()))
+        result = SearchEngine(index).check(draft, parallel=languages, against=against)
     except GaSearchError as error:
         errors.print(f"[bold red]error:[/] {escape(str(error))}")
         raise typer.Exit(1) from None

@@ -56,6 +56,28 @@ _SESSION_PARTS = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Against:
+    """What a draft is checked against: precedents of these sessions (inclusive) and kinds."""
+
+    session_from: int | None = None
+    session_to: int | None = None
+    kinds: tuple[str, ...] = ()
+
+    def admits(self, precedent: Precedent) -> bool:
+        session = precedent.session
+        if (self.session_from is not None or self.session_to is not None) and session is None:
+            return False
+        if self.session_from is not None and session is not None and session < self.session_from:
+            return False
+        if self.session_to is not None and session is not None and session > self.session_to:
+            return False
+        return not self.kinds or precedent.kind in self.kinds
+
+
+EVERYTHING = Against()
+
+
 @dataclass
 class Use:
     symbol: str
@@ -175,8 +197,7 @@ def check_paragraph(
     text: str,
     *,
     excluded: set[str],
-    session_to: int | None,
-    kinds: tuple[str, ...],
+    against: Against,
 ) -> ParagraphCheck:
     """One paragraph's verdict and sources (see the module docstring)."""
     precedents, _ = find_precedents(
@@ -188,13 +209,7 @@ def check_paragraph(
         limit=SOURCES_CONSIDERED,
         include_later=True,
     )
-    precedents = [
-        p
-        for p in precedents
-        if p.doc_id not in excluded
-        and (session_to is None or (p.session is not None and p.session <= session_to))
-        and (not kinds or p.kind in kinds)
-    ]
+    precedents = [p for p in precedents if p.doc_id not in excluded and against.admits(p)]
     key = agreed_key(text)
     agreed = [p for p in precedents if p.clause is not None and agreed_key(p.clause.text) == key]
     if agreed:
@@ -296,8 +311,7 @@ def check_draft(
     draft: Resolution,
     *,
     parallel: tuple[str, ...] = (),
-    session_to: int | None = None,
-    kinds: tuple[str, ...] = (),
+    against: Against = EVERYTHING,
 ) -> DraftCheck:
     """Every paragraph of `draft` checked against the index (see the module docstring)."""
     if len(draft.clauses) > MAX_DRAFT_PARAGRAPHS:
@@ -314,8 +328,7 @@ def check_draft(
             clause.type,
             clause.text,
             excluded=excluded,
-            session_to=session_to,
-            kinds=kinds,
+            against=against,
         )
         for clause in draft.clauses
         if clause.text.strip()

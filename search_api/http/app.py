@@ -38,6 +38,7 @@ from indexer.errors import GaSearchError, IndexError_
 from search_api.engine import SearchEngine
 from search_api.errors import BodyTooLarge, NotFoundError, ParameterError, QuerySyntaxError
 from search_api.facets import FACETS
+from search_api.features.check import Against
 from search_api.features.check_report import check_docx, check_html, paragraphs_csv
 from search_api.http.bodies import MAX_BODY_BYTES, MAX_CHECK_BYTES, bounded_body, read_posted_draft
 from search_api.http.openapi import openapi_document
@@ -254,8 +255,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             engine.check,
             draft,
             parallel=tuple(values.get("parallel", ())),
-            session_to=values.get("session_to"),
-            kinds=tuple(values.get("kind", ())),
+            against=Against(values.get("session_from"), values.get("session_to"), tuple(values.get("kind", ()))),
         )
         payload, lang = result.to_dict(), values.get("lang", "zh")
         if values.get("format") == "docx":
