@@ -29,7 +29,7 @@ _KIND_WORDS = (
 # The symbol as a masthead prints it, a line of its own (`A/81/6 (Sect. 13)/Part A*`: the star is
 # a footnote's mark).
 MASTHEAD_SYMBOL = re.compile(
-    r"^\s*(A/[A-Z0-9./]+(?: \((?:Sect|Part)\. ?\d+\))?(?:/[A-Za-z0-9.]+(?: [A-Z0-9])?)*)\**\s*$"
+    r"^\s*(A/[A-Z0-9./]+(?:\([IVXL]+\))?(?: \((?:Sect|Part)\. ?\d+\))?(?:/[A-Za-z0-9.]+(?: [A-Z0-9])?)*)\**\s*$"
 )
 # Lines of a masthead and the header under it (before the document's own text starts).
 MASTHEAD_LINE = re.compile(

@@ -32,7 +32,11 @@ from indexer.kinds import (
 from indexer.model import Resolution
 from indexer.sponsors import parse_sponsors
 
-_BODY_START = re.compile(r"^\s*(大会\s*[，,]?|The General Assembly\s*,?)\s*$")
+# The line that opens a resolution's text, in the six languages.
+_BODY_START = re.compile(
+    r"^\s*(大会\s*[，,]?|The General Assembly\s*,?|L[’']Assemblée générale\s*,?|La Asamblea General\s*,?"
+    r"|Генеральная Ассамблея\s*,?|(?:إن )?الجمعية العامة\s*[،,]?)\s*$"
+)
 _ZH_SESSION = re.compile(r"第([零〇一二三四五六七八九十百]+)届(?:特别|紧急特别)?会议")
 _EN_SESSION = re.compile(r"\b([A-Za-z]+(?:-[a-z]+)?)\s+(?:special\s+|emergency special\s+)?session\b")
 _AGENDA = re.compile(r"(?:议程项目|Agenda items?)\s*((?:\d+\s*(?:\([a-z]{1,4}\))?[\s,、和及and]*)+)")
@@ -244,7 +248,7 @@ def parse_blocks(
     is (text, is a heading, its footnotes). Header lines are whole paragraphs (a wrapped title,
     a sponsor list over five lines); the body's paragraphs are taken as they are."""
     texts = [text for text, _, _ in blocks]
-    body_start = next((i for i, text in enumerate(texts) if _BODY_START.match(text)), None)
+    body_start = next((i for i, text in enumerate(texts) if _opens_body(text)), None)
     if body_start is None:
         body_start = _masthead_end(blocks)
         header, body = texts[:body_start], blocks[body_start:]
@@ -257,6 +261,14 @@ def parse_blocks(
     ]
     closing = [text for text, _, _ in body if _CLOSING_LINE.match(text)]
     return _assemble(header, closing, paragraphs, "\n\n".join(texts), source, metadata or {})
+
+
+def _opens_body(text: str) -> bool:
+    """The body's opening line, not the masthead's "大会" / "Генеральная Ассамблея" (the same words
+    without the comma: where the opening has no article, its comma tells it apart)."""
+    if not _BODY_START.match(text):
+        return False
+    return text.rstrip().endswith((",", "，", "،")) or text.lstrip().startswith(("The ", "L", "La ", "إن"))
 
 
 def _masthead_end(blocks: list[tuple[str, bool, tuple[str, ...]]]) -> int:

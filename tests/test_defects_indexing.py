@@ -244,3 +244,19 @@ def test_a_docx_and_pdf_pair_is_one_document_and_no_failure(tmp_path: Path) -> N
     assert [Path(loser).suffix for loser, _ in report.superseded] == [".pdf"]
     document = SearchEngine(tmp_path / "index").document("en:A/80/590")
     assert document.source.endswith(".docx") and document.kind == "report"
+
+
+def test_a_reader_bug_in_the_bounded_child_is_the_files_failure_not_a_memory_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.readers import pdf
+
+    path = tmp_path / "small.pdf"
+    _inflating_pdf(path, 1)
+
+    def broken(_: Path) -> object:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(pdf, "pdf_blocks", broken)  # the forked child inherits it
+    with pytest.raises(DocumentError, match="the reader failed on it: ZeroDivisionError: a bug"):
+        read_document(path)

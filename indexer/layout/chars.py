@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -118,11 +120,21 @@ def _line(page: int, glyphs: list[Glyph], marks: list[Glyph]) -> Line:
             if text and not text.endswith(" "):
                 text += " "
             continue
-        if previous is not None and text and not text.endswith(" ") and glyph.x0 - previous.x1 > _WORD_GAP * size:
+        combining = unicodedata.combining(glyph.char) > 0
+        if (
+            not combining
+            and previous is not None
+            and text
+            and not text.endswith(" ")
+            and glyph.x0 - previous.x1 > _WORD_GAP * size
+        ):
             text += " "
         text += glyph.char
         ends.append((glyph.x0, len(text)))
-        previous = glyph
+        if not combining:  # a vowel mark sits over its letter: the gap to the next is from the letter
+            previous = glyph
+    if _right_to_left(text):
+        text, ends = _logical(text), []  # marks of a right-to-left line are not placed
     line = Line(
         page,
         text.strip(),
@@ -136,6 +148,35 @@ def _line(page: int, glyphs: list[Glyph], marks: list[Glyph]) -> Line:
         offset = max((end for x, end in ends if x < mark[0].x0), default=0)
         line.marks.append((offset, "".join(g.char for g in mark)))
     return line
+
+
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LTR_RUN = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0400-\u04ff][A-Za-z0-9\u00c0-\u024f\u0400-\u04ff.,/:()\-]*")
+_PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]+")
+
+
+def _right_to_left(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and len(_RTL.findall(text)) * 2 > len(letters)
+
+
+def _logical(visual: str) -> str:
+    """A right-to-left line read left to right (its glyphs' visual order) back in logical order:
+    the whole reversed, then each left-to-right run (digits, Latin) put back as it reads, and
+    Arabic presentation forms folded to their letters (what a shaped PDF may map glyphs to)."""
+    reversed_text = visual[::-1]
+    mirrored = reversed_text.translate(_MIRROR)
+    logical = _LTR_RUN.sub(lambda run: run.group()[::-1].translate(_MIRROR), mirrored)
+    logical = _MARK_FIRST.sub(r"\2\1", logical)  # a vowel mark reversed before its letter goes after it
+    # A paragraph number set right to left reads ".30": its period is neutral and goes after it.
+    logical = re.sub(r"^\.(\d{1,4})(?=\s)", r"\1.", logical)
+    return _PRESENTATION_FORMS.sub(lambda forms: unicodedata.normalize("NFKC", forms.group()), logical)
+
+
+_MARK_FIRST = re.compile(r"([\u064b-\u065f\u0670]+)([^\u064b-\u065f\u0670\s])")
+
+
+_MIRROR = str.maketrans("()[]{}<>«»", ")(][}{><»«")
 
 
 def _group_marks(marks: list[Glyph]) -> list[list[Glyph]]:
@@ -191,6 +232,25 @@ def page_lines(page_number: int, glyphs: list[Glyph]) -> list[Line]:
                 continue
             lines.append(_line(page_number, body, own + inline))
     return lines
+
+
+def mirrored(pages: list[Page]) -> list[Page]:
+    """Right-to-left pages with x mirrored, so that the layout's left margin and first-line
+    indents are those of the right edge, where an Arabic paragraph starts."""
+    flipped = []
+    for page in pages:
+        lines = [
+            Line(ln.page, ln.text, page.width - ln.x1, page.width - ln.x0, ln.base, ln.size, ln.bold, ln.marks)
+            for ln in page.lines
+        ]
+        flipped.append(Page(page.number, page.width, page.height, lines))
+    return flipped
+
+
+def right_to_left(pages: list[Page]) -> bool:
+    """Most of the text's letters are of a right-to-left script (Arabic)."""
+    sample = "".join(line.text for page in pages[:3] for line in page.lines)
+    return _right_to_left(sample)
 
 
 def read_pages(path: str) -> list[Page]:

@@ -127,15 +127,18 @@ def _notes(lines: list[Line], notes: dict[str, str], last: list[str]) -> None:
             notes[last[0]] = join_line(notes[last[0]], text)
 
 
-def join_line(before: str, after: str) -> str:
+def join_line(before: str, after: str, cjk: bool = False) -> str:
     """Join two lines of one paragraph: CJK without a space; a word broken at its own hyphen
-    (`drug-` / `resistant`: ODS sets hyphenation off, so a line-end hyphen is the word's) whole."""
+    (`drug-` / `resistant`: ODS sets hyphenation off, so a line-end hyphen is the word's) whole;
+    in a Chinese text, a number broken between its digits (`199` / `4年`) whole."""
     before, after = before.rstrip(), after.lstrip()
     if not before or not after:
         return before + after
     if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[0].isalpha():
         return before + after
     if _CJK_EDGE.match(before[-1]) and _CJK_EDGE.match(after[0]):
+        return before + after
+    if cjk and (_CJK_EDGE.match(before[-1]) or _CJK_EDGE.match(after[0]) or (before[-1] + after[0]).isdigit()):
         return before + after
     return f"{before} {after}"
 
@@ -148,6 +151,8 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
     """The document's paragraphs (furniture and footnotes out) and its footnotes by mark."""
     size = body_size(pages)
     left = _column_left(pages, size)
+    sample = "".join(line.text for page in pages[:3] for line in page.lines)
+    cjk = len(_CJK_EDGE.findall(sample)) > 0.2 * max(len(sample), 1)
     pitch = _line_pitch(pages, size)
     running = running_texts(symbol, title)
     notes: dict[str, str] = {}
@@ -175,6 +180,8 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             # one, goes on the same block (a typed sponsor list, a title in capitals).
             centred = (
                 previous is not None
+                and previous.page == line.page
+                and line.base - previous.base <= 1.5 * max(pitch, line.size)
                 and previous.x0 > left
                 and (abs(_centre(line) - _centre(previous)) < line.size or abs(line.x0 - previous.x0) < 2)
             )
@@ -202,7 +209,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                 right = line.x0 > (page.width / 2) and line.x1 > left + 0.6 * (page.width - 2 * left)
                 blocks.append(Block(line.text, line.page, line.size, line.bold, indented, right, marks, [line.text]))
             else:
-                blocks[-1].text = join_line(blocks[-1].text, line.text)
+                blocks[-1].text = join_line(blocks[-1].text, line.text, cjk)
                 blocks[-1].lines.append(line.text)
                 blocks[-1].notes.extend(marks)
             previous = line

@@ -59,6 +59,8 @@ def run_bounded(path: Path, read: Callable[[Path], _T], memory: int | None = Non
                 payload = pickle.dumps(("error", error))
             except MemoryError:
                 payload = pickle.dumps(("memory", None))
+            except Exception as error:  # a reader's bug: said as the file's failure, with what it was
+                payload = pickle.dumps(("failed", f"{type(error).__name__}: {error}"))
             with os.fdopen(send, "wb") as stream:
                 stream.write(payload)
         except BaseException:
@@ -87,6 +89,8 @@ def run_bounded(path: Path, read: Callable[[Path], _T], memory: int | None = Non
             return value
         if kind == "error":
             raise value
+        if kind == "failed":
+            raise DocumentError(path, f"the reader failed on it: {value}")
     megabytes = allowance // (1024 * 1024)
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
         raise DocumentError(path, f"reading it took over {MAX_READER_SECONDS} s of CPU: refused")

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 
 from analyzers.languages import language_of_file
 from indexer.errors import DocumentError
-from indexer.layout.chars import read_pages
+from indexer.layout.chars import mirrored, read_pages, right_to_left
 from indexer.layout.ocr import INSTALL_HINT, ocr_pdf, tesseract_available
 from indexer.layout.paragraphs import lay_out
 from indexer.model import Resolution
@@ -39,7 +39,7 @@ def pdf_blocks(path: Path) -> list[tuple[str, bool, tuple[str, ...]]] | str:
         raise DocumentError(path, f"not a readable PDF: {error}") from error
     if not any(page.lines for page in pages):
         raise NoTextLayer(path, f"the PDF has no text layer (a scanned image): {INSTALL_HINT}")
-    laid = lay_out(pages)
+    laid = lay_out(mirrored(pages) if right_to_left(pages) else pages)
     if laid.signals < _INDENTED_SHARE * sum(len(block.lines) for block in laid.blocks):
         return "\n".join(line for block in laid.blocks for line in block.lines)
     heading_size = laid.body_size
