@@ -43,10 +43,21 @@ def test_the_api_and_its_json_carry_the_marks(seed_index: Path) -> None:
 @pytest.mark.needs_shared
 def test_destroy_stockpiled_anti_personnel_mine_finds_the_destruction_clause(engine: SearchEngine) -> None:
     corpus_file("ga_res_80_en/A_RES_80_35.md")
-    # `anti-personnel` is one word's two halves, not `anti NOT personnel`.
+    # `anti-personnel` is one word's two halves, not `anti NOT personnel`; `destroy` also finds
+    # its derivational partner `destruction` (ranked below its own forms), so every word matches.
     result = engine.search(SearchRequest(q="destroy stockpiled anti-personnel mine", language=("en",)))
-    assert result.match == "partial" and result.total > 0
+    assert result.match == "all" and result.total > 0
     top = result.hits[0]
     assert top.symbol == "A/RES/80/35" and top.clause is not None
     assert "destruction" in top.clause.text and "stockpiled" in top.clause.text  # "removal and destruction of ..."
-    assert top.missing == ["destroy"]
+    partial = engine.search(SearchRequest(q="stockpiled anti-personnel mines zebra", language=("en",)))
+    assert partial.match == "partial" and partial.hits[0].missing == ["zebra"]
+
+
+def test_a_derivational_partner_is_a_lower_ranked_alternative_and_quotes_keep_the_word() -> None:
+    from search_api.core.query import DERIVATION_BOOST, parse_query
+
+    expanded = str(parse_query("destroy", languages=("en",)))
+    assert f"stems:en:destruct^{DERIVATION_BOOST}" in expanded and "stems:en:destroy" in expanded
+    assert "destruct" not in str(parse_query('"destroy"', languages=("en",)))
+    assert "décis" in str(parse_query("décider", languages=("fr",)))

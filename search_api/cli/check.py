@@ -14,14 +14,6 @@ from rich.table import Table
 
 from indexer.errors import GaSearchError
 from indexer.model import Resolution
-from search_api.features.check_report import (
-    changes_text,
-    check_docx,
-    check_html,
-    paragraphs_csv,
-    sources_text,
-    use_text,
-)
 
 console = Console()
 errors = Console(stderr=True)
@@ -81,8 +73,10 @@ def check(
 
     Example: ga-search check seeds/zh_draft_73/000_b19792f0abdd90de.txt --lang en
     """
+    # Imported when the command runs: `ga-search --help` stays light (tests/test_cli.py).
     from search_api.engine import SearchEngine
     from search_api.features.check import Against
+    from search_api.features.check_report import check_docx, check_html, paragraphs_csv
 
     if output not in ("table", "json", "csv", "html", "docx"):
         errors.print(f"[bold red]error:[/] --format must be table, json, csv, html or docx, not {escape(output)!r}")
@@ -120,6 +114,8 @@ def check(
 
 
 def _print(payload: dict[str, object], lang: str) -> None:
+    from search_api.features.check_report import changes_text, sources_text, use_text
+
     labels = VERDICT_LABELS[lang]
     table = Table("¶", "verdict", "sources", "changes", show_lines=True, expand=True)
     table.columns[2].overflow = table.columns[3].overflow = "fold"

@@ -28,6 +28,7 @@ from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
 
 from analyzers import char_analyzer, word_analyzer
+from analyzers.derivations import partners
 from analyzers.languages import STEMMED_LANGUAGES, stem_token
 from analyzers.scripts import CJK_CHAR
 from analyzers.symbols import QUERY_SYMBOL
@@ -239,6 +240,10 @@ def _find_errors(q: wq.Query, text: str) -> None:
         _find_errors(child, text)
 
 
+# How much a derivational partner counts against the word's own forms (bench/derivations.py).
+DERIVATION_BOOST = 0.3
+
+
 def with_stems(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
     """Each unquoted word of the word field also matches its stem in each of `languages` (the
     `stems` field), so `decided` finds "Decides"; quoted words and phrases stay exact."""
@@ -246,7 +251,17 @@ def with_stems(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
         word = q.text if isinstance(q.text, str) else ""
         if word and word.replace("'", "").replace("’", "").isalpha() and not CJK_CHAR.search(word):
             stems = dict.fromkeys(stem_token(language, word) for language in languages)
-            return wq.Or([q, *(wq.Term("stems", s, boost=q.boost) for s in stems)])
+            # Its derivational partners (`destroy` / `destruction`), ranked below its own forms.
+            derived = dict.fromkeys(
+                f"{language}:{other}" for language in languages for other in partners(language, word)
+            )
+            return wq.Or(
+                [
+                    q,
+                    *(wq.Term("stems", s, boost=q.boost) for s in stems),
+                    *(wq.Term("stems", d, boost=q.boost * DERIVATION_BOOST) for d in derived if d not in stems),
+                ]
+            )
         return q
     return q.apply(lambda child: with_stems(child, languages))
 
