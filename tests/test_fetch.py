@@ -56,11 +56,14 @@ def _close_clients() -> Iterator[None]:
         CLIENTS.pop().close()
 
 
-def client_for(ods: OdsImitation, waits: list[float] | None = None, retries: int = 3) -> OdsClient:
+def client_for(
+    ods: OdsImitation | str, waits: list[float] | None = None, retries: int = 3, deadline: float = 120.0
+) -> OdsClient:
     """A client with no pacing, whose backoff waits are recorded instead of slept (closed after
-    the test)."""
+    the test); `ods` is the imitation or a URL."""
     sleep = waits.append if waits is not None else (lambda seconds: None)
-    CLIENTS.append(OdsClient(ods.url, delay=0, retries=retries, backoff=0.5, sleep=sleep))
+    url = ods if isinstance(ods, str) else ods.url
+    CLIENTS.append(OdsClient(url, delay=0, retries=retries, backoff=0.5, deadline=deadline, sleep=sleep))
     return CLIENTS[-1]
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from indexer.fetch.ods import MAX_INFLATED_DOCX, OdsClient, incomplete
 from tests.ods_imitation import OdsImitation, serve
+from tests.test_fetch import _close_clients, client_for  # noqa: F401 - its fixture closes the clients
 
 SYMBOL = "A/RES/73/8"
 PDF = b"%PDF-1.4\n" + b"x" * 2000 + b"\n%%EOF\n"
@@ -27,19 +28,8 @@ def ods() -> Iterator[OdsImitation]:
         yield served
 
 
-OPEN: list[OdsClient] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Iterator[None]:
-    yield
-    while OPEN:
-        OPEN.pop().close()
-
-
 def client(url: str, waits: list[float], deadline: float = 120.0) -> OdsClient:
-    OPEN.append(OdsClient(url, delay=0, retries=2, backoff=0.01, deadline=deadline, sleep=waits.append))
-    return OPEN[-1]
+    return client_for(url, waits, retries=2, deadline=deadline)
 
 
 @pytest.mark.parametrize("fault", ["huge", "endless"])
