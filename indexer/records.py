@@ -85,6 +85,10 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
         "title": resolution.title,
         "source": resolution.source_path,
     }
+    if resolution.extra.get("ocr"):
+        resolution_fields["ocr"] = (
+            f"{resolution.extra['ocr']}, mean word confidence {resolution.extra['ocr_confidence']}"
+        )
     if resolution.session is not None:
         resolution_fields["session"] = resolution.session
     if resolution.date is not None:

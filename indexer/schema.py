@@ -152,5 +152,7 @@ def build_schema() -> fields.Schema:
         shingles=fields.COLUMN(columns.VarBytesColumn()),
         clauses_json=fields.STORED(),
         source=fields.STORED(),
+        # A scan read by OCR: the engine and languages, and the mean word confidence (0-100).
+        ocr=fields.STORED(),
         content_hash=fields.ID(stored=True),
     )

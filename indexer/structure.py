@@ -26,6 +26,7 @@ from indexer.kinds import (
     MASTHEAD_SYMBOL,
     NON_RESOLUTION_KINDS,
     OLD_GA_SYMBOL,
+    OLD_RESOLUTION_NUMBER,
     document_kind,
     document_title,
 )
@@ -310,6 +311,10 @@ def _assemble(
         if title_match and not title:
             title = join_lines(title_match.group(2))
             symbol = symbol or f"A/RES/{title_match.group(1)}"
+        older = OLD_RESOLUTION_NUMBER.match(line)
+        if older and not title:  # `2758 (XXVI). Restoration of ...`: numbered by session
+            title = join_lines(line[older.end() :])
+            symbol = symbol or f"A/RES/{older.group(1)}({older.group(2)})"
     if not title and kind != "resolution":
         # Drafts: the title is the line after the sponsors line (`白俄罗斯和哈萨克斯坦：决议草案`).
         after = [line for line in header_lines if line.strip()]

@@ -137,6 +137,8 @@ class DocumentView(ResolutionFields):
     # With `parallel=LANG`: {LANG: {"doc_id", "aligned": "number" | "order"}} for each found.
     parallel: dict[str, dict[str, str]] = field(default_factory=dict)
     labels: dict[str, Any] = field(default_factory=dict)  # as a hit's
+    # A scan's text read by OCR: how (`tesseract (rus), mean word confidence 71.2`); None otherwise.
+    ocr: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -131,7 +131,7 @@ def test_the_1971_draft_gives_its_header_through_its_ocr_layer() -> None:
 
 
 @pytest.mark.slow
-def test_the_image_only_russian_scan_is_read_by_ocr() -> None:
+def test_the_image_only_russian_scan_is_read_by_ocr(tmp_path: Path) -> None:
     if shutil.which("tesseract") is None:
         pytest.skip("needs tesseract with Russian data: apt-get install tesseract-ocr tesseract-ocr-rus")
     resolution = read(SCANS / "1971-10-25_GA_Resolution_2758_ru.pdf")
@@ -140,6 +140,16 @@ def test_the_image_only_russian_scan_is_read_by_ocr() -> None:
     assert "Китайской Народной Республики" in text
     assert resolution.extra["ocr"].startswith("tesseract")
     assert float(resolution.extra["ocr_confidence"]) > 50
+    # The flag goes with the document into the index and out through the API and `show`.
+    from indexer.writer import build_index
+    from search_api.engine import SearchEngine
+
+    folder = tmp_path / "scan"
+    folder.mkdir()
+    shutil.copy(SCANS / "1971-10-25_GA_Resolution_2758_ru.pdf", folder)
+    build_index([folder], tmp_path / "index", workers=1)
+    view = SearchEngine(tmp_path / "index").document("ru:1971-10-25_GA_Resolution_2758_ru")
+    assert view.ocr is not None and view.ocr.startswith("tesseract (rus), mean word confidence")
 
 
 def test_footnotes_are_stored_shown_and_searchable_as_notes(tmp_path: Path) -> None:

@@ -352,3 +352,12 @@ def test_footnotes_left_mid_text_by_pdf_extraction_are_not_clauses() -> None:
     third = resolution.clauses[numbers.index("3")].text
     assert third.startswith("Urges an early commencement") and third.endswith("outer space”;")
     assert "Argentina" not in third
+
+
+def test_a_resolution_numbered_by_session_gives_its_symbol_and_title() -> None:
+    # The text is the tests' own, in the layout of the 1970s resolutions' headers.
+    from indexer.structure import parse_text
+
+    text = "Twenty-sixth session\n2758 (XXVI). A made-up title\nThe General Assembly,\nRecalling a principle,\n"
+    resolution = parse_text(text, "made-up.txt")
+    assert (resolution.symbol, resolution.title, resolution.session) == ("A/RES/2758(XXVI)", "A made-up title", 26)

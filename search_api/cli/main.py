@@ -228,6 +228,7 @@ def show(
         ("source", document.source),
         ("cites", ", ".join(document.citations)),
         ("cited by", ", ".join(d["doc_id"] for d in document.cited_by)),
+        *([("text read by OCR", document.ocr)] if document.ocr else []),
     ):
         header.add_row(label, escape(str(value if value is not None else "")))
     console.print(header)

@@ -92,6 +92,7 @@ def document_view(searcher: Searcher, key: str, parallel: tuple[str, ...] = ()) 
         cited_by=cited_by,
         other_languages=others,
         parallel=version_summaries(found),
+        ocr=stored.get("ocr"),
     )
 
 
