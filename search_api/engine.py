@@ -26,6 +26,7 @@ from indexer.manifest import Manifest, check_manifest, read_manifest
 from indexer.model import Resolution
 from indexer.storage.index import INDEX_NAME, count_level
 from search_api.core import ranking
+from search_api.core.deadline import REQUEST_CPU_SECONDS, cpu_budget
 from search_api.core.docsets import SnapshotCache
 from search_api.core.documents import document_view, find_document, stored_clause, suggestions
 from search_api.core.parallel import add_parallels
@@ -149,7 +150,7 @@ class SearchEngine:
     # -- search ----------------------------------------------------------------------------------
     def search(self, request: SearchRequest, english: bool = False) -> SearchResult:
         """Run a search: hits for the page, exact total, facet counts, highlights."""
-        with self._current() as searcher:
+        with cpu_budget(), self._current() as searcher:
             return SnapshotSearch(searcher, self._snapshot(searcher)).run(request, english)
 
     def _snapshot(self, searcher: Searcher) -> SnapshotCache:
@@ -178,7 +179,7 @@ class SearchEngine:
             raise ParameterError("text", "is empty: paste the paragraph to look for")
         if len(text) > MAX_PRECEDENT_TEXT:
             raise ParameterError("text", f"is {len(text)} characters; the limit is {MAX_PRECEDENT_TEXT}")
-        with self._current() as searcher:
+        with cpu_budget(), self._current() as searcher:
             found, candidates = find_precedents(
                 searcher,
                 self._snapshot(searcher),
@@ -237,7 +238,8 @@ class SearchEngine:
         for language in parallel:
             if language not in PARALLEL_LANGUAGES:
                 raise ParameterError("parallel", f"{language!r} is not one of {', '.join(PARALLEL_LANGUAGES)}")
-        with self._current() as searcher:
+        # A draft's budget grows with its paragraphs (a paragraph costs ~10-20 ms at 1M clauses).
+        with cpu_budget(REQUEST_CPU_SECONDS + 0.2 * len(draft.clauses)), self._current() as searcher:
             result = check_draft(searcher, self._snapshot(searcher), draft, parallel=parallel, against=against)
         result.took_ms = _ms(started)
         return result

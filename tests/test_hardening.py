@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import whoosh.spelling
 
 from indexer.fetch.ods import MAX_RETRY_AFTER, _retry_after
 from indexer.fetch.run import MAX_SYMBOL_LENGTH, FetchUsageError, _checked, check_symbol
@@ -90,17 +89,28 @@ def test_symbols_are_bounded_wherever_they_come_from() -> None:
 
 
 def test_did_you_mean_never_corrects_a_long_word(engine: SearchEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from search_api.core import searching
+
     asked: list[str] = []
-    original = whoosh.spelling.Corrector.suggest
+    original = searching.corrections
 
-    def spy(self: Any, text: str, *args: Any, **kwargs: Any) -> Any:
-        asked.append(text)
-        return original(self, text, *args, **kwargs)
+    def spy(reader: Any, word: str, limit: int = 3) -> list[str]:
+        asked.append(word)
+        return original(reader, word, limit)
 
-    monkeypatch.setattr(whoosh.spelling.Corrector, "suggest", spy)
+    monkeypatch.setattr(searching, "corrections", spy)
     engine.search(SearchRequest(q="peacx " + "q" * 90))
-    assert any(word.endswith("peacx") for word in asked)
-    assert all(len(word) <= 24 + len("en:") for word in asked)
+    assert asked == ["peacx"]  # the 90-letter word is not corrected, nor any stem
+
+
+def test_corrections_are_close_words_with_the_first_letter_kept(engine: SearchEngine) -> None:
+    from search_api.core.searching import corrections
+
+    with engine._current() as searcher:
+        reader = searcher.reader()
+        assert "security" in corrections(reader, "securty")
+        assert "security" in corrections(reader, "secuirty")  # two letters swapped: one edit
+        assert corrections(reader, "zzzzzzzz") == []
 
 
 def test_double_negation_is_the_term_itself() -> None:
@@ -160,3 +170,22 @@ def test_healthz_is_503_saturated_when_the_lanes_are(seed_index: Path, monkeypat
     monkeypatch.setattr(SearchEngine, "health", lambda self: {**original(self), "search_lanes": busy})
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["status"] == "saturated"
+
+
+def test_a_request_past_its_cpu_budget_is_a_503_not_a_held_lane(
+    seed_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starlette.testclient import TestClient
+
+    from search_api.core import deadline
+
+    engine = SearchEngine(seed_index)
+    client = TestClient(create_app(seed_index), raise_server_exceptions=False)
+    assert client.get("/search", params={"q": "集体安全条约组织"}).status_code == 200
+    monkeypatch.setattr(deadline, "REQUEST_CPU_SECONDS", -1.0)  # spent before it starts
+    with pytest.raises(deadline.RequestTooCostly, match="CPU time"):
+        engine.search(SearchRequest(q="集体安全条约组织"))
+    response = client.get("/search", params={"q": "集体安全条约组织"})
+    assert response.status_code == 503 and response.json()["error"]["code"] == "too_costly"
+    monkeypatch.setattr(deadline, "REQUEST_CPU_SECONDS", 10.0)
+    assert engine.search(SearchRequest(q="集体安全条约组织")).total > 0

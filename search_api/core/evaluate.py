@@ -41,6 +41,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from indexer.schema import RESOLUTION_FIELDS
+from search_api.core.deadline import check_budget
 from search_api.core.phrase import Character, ExactPhrase
 from search_api.core.postings import POSITION_BITS, PostingCache
 
@@ -159,6 +160,7 @@ class Evaluator:
         return self._node(q)
 
     def _node(self, q: wq.Query) -> Scored:
+        check_budget()
         found = self._evaluate(q)
         if self._spread is not None and len(found) and getattr(q, "fieldname", None) in RESOLUTION_FIELDS:
             found = Scored(*self._spread(found.docs, found.scores))

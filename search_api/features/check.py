@@ -30,6 +30,7 @@ from whoosh.searching import Searcher
 from indexer.model import Resolution
 from indexer.records import compact_text, series_key
 from indexer.similarity import shingle_hashes, shingles, units
+from search_api.core.deadline import check_budget
 from search_api.core.docsets import SnapshotCache
 from search_api.core.parallel import add_parallels
 from search_api.core.stored import records
@@ -200,6 +201,7 @@ def check_paragraph(
     against: Against,
 ) -> ParagraphCheck:
     """One paragraph's verdict and sources (see the module docstring)."""
+    check_budget()
     precedents, _ = find_precedents(
         searcher,
         cache,

@@ -35,6 +35,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexer.errors import GaSearchError, IndexError_
+from search_api.core.deadline import RequestTooCostly
 from search_api.engine import SearchEngine
 from search_api.errors import BodyTooLarge, NotFoundError, ParameterError, QuerySyntaxError
 from search_api.facets import FACETS
@@ -115,6 +116,8 @@ def _error_response(exc: Exception) -> _JSON:
         return _error(404, "not_found", str(exc))
     if isinstance(exc, IndexError_):
         return _error(503, "index_unavailable", str(exc))
+    if isinstance(exc, RequestTooCostly):
+        return _error(503, "too_costly", str(exc))
     if isinstance(exc, GaSearchError):
         return _error(400, "bad_request", str(exc))
     error_log.exception("unexpected error", exc_info=exc)
