@@ -291,6 +291,16 @@ def _operation(name: str, path_params: list[str]) -> dict[str, Any]:
     if name == "precedents":
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _PRECEDENT_BODY}}}
     if name == "check":
+        # format=csv|html|docx answer the same check as a CSV table, a printable page, the draft as DOCX.
+        responses["200"]["content"].update(
+            {
+                "text/csv": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            }
+        )
         draft = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}}
         operation["requestBody"] = {
             "required": True,
