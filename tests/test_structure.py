@@ -361,3 +361,21 @@ def test_a_resolution_numbered_by_session_gives_its_symbol_and_title() -> None:
     text = "Twenty-sixth session\n2758 (XXVI). A made-up title\nThe General Assembly,\nRecalling a principle,\n"
     resolution = parse_text(text, "made-up.txt")
     assert (resolution.symbol, resolution.title, resolution.session) == ("A/RES/2758(XXVI)", "A made-up title", 26)
+
+
+def test_the_closing_plenary_line_gives_the_date_when_the_header_has_none() -> None:
+    from indexer.structure import parse_blocks
+
+    # The blocks a layout reader gives of a resolution whose header prints no adoption date
+    # (made-up wording; the closing lines as ODS sets them).
+    blocks = [
+        ("73/99. A made-up title", True, ()),
+        ("The General Assembly,", False, ()),
+        ("Recalling a principle,", False, ()),
+        ("1. Decides to act;", False, ()),
+        ("30th plenary meeting", False, ()),
+        ("1 November 2018", False, ()),
+    ]
+    resolution = parse_blocks(blocks, "made-up.pdf")
+    assert str(resolution.date) == "2018-11-01"
+    assert [c.number for c in resolution.clauses] == ["P1", "1"]  # the closing lines are not text
