@@ -34,6 +34,7 @@ from search_api.core.deadline import check_budget
 from search_api.core.docsets import SnapshotCache
 from search_api.core.parallel import add_parallels
 from search_api.core.stored import records
+from search_api.features.diff import diff
 from search_api.features.lineage import clause_changes
 from search_api.features.precedents import find_precedents
 from search_api.models import SIMILARITY_THRESHOLD, Precedent
@@ -210,10 +211,14 @@ def check_paragraph(
         min_similarity=SIMILARITY_THRESHOLD,
         limit=SOURCES_CONSIDERED,
         include_later=True,
+        with_diffs=False,
     )
     precedents = [p for p in precedents if p.doc_id not in excluded and against.admits(p)]
     key = agreed_key(text)
     agreed = [p for p in precedents if p.clause is not None and agreed_key(p.clause.text) == key]
+    for shown in (agreed or precedents)[:SOURCES_SHOWN]:  # diffs only of the sources shown
+        if shown.clause is not None:
+            shown.diff = [asdict(part) for part in diff(shown.clause.text, text)]
     if agreed:
         chronological = sorted(agreed, key=lambda p: (p.date or "", p.session or 0))
         return ParagraphCheck(

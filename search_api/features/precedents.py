@@ -64,6 +64,7 @@ def find_precedents(
     min_similarity: float,
     limit: int,
     include_later: bool,
+    with_diffs: bool = True,
 ) -> tuple[list[Precedent], int]:
     """Clauses similar to `text`, best first, and how many candidates were checked.
 
@@ -74,7 +75,9 @@ def find_precedents(
     wording = shingles(text)
     hashes = shingle_hashes(wording)
     if source is None:
-        return _pasted_precedents(cache, hashes, text, min_similarity=min_similarity, limit=limit)
+        return _pasted_precedents(
+            cache, hashes, text, min_similarity=min_similarity, limit=limit, with_diffs=with_diffs
+        )
     checked = _candidates(cache, band_keys(wording))
     doc_ids, dates, sessions = (cache.column_values(f) for f in ("doc_id", "date", "session"))
     stored_hashes = cache.column_reader("shingles")
@@ -106,7 +109,7 @@ def find_precedents(
 
 
 def _pasted_precedents(
-    cache: SnapshotCache, hashes: bytes, text: str, *, min_similarity: float, limit: int
+    cache: SnapshotCache, hashes: bytes, text: str, *, min_similarity: float, limit: int, with_diffs: bool
 ) -> tuple[list[Precedent], int]:
     """Precedents of a pasted text, from the exact shingle overlap with every clause (the
     snapshot's shingle index): similarity is the Jaccard index, or, for a text long enough
@@ -134,7 +137,8 @@ def _pasted_precedents(
                 clause=clause_view(stored),
                 similarity=round(float(scores[i]), 4),
                 relation="undated",
-                diff=[asdict(part) for part in diff(stored.get("text", ""), text)],
+                # A diff costs a SequenceMatcher: the draft checker asks for the ones it shows.
+                diff=[asdict(part) for part in diff(stored.get("text", ""), text)] if with_diffs else [],
             )
         )
     return precedents, len(docs)
