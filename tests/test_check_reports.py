@@ -84,3 +84,15 @@ def test_post_check_answers_each_format_with_its_type(seeds_engine: SearchEngine
     csv = client.post("/check", json=body, params={"format": "csv"})
     assert csv.status_code == 200 and csv.text.startswith("number,type,verdict")
     assert client.post("/check", json=body, params={"format": "pdf"}).status_code == 400
+
+
+def test_a_draft_with_control_characters_still_gets_its_docx(seeds_engine: SearchEngine) -> None:  # noqa: F811
+    client = TestClient(create_app(seeds_engine.index_dir))
+    # Raw JSON: a NUL, a vertical tab and a lone surrogate (as JSON escapes) in the text.
+    body = b'{"text": "The General Assembly,\\n\\nRecalling \\u0000a \\u000bprinciple \\ud800,\\n"}'
+    response = client.post(
+        "/check", content=body, params={"format": "docx"}, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 200  # found by fuzzing: a 500 (lxml refused the control characters)
+    document = zipfile.ZipFile(__import__("io").BytesIO(response.content)).read("word/document.xml")
+    assert b"Recalling a principle" in document

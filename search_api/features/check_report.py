@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -48,10 +49,15 @@ _DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Relationships>"""
 
 
+# Characters XML cannot hold (control characters, lone surrogates): a draft may carry them, its
+# report leaves them out (schemathesis sent one: lxml refused it with a ValueError).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _run(parent: etree._Element, text: str, tag: str = "t") -> None:
     run = etree.SubElement(parent, f"{_W}r")
     node = etree.SubElement(run, f"{_W}{tag}")
-    node.text = text
+    node.text = _NOT_XML.sub("", text)
     node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
