@@ -136,3 +136,24 @@ def test_each_http_example_answers(line: str, seeds_index: Path) -> None:
         if "parallel=" in path:
             assert all(clause["parallel"] for clause in payload["clauses"] if clause["type"] == "operative")
     json.dumps(payload)
+
+
+@pytest.mark.e2e
+def test_each_http_example_runs_with_curl_against_a_real_server(seeds_index: Path) -> None:
+    """The README's curl lines as a user runs them: real curl (raw UTF-8 in the URL, as curl sends
+    it) against `ga-search serve`, only the port changed."""
+    import shutil
+
+    from bench.loadgen import serve
+
+    curl = shutil.which("curl")
+    assert curl, "curl is missing: apt-get install curl (scripts/test does)"
+    with serve(seeds_index) as (base, _):
+        for line in CURLS:
+            args = [arg.replace("http://127.0.0.1:8000", base) for arg in words(line)[1:]]
+            done = subprocess.run(
+                [curl, "-s", "-w", "\\n%{http_code}", *args], capture_output=True, timeout=60, check=False
+            )
+            body, _, status = done.stdout.decode("utf-8").rpartition("\n")
+            assert status == "200", f"{line}: {status} {body[:200]}"
+            assert json.loads(body), line

@@ -21,12 +21,16 @@ from typing import Any
 
 import uvicorn
 
+from search_api.http.raw_targets import RawTargetsProtocol
+
 APP = "search_api.http.app:create_app_from_env"  # a factory: each worker opens the index itself
 START_SECONDS = 20.0
 
 
 class ServeError(RuntimeError):
     """The service cannot start or keep its workers."""
+
+
 log = logging.getLogger("ga_search.serve")
 
 
@@ -37,6 +41,7 @@ def _options(host: str, port: int) -> dict[str, Any]:
         "port": port,
         "log_level": "info",
         "access_log": False,  # AccessLogMiddleware logs each request once, with its duration
+        "http": RawTargetsProtocol,  # raw UTF-8 request targets, as curl sends them
     }
 
 
