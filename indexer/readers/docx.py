@@ -137,11 +137,6 @@ def docx_blocks(path: Path) -> list[Block]:
     return blocks
 
 
-def docx_text(path: Path) -> str:
-    """The document's paragraphs, a blank line between them (for tools that want plain text)."""
-    return "\n\n".join(text for text, _, _ in docx_blocks(path))
-
-
 def read_docx(path: Path) -> Resolution:
     """Read a resolution, draft or other UN document from a DOCX file."""
     return parse_blocks(docx_blocks(path), path, sidecar_metadata(path))
