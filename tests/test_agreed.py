@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from indexer.similarity import jaccard, shingles
+from indexer.similarity import jaccard, shingle_hashes, shingles
 from search_api.engine import SearchEngine
 from search_api.errors import NotFoundError, ParameterError
 from search_api.features.diff import DiffPart, changed_characters, diff
@@ -404,6 +404,41 @@ def test_the_band_column_holds_each_clauses_keys_and_finds_what_a_scan_finds(eng
             }
             assert dict(zip(docs.tolist(), shared.tolist(), strict=True)) == expected
             assert expected[docnum] == BANDS
+
+
+def test_the_shingle_lookup_finds_what_a_scan_finds_at_every_threshold(engine: SearchEngine) -> None:
+    """`shared_shingles` probes only the rarest shingles and binary-searches the rest (prefix
+    filtering): for texts made of real clauses, edited and mixed, it must return exactly the
+    records a scan of every clause's stored shingles finds sharing at least `min_shared`."""
+    import numpy as np
+
+    with engine._current() as searcher:
+        cache = engine._snapshot(searcher)
+        live = cache.postings.live
+        stored = [
+            np.frombuffer(raw or b"", dtype=np.uint64) if live[docnum] else np.zeros(0, dtype=np.uint64)
+            for docnum, raw in enumerate(cache.column_reader("shingles"))
+        ]
+        texts = [
+            fields["text"]
+            for docnum in range(searcher.doc_count_all())
+            if live[docnum] and (fields := searcher.stored_fields(docnum)).get("level") == "clause"
+        ]
+        rng = random.Random(11)
+        sample = rng.sample(texts, min(60, len(texts)))
+        # Edited and recombined: halves of two clauses, and a clause with a word replaced.
+        sample += [a[: len(a) // 2] + b[len(b) // 2 :] for a, b in zip(sample[:10], sample[10:20], strict=True)]
+        sample += [" ".join(w if i != 3 else "replaced" for i, w in enumerate(t.split())) for t in sample[20:30]]
+        for text in sample:
+            hashes = shingle_hashes(shingles(text))
+            wanted = np.frombuffer(hashes, dtype=np.uint64)
+            overlap = np.array([np.intersect1d(wanted, other, assume_unique=True).size for other in stored])
+            for min_shared in sorted({1, 2, 5, (len(wanted) + 1) // 2, len(wanted)}):
+                docs, shared, sizes = cache.shared_shingles(hashes, min_shared)
+                expected = np.flatnonzero(overlap >= max(1, min_shared))
+                assert docs.tolist() == expected.tolist(), (text[:60], min_shared)
+                assert shared.tolist() == overlap[expected].tolist()
+                assert sizes.tolist() == [len(stored[d]) for d in expected.tolist()]
 
 
 def test_a_pasted_near_copy_finds_its_source_first(engine: SearchEngine) -> None:

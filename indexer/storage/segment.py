@@ -343,4 +343,3 @@ def commit_with_segments(writer: SegmentWriter, new_segments: list[Any], optimiz
         final.append(segment)
     writer._commit_toc(final + new_segments)
     writer._finish()
-

@@ -29,7 +29,7 @@ from whoosh.searching import Searcher
 
 from indexer.model import Resolution
 from indexer.records import compact_text, series_key
-from indexer.similarity import shingle_hashes, shingles, units
+from indexer.similarity import SHINGLE_SIZE, shingle_hashes, shingles, units
 from search_api.core.deadline import check_budget
 from search_api.core.docsets import SnapshotCache
 from search_api.core.parallel import add_parallels
@@ -164,14 +164,13 @@ def _phrases(cache: SnapshotCache, text: str, excluded: set[str]) -> list[Phrase
     share the most shingles with it (three at most)."""
     wording = units(text)
     hashes = shingle_hashes(shingles(text))
-    docs, shared, _ = cache.shared_shingles(hashes)
+    # A verbatim run of PHRASE_WORDS units holds this many shingles; CJK runs of PHRASE_CHARACTERS more.
+    docs, shared, _ = cache.shared_shingles(hashes, PHRASE_WORDS - SHINGLE_SIZE + 1)
     if not len(docs):
         return []
     found: list[Phrase] = []
     covered: set[int] = set()
     for i in np.argsort(-shared, kind="stable")[:10].tolist():
-        if shared[i] < 2:
-            break
         stored = cache.stored(int(docs[i]))
         if stored.get("doc_id") in excluded:
             continue

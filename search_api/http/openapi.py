@@ -44,7 +44,7 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
     ),
     "precedents": ("Precedents of a pasted paragraph (JSON body), with diffs.", (), "Precedents"),
     "check": (
-        "Check a draft (JSON {\"text\"}, or its PDF, DOCX or text file as the body): each paragraph agreed, "
+        'Check a draft (JSON {"text"}, or its PDF, DOCX or text file as the body): each paragraph agreed, '
         "edited or new, with its sources, the shares, the resolutions drawn on and the predecessor beside it.",
         CHECK_PARAMS,
         "DraftCheck",
