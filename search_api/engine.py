@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from contextlib import AbstractContextManager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,26 +34,35 @@ from search_api.core.query import parse_query
 from search_api.core.searching import SnapshotSearch, filter_parts, sort_fields
 from search_api.core.snapshots import Snapshots
 from search_api.core.stored import clause_view, resolution_fields
-from search_api.errors import ParameterError
+from search_api.errors import NotFoundError, ParameterError
 from search_api.facets import FACETS_BY_NAME
 from search_api.features.check import EVERYTHING, MAX_DRAFT_PARAGRAPHS, Against, DraftCheck, check_draft
+from search_api.features.cite import citation
+from search_api.features.export import export_rows
 from search_api.features.lineage import lineage_steps
 from search_api.features.precedents import find_precedents
+from search_api.features.trend import TrendResult, trend_series
 from search_api.labels import label_view
 from search_api.models import (
+    CITE_FORMATS,
     DEFAULT_PRECEDENTS,
+    MAX_EXPORT,
     MAX_PRECEDENT_TEXT,
     MAX_PRECEDENTS,
+    MAX_TREND_QUERIES,
     MIN_SIMILARITY,
     PARALLEL_LANGUAGES,
     SIMILARITY_THRESHOLD,
     SORTS,
+    TREND_BY,
     DocumentView,
     LineageResult,
     PrecedentResult,
     SearchRequest,
     SearchResult,
 )
+
+EXPORT_CPU_SECONDS = 60.0  # an export's budget: 100,000 rows read in about 5 s on this machine
 
 
 class SearchEngine:
@@ -252,6 +261,51 @@ class SearchEngine:
             steps = lineage_steps(searcher, document)
         symbol = document.get("symbol") or document["doc_id"]
         return LineageResult(symbol, document.get("title", ""), steps, _ms(started))
+
+    def export(self, request: SearchRequest, limit: int = MAX_EXPORT) -> tuple[int, list[dict[str, Any]]]:
+        """(how many hits, the rows of the first `limit`, at most `MAX_EXPORT`) for CSV or JSON
+        Lines (features/export.py). Read under a budget of its own: a big export is expected work."""
+        if not 1 <= limit <= MAX_EXPORT:
+            raise ParameterError("limit", f"must be between 1 and {MAX_EXPORT}")
+        with cpu_budget(EXPORT_CPU_SECONDS), self._current() as searcher:
+            return export_rows(searcher, self._snapshot(searcher), request, limit)
+
+    def documents(self, request: SearchRequest) -> tuple[int, list[dict[str, Any]]]:
+        """What is indexed: (how many resolutions pass `request`'s query and filters, one row
+        each for its page), sorted by `request.sort` (symbol, date or session)."""
+        listing = replace(request, level="document", sort=request.sort if request.sort != "relevance" else "symbol")
+        start = (listing.page - 1) * listing.per_page
+        with cpu_budget(), self._current() as searcher:
+            return export_rows(searcher, self._snapshot(searcher), listing, listing.per_page, offset=start)
+
+    def source_file(self, key: str) -> Path:
+        """The file a document was indexed from, if this machine still has it."""
+        with self._current() as searcher:
+            stored = find_document(searcher, key)
+        path = Path(stored.get("source", ""))
+        if not stored.get("source") or not path.is_file():
+            raise NotFoundError(f"the source file of {stored['doc_id']} is not on this server")
+        return path
+
+    def trend(self, queries: tuple[str, ...], by: str = "session", request: SearchRequest | None = None) -> TrendResult:
+        """Matching clauses and resolutions a session (or year) for each query, with `request`'s
+        filters (features/trend.py)."""
+        started = time.perf_counter()
+        if by not in TREND_BY:
+            raise ParameterError("by", f"must be one of {', '.join(TREND_BY)}")
+        if not 1 <= len(queries) <= MAX_TREND_QUERIES:
+            raise ParameterError("q", f"give 1 to {MAX_TREND_QUERIES} queries")
+        base = request or SearchRequest()
+        with cpu_budget(), self._current() as searcher:
+            cache = self._snapshot(searcher)
+            series = [trend_series(searcher, cache, replace(base, q=q), by) for q in queries]
+        return TrendResult(by, series, _ms(started))
+
+    def cite(self, key: str, fmt: str) -> str:
+        """A resolution as RIS, BibTeX or CSL-JSON (features/cite.py)."""
+        if fmt not in CITE_FORMATS:
+            raise ParameterError("format", f"must be one of {', '.join(CITE_FORMATS)}")
+        return citation(self.document(key, english=True), fmt)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
         """Completions for a search box: indexed words starting with `prefix`, then titles."""

@@ -28,6 +28,13 @@ class FacetDefinition:
     # A filter parameter of its own (year has year_from/year_to instead).
     filtered: bool = True
 
+    def real(self, value: object) -> bool:
+        """Whether a counted value is one: not missing (None, "", 0), and a number in range for a
+        numeric facet (a missing number is stored as the numeric column's largest value)."""
+        if value in (None, "", 0, b""):
+            return False
+        return not self.numeric or (isinstance(value, int) and 0 < value < 100_000)
+
     def describe(self) -> dict[str, object]:
         """What a front end needs to draw this facet's menu (`GET /schema`)."""
         return {

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 LEVELS = ("clause", "document")
-SORTS = ("relevance", "date", "session")
+SORTS = ("relevance", "date", "session", "symbol")
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
 DEFAULT_PRECEDENTS = 10
@@ -16,6 +16,10 @@ MIN_SIMILARITY = 0.1
 # The default bar for a precedent: a clause with its session, date or a few words updated scores
 # 0.6 to 0.9, clauses sharing only a formula 0.2 to 0.45 (bench/precedents.py).
 SIMILARITY_THRESHOLD = 0.5
+MAX_EXPORT = 100_000  # rows an export (CSV, JSON Lines) gives at most
+TREND_BY = ("session", "year")
+MAX_TREND_QUERIES = 5
+CITE_FORMATS = ("ris", "bibtex", "csl")
 # The languages a resolution's version can be asked for in (`parallel=`): the six, and traditional Chinese.
 PARALLEL_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh", "zh-Hant")
 
@@ -139,6 +143,11 @@ class DocumentView(ResolutionFields):
     labels: dict[str, Any] = field(default_factory=dict)  # as a hit's
     # A scan's text read by OCR: how (`tesseract (rus), mean word confidence 71.2`); None otherwise.
     ocr: str | None = None
+    # The official versions (search_api/links.py): `official`, `ods` by language, `digital_library`;
+    # the service adds `source` (the indexed file) when it has it.
+    links: dict[str, Any] = field(default_factory=dict)
+    # Each citation: {"symbol", "indexed", "doc_id" (None when not indexed), "url" (its ODS PDF)}.
+    citation_links: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -14,16 +14,20 @@ from indexer.model import CLAUSE_TYPES, KINDS
 from search_api.errors import ParameterError
 from search_api.facets import FACETS_BY_NAME
 from search_api.models import (
+    CITE_FORMATS,
     DEFAULT_PRECEDENTS,
     LEVELS,
+    MAX_EXPORT,
     MAX_PER_PAGE,
     MAX_PRECEDENT_TEXT,
     MAX_PRECEDENTS,
     MAX_QUERY_LENGTH,
+    MAX_TREND_QUERIES,
     MIN_SIMILARITY,
     PARALLEL_LANGUAGES,
     SIMILARITY_THRESHOLD,
     SORTS,
+    TREND_BY,
     SearchRequest,
 )
 
@@ -159,6 +163,47 @@ FACET_PARAMS = tuple(p for p in SEARCH_PARAMS if p.name not in ("page", "per_pag
 SUGGEST_PARAMS = (
     Param("q", "string", "The beginning of a word or title.", max_length=100, default=""),
     Param("limit", "integer", "Completions of each kind.", minimum=1, maximum=50, default=10),
+)
+
+
+# The researcher's workbench (search_api/http/workbench.py, the CLI's list, cite, trend, --all).
+LIST_PARAMS: tuple[Param, ...] = (
+    QUERY_PARAM,
+    *FILTER_PARAMS,
+    Param(
+        "sort", "string", "symbol (natural order), date or session (newest first).", enum=SORTS[1:], default="symbol"
+    ),
+    Param("page", "integer", "Page number.", minimum=1, maximum=10_000, default=1),
+    Param("per_page", "integer", "Documents per page.", minimum=1, maximum=MAX_PER_PAGE, default=50),
+    Param("format", "string", "json or csv.", enum=("json", "csv"), default="json"),
+    LANG_PARAM,
+)
+EXPORT_PARAMS: tuple[Param, ...] = (
+    QUERY_PARAM,
+    *FILTER_PARAMS,
+    *(p for p in SEARCH_PARAMS if p.name in ("level", "sort")),
+    Param(
+        "limit", "integer", "Rows at most (every hit up to this).", minimum=1, maximum=MAX_EXPORT, default=MAX_EXPORT
+    ),
+)
+FEED_PARAMS: tuple[Param, ...] = (
+    QUERY_PARAM,
+    *FILTER_PARAMS,
+    Param("limit", "integer", "Entries, newest first.", minimum=1, maximum=MAX_PER_PAGE, default=20),
+)
+TREND_PARAMS: tuple[Param, ...] = (
+    Param(
+        "q",
+        "string",
+        f"A query; repeat for several side by side (at most {MAX_TREND_QUERIES}).",
+        True,
+        max_length=MAX_QUERY_LENGTH,
+    ),
+    *FILTER_PARAMS,
+    Param("by", "string", "Count by session or by year.", enum=TREND_BY, default="session"),
+)
+CITE_PARAMS: tuple[Param, ...] = (
+    Param("format", "string", "ris, bibtex or csl (CSL-JSON).", enum=CITE_FORMATS, default="ris"),
 )
 
 

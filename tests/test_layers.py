@@ -1,7 +1,7 @@
 """search_api/'s folders are layers and imports go one way, down (issue 29, item 21):
 
     faces (cli/, http/)  ->  engine.py  ->  features/  ->  core/  ->  vocabulary (the root's
-    models, errors, facets, params, labels)
+    models, errors, facets, params, labels, links)
 
 A module may import its own layer and the layers below, never one above (and so no circle)."""
 
@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "search_api"
 FOLDERS = {"core": 1, "features": 2, "cli": 4, "http": 4}
-ROOT_MODULES = {"engine": 3, "models": 0, "errors": 0, "facets": 0, "params": 0, "labels": 0}
+ROOT_MODULES = {"engine": 3, "models": 0, "errors": 0, "facets": 0, "params": 0, "labels": 0, "links": 0}
 
 
 def layer(module: str) -> int:

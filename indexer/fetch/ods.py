@@ -47,6 +47,12 @@ MAX_INFLATED_DOCX = 200 * 1024 * 1024
 _ACCEPT = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
+def access_url(symbol: str, language: str, fmt: str, base_url: str = DEFAULT_ODS_URL) -> str:
+    """ODS's address of a document by symbol, language (ar, en, es, fr, ru, zh) and "pdf" or "docx"."""
+    query = httpx.QueryParams({"s": symbol, "l": language, "t": fmt})
+    return f"{base_url}{ACCESS_PATH}?{query}"
+
+
 def sniff(data: bytes) -> str:
     """What a body is by its first bytes: pdf, docx, doc (Word 97), wordperfect, html or unknown."""
     if data.startswith(b"%PDF"):
@@ -161,8 +167,7 @@ class OdsClient:
         self._http.close()
 
     def access_url(self, symbol: str, language: str, fmt: str) -> str:
-        query = httpx.QueryParams({"s": symbol, "l": language, "t": fmt})
-        return f"{self.base_url}{ACCESS_PATH}?{query}"
+        return access_url(symbol, language, fmt, self.base_url)
 
     def fetch(self, symbol: str, language: str, fmt: str) -> Answer:
         """The document in `fmt` ("docx" or "pdf"), retried while ODS's answer is transient."""

@@ -26,11 +26,13 @@ from search_api.cli.fetch import fetch
 from search_api.cli.options import RawValues, table_options, table_values
 from search_api.cli.publish import publish
 from search_api.cli.render import hits_csv, hits_table, lineage_view, precedents_table
+from search_api.cli.workbench import cite, list_documents, trend
 from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD
 from search_api.params import DOCUMENT_PARAMS, SEARCH_PARAMS, search_request
 
 if TYPE_CHECKING:
     from search_api.engine import SearchEngine
+    from search_api.models import SearchRequest
 
 app = typer.Typer(
     help="Full-text search over UN General Assembly resolutions, Chinese first.\n\n"
@@ -44,6 +46,9 @@ errors = Console(stderr=True)
 app.command()(fetch)
 app.command()(check)
 app.command()(publish)
+app.command("list")(list_documents)
+app.command()(cite)
+app.command()(trend)
 
 IndexOption = Annotated[
     Path,
@@ -156,7 +161,10 @@ def index(
 def search(
     query: Annotated[str, typer.Argument(help='Words, "exact phrases", AND/OR/NOT, field:value.')] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
-    output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    output: Annotated[str, typer.Option("--format", help="table, json or csv; with --all, csv or jsonl.")] = "table",
+    every: Annotated[
+        bool, typer.Option("--all", help="Every hit (at most 100,000), not a page: --format csv or jsonl.")
+    ] = False,
     index: IndexOption = Path("index"),
     table: RawValues | None = None,
 ) -> None:
@@ -170,6 +178,9 @@ def search(
     except GaSearchError as error:
         _fail(error)
     request = search_request(values)
+    if every:
+        _export(index, request, output)
+        return
     try:
         result = _engine(index).search(request, english=values.get("lang") == "en")
     except GaSearchError as error:
@@ -195,6 +206,22 @@ def search(
         console.print(f"did you mean: {', '.join(result.did_you_mean)}")
 
 
+def _export(index: Path, request: SearchRequest, output: str) -> None:
+    """`search --all`: every hit's row (features/export.py), as CSV or JSON Lines."""
+    from search_api.features.export import columns, csv_lines, jsonl_lines
+
+    if output not in ("csv", "jsonl"):
+        _fail(GaSearchError(f"--all writes csv or jsonl (--format), not {output!r}"))
+    try:
+        total, rows = _engine(index).export(request)
+    except GaSearchError as error:
+        _fail(error)
+    names = columns(request.level)
+    sys.stdout.writelines(csv_lines(rows, names) if output == "csv" else jsonl_lines(rows, names))
+    if total > len(rows):
+        errors.print(f"{len(rows):,} of {total:,} hits written (the most an export gives)")
+
+
 @app.command()
 @table_options(DOCUMENT_PARAMS)
 def show(
@@ -217,6 +244,8 @@ def show(
         _print_json(document.to_dict())
         return
     header = Table(show_header=False, title=escape(document.title))
+    header.add_column()
+    header.add_column(overflow="fold")  # addresses and citation lists whole, not cut with "…"
     for label, value in (
         ("document", document.symbol or document.source),
         ("symbol", document.symbol or "(not printed)"),
@@ -226,7 +255,12 @@ def show(
         ("agenda items", ", ".join(document.agenda_items)),
         ("sponsors", ", ".join(document.labels["sponsors"])),
         ("source", document.source),
-        ("cites", ", ".join(document.citations)),
+        ("official PDF", document.links.get("official", "")),
+        ("UN Digital Library", document.links.get("digital_library", "")),
+        (
+            "cites",
+            ", ".join(c["symbol"] + ("" if c["indexed"] else " (not in this index)") for c in document.citation_links),
+        ),
         ("cited by", ", ".join(d["doc_id"] for d in document.cited_by)),
         *([("text read by OCR", document.ocr)] if document.ocr else []),
     ):

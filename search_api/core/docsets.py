@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -271,18 +272,32 @@ class SnapshotCache:
         return self.arrays.array("rank-" + "-".join(fields), lambda: self._sort_rank(fields))
 
     def _sort_rank(self, fields: tuple[str, ...]) -> np.ndarray:
+        # The first field descending (newest first), except a symbol: ascending, in natural order.
         keys: list[np.ndarray] = []
         for position, field in enumerate(fields):
-            _, codes, table = self.value_codes(field, False)
-            order = sorted(range(len(table)), key=lambda c: _sortable(table[c]))
+            _, codes, table = self._symbol_codes() if field == "symbol" else self.value_codes(field, False)
+            key = _natural if field == "symbol" else _sortable
+            order = sorted(range(len(table)), key=lambda c: key(table[c]))
             rank_of_code = np.empty(len(table), dtype=np.int64)
             rank_of_code[order] = np.arange(len(table))
             ranks = rank_of_code[codes]
-            keys.append(-ranks if position == 0 else ranks)
+            keys.append(-ranks if position == 0 and field != "symbol" else ranks)
         in_order = np.lexsort(tuple(reversed(keys)))
         found = np.empty(self.size, dtype=np.int64)
         found[in_order] = np.arange(self.size)
         return found
+
+    def _symbol_codes(self) -> tuple[None, np.ndarray, list[Any]]:
+        """(None, each record's code, the symbols): the symbol is stored, not a column, so it is read
+        from the resolutions' own records (a few thousand), once a snapshot (the rank is saved)."""
+        table: dict[Any, int] = {None: 0}
+        of_resolution = np.zeros(self.size, dtype=np.int64)
+        for docnum in self.postings.term("level", b"document").docs.tolist():
+            symbol = self.searcher.stored_fields(docnum).get("symbol") or None
+            of_resolution[docnum] = table.setdefault(symbol, len(table))
+        owner = self.owner
+        codes = np.where(owner >= 0, of_resolution[np.maximum(owner, 0)], 0)
+        return None, codes, list(table)
 
     def band_keys(self) -> np.ndarray:
         """Every document's band keys, one row a band (`BANDS` x documents; zeros: no keys)."""
@@ -378,3 +393,13 @@ def _sortable(value: Any) -> tuple[int, Any]:
     if value is None or value == "":
         return (0, 0)
     return (1, value) if isinstance(value, (int, float)) else (2, str(value))
+
+
+def _natural(value: Any) -> tuple[int, tuple[tuple[int, str], ...]]:
+    """A symbol's natural order (A/RES/80/2 before A/RES/80/10); records without one last."""
+    if not value:
+        return (1, ())
+    return (
+        0,
+        tuple((int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", str(value)) if part),
+    )

@@ -20,6 +20,7 @@ from search_api.core.parallel import clause_parallels, version_summaries, versio
 from search_api.core.query import quoted_query
 from search_api.core.stored import record, records, resolution_fields, tags, with_resolution
 from search_api.errors import NotFoundError
+from search_api.links import official_links
 from search_api.models import ClauseView, DocumentView
 
 LANGUAGES_BY_PREFERENCE = ("zh", "en", "zh-Hant", "ar", "es", "fr", "ru")
@@ -93,7 +94,21 @@ def document_view(searcher: Searcher, key: str, parallel: tuple[str, ...] = ()) 
         other_languages=others,
         parallel=version_summaries(found),
         ocr=stored.get("ocr"),
+        links=official_links(symbol, stored.get("language")),
+        citation_links=[citation_link(searcher, cited, stored.get("language")) for cited in tags(stored.get("cites"))],
     )
+
+
+def citation_link(searcher: Searcher, symbol: str, language: str | None) -> dict[str, Any]:
+    """A cited symbol, whether the index holds it (and as which document: the citing document's
+    language first), and its official PDF, so a reader knows before following it."""
+    held = sorted(records(searcher, "document", symbol=symbol), key=lambda d: d.get("language") != language)
+    return {
+        "symbol": symbol,
+        "indexed": bool(held),
+        "doc_id": held[0]["doc_id"] if held else None,
+        "url": official_links(symbol, language)["official"],
+    }
 
 
 def stored_clause(searcher: Searcher, key: str, number: str) -> dict[str, Any]:

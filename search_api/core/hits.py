@@ -82,7 +82,7 @@ def facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, eng
     values = [
         FacetValue(value.decode("utf-8") if isinstance(value, bytes) else value, count)
         for value, count in counts.items()
-        if value not in (None, "", 0, b"") and count > 0 and not (facet.numeric and not 0 < value < 100_000)
+        if count > 0 and facet.real(value)
     ]
     values.sort(key=lambda v: (-v.count, str(v.value)))
     shown = values[:limit]

@@ -62,6 +62,15 @@ def filter_parts(request: SearchRequest, exclude: str | None = None) -> list[lis
     return parts
 
 
+def parsed(request: SearchRequest) -> wq.Query | None:
+    """The request's query, checked against the parameter table first; stems only in the
+    languages it is limited to."""
+    validate_request(request)
+    stemmed = [language for language in request.language if language in STEMMED_LANGUAGES]
+    languages = tuple(stemmed) if request.language else STEMMED_LANGUAGES
+    return parse_query(request.q, with_titles=request.level == "document", languages=languages)
+
+
 def _first_of_each(ordered: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """The first of `ordered` in each group, in order: the best clause of each resolution."""
     _, first = np.unique(groups, return_index=True)
@@ -78,10 +87,7 @@ class SnapshotSearch:
     def run(self, request: SearchRequest, english: bool = False) -> SearchResult:
         """Hits for the page, exact total, facet counts, highlights."""
         started = time.perf_counter()
-        validate_request(request)
-        stemmed = [language for language in request.language if language in STEMMED_LANGUAGES]
-        languages = tuple(stemmed) if request.language else STEMMED_LANGUAGES
-        q = parse_query(request.q, with_titles=request.level == "document", languages=languages)
+        q = parsed(request)
         facet_names = [
             name
             for name in (request.facets if request.facets is not None else DEFAULT_FACETS)
@@ -128,6 +134,20 @@ class SnapshotSearch:
             did_you_mean=did_you_mean,
             match=match,
         )
+
+    def ordered_records(self, request: SearchRequest, limit: int) -> tuple[int, np.ndarray]:
+        """(total, the first `limit` hits' record numbers in result order): clause records, or at
+        the document level the best clause of each resolution. What an export walks, without
+        facets, highlights or a partial fallback."""
+        passing = self._passing(self._matches(parsed(request)), request, None)
+        if request.level == "clause":
+            return len(passing.docs), passing.docs[self._order(passing, request, limit)]
+        best = _first_of_each(*self._collapsed(passing, request))
+        return len(best), best[:limit]
+
+    def matching(self, request: SearchRequest) -> np.ndarray:
+        """Every clause record matching the request's query and filters (for counts by session)."""
+        return self._passing(self._matches(parsed(request)), request, None).docs
 
     def _mark_missing(self, q: wq.And, page_hits: list[Any], hits: list[Any]) -> None:
         """Each partial hit's `missing`: the words of the query its record does not match."""
@@ -308,6 +328,6 @@ MAX_CORRECTED_WORDS = 4
 
 
 def sort_fields(sort: str) -> tuple[str, ...]:
-    """The fields a non-relevance order sorts by: its own, newest first, then a resolution's clauses
-    in order."""
-    return ("date" if sort == "date" else "session", "doc_id", "ordinal")
+    """The fields a non-relevance order sorts by: its own (dates and sessions newest first,
+    symbols in their natural order), then a resolution's clauses in order."""
+    return (sort if sort in ("date", "symbol") else "session", "doc_id", "ordinal")

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import inspect
 import json
 import logging
 import os
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -29,20 +28,21 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from indexer.errors import GaSearchError, IndexError_
-from search_api.core.deadline import RequestTooCostly
+from indexer.errors import GaSearchError
 from search_api.engine import SearchEngine
-from search_api.errors import BodyTooLarge, NotFoundError, ParameterError, QuerySyntaxError
+from search_api.errors import NotFoundError, ParameterError
 from search_api.facets import FACETS
 from search_api.features.check import Against
 from search_api.features.check_report import check_docx, check_html, paragraphs_csv
 from search_api.http.bodies import MAX_BODY_BYTES, MAX_CHECK_BYTES, bounded_body, read_posted_draft
 from search_api.http.openapi import openapi_document
+from search_api.http.responses import DOCX_TYPE, JSON, attachment, error, error_response, safe
+from search_api.http.workbench import workbench_routes
 from search_api.models import SearchRequest
 from search_api.params import (
     CHECK_PARAMS,
@@ -83,47 +83,6 @@ def _keep_warm(engine: SearchEngine, stop: threading.Event) -> None:
             return
 
 
-class _JSON(JSONResponse):
-    def render(self, content: Any) -> bytes:
-        try:
-            return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate echoed back (a parameter's name): escape it
-            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-
-
-def _error(status: int, code: str, message: str, parameter: str | None = None) -> _JSON:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if parameter:
-        error["parameter"] = parameter
-    return _JSON({"error": error}, status_code=status)
-
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
-
-
-def _error_response(exc: Exception) -> _JSON:
-    if isinstance(exc, BodyTooLarge):
-        return _error(413, "body_too_large", str(exc), exc.parameter)
-    if isinstance(exc, ParameterError):
-        return _error(400, "bad_parameter", str(exc), exc.parameter)
-    if isinstance(exc, QuerySyntaxError):
-        return _error(400, "bad_query", str(exc), "q")
-    if isinstance(exc, NotFoundError):
-        return _error(404, "not_found", str(exc))
-    if isinstance(exc, IndexError_):
-        return _error(503, "index_unavailable", str(exc))
-    if isinstance(exc, RequestTooCostly):
-        return _error(503, "too_costly", str(exc))
-    if isinstance(exc, GaSearchError):
-        return _error(400, "bad_request", str(exc))
-    error_log.exception("unexpected error", exc_info=exc)
-    return _error(500, "internal_error", "an internal error occurred; it has been logged")
-
-
 class AccessLogMiddleware:
     """One log line per request with its duration; `Server-Timing` on every response."""
 
@@ -160,33 +119,6 @@ class AccessLogMiddleware:
             )
 
 
-Endpoint = Callable[[Request], Response] | Callable[[Request], Awaitable[Response]]
-
-
-def _safe(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
-    """Every error becomes a JSON answer here, so no exception ever reaches the server. A plain
-    `def` endpoint (a search: CPU-bound and synchronous) runs in Starlette's thread pool, so the
-    event loop keeps answering other requests (`/healthz` included) while it works."""
-    if inspect.iscoroutinefunction(endpoint):
-
-        async def wrapped(request: Request) -> Response:
-            try:
-                return await endpoint(request)
-            except Exception as exc:
-                return _error_response(exc)
-
-    else:
-
-        async def wrapped(request: Request) -> Response:
-            try:
-                return await run_in_threadpool(cast(Callable[[Request], Response], endpoint), request)
-            except Exception as exc:
-                return _error_response(exc)
-
-    wrapped.__name__ = endpoint.__name__
-    return wrapped
-
-
 def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) -> Starlette:
     """The service for one index directory."""
     engine = SearchEngine(index_dir)
@@ -200,7 +132,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             return Response(status_code=304, headers=headers)
         if "took_ms" in payload:  # the engine's own time, beside the whole request's (`app`)
             headers["Server-Timing"] = f"engine;dur={payload['took_ms']:.1f}"
-        return _JSON(payload, headers=headers)
+        return JSON(payload, headers=headers)
 
     def search(request: Request) -> Response:
         values = parse_params(request.query_params, SEARCH_PARAMS)
@@ -219,6 +151,9 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         started = time.perf_counter()
         view = engine.document(request.path_params["symbol"], values.get("parallel", ()), values.get("lang") == "en")
         payload = view.to_dict()
+        with contextlib.suppress(NotFoundError):  # the indexed file, when this server has it
+            engine.source_file(view.doc_id)
+            payload["links"]["source"] = str(request.url_for("source", symbol=view.doc_id))
         payload["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return cached(request, payload)
 
@@ -247,7 +182,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         result = await run_in_threadpool(
             engine.precedents, values["text"], min_similarity=values["min_similarity"], limit=values["limit"]
         )
-        return _JSON(result.to_dict())
+        return JSON(result.to_dict())
 
     async def check_draft(request: Request) -> Response:
         """A draft in the body: JSON `{"text": ...}`, or the file (PDF, DOCX, text) by its type."""
@@ -262,12 +197,12 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         )
         payload, lang = result.to_dict(), values.get("lang", "zh")
         if values.get("format") == "docx":
-            return Response(check_docx(payload, lang), media_type=DOCX_TYPE, headers=_attachment("check.docx"))
+            return Response(check_docx(payload, lang), media_type=DOCX_TYPE, headers=attachment("check.docx"))
         if values.get("format") == "html":
             return HTMLResponse(check_html(payload, lang))
         if values.get("format") == "csv":
             return Response(paragraphs_csv(payload), media_type="text/csv; charset=utf-8")
-        return _JSON(payload)
+        return JSON(payload)
 
     def lineage(request: Request) -> Response:
         parse_params(request.query_params, ())
@@ -296,7 +231,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         saturated = (lanes["busy"] == lanes["lanes"] and lanes["waiting"] > 0) or (
             lanes["longest_busy_s"] > SATURATED_AFTER_S
         )
-        return _JSON(
+        return JSON(
             {
                 "status": "saturated" if saturated else "ok",
                 "index_loaded": True,
@@ -309,7 +244,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
     def schema(request: Request) -> Response:
         """What a front end builds its menus from: the facet table and the search parameters."""
         parse_params(request.query_params, ())
-        return _JSON(
+        return JSON(
             {
                 "facets": [facet.describe() for facet in FACETS],
                 "search_parameters": [param.openapi() for param in SEARCH_PARAMS],
@@ -318,7 +253,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         )
 
     def openapi(request: Request) -> Response:
-        return _JSON(openapi_document(app.routes))
+        return JSON(openapi_document(app.routes))
 
     def page(request: Request) -> Response:
         return HTMLResponse(STATIC.joinpath("index.html").read_text("utf-8"))
@@ -333,34 +268,35 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
     async def http_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
             code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-            response = _error(exc.status_code, code, str(exc.detail))
+            response = error(exc.status_code, code, str(exc.detail))
             response.headers.update(exc.headers or {})  # 405 carries `Allow`
             return response
-        return _error_response(exc)
+        return error_response(exc)
 
     async def app_error(request: Request, exc: Exception) -> Response:
-        return _error_response(exc)
+        return error_response(exc)
 
     routes = [
-        Route("/search", _safe(search), methods=["GET"], name="search"),
-        Route("/facets", _safe(facets), methods=["GET"], name="facets"),
-        Route("/documents/{symbol:path}/lineage", _safe(lineage), methods=["GET"], name="lineage"),
-        Route("/documents/{symbol:path}", _safe(document), methods=["GET"], name="document"),
+        Route("/search", safe(search), methods=["GET"], name="search"),
+        *workbench_routes(engine, cached),
+        Route("/facets", safe(facets), methods=["GET"], name="facets"),
+        Route("/documents/{symbol:path}/lineage", safe(lineage), methods=["GET"], name="lineage"),
+        Route("/documents/{symbol:path}", safe(document), methods=["GET"], name="document"),
         Route(
             "/clauses/{symbol:path}/{number}/precedents",
-            _safe(clause_precedents),
+            safe(clause_precedents),
             methods=["GET"],
             name="clause_precedents",
         ),
-        Route("/precedents", _safe(text_precedents), methods=["POST"], name="precedents"),
-        Route("/check", _safe(check_draft), methods=["POST"], name="check"),
-        Route("/suggest", _safe(suggest), methods=["GET"], name="suggest"),
-        Route("/healthz", _safe(healthz), methods=["GET"], name="healthz"),
-        Route("/schema", _safe(schema), methods=["GET"], name="schema"),
-        Route("/openapi.json", _safe(openapi), methods=["GET"], name="openapi", include_in_schema=False),
-        Route("/", _safe(page), methods=["GET"], name="page", include_in_schema=False),
-        Route("/embed", _safe(embed_page), methods=["GET"], name="embed", include_in_schema=False),
-        Route("/embed.js", _safe(embed_script), methods=["GET"], name="embed_js", include_in_schema=False),
+        Route("/precedents", safe(text_precedents), methods=["POST"], name="precedents"),
+        Route("/check", safe(check_draft), methods=["POST"], name="check"),
+        Route("/suggest", safe(suggest), methods=["GET"], name="suggest"),
+        Route("/healthz", safe(healthz), methods=["GET"], name="healthz"),
+        Route("/schema", safe(schema), methods=["GET"], name="schema"),
+        Route("/openapi.json", safe(openapi), methods=["GET"], name="openapi", include_in_schema=False),
+        Route("/", safe(page), methods=["GET"], name="page", include_in_schema=False),
+        Route("/embed", safe(embed_page), methods=["GET"], name="embed", include_in_schema=False),
+        Route("/embed.js", safe(embed_script), methods=["GET"], name="embed_js", include_in_schema=False),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
     ]
     origins = allowed_origins if allowed_origins is not None else _origins_from_env()

@@ -8,13 +8,18 @@ from starlette.routing import BaseRoute, Route
 
 from search_api.params import (
     CHECK_PARAMS,
+    CITE_PARAMS,
     CLAUSE_PRECEDENT_PARAMS,
     DOCUMENT_PARAMS,
+    EXPORT_PARAMS,
     FACET_PARAMS,
+    FEED_PARAMS,
+    LIST_PARAMS,
     PRECEDENT_OPTIONS,
     PRECEDENT_TEXT,
     SEARCH_PARAMS,
     SUGGEST_PARAMS,
+    TREND_PARAMS,
     Param,
 )
 
@@ -56,6 +61,34 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
         "Health",
     ),
     "schema": ("The facets (names, labels, which count only clauses) and the search parameters.", (), "Schema"),
+    "documents": (
+        "What is indexed: the resolutions passing the query and filters, sorted by symbol, date or session, "
+        "paged; format=csv for a table.",
+        LIST_PARAMS,
+        "DocumentList",
+    ),
+    "cite": ("A resolution as a reference: RIS, BibTeX or CSL-JSON.", CITE_PARAMS, "text"),
+    "source": ("The file the document was indexed from, when this server has it.", (), "file"),
+    "search_csv": (
+        "Every hit (up to limit, at most 100,000) as CSV, one row a clause or resolution.",
+        EXPORT_PARAMS,
+        "text",
+    ),
+    "search_jsonl": ("Every hit (up to limit, at most 100,000) as JSON Lines.", EXPORT_PARAMS, "text"),
+    "search_atom": ("An Atom feed of the newest matching resolutions.", FEED_PARAMS, "text"),
+    "trend": (
+        "Matching clauses and resolutions per session or year, for one query or several (q=a&q=b).",
+        TREND_PARAMS,
+        "Trend",
+    ),
+}
+# Routes whose answer is not JSON: their media type.
+_MEDIA_TYPES = {
+    "cite": "text/plain",
+    "source": "application/octet-stream",
+    "search_csv": "text/csv",
+    "search_jsonl": "application/x-ndjson",
+    "search_atom": "application/atom+xml",
 }
 _OBJECT = {"type": "object"}
 
@@ -70,6 +103,25 @@ _PATH_PARAMS = {
     "number": "A clause number as the document prints it: P3 (preambular), 4, 4(a).",
 }
 SCHEMAS: dict[str, Any] = {
+    "DocumentList": {
+        "type": "object",
+        "required": ["total", "page", "per_page", "documents"],
+        "properties": {
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "documents": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "Trend": {
+        "type": "object",
+        "required": ["by", "series"],
+        "properties": {
+            "by": {"type": "string"},
+            "series": {"type": "array", "items": {"type": "object"}},
+            "took_ms": {"type": "number"},
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error"],
@@ -285,8 +337,15 @@ def _operation(name: str, path_params: list[str]) -> dict[str, Any]:
         }
     if name in ("precedents", "check"):
         responses["413"] = {"description": "Body over the limit", "content": {"application/json": {"schema": _ERROR}}}
-    if name not in ("healthz", "precedents", "check", "schema"):
+    if name not in ("healthz", "precedents", "check", "schema", *_MEDIA_TYPES):
         responses["304"] = {"description": "Not modified (ETag matched)"}
+    if name in _MEDIA_TYPES:
+        responses["200"]["content"] = {_MEDIA_TYPES[name]: {"schema": {"type": "string"}}}
+    if name == "search_csv" or name == "search_jsonl":
+        responses["503"] = {
+            "description": "Another export is running: retry",
+            "content": {"application/json": {"schema": _ERROR}},
+        }
     operation = {"operationId": name, "summary": summary, "parameters": parameters, "responses": responses}
     if name == "precedents":
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _PRECEDENT_BODY}}}

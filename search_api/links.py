@@ -1,0 +1,39 @@
+"""Where a resolution's official versions are: its ODS files in each official language (PDF and
+DOCX, by symbol through ODS's access address) and a UN Digital Library search for its symbol.
+
+The addresses are made from the symbol alone, so a citation of a resolution this index does not
+hold links to ODS all the same (../shared/notes/ods-and-undl.md records both services)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from analyzers.symbols import LANGUAGES as OFFICIAL_LANGUAGES
+from indexer.fetch.ods import access_url
+
+DIGITAL_LIBRARY_SEARCH = "https://digitallibrary.un.org/search"
+FORMATS = ("pdf", "docx")
+
+
+def ods_links(symbol: str) -> dict[str, dict[str, str]]:
+    """{language: {"pdf": url, "docx": url}} for the six official languages."""
+    return {language: {fmt: access_url(symbol, language, fmt) for fmt in FORMATS} for language in OFFICIAL_LANGUAGES}
+
+
+def digital_library_link(symbol: str) -> str:
+    """A UN Digital Library search for the symbol (field 191 $a, where its records keep it)."""
+    query = urlencode({"p": '191__a:"' + symbol + '"'})
+    return f"{DIGITAL_LIBRARY_SEARCH}?{query}"
+
+
+def official_links(symbol: str | None, language: str | None = None) -> dict[str, object]:
+    """A document's links: `ods` (every official language), `official` (the PDF in its own
+    language, or English), `digital_library`; empty for a document without a symbol."""
+    if not symbol:
+        return {}
+    own = language if language in OFFICIAL_LANGUAGES else "en"
+    return {
+        "official": access_url(symbol, own, "pdf"),
+        "ods": ods_links(symbol),
+        "digital_library": digital_library_link(symbol),
+    }
