@@ -9,9 +9,20 @@ convention, the symbol with `/` as `_` and the language in capitals: `A_RES_73_1
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 # The six official languages, as ODS spells them (it silently answers English for any other code).
 LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+# ODS serves a document by symbol, language and format (../shared/notes/ods-and-undl.md): `fetch`
+# downloads from this address and every document view links to it.
+DEFAULT_ODS_URL = "https://documents.un.org"
+ACCESS_PATH = "/api/symbol/access"
+
+
+def access_url(symbol: str, language: str, fmt: str, base_url: str = DEFAULT_ODS_URL) -> str:
+    """ODS's address of a document by symbol, language (ar, en, es, fr, ru, zh) and "pdf" or "docx"."""
+    return f"{base_url}{ACCESS_PATH}?{urlencode({'s': symbol, 'l': language, 't': fmt})}"
+
 
 # A symbol as a user types it: a series letter, then parts separated by slashes.
 DOCUMENT_SYMBOL = re.compile(r"[A-Z][A-Z0-9.]*(?:/[A-Za-z0-9.()\-]+)+")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from analyzers.symbols import LANGUAGES as OFFICIAL_LANGUAGES
-from indexer.fetch.ods import access_url
+from analyzers.symbols import access_url
 
 DIGITAL_LIBRARY_SEARCH = "https://digitallibrary.un.org/search"
 FORMATS = ("pdf", "docx")

@@ -188,8 +188,11 @@ def test_openapi_describes_every_route_and_parameter(client: TestClient) -> None
     for name in documented:
         value = {"integer": "1", "string": "zh"}[next(p.type for p in SEARCH_PARAMS if p.name == name)]
         enum = next(p.enum for p in SEARCH_PARAMS if p.name == name)
-        status = client.get("/search", params={name: enum[0] if enum else value}).status_code
-        assert status != 500 and (status == 200 or name in ("year_from", "year_to")), name
+        answer = client.get("/search", params={name: enum[0] if enum else value})
+        status = answer.status_code
+        # A typed filter value no record has is refused by name (search_api/core/filter_values.py).
+        unknown = status == 400 and "no record in this index has" in answer.json()["error"]["message"]
+        assert status != 500 and (status == 200 or unknown or name in ("year_from", "year_to")), name
 
 
 def test_cors_gzip_and_etag(client: TestClient) -> None:

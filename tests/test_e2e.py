@@ -260,3 +260,76 @@ def test_check_a_draft_pasted_and_dropped(server: str, browser: Browser, tmp_pat
     expect(page.locator("#check-file-label")).to_have_text("draft.txt", timeout=15_000)
     expect(page.locator('#check-result tr[data-verdict="agreed"]')).to_have_count(5, timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "check-a-draft.png"), full_page=True)  # README's docs/check-a-draft.png
+
+
+def test_the_workbench_export_chart_more_values_and_back_after_paging(server: str, browser: Browser) -> None:
+    """Issue 27 on the page: the export link gives every hit, a bar of the chart filters to its
+    session, a facet shows all its values with a filter box, and Back returns to the previous page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    expect(page.locator("#status")).to_contain_text("共", timeout=15_000)
+    everything = total(page)
+    assert everything > 20  # more than a page
+    csv_link = page.locator("#export-csv")
+    expect(csv_link).to_be_visible()
+    exported = page.request.get(server + "/" + csv_link.get_attribute("href"))
+    assert exported.ok and len(exported.text().strip().splitlines()) - 1 >= everything  # a header, then a row a hit
+    # The chart: a bar a session; clicking one filters the hits to that session.
+    expect(page.locator("#trend svg a").first).to_be_visible(timeout=15_000)
+    bar = page.locator('#trend a[data-trend-session="73"]')
+    counted = int(bar.locator("title").text_content().rsplit(":", 1)[1])  # an SVG title: no inner text
+    page.screenshot(path=str(ARTIFACTS / "workbench-trend.png"), full_page=True)
+    bar.click()
+    expect(page.locator('input[data-facet="session"][value="73"]')).to_be_checked(timeout=15_000)
+    expect(page.locator("#status")).to_contain_text(f"共 {counted} 条", timeout=15_000)
+    # Back: to every hit again, then paging and Back to page 1.
+    page.go_back()
+    expect(page.locator("#status")).to_contain_text(f"共 {everything} 条", timeout=15_000)
+    page.locator('#pager button[data-page="2"]').first.click()
+    page.wait_for_function("() => location.search.includes('page=2')", timeout=15_000)
+    expect(page.locator('#pager button[aria-current="page"]')).to_have_text("2", timeout=15_000)
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('page=2')", timeout=15_000)
+    expect(page.locator('#pager button[aria-current="page"]')).to_have_text("1", timeout=15_000)
+    # More values of a facet than the ten shown, and a box that filters them.
+    verbs = page.locator('details[data-facet-name="verb"]')
+    shown = verbs.locator("label").count()
+    verbs.locator("[data-more]").click()
+    expect(verbs.locator(".facet-filter")).to_be_visible(timeout=15_000)
+    assert verbs.locator("label").count() > shown
+    verbs.locator(".facet-filter").fill("欢迎")
+    visible = [label for label in verbs.locator("label").all() if label.is_visible()]
+    assert visible and all("欢迎" in label.inner_text() for label in visible)
+    page.close()
+
+
+def test_a_document_links_to_ods_and_marks_its_citations(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/#doc=A%2FRES%2F80%2F20")
+    expect(page.locator("#document h2")).to_have_text("No first placement of weapons in outer space", timeout=15_000)
+    ods = page.locator("#document a.ods")
+    assert ods.count() == 12  # PDF and DOCX in the six languages
+    assert all(
+        link.startswith("https://documents.un.org/api/symbol/access?s=A%2FRES%2F80%2F20")
+        for link in (ods.nth(i).get_attribute("href") or "" for i in range(12))
+    )
+    assert page.locator("#facets").is_hidden()  # the document takes the facets' column
+    cited = page.locator("#document a.external").first
+    assert "documents.un.org" in (cited.get_attribute("href") or "")
+    expect(page.locator("#document a.external + small").first).to_have_text("(未收入索引)")
+    page.screenshot(path=str(ARTIFACTS / "document-links.png"), full_page=True)
+    page.goto(server + "/#browse")
+    expect(page.locator("#browse h2")).to_contain_text("按届会浏览", timeout=15_000)
+    assert page.locator("#browse li").count() >= 5
+    page.close()
+
+
+def test_on_a_phone_the_facets_come_first_and_folded(server: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "/")
+    expect(page.locator("#facets details").first).to_be_attached(timeout=15_000)
+    facets_top = page.locator("#facets").bounding_box()
+    hits_top = page.locator("#hits").bounding_box()
+    assert facets_top and hits_top and facets_top["y"] < hits_top["y"]
+    assert page.locator("#facets details[open]").count() == 0
+    page.close()

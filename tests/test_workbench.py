@@ -8,6 +8,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -211,3 +213,43 @@ def test_a_trend_counts_what_a_search_finds_session_by_session(client: TestClien
     assert client.get("/trend", params=[("q", str(n)) for n in range(6)]).status_code == 400
     drawn = CliRunner().invoke(app, ["trend", "维持和平", "--index", str(seed_index)])
     assert drawn.exit_code == 0 and "73 █" in drawn.output
+
+
+def _cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """`ga-search` in a new process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "search_api.cli", *args], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_the_command_line_as_people_expect(seed_index: Path) -> None:
+    version = _cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("ga-search ")
+    for name in ("search", "show", "list", "cite", "trend", "fetch", "check", "index"):
+        shown = _cli(name, "--help").stdout
+        assert "Example" in shown and "<str>" not in shown and "<list" not in shown and "<bool>" not in shown, name
+    assert "--install-completion" in _cli("--help").stdout
+    # `show 80/20` as `search` takes it; verb labels follow --lang as the facets do.
+    assert "A/RES/80/20" in _cli("show", "80/20", "--index", str(seed_index)).stdout
+    english = _cli("search", "peace", "--language", "en", "--lang", "en", "--index", str(seed_index)).stdout
+    chinese = _cli("search", "peace", "--language", "en", "--lang", "zh", "--index", str(seed_index)).stdout
+    assert "recognize" in english and "认识到" not in english and "认识到" in chinese
+    # fetch's --kind speaks search's words.
+    refused = _cli("fetch", "--session", "80", "--kind", "bogus", "--into", str(seed_index.parent / "none"))
+    assert refused.returncode == 2 and "'draft resolution'" in refused.stderr
+
+
+def test_a_closed_pipe_ends_the_command_quietly(seed_index: Path) -> None:
+    """`ga-search search --all ... | head -1`: more output than a pipe holds, a reader that stops."""
+    for args in (["search", "--all", "--format", "jsonl"], ["search", "--limit", "100"]):
+        with subprocess.Popen(
+            [sys.executable, "-m", "search_api.cli", *args, "--index", str(seed_index)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as process:
+            assert process.stdout and process.stderr
+            process.stdout.readline()
+            process.stdout.close()
+            status = process.wait(timeout=300)
+            errors = process.stderr.read().decode()
+        assert status == 0 and "Traceback" not in errors and "Error" not in errors, (args, status, errors)

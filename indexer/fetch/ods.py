@@ -33,10 +33,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from analyzers.symbols import DEFAULT_ODS_URL, access_url
 from indexer.readers.limits import MAX_DOCUMENT_BYTES, MAX_UNCOMPRESSED_XML_BYTES
 
-DEFAULT_ODS_URL = "https://documents.un.org"
-ACCESS_PATH = "/api/symbol/access"
 # ODS was seen to redirect requests without browser-like headers to /error (see the notes).
 DEFAULT_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ga-search/0.1"
 MAX_RETRY_AFTER = 120.0
@@ -45,12 +44,6 @@ MAX_BACKOFF = 60.0
 REQUEST_DEADLINE = 120.0
 MAX_INFLATED_DOCX = 200 * 1024 * 1024
 _ACCEPT = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-def access_url(symbol: str, language: str, fmt: str, base_url: str = DEFAULT_ODS_URL) -> str:
-    """ODS's address of a document by symbol, language (ar, en, es, fr, ru, zh) and "pdf" or "docx"."""
-    query = httpx.QueryParams({"s": symbol, "l": language, "t": fmt})
-    return f"{base_url}{ACCESS_PATH}?{query}"
 
 
 def sniff(data: bytes) -> str:

@@ -27,7 +27,10 @@ from indexer.fetch.ods import OdsClient
 MAX_MISSES = 5
 MAX_WORKERS = 4  # more drew refusals from ODS (../shared/notes/ods-and-undl.md)
 FORMATS = ("auto", "docx", "pdf")
-KINDS = ("resolutions", "drafts")
+# What `--session` walks, in the search's vocabulary of kinds (indexer/model.py: `--kind` reads the
+# same in `fetch` and `search`); the plural forms of earlier versions still work.
+SESSION_KINDS = ("resolution", "draft resolution")
+KIND_ALIASES = {"resolutions": "resolution", "drafts": "draft resolution", "draft": "draft resolution"}
 FOUND = ("fetched", "present")
 
 
@@ -121,7 +124,7 @@ def read_symbol_file(path: Path) -> list[str]:
 
 
 def session_symbol(session: int, kind: str, number: int) -> str:
-    return f"A/RES/{session}/{number}" if kind == "resolutions" else f"A/{session}/L.{number}"
+    return f"A/RES/{session}/{number}" if kind == "resolution" else f"A/{session}/L.{number}"
 
 
 def fetch_one(client: OdsClient, folder: Path, symbol: str, language: str, fmt: str, refresh: bool) -> FetchOutcome:
@@ -166,7 +169,7 @@ def run_fetch(
     symbols: Iterable[str] = (),
     languages: tuple[str, ...] = ("zh", "en"),
     session: int | None = None,
-    kind: str = "resolutions",
+    kind: str = "resolution",
     with_drafts: bool = False,
     fmt: str = "auto",
     refresh: bool = False,
@@ -176,8 +179,9 @@ def run_fetch(
     """Fetch every symbol asked for in every language into `folder` (see the module docstring)."""
     if fmt not in FORMATS:
         raise FetchUsageError(f"--format is docx or pdf, not {fmt!r}")
-    if kind not in KINDS:
-        raise FetchUsageError(f"--kind is resolutions or drafts, not {kind!r}")
+    kind = KIND_ALIASES.get(kind, kind)
+    if kind not in SESSION_KINDS:
+        raise FetchUsageError(f"--kind is {' or '.join(repr(k) for k in SESSION_KINDS)}, not {kind!r}")
     if not 1 <= workers <= MAX_WORKERS:
         raise FetchUsageError(f"--workers is 1 to {MAX_WORKERS} (more drew refusals from ODS)")
     report = FetchReport(leftovers_removed=store.remove_leftovers(folder))

@@ -1,5 +1,5 @@
 """`python -m search_api.cli`: the `ga-search` command."""
 
-from search_api.cli.main import app
+from search_api.cli.main import main
 
-app()
+main()

@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from indexer.errors import GaSearchError
 from indexer.model import Resolution
+from search_api.cli.options import Terminal, write_out
 
-console = Console()
-errors = Console(stderr=True)
+console = Terminal()
+errors = Terminal(stderr=True)
 VERDICT_LABELS = {
     "zh": {"agreed": "已商定", "edited": "已修改", "new": "新"},
     "en": {"agreed": "agreed", "edited": "edited", "new": "new"},
@@ -110,7 +110,7 @@ def check(
         out.write_bytes(report if isinstance(report, bytes) else report.encode("utf-8"))
         console.print(f"wrote {out}")
     else:
-        sys.stdout.write(report if isinstance(report, str) else "")
+        write_out(report if isinstance(report, str) else "")
 
 
 def _print(payload: dict[str, object], lang: str) -> None:

@@ -7,18 +7,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from indexer.errors import GaSearchError
+from search_api.cli.options import Terminal
 
 if TYPE_CHECKING:
     from indexer.fetch.run import FetchReport
 
-console = Console()
-errors = Console(stderr=True)
+console = Terminal()
+errors = Terminal(stderr=True)
 
 
 def fetch(
@@ -27,7 +27,9 @@ def fetch(
     into: Annotated[Path, typer.Option("--into", help="Folder for the files.")] = Path("documents"),
     from_file: Annotated[Path | None, typer.Option("--from-file", help="A file of symbols, one a line.")] = None,
     session: Annotated[int | None, typer.Option(help="Every resolution (or draft) of a session.", min=1)] = None,
-    kind: Annotated[str, typer.Option(help="With --session: resolutions or drafts.")] = "resolutions",
+    kind: Annotated[
+        str, typer.Option(help="With --session: resolution or 'draft resolution' (as search's --kind).")
+    ] = "resolution",
     with_drafts: Annotated[bool, typer.Option("--with-drafts", help="Also the drafts a resolution names.")] = False,
     ods_url: Annotated[
         str | None, typer.Option("--ods-url", envvar="GA_SEARCH_ODS_URL", help="ODS (env GA_SEARCH_ODS_URL).")
@@ -49,9 +51,10 @@ def fetch(
     asked for was not fetched.
 
     Example: ga-search fetch A/RES/73/12 A/73/L.35 --lang zh,en --into documents --index index
-    Example: ga-search fetch --session 73 --kind resolutions --with-drafts --lang zh --into documents
+    Example: ga-search fetch --session 73 --kind resolution --with-drafts --lang zh --into documents
     """
-    from indexer.fetch.ods import DEFAULT_ODS_URL, DEFAULT_USER_AGENT, OdsClient
+    from analyzers.symbols import DEFAULT_ODS_URL
+    from indexer.fetch.ods import DEFAULT_USER_AGENT, OdsClient
     from indexer.fetch.run import (
         FetchOutcome,
         FetchUsageError,

@@ -12,10 +12,9 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -23,7 +22,7 @@ from rich.table import Table
 from indexer.errors import GaSearchError
 from search_api.cli.check import check
 from search_api.cli.fetch import fetch
-from search_api.cli.options import RawValues, table_options, table_values
+from search_api.cli.options import RawValues, Terminal, table_options, table_values, write_out
 from search_api.cli.publish import publish
 from search_api.cli.render import hits_csv, hits_table, lineage_view, precedents_table
 from search_api.cli.workbench import cite, list_documents, trend
@@ -38,11 +37,59 @@ app = typer.Typer(
     help="Full-text search over UN General Assembly resolutions, Chinese first.\n\n"
     "Example: ga-search index seeds && ga-search search 集体安全条约组织 --session 73",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode=None,  # click's plain help: `--session INTEGER`, no `<list[str]>` tags or boxes
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+console = Terminal()
+errors = Terminal(stderr=True)
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            write_out(f"ga-search {version('ga-search')}\n")
+        except PackageNotFoundError:  # run from a checkout without installing
+            write_out("ga-search (not installed)\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and stop.")
+    ] = False,
+) -> None:
+    """Full-text search over UN General Assembly resolutions, Chinese first."""
+
+
+def command() -> Any:
+    """The `ga-search` command as click runs it, its help written as Unix tools write theirs:
+    `--session INTEGER`, `SYMBOL`, not Typer's Python type tags (`<list[str]>`)."""
+    built = typer.main.get_command(app)
+    for each in [built, *getattr(built, "commands", {}).values()]:
+        for param in each.params:
+            if param.param_type_name == "argument":  # its name says what it is: no type after it
+                param.metavar = param.metavar or param.name.upper()
+                param.display_type_rich = lambda ctx: None
+            elif param.metavar is None and not getattr(param, "is_flag", False):
+                param.metavar = _metavar(param)
+    return built
+
+
+def _metavar(param: Any) -> str:
+    annotation = param.type_descriptor.annotation
+    inner = get_args(annotation)[0] if get_origin(annotation) is list else annotation
+    return {int: "INTEGER", float: "NUMBER", Path: "PATH"}.get(inner, "TEXT")
+
+
+def main() -> None:
+    """The `ga-search` command (output to a reader that stops early: cli/options.py)."""
+    command()()
+
+
 app.command()(fetch)
 app.command()(check)
 app.command()(publish)
@@ -63,7 +110,7 @@ def _fail(error: Exception) -> None:
 
 def _print_json(payload: object) -> None:
     """The API's JSON shape on stdout, readable Chinese and all."""
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    write_out(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
 def _plain() -> bool:
@@ -190,7 +237,7 @@ def search(
         _print_json(result.to_dict())
         return
     if output == "csv":
-        sys.stdout.write(hits_csv(result))
+        write_out(hits_csv(result))
         return
     if output != "table":
         _fail(ValueError(f"--format must be table, json or csv, not {output!r}"))
@@ -217,7 +264,7 @@ def _export(index: Path, request: SearchRequest, output: str) -> None:
     except GaSearchError as error:
         _fail(error)
     names = columns(request.level)
-    sys.stdout.writelines(csv_lines(rows, names) if output == "csv" else jsonl_lines(rows, names))
+    write_out(csv_lines(rows, names) if output == "csv" else jsonl_lines(rows, names))
     if total > len(rows):
         errors.print(f"{len(rows):,} of {total:,} hits written (the most an export gives)")
 
@@ -422,4 +469,4 @@ def serve(
 
 
 if __name__ == "__main__":
-    app()
+    main()

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from starlette.datastructures import QueryParams
 
 from search_api.params import Param, parse_params
@@ -50,7 +53,9 @@ def table_options(
             default = defaults.get(param.name, param.default)
             kind = list[str] | None if param.repeatable else str | None
             option = typer.Option(
-                f"--{flags.get(param.name, param.name.replace('_', '-'))}", help=_help(param, default)
+                f"--{flags.get(param.name, param.name.replace('_', '-'))}",
+                help=_help(param, default),
+                metavar=METAVARS[param.type],
             )
             value = None if param.name not in defaults else str(defaults[param.name])
             added.append(
@@ -80,3 +85,26 @@ def table_values(params: tuple[Param, ...], raw: RawValues, **given: str) -> dic
     pairs = [(name, value) for name, values in raw.items() for value in values]
     pairs += [(name, value) for name, value in given.items() if value]
     return parse_params(QueryParams(pairs), params)
+
+
+def _reader_gone() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+    raise SystemExit(0)
+
+
+def write_out(text: str | Iterable[str]) -> None:
+    """Plain output (JSON, CSV, JSON Lines) to stdout; a reader that stops early (`| head`) ends
+    the command quietly with status 0, as other Unix tools do (click's own answer is status 1)."""
+    try:
+        sys.stdout.writelines([text] if isinstance(text, str) else text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_gone()
+
+
+class Terminal(Console):
+    """A rich console whose reader may stop early: output piped into `head` ends the command
+    quietly with status 0 (rich's own answer is status 1)."""
+
+    def on_broken_pipe(self) -> None:
+        _reader_gone()

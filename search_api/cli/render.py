@@ -32,7 +32,9 @@ def hits_table(result: SearchResult) -> Table:
     for language in languages:
         table.add_column(language, overflow="fold")
     for number, hit in enumerate(result.hits, start=first):
-        clause = f"{hit.clause.number} {hit.clause.verb or ''}" if hit.clause else hit.kind
+        # Labels in the interface language (--lang), as the facets are.
+        verb = (hit.clause.labels.get("verb") or hit.clause.verb or "") if hit.clause else ""
+        clause = f"{hit.clause.number} {verb}" if hit.clause else hit.labels.get("kind", hit.kind)
         label = document_label(hit.symbol, hit.title, hit.doc_id)
         beside = [
             escape(f"{c['number']} {c['text']}") if hit.clause and (c := hit.clause.parallel.get(language)) else ""

@@ -4,25 +4,23 @@ often a wording was used, session by session, drawn as bars in the terminal."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from indexer.errors import GaSearchError
-from search_api.cli.options import RawValues, table_options, table_values
+from search_api.cli.options import RawValues, Terminal, table_options, table_values, write_out
 from search_api.models import CITE_FORMATS
 from search_api.params import FILTER_PARAMS, LIST_PARAMS, TREND_PARAMS, search_request
 
 if TYPE_CHECKING:
     from search_api.engine import SearchEngine
 
-console = Console()
-errors = Console(stderr=True)
+console = Terminal()
+errors = Terminal(stderr=True)
 BAR_WIDTH = 40  # characters of the longest bar
 IndexOption = Annotated[
     Path,
@@ -63,9 +61,9 @@ def list_documents(
     except GaSearchError as error:
         _fail(error)
     if output == "json":
-        sys.stdout.write(json.dumps({"total": total, "documents": rows}, ensure_ascii=False, indent=2) + "\n")
+        write_out(json.dumps({"total": total, "documents": rows}, ensure_ascii=False, indent=2) + "\n")
     elif output == "csv":
-        sys.stdout.writelines(csv_lines(rows, DOCUMENT_COLUMNS))
+        write_out(csv_lines(rows, DOCUMENT_COLUMNS))
     elif output == "table":
         shown = Table(title=f"{total} documents (page {values['page']})")
         for column in ("symbol", "session", "date", "language", "kind", "title"):
@@ -96,7 +94,7 @@ def cite(
     Example: ga-search cite A/RES/80/20 --format bibtex > 80-20.bib
     """
     try:
-        sys.stdout.write(_engine(index).cite(symbol, output))
+        write_out(_engine(index).cite(symbol, output))
     except GaSearchError as error:
         _fail(error)
 
@@ -120,7 +118,7 @@ def trend(
     except GaSearchError as error:
         _fail(error)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        write_out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     most = max((p["clauses"] for s in result.series for p in s.points), default=0) or 1
     for series in result.series:

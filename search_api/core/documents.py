@@ -6,6 +6,7 @@ Each function works on the searcher (and snapshot caches) that the engine holds 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ def find_document(searcher: Searcher, key: str) -> dict[str, Any]:
     direct = record(searcher, "document", doc_id=key)
     if direct:
         return direct
-    for candidate in (key, key.upper()):
+    for candidate in (key, key.upper(), *_short_forms(key)):
         matches = list(records(searcher, "document", symbol=candidate))
         if matches:
             matches.sort(key=lambda d: {"zh": 0, "en": 1}.get(d.get("language", ""), 2))
@@ -49,6 +50,15 @@ def find_document(searcher: Searcher, key: str) -> dict[str, Any]:
             if found:
                 return found
     raise NotFoundError(f"no document {key!r} in the index")
+
+
+def _short_forms(key: str) -> tuple[str, ...]:
+    """A symbol as people write it in passing: `80/20` is A/RES/80/20, `73/L.35` is A/73/L.35."""
+    if re.fullmatch(r"\d{1,3}/\d{1,4}(?:\s*\([IVXLC]+\))?", key):
+        return ("A/RES/" + re.sub(r"\s+", "", key),)
+    if re.fullmatch(r"\d{1,3}/L\.\d+(?:/[A-Za-z]+\.\d+)*", key, re.IGNORECASE):
+        return (f"A/{key}",)
+    return ()
 
 
 def document_view(searcher: Searcher, key: str, parallel: tuple[str, ...] = ()) -> DocumentView:

@@ -27,6 +27,7 @@ from analyzers.languages import STEMMED_LANGUAGES
 from search_api.core.deadline import check_budget
 from search_api.core.docsets import SnapshotCache
 from search_api.core.evaluate import Evaluator, Scored
+from search_api.core.filter_values import check_filter_values
 from search_api.core.hits import StoredHit, facet_result, render_hit
 from search_api.core.parallel import add_parallels
 from search_api.core.query import highlight_terms, normalise_value, parse_query
@@ -88,6 +89,7 @@ class SnapshotSearch:
         """Hits for the page, exact total, facet counts, highlights."""
         started = time.perf_counter()
         q = parsed(request)
+        check_filter_values(self.searcher, self.cache, request)
         facet_names = [
             name
             for name in (request.facets if request.facets is not None else DEFAULT_FACETS)
@@ -139,7 +141,9 @@ class SnapshotSearch:
         """(total, the first `limit` hits' record numbers in result order): clause records, or at
         the document level the best clause of each resolution. What an export walks, without
         facets, highlights or a partial fallback."""
-        passing = self._passing(self._matches(parsed(request)), request, None)
+        q = parsed(request)
+        check_filter_values(self.searcher, self.cache, request)
+        passing = self._passing(self._matches(q), request, None)
         if request.level == "clause":
             return len(passing.docs), passing.docs[self._order(passing, request, limit)]
         best = _first_of_each(*self._collapsed(passing, request))
@@ -147,7 +151,9 @@ class SnapshotSearch:
 
     def matching(self, request: SearchRequest) -> np.ndarray:
         """Every clause record matching the request's query and filters (for counts by session)."""
-        return self._passing(self._matches(parsed(request)), request, None).docs
+        q = parsed(request)
+        check_filter_values(self.searcher, self.cache, request)
+        return self._passing(self._matches(q), request, None).docs
 
     def _mark_missing(self, q: wq.And, page_hits: list[Any], hits: list[Any]) -> None:
         """Each partial hit's `missing`: the words of the query its record does not match."""

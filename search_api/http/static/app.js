@@ -16,6 +16,9 @@ const TEXT = {
     sideBySide: "对照：", listSeparator: "、", single: "仅本文", translation: "对照译文", noVersion: "索引中没有该语文本",
     byOrder: "（段落数不同，按顺序对照）",
     languages: { ar: "阿拉伯文", en: "英文", es: "西班牙文", fr: "法文", ru: "俄文", zh: "中文", "zh-Hant": "繁体中文" },
+    exportAll: "导出全部结果：", official: "正式文本（ODS）：", library: "联合国数字图书馆", sourceFile: "索引所用文件",
+    more: (n) => `更多（共 ${n} 项）`, filterValues: "筛选…", trendTitle: "各届会的匹配段落数", browse: "浏览",
+    browseTitle: "按届会浏览已收入的文件", noSession: "无届会", loadMore: "加载更多", inIndex: "已收入索引",
   },
   en: {
     brand: "UN General Assembly resolutions", placeholder: "Words, \"exact phrases\", symbols like A/RES/59/50 …",
@@ -32,6 +35,9 @@ const TEXT = {
     sideBySide: "Side by side: ", listSeparator: ", ", single: "this text only", translation: "other language", noVersion: "no version in that language in the index",
     byOrder: " (the versions' paragraphs differ: aligned by order)",
     languages: { ar: "Arabic", en: "English", es: "Spanish", fr: "French", ru: "Russian", zh: "Chinese", "zh-Hant": "Chinese (traditional)" },
+    exportAll: "Export every hit: ", official: "Official text (ODS): ", library: "UN Digital Library", sourceFile: "indexed file",
+    more: (n) => `More (${n} in all)`, filterValues: "Filter…", trendTitle: "Matching clauses by session", browse: "Browse",
+    browseTitle: "What is indexed, by session", noSession: "no session", loadMore: "Load more", inIndex: "in the index",
   },
 };
 // The facet menus come from the service's facet table (GET schema), asked for at once; a search
@@ -102,7 +108,9 @@ async function search() {
 
 function render(result) {
   $("document").hidden = true;
+  $("browse").hidden = true;
   $("hits").hidden = false;
+  $("layout").classList.remove("reading");
   $("status").innerHTML = result.total
     ? (result.match === "partial" ? `<span class="partial">${escapeHtml(t("partial"))}</span> ` : "")
       + escapeHtml(t("hits")(result.total, Math.round(result.took_ms)))
@@ -110,8 +118,9 @@ function render(result) {
       ? " " + escapeHtml(t("didYouMean")) + result.did_you_mean.map((w) => `<a href="#" data-suggest="${escapeHtml(w)}">${escapeHtml(w)}</a>`).join("，")
       : "");
   $("hits").innerHTML = result.hits.map(renderHit).join("");
-  renderFacets(result.facets);
+  renderFacets(result.facets, result.facet_totals);
   renderPager(result);
+  renderTools(result);  // static/workbench.js: export links and the chart by session
 }
 
 function renderHit(hit) {
@@ -204,21 +213,35 @@ function showDocumentPanel() {
   $("hits").hidden = true;
   $("pager").innerHTML = "";
   $("status").textContent = "";
+  $("tools").hidden = true;
+  $("browse").hidden = true;
+  $("layout").classList.add("reading");  // the document takes the facets' column too
 }
 
-function renderFacets(facets) {
+// On a phone the menus come first, folded; sessions and years read in order, with a bar each.
+function renderFacets(facets, totals) {
   const html = [];
+  const open = window.matchMedia("(min-width: 761px)").matches ? "open" : "";
   for (const [name, values] of Object.entries(facets)) {
     if (!values.length) continue;
-    const chosen = state.filters[name] || [];
-    const items = values.map((v) => {
-      const value = String(v.value);
-      const checked = chosen.includes(value) ? "checked" : "";
-      return `<label><span><input type="checkbox" data-facet="${escapeHtml(name)}" value="${escapeHtml(value)}" ${checked}> ${escapeHtml(v.label || value)}</span><span class="count">${v.count}</span></label>`;
-    }).join("");
-    html.push(`<details open data-facet-name="${escapeHtml(name)}"><summary>${escapeHtml(facetLabel(name))}</summary>${items}</details>`);
+    const more = totals && totals[name] > values.length
+      ? `<button type="button" class="more-values" data-more="${escapeHtml(name)}">${escapeHtml(t("more")(totals[name]))}</button>` : "";
+    html.push(`<details ${open} data-facet-name="${escapeHtml(name)}"><summary>${escapeHtml(facetLabel(name))}</summary><div class="values">${facetItems(name, values)}</div>${more}</details>`);
   }
   $("facets").innerHTML = html.join("");
+}
+
+function facetItems(name, values) {
+  const chosen = state.filters[name] || [];
+  const numeric = name === "session" || name === "year";
+  const ordered = numeric ? [...values].sort((a, b) => Number(b.value) - Number(a.value)) : values;
+  const most = Math.max(...values.map((v) => v.count), 1);
+  return ordered.map((v) => {
+    const value = String(v.value);
+    const checked = chosen.includes(value) ? "checked" : "";
+    const bar = numeric ? `<span class="histogram" style="width:${Math.max(4, Math.round(60 * v.count / most))}px"></span>` : "";
+    return `<label><span><input type="checkbox" data-facet="${escapeHtml(name)}" value="${escapeHtml(value)}" ${checked}> ${escapeHtml(v.label || value)}</span><span class="count">${bar}${v.count}</span></label>`;
+  }).join("");
 }
 
 function facetLabel(name) {
@@ -250,7 +273,10 @@ async function openDocument(docId, parallel) {
         return `<tr id="clause-${escapeHtml(c.number)}"><td class="num">${escapeHtml(c.number)}</td><td lang="${escapeHtml(doc.language)}">${escapeHtml(c.text)}</td><td lang="${escapeHtml(parallel)}">${other ? escapeHtml(other.text) : ""}</td></tr>`;
       }).join("")}</tbody></table>`
       : `<ol>${doc.clauses.map((c) => `<li id="clause-${escapeHtml(c.number)}"><span class="num">${escapeHtml(c.number)}</span>${escapeHtml(c.text)} ${precedentsLink(doc.doc_id, c.number)}</li>`).join("")}</ol>`;
-    const cites = doc.citations.map((s) => `<a href="#doc=${encodeURIComponent(s)}" data-doc="${escapeHtml(s)}">${escapeHtml(s)}</a>`).join(", ");
+    // A citation the index holds opens here (marked); one it lacks goes to ODS, said before the click.
+    const cites = doc.citation_links.map((c) => c.indexed
+      ? `<a class="indexed" title="${escapeHtml(t("inIndex"))}" href="#doc=${encodeURIComponent(c.doc_id)}" data-doc="${escapeHtml(c.doc_id)}">${escapeHtml(c.symbol)} ✓</a>`
+      : `<a class="external" href="${escapeHtml(c.url)}" target="_blank" rel="noopener">${escapeHtml(c.symbol)}</a> <small>(${escapeHtml(t("notIndexed"))})</small>`).join(", ");
     const citedBy = doc.cited_by.map((d) => `<a href="#doc=${encodeURIComponent(d.doc_id)}" data-doc="${escapeHtml(d.doc_id)}">${escapeHtml(d.symbol || d.doc_id)}</a>`).join(", ");
     // Only the facts the resolution has: no empty label.
     const factsList = [
@@ -271,7 +297,7 @@ async function openDocument(docId, parallel) {
       <h2>${escapeHtml(doc.title)}</h2>
       <p class="meta">${escapeHtml([doc.symbol || doc.source || fileName(doc.doc_id), doc.labels.kind, doc.labels.language, doc.session ? t("session") + " " + doc.session : "", doc.date].filter(Boolean).join(" · "))}
       · <a href="#lineage=${encodeURIComponent(doc.doc_id)}" data-lineage="${escapeHtml(doc.doc_id)}">${escapeHtml(t("lineage"))}</a></p>
-      ${facts}
+      ${officialLinks(doc)}${facts}
       <h3>${escapeHtml(t("clauses"))}</h3>${switcher}${clauses}`;
     showDocumentPanel();
   } catch (error) {
@@ -293,18 +319,24 @@ async function suggest() {
 // The search's state lives in the query string (`/?q=维持和平&session=73`), which portals link
 // to and people share; `#q=` links of earlier versions still work. A resolution or a lineage
 // opened from the results is `#doc=` / `#lineage=` on top of it, so Back returns to the hits.
+// Paging adds a history entry (Back returns to the previous page of hits); other changes replace it.
+let newEntry = false;
 function writeHash() {
   const p = params();
   p.delete("per_page");
   p.delete("facets");
   // The check view (#check, static/check.js) keeps its place in the address.
-  history.replaceState(null, "", location.pathname + "?" + p.toString() + (location.hash === "#check" ? "#check" : ""));
+  const address = location.pathname + "?" + p.toString() + (location.hash === "#check" ? "#check" : "");
+  if (newEntry && address !== location.pathname + location.search + location.hash) history.pushState(null, "", address);
+  else history.replaceState(null, "", address);
+  newEntry = false;
 }
 
 function readHash() {
   const hash = location.hash.slice(1);
   if (hash.startsWith("doc=")) return { doc: decodeURIComponent(hash.slice(4)) };
   if (hash.startsWith("lineage=")) return { lineage: decodeURIComponent(hash.slice(8)) };
+  if (hash === "browse") return { browse: true };
   const p = new URLSearchParams(hash.includes("=") ? hash : location.search.slice(1));
   state.q = p.get("q") || "";
   state.level = p.get("level") || "clause";
@@ -348,7 +380,7 @@ document.addEventListener("change", (e) => {
 document.addEventListener("click", (e) => {
   if (!e.target.closest("#suggestions") && e.target.id !== "q") $("suggestions").hidden = true;
   const page = e.target.closest("button[data-page]");
-  if (page) { state.page = parseInt(page.dataset.page, 10); search(); window.scrollTo(0, 0); return; }
+  if (page) { state.page = parseInt(page.dataset.page, 10); newEntry = true; search(); window.scrollTo(0, 0); return; }
   const doc = e.target.closest("[data-doc]");
   if (doc) { e.preventDefault(); history.pushState(null, "", "#doc=" + encodeURIComponent(doc.dataset.doc)); openDocument(doc.dataset.doc); return; }
   const side = e.target.closest("[data-side-doc]");
@@ -373,7 +405,9 @@ function start() {
   applyLanguage();
   if (target && target.doc) openDocument(target.doc);
   else if (target && target.lineage) openLineage(target.lineage);
+  else if (target && target.browse) openBrowse();
   else search();
 }
 if ([location.hash.slice(1), location.search.slice(1)].some((s) => new URLSearchParams(s).get("lang") === "en")) state.lang = "en";
-start();
+// After every script of the page (static/workbench.js draws the Browse view) has run.
+document.addEventListener("DOMContentLoaded", start);
