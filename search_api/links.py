@@ -6,6 +6,7 @@ hold links to ODS all the same (../shared/notes/ods-and-undl.md records both ser
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from analyzers.symbols import LANGUAGES as OFFICIAL_LANGUAGES
@@ -26,7 +27,7 @@ def digital_library_link(symbol: str) -> str:
     return f"{DIGITAL_LIBRARY_SEARCH}?{query}"
 
 
-def official_links(symbol: str | None, language: str | None = None) -> dict[str, object]:
+def official_links(symbol: str | None, language: str | None = None) -> dict[str, Any]:
     """A document's links: `ods` (every official language), `official` (the PDF in its own
     language, or English), `digital_library`; empty for a document without a symbol."""
     if not symbol:

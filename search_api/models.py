@@ -199,6 +199,7 @@ class LineageStep:
     sponsors_removed: list[str] = field(default_factory=list)
     changes: list[ClauseChange] = field(default_factory=list)  # against the previous indexed step
     summary: dict[str, int] = field(default_factory=dict)
+    url: str | None = None  # its official PDF (search_api/links.py): where to read a step not indexed
 
 
 @dataclass

@@ -120,7 +120,12 @@ PARALLEL_PARAM = Param(
 LANG_PARAM = Param(
     "lang", "string", "Language of labels (facet values, kinds, verbs, sponsors).", enum=("zh", "en"), default="zh"
 )
-DOCUMENT_PARAMS: tuple[Param, ...] = (PARALLEL_PARAM, LANG_PARAM)
+# A resolution, its precedents or its lineage as a CSV table instead of JSON (features/tables.py).
+TABLE_FORMAT_PARAM = Param(
+    "format", "string", "json, or csv: a row a clause (precedent, change).", enum=("json", "csv"), default="json"
+)
+DOCUMENT_PARAMS: tuple[Param, ...] = (PARALLEL_PARAM, LANG_PARAM, TABLE_FORMAT_PARAM)
+LINEAGE_PARAMS: tuple[Param, ...] = (TABLE_FORMAT_PARAM,)
 QUERY_PARAM = Param(
     "q",
     "string",
@@ -229,6 +234,7 @@ CLAUSE_PRECEDENT_PARAMS: tuple[Param, ...] = (
     *PRECEDENT_OPTIONS,
     PARALLEL_PARAM,
     Param("include_later", "boolean", "Also later uses of the wording, not only precedents.", default=False),
+    TABLE_FORMAT_PARAM,
 )
 # POST /check: the draft is the body (JSON {"text": ...}, or the file itself: PDF, DOCX, text).
 CHECK_PARAMS: tuple[Param, ...] = (

@@ -318,6 +318,11 @@ def test_a_document_links_to_ods_and_marks_its_citations(server: str, browser: B
     assert "documents.un.org" in (cited.get_attribute("href") or "")
     expect(page.locator("#document a.external + small").first).to_have_text("(未收入索引)")
     page.screenshot(path=str(ARTIFACTS / "document-links.png"), full_page=True)
+    page.locator("#document a[data-lineage]").click()
+    expect(page.locator("#document svg.timeline")).to_be_visible(timeout=15_000)
+    assert page.locator("svg.timeline circle.held").count() >= 1  # 80/20 itself, a link to it
+    assert page.locator("svg.timeline circle.missing").count() >= 5  # 69/32 ... 79/20, cited, not indexed
+    page.screenshot(path=str(ARTIFACTS / "lineage-timeline.png"), full_page=True)
     page.goto(server + "/#browse")
     expect(page.locator("#browse h2")).to_contain_text("按届会浏览", timeout=15_000)
     assert page.locator("#browse li").count() >= 5

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -253,3 +254,30 @@ def test_a_closed_pipe_ends_the_command_quietly(seed_index: Path) -> None:
             status = process.wait(timeout=300)
             errors = process.stderr.read().decode()
         assert status == 0 and "Traceback" not in errors and "Error" not in errors, (args, status, errors)
+
+
+def test_a_document_its_precedents_and_its_lineage_as_csv(client: TestClient, seed_index: Path) -> None:
+    def rows(text: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(text)))
+
+    view = client.get("/documents/A/RES/80/20").json()
+    table = rows(client.get("/documents/A/RES/80/20", params={"format": "csv"}).text)
+    assert [(r["clause"], r["text"]) for r in table] == [(c["number"], c["text"]) for c in view["clauses"]]
+    found = client.get("/clauses/A/RES/80/21/P9/precedents", params={"include_later": "true"}).json()["precedents"]
+    listed = rows(
+        client.get("/clauses/A/RES/80/21/P9/precedents", params={"include_later": "true", "format": "csv"}).text
+    )
+    assert [(r["doc_id"], r["clause"]) for r in listed] == [(p["doc_id"], p["clause"]["number"]) for p in found]
+    assert listed and listed[0]["symbol"] == "A/RES/80/20"
+    steps = client.get("/documents/A/RES/80/20/lineage").json()["steps"]
+    lineage = rows(client.get("/documents/A/RES/80/20/lineage", params={"format": "csv"}).text)
+    assert [s["symbol"] for s in steps] == list(dict.fromkeys(r["symbol"] for r in lineage))
+    for name, args in (("show", ["show", "80/20"]), ("lineage", ["lineage", "A/RES/80/20"])):
+        printed = _cli(*args, "--format", "csv", "--index", str(seed_index))
+        assert printed.returncode == 0 and rows(printed.stdout), name
+    assert rows(_cli("show", "80/20", "--format", "csv", "--index", str(seed_index)).stdout) == table
+
+
+def test_indexing_off_a_terminal_says_how_far_it_got(tmp_path: Path) -> None:
+    done = _cli("index", str(SEEDS), "--index", str(tmp_path / "index"), "--workers", "1")
+    assert done.returncode == 0 and re.search(r"indexing: \d+ of 5 files", done.stderr), done.stderr

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from indexer.errors import GaSearchError
-from search_api.cli.options import Terminal
+from search_api.cli.options import ProgressLines, Terminal
 
 if TYPE_CHECKING:
     from indexer.fetch.run import FetchReport
@@ -93,8 +93,13 @@ def fetch(
         with Progress(*columns, console=errors, transient=True, disable=not errors.is_terminal) as progress:
             task = progress.add_task("fetching", total=known)
 
+            lines, done = ProgressLines(errors), [0]
+
             def on_outcome(outcome: FetchOutcome) -> None:
                 progress.update(task, advance=1, description=f"{outcome.symbol} {outcome.language}: {outcome.status}")
+                done[0] += 1
+                of = f" of {known:,}" if known else ""
+                lines.say(f"fetching: {done[0]:,}{of} files; {outcome.symbol} {outcome.language}: {outcome.status}")
                 if outcome.status == "failed":  # said as it happens (no network, a refusal), not only at the end
                     progress.console.print(
                         f"failed: {outcome.symbol} {outcome.language}: {outcome.reason}",

@@ -6,10 +6,8 @@ Errors are printed as one line and exit with status 1 (2 for bad usage); never a
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
@@ -21,16 +19,16 @@ from rich.table import Table
 
 from indexer.errors import GaSearchError
 from search_api.cli.check import check
+from search_api.cli.common import IndexOption, console, errors, fail, open_engine, print_json
 from search_api.cli.fetch import fetch
-from search_api.cli.options import RawValues, Terminal, table_options, table_values, write_out
+from search_api.cli.options import ProgressLines, RawValues, table_options, table_values, write_out
 from search_api.cli.publish import publish
-from search_api.cli.render import hits_csv, hits_table, lineage_view, precedents_table
+from search_api.cli.reading import lineage, precedents, show
+from search_api.cli.render import hits_csv, hits_table
 from search_api.cli.workbench import cite, list_documents, trend
-from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD
-from search_api.params import DOCUMENT_PARAMS, SEARCH_PARAMS, search_request
+from search_api.params import SEARCH_PARAMS, search_request
 
 if TYPE_CHECKING:
-    from search_api.engine import SearchEngine
     from search_api.models import SearchRequest
 
 app = typer.Typer(
@@ -41,8 +39,6 @@ app = typer.Typer(
     rich_markup_mode=None,  # click's plain help: `--session INTEGER`, no `<list[str]>` tags or boxes
     pretty_exceptions_enable=False,
 )
-console = Terminal()
-errors = Terminal(stderr=True)
 
 
 def _version(asked: bool) -> None:
@@ -96,32 +92,9 @@ app.command()(publish)
 app.command("list")(list_documents)
 app.command()(cite)
 app.command()(trend)
-
-IndexOption = Annotated[
-    Path,
-    typer.Option("--index", envvar="GA_SEARCH_INDEX", help="Index directory (env GA_SEARCH_INDEX).", show_default=True),
-]
-
-
-def _fail(error: Exception) -> None:
-    errors.print(f"[bold red]error:[/] {escape(str(error))}")
-    raise typer.Exit(1)
-
-
-def _print_json(payload: object) -> None:
-    """The API's JSON shape on stdout, readable Chinese and all."""
-    write_out(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-
-
-def _plain() -> bool:
-    """No colours to show a diff with (a pipe, a file, NO_COLOR): mark it with brackets."""
-    return not console.is_terminal or console.no_color
-
-
-def _engine(index: Path) -> SearchEngine:
-    from search_api.engine import SearchEngine  # imported late: `ga-search --help` stays quick
-
-    return SearchEngine(index)
+app.command()(show)
+app.command()(precedents)
+app.command()(lineage)
 
 
 @app.command()
@@ -146,7 +119,7 @@ def index(
     roots = paths or [Path("seeds")]
     for root in roots:
         if not root.exists():
-            _fail(FileNotFoundError(f"{root}: no such file or folder"))
+            fail(FileNotFoundError(f"{root}: no such file or folder"))
     started = time.perf_counter()
     columns = (
         TextColumn("indexing"),
@@ -157,10 +130,12 @@ def index(
     )
     with Progress(*columns, console=errors, transient=True) as progress:
         task = progress.add_task("index", total=None, rate="")
+        lines = ProgressLines(errors)
 
         def on_progress(done: int, total: int) -> None:
             rate = done / max(time.perf_counter() - started, 1e-6)
             progress.update(task, completed=done, total=total, rate=f"{rate:,.0f} docs/s")
+            lines.say(f"indexing: {done:,} of {total:,} files ({rate:,.0f} docs/s)")
 
         try:
             report = build_index(
@@ -173,9 +148,9 @@ def index(
                 follow_links=follow_links,
             )
         except GaSearchError as error:
-            _fail(error)
+            fail(error)
         except OSError as error:  # the index folder cannot be made or written (permissions, disk)
-            _fail(OSError(f"cannot write the index at {index}: {error.strerror or error}"))
+            fail(OSError(f"cannot write the index at {index}: {error.strerror or error}"))
         # The search arrays of the new generation (search_api/core/shared_arrays.py), made now so that a
         # service starting on it answers its first query without making them.
         progress.update(task, description="preparing")
@@ -223,24 +198,24 @@ def search(
     try:
         values = table_values(SEARCH_PARAMS, table or {}, q=query)
     except GaSearchError as error:
-        _fail(error)
+        fail(error)
     request = search_request(values)
     if every:
         _export(index, request, output)
         return
     try:
-        result = _engine(index).search(request, english=values.get("lang") == "en")
+        result = open_engine(index).search(request, english=values.get("lang") == "en")
     except GaSearchError as error:
-        _fail(error)
+        fail(error)
     output = "json" if as_json else output
     if output == "json":
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
         return
     if output == "csv":
         write_out(hits_csv(result))
         return
     if output != "table":
-        _fail(ValueError(f"--format must be table, json or csv, not {output!r}"))
+        fail(ValueError(f"--format must be table, json or csv, not {output!r}"))
     console.print(hits_table(result))
     for facet in result.facets.values():
         if facet.values:
@@ -258,146 +233,15 @@ def _export(index: Path, request: SearchRequest, output: str) -> None:
     from search_api.features.export import columns, csv_lines, jsonl_lines
 
     if output not in ("csv", "jsonl"):
-        _fail(GaSearchError(f"--all writes csv or jsonl (--format), not {output!r}"))
+        fail(GaSearchError(f"--all writes csv or jsonl (--format), not {output!r}"))
     try:
-        total, rows = _engine(index).export(request)
+        total, rows = open_engine(index).export(request)
     except GaSearchError as error:
-        _fail(error)
+        fail(error)
     names = columns(request.level)
     write_out(csv_lines(rows, names) if output == "csv" else jsonl_lines(rows, names))
     if total > len(rows):
         errors.print(f"{len(rows):,} of {total:,} hits written (the most an export gives)")
-
-
-@app.command()
-@table_options(DOCUMENT_PARAMS)
-def show(
-    symbol: Annotated[str, typer.Argument(help="Symbol (A/RES/55/100), document id or file name.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    index: IndexOption = Path("index"),
-    table: RawValues | None = None,
-) -> None:
-    """Show one resolution as parsed: header fields, numbered clauses and verbs, citations;
-    with --parallel en, each clause beside its English version.
-
-    Example: ga-search show zh:A/RES/55/100 --parallel en
-    """
-    try:
-        values = table_values(DOCUMENT_PARAMS, table or {})
-        document = _engine(index).document(symbol, values.get("parallel", ()), values.get("lang") == "en")
-    except GaSearchError as error:
-        _fail(error)
-    if as_json:
-        _print_json(document.to_dict())
-        return
-    header = Table(show_header=False, title=escape(document.title))
-    header.add_column()
-    header.add_column(overflow="fold")  # addresses and citation lists whole, not cut with "…"
-    for label, value in (
-        ("document", document.symbol or document.source),
-        ("symbol", document.symbol or "(not printed)"),
-        ("kind", document.labels["kind"]),
-        ("session", document.session),
-        ("date", document.date),
-        ("agenda items", ", ".join(document.agenda_items)),
-        ("sponsors", ", ".join(document.labels["sponsors"])),
-        ("source", document.source),
-        ("official PDF", document.links.get("official", "")),
-        ("UN Digital Library", document.links.get("digital_library", "")),
-        (
-            "cites",
-            ", ".join(c["symbol"] + ("" if c["indexed"] else " (not in this index)") for c in document.citation_links),
-        ),
-        ("cited by", ", ".join(d["doc_id"] for d in document.cited_by)),
-        *([("text read by OCR", document.ocr)] if document.ocr else []),
-    ):
-        header.add_row(label, escape(str(value if value is not None else "")))
-    console.print(header)
-    clauses = Table(show_lines=True, expand=True)
-    for column in ("clause", "type", "verb"):
-        clauses.add_column(column)
-    # Chinese has no spaces to wrap at: fold, or rich would cut each clause short with "…".
-    clauses.add_column("text", overflow="fold", ratio=4)
-    for language, version in document.parallel.items():
-        clauses.add_column(f"{language} ({version['aligned']})", overflow="fold", ratio=4)
-    clauses.add_column("cites", overflow="fold", ratio=1)
-    for clause in document.clauses:
-        beside = [
-            escape(f"{c['number']} {c['text']}") if (c := clause.parallel.get(language)) else ""
-            for language in document.parallel
-        ]
-        clauses.add_row(
-            clause.number,
-            clause.labels["type"],
-            escape(clause.verb_phrase or ""),
-            escape(clause.text) + "".join(f"\n[dim]note: {escape(note)}[/]" for note in clause.notes),
-            *beside,
-            escape(", ".join(clause.citations)),
-        )
-    console.print(clauses)
-
-
-@app.command()
-def precedents(
-    text: Annotated[str | None, typer.Argument(help="The paragraph to look for; - reads it from stdin.")] = None,
-    of: Annotated[str | None, typer.Option("--of", help="Instead of a text: a resolution's symbol or id...")] = None,
-    clause: Annotated[str | None, typer.Option("--clause", help="...and its clause number (P3, 4, 4(a)).")] = None,
-    min_similarity: Annotated[
-        float, typer.Option(min=MIN_SIMILARITY, max=1.0, help="Lowest similarity shown.")
-    ] = SIMILARITY_THRESHOLD,
-    limit: Annotated[
-        int, typer.Option(min=1, max=MAX_PRECEDENTS, help="Precedents shown, best first.")
-    ] = DEFAULT_PRECEDENTS,
-    later: Annotated[bool, typer.Option("--later", help="With --of: later uses of the wording too.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the API's shape).")] = False,
-    index: IndexOption = Path("index"),
-) -> None:
-    """Agreed language: clauses of other resolutions worded the same or nearly the same, with the
-    differences (red: only in the precedent, green: only in your text).
-
-    Example: ga-search precedents "Urges all States Parties to provide the Secretary-General ..."
-    Example: ga-search precedents --of A/RES/80/20 --clause P9
-    """
-    if (text is None) == (of is None) or (of is not None and clause is None):
-        errors.print("[bold red]error:[/] give either a TEXT, or --of SYMBOL with --clause NUMBER")
-        raise typer.Exit(2)
-    try:
-        engine = _engine(index)
-        if of is not None and clause is not None:
-            result = engine.clause_precedents(
-                of, clause, min_similarity=min_similarity, limit=limit, include_later=later
-            )
-        else:
-            pasted = sys.stdin.read() if text == "-" else str(text)
-            result = engine.precedents(pasted, min_similarity=min_similarity, limit=limit)
-    except GaSearchError as error:
-        _fail(error)
-    if as_json:
-        _print_json(result.to_dict())
-        return
-    console.print(precedents_table(result, plain=_plain()))
-    if not result.precedents:
-        console.print(f"no clause at similarity ≥ {min_similarity}; try a lower --min-similarity")
-
-
-@app.command()
-def lineage(
-    symbol: Annotated[str, typer.Argument(help="Symbol (A/DEC/75/523), document id or file name.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the API's shape).")] = False,
-    index: IndexOption = Path("index"),
-) -> None:
-    """The series of a resolution across sessions, oldest first, and what changed at each step.
-
-    Example: ga-search lineage A/DEC/75/523
-    """
-    try:
-        result = _engine(index).lineage(symbol)
-    except GaSearchError as error:
-        _fail(error)
-    if as_json:
-        _print_json(result.to_dict())
-        return
-    console.print(lineage_view(result, plain=_plain()))
 
 
 @app.command()
@@ -414,7 +258,7 @@ def analyze(
     from analyzers import char_analyzer, word_analyzer
 
     if field not in ("words", "chars") or mode not in ("index", "query"):
-        _fail(ValueError("--field is words or chars; --mode is index or query"))
+        fail(ValueError("--field is words or chars; --mode is index or query"))
     analyzer = word_analyzer() if field == "words" else char_analyzer()
     tokens = [
         {
@@ -427,7 +271,7 @@ def analyze(
         for t in analyzer(text, positions=True, chars=True, mode="query" if mode == "query" else "index")
     ]
     if as_json:
-        _print_json(tokens)
+        print_json(tokens)
         return
     table = Table("position", "token", "start", "end", "original text")
     for token in tokens:
@@ -459,13 +303,13 @@ def serve(
     try:
         check_manifest(index)
     except GaSearchError as error:
-        _fail(error)
+        fail(error)
     os.environ["GA_SEARCH_INDEX"] = str(index.resolve())
     errors.print(f"ga-search: serving {index} on http://{host}:{port}/ (Ctrl-C to stop)")
     try:
         run_service(host, port, workers)
     except ServeError as error:
-        _fail(error)
+        fail(error)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import functools
 import inspect
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
@@ -100,6 +101,25 @@ def write_out(text: str | Iterable[str]) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _reader_gone()
+
+
+PROGRESS_EVERY_S = 60.0  # off a terminal (a log, CI), progress is a line at most this often
+
+
+class ProgressLines:
+    """Progress where no bar can be drawn (stderr is a file or a pipe): the first step at once,
+    then a line at most once a minute."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.last: float | None = None
+
+    def say(self, line: str) -> None:
+        now = time.monotonic()
+        if self.console.is_terminal or (self.last is not None and now - self.last < PROGRESS_EVERY_S):
+            return
+        self.last = now
+        self.console.print(line, markup=False, highlight=False)
 
 
 class Terminal(Console):

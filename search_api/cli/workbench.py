@@ -12,33 +12,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from indexer.errors import GaSearchError
-from search_api.cli.options import RawValues, Terminal, table_options, table_values, write_out
+from search_api.cli.common import IndexOption, console, fail, open_engine
+from search_api.cli.options import RawValues, table_options, table_values, write_out
 from search_api.models import CITE_FORMATS
 from search_api.params import FILTER_PARAMS, LIST_PARAMS, TREND_PARAMS, search_request
 
 if TYPE_CHECKING:
-    from search_api.engine import SearchEngine
+    pass
 
-console = Terminal()
-errors = Terminal(stderr=True)
 BAR_WIDTH = 40  # characters of the longest bar
-IndexOption = Annotated[
-    Path,
-    typer.Option("--index", envvar="GA_SEARCH_INDEX", help="Index directory (env GA_SEARCH_INDEX).", show_default=True),
-]
 LIST_OPTIONS = tuple(p for p in LIST_PARAMS if p.name != "format")
 TREND_OPTIONS = tuple(p for p in TREND_PARAMS if p.name != "q")
-
-
-def _engine(index: Path) -> SearchEngine:
-    from search_api.engine import SearchEngine  # imported late: `--help` stays quick
-
-    return SearchEngine(index)
-
-
-def _fail(error: Exception) -> None:
-    errors.print(f"[bold red]error:[/] {escape(str(error))}")
-    raise typer.Exit(1)
 
 
 @table_options(LIST_OPTIONS)
@@ -57,9 +41,9 @@ def list_documents(
 
     try:
         values = table_values(LIST_OPTIONS, table or {}, q=query)
-        total, rows = _engine(index).documents(search_request(values))
+        total, rows = open_engine(index).documents(search_request(values))
     except GaSearchError as error:
-        _fail(error)
+        fail(error)
     if output == "json":
         write_out(json.dumps({"total": total, "documents": rows}, ensure_ascii=False, indent=2) + "\n")
     elif output == "csv":
@@ -80,7 +64,7 @@ def list_documents(
             shown.add_row(*(escape(str(cell if cell is not None else "")) for cell in cells))
         console.print(shown)
     else:
-        _fail(GaSearchError(f"--format must be table, json or csv, not {output!r}"))
+        fail(GaSearchError(f"--format must be table, json or csv, not {output!r}"))
 
 
 def cite(
@@ -94,9 +78,9 @@ def cite(
     Example: ga-search cite A/RES/80/20 --format bibtex > 80-20.bib
     """
     try:
-        write_out(_engine(index).cite(symbol, output))
+        write_out(open_engine(index).cite(symbol, output))
     except GaSearchError as error:
-        _fail(error)
+        fail(error)
 
 
 @table_options(TREND_OPTIONS)
@@ -114,9 +98,9 @@ def trend(
     try:
         values = table_values(TREND_OPTIONS, table or {})
         filters = search_request({k: v for k, v in values.items() if k in {p.name for p in FILTER_PARAMS}})
-        result = _engine(index).trend(tuple(queries), values["by"], filters)
+        result = open_engine(index).trend(tuple(queries), values["by"], filters)
     except GaSearchError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         write_out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return

@@ -26,7 +26,7 @@ def citation(view: DocumentView, fmt: str) -> str:
 
 
 def _url(view: DocumentView) -> str | None:
-    return official_links(view.symbol, view.language).get("official")  # type: ignore[return-value]
+    return official_links(view.symbol, view.language).get("official")
 
 
 def _note(view: DocumentView) -> str:

@@ -39,6 +39,7 @@ from search_api.errors import NotFoundError, ParameterError
 from search_api.facets import FACETS
 from search_api.features.check import Against
 from search_api.features.check_report import check_docx, check_html, paragraphs_csv
+from search_api.features.tables import document_csv, lineage_csv, precedents_csv
 from search_api.http.bodies import MAX_BODY_BYTES, MAX_CHECK_BYTES, bounded_body, read_posted_draft
 from search_api.http.openapi import openapi_document
 from search_api.http.responses import DOCX_TYPE, JSON, attachment, error, error_response, safe
@@ -49,6 +50,7 @@ from search_api.params import (
     CLAUSE_PRECEDENT_PARAMS,
     DOCUMENT_PARAMS,
     FACET_PARAMS,
+    LINEAGE_PARAMS,
     PRECEDENT_OPTIONS,
     PRECEDENT_TEXT,
     SEARCH_PARAMS,
@@ -119,6 +121,10 @@ class AccessLogMiddleware:
             )
 
 
+def _csv(text: str) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8")
+
+
 def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) -> Starlette:
     """The service for one index directory."""
     engine = SearchEngine(index_dir)
@@ -150,6 +156,8 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         values = parse_params(request.query_params, DOCUMENT_PARAMS)
         started = time.perf_counter()
         view = engine.document(request.path_params["symbol"], values.get("parallel", ()), values.get("lang") == "en")
+        if values["format"] == "csv":
+            return _csv(document_csv(view))
         payload = view.to_dict()
         with contextlib.suppress(NotFoundError):  # the indexed file, when this server has it
             engine.source_file(view.doc_id)
@@ -167,6 +175,8 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             include_later=values["include_later"],
             parallel=values.get("parallel", ()),
         )
+        if values["format"] == "csv":
+            return _csv(precedents_csv(result))
         return cached(request, result.to_dict())
 
     async def text_precedents(request: Request) -> Response:
@@ -205,8 +215,9 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         return JSON(payload)
 
     def lineage(request: Request) -> Response:
-        parse_params(request.query_params, ())
-        return cached(request, engine.lineage(request.path_params["symbol"]).to_dict())
+        values = parse_params(request.query_params, LINEAGE_PARAMS)
+        result = engine.lineage(request.path_params["symbol"])
+        return _csv(lineage_csv(result)) if values["format"] == "csv" else cached(request, result.to_dict())
 
     def suggest(request: Request) -> Response:
         values = parse_params(request.query_params, SUGGEST_PARAMS)

@@ -14,6 +14,7 @@ from search_api.params import (
     EXPORT_PARAMS,
     FACET_PARAMS,
     FEED_PARAMS,
+    LINEAGE_PARAMS,
     LIST_PARAMS,
     PRECEDENT_OPTIONS,
     PRECEDENT_TEXT,
@@ -41,7 +42,7 @@ _DESCRIPTIONS: dict[str, tuple[str, tuple[Param, ...], str]] = {
         DOCUMENT_PARAMS,
         "Document",
     ),
-    "lineage": ("The series of a resolution, oldest first, each step with what changed.", (), "Lineage"),
+    "lineage": ("The series of a resolution, oldest first, each step with what changed.", LINEAGE_PARAMS, "Lineage"),
     "clause_precedents": (
         "Clauses of other resolutions worded the same or nearly the same, with diffs.",
         CLAUSE_PRECEDENT_PARAMS,
@@ -339,6 +340,8 @@ def _operation(name: str, path_params: list[str]) -> dict[str, Any]:
         responses["413"] = {"description": "Body over the limit", "content": {"application/json": {"schema": _ERROR}}}
     if name not in ("healthz", "precedents", "check", "schema", *_MEDIA_TYPES):
         responses["304"] = {"description": "Not modified (ETag matched)"}
+    if name in ("document", "clause_precedents", "lineage"):  # format=csv
+        responses["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
     if name in _MEDIA_TYPES:
         responses["200"]["content"] = {_MEDIA_TYPES[name]: {"schema": {"type": "string"}}}
     if name == "search_csv" or name == "search_jsonl":

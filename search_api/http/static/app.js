@@ -194,14 +194,14 @@ async function openLineage(docId) {
     const steps = body.steps.map((s) => {
       const name = s.doc_id
         ? `<a href="#doc=${encodeURIComponent(s.doc_id)}" data-doc="${escapeHtml(s.doc_id)}">${escapeHtml(s.symbol)}</a>`
-        : `<span class="meta">${escapeHtml(s.symbol)} (${escapeHtml(t("notIndexed"))})</span>`;
+        : `<a class="external" href="${escapeHtml(s.url || "")}" target="_blank" rel="noopener">${escapeHtml(s.symbol)}</a> <small>(${escapeHtml(t("notIndexed"))})</small>`;
       const counts = Object.entries(s.summary || {}).filter(([, n]) => n).map(([k, n]) => `${n} ${t(k)}`).join(", ");
       const changes = (s.changes || []).map((c) => `<p class="text diff"><b>¶${escapeHtml(c.number || c.previous_number)} ${escapeHtml(t(c.change))}</b> ${renderDiff(c.diff)}</p>`).join("");
       return `<li><b>${escapeHtml(String(s.session ?? ""))}</b> ${name} <span class="meta">${escapeHtml([s.date, s.link].filter(Boolean).join(" · "))}</span>
         ${counts ? `<p class="meta">${escapeHtml(counts)}</p>` : ""}${changes}</li>`;
     }).join("");
     $("document").innerHTML = `<p><a href="#" id="back">${escapeHtml(t("back"))}</a></p>
-      <h2>${escapeHtml(t("lineage"))}: ${escapeHtml(body.title)}</h2><p class="meta">${escapeHtml(t("lineageOf")(body.steps.length))}</p><ol class="lineage">${steps}</ol>`;
+      <h2>${escapeHtml(t("lineage"))}: ${escapeHtml(body.title)}</h2><p class="meta">${escapeHtml(t("lineageOf")(body.steps.length))}</p>${lineageTimeline(body.steps)}<ol class="lineage">${steps}</ol>`;
     showDocumentPanel();
   } catch (error) {
     $("status").textContent = t("error") + error.message;

@@ -81,5 +81,5 @@
   el("check-docx").addEventListener("click", docx);
   el("lang").addEventListener("click", () => setTimeout(show));
   window.addEventListener("hashchange", show);
-  show();
+  document.addEventListener("DOMContentLoaded", show);  // after app.js has set the interface language
 })();

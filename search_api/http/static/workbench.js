@@ -70,6 +70,24 @@ function officialLinks(doc) {
   return parts.length ? `<p class="official">${parts.join("<br>")}</p>` : "";
 }
 
+// A series drawn as a timeline: a dot a step by session, filled and a link when the index holds
+// it, its size the clauses that changed.
+function lineageTimeline(steps) {
+  const placed = steps.filter((s) => s.session);
+  if (placed.length < 2) return "";
+  const first = placed[0].session, last = placed[placed.length - 1].session;
+  const span = Math.max(1, last - first);
+  const dots = placed.map((s) => {
+    const x = (4 + 92 * (s.session - first) / span).toFixed(2);
+    const changed = Object.entries(s.summary || {}).filter(([k]) => k !== "unchanged").reduce((n, [, v]) => n + v, 0);
+    const radius = Math.min(11, 4 + changed);
+    const label = `${s.symbol}${changed ? ` (${changed})` : ""}`;
+    const dot = `<circle cx="${x}%" cy="30" r="${radius}" class="${s.doc_id ? "held" : "missing"}"><title>${escapeHtml(label)}</title></circle><text x="${x}%" y="58" text-anchor="middle">${s.session}</text>`;
+    return s.doc_id ? `<a href="#doc=${encodeURIComponent(s.doc_id)}" data-doc="${escapeHtml(s.doc_id)}">${dot}</a>` : dot;
+  }).join("");
+  return `<svg class="timeline" role="img" aria-label="${escapeHtml(t("lineage"))}"><line x1="2%" x2="98%" y1="30" y2="30"></line>${dots}</svg>`;
+}
+
 // Browse: what is indexed, by session (GET /documents sorted by session), a page at a time.
 let browsePage = 1;
 async function openBrowse(more) {
