@@ -12,6 +12,8 @@ jieba's prefix-dictionary cache lives in a writable cache directory (`GA_SEARCH_
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from functools import lru_cache
@@ -55,11 +57,33 @@ def _python_jieba() -> jieba.Tokenizer:
 @lru_cache(maxsize=1)
 def _rust_jieba() -> rjieba.Jieba:
     tokenizer = rjieba.Jieba()
-    python_jieba = _python_jieba()
-    for word in user_words():
+    for word, frequency in user_word_frequencies().items():
         # Same frequency as the Python build gave it, so both cut the same way.
-        tokenizer.add_word(word, python_jieba.FREQ.get(word), None)
+        tokenizer.add_word(word, frequency, None)
     return tokenizer
+
+
+def user_word_frequencies() -> dict[str, int | None]:
+    """The frequency the Python build gives each UN word, kept in the cache directory: the Rust
+    build needs only these, and working them out means loading the Python build's dictionary
+    (0.6-1.7 s), which a one-shot `ga-search search` then never does. Keyed by jieba's version
+    and the word list, so a changed dictionary is worked out again."""
+    words = user_words()
+    key = hashlib.sha1("\n".join([jieba.__version__, *words]).encode("utf-8")).hexdigest()[:16]
+    path = cache_dir() / f"user-word-frequencies-{key}.json"
+    try:
+        return dict(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError):
+        pass
+    python_jieba = _python_jieba()
+    frequencies = {word: python_jieba.FREQ.get(word) for word in words}
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        partial.write_text(json.dumps(frequencies, ensure_ascii=False), "utf-8")
+        partial.replace(path)  # whole or not at all, whichever process writes it
+    except OSError:
+        partial.unlink(missing_ok=True)  # a read-only cache: worked out again next time
+    return frequencies
 
 
 def warm_up() -> None:

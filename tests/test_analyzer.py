@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import unicodedata
+from pathlib import Path
 
 import pytest
 from whoosh import fields
@@ -232,3 +233,24 @@ def test_nfkc_map_matches_character_by_character_folding() -> None:
         assert _nfkc(text) == (expected, expected_source), text
         normalized = normalize(text)
         assert len(normalized.source) == len(normalized.text)
+
+
+def test_the_rust_segmenter_takes_the_un_words_frequencies_from_a_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The UN words' frequencies are the Python build's (so both builds cut alike), kept in the
+    cache so a one-shot search never loads the Python dictionary; a broken cache is made again."""
+    monkeypatch.setenv("GA_SEARCH_CACHE", str(tmp_path))
+    python_jieba = segmenter._python_jieba()
+    expected = {word: python_jieba.FREQ.get(word) for word in segmenter.user_words()}
+    assert segmenter.user_word_frequencies() == expected  # worked out, and written
+    (saved,) = tmp_path.glob("user-word-frequencies-*.json")
+    monkeypatch.setattr(segmenter, "_python_jieba", lambda: pytest.fail("read from the cache, not worked out"))
+    assert segmenter.user_word_frequencies() == expected
+    saved.write_text("{not json", "utf-8")
+    monkeypatch.undo()
+    monkeypatch.setenv("GA_SEARCH_CACHE", str(tmp_path))
+    assert segmenter.user_word_frequencies() == expected
+    rust = segmenter._rust_jieba()
+    for text in ("联合国同集体安全条约组织的合作", "哈萨克斯坦共和国和白俄罗斯共和国提交了决议草案", "维持和平行动部"):
+        assert rust.cut(text, True) == segmenter.cut_python(text)

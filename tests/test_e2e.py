@@ -314,6 +314,10 @@ def test_a_document_links_to_ods_and_marks_its_citations(server: str, browser: B
         for link in (ods.nth(i).get_attribute("href") or "" for i in range(12))
     )
     assert page.locator("#facets").is_hidden()  # the document takes the facets' column
+    ris = page.request.get(
+        server + "/" + (page.locator('#document a.cite[href$="format=ris"]').get_attribute("href") or "")
+    )
+    assert ris.ok and ris.text().startswith("TY  - GOVDOC")
     cited = page.locator("#document a.external").first
     assert "documents.un.org" in (cited.get_attribute("href") or "")
     expect(page.locator("#document a.external + small").first).to_have_text("(未收入索引)")

@@ -18,7 +18,7 @@ const TEXT = {
     languages: { ar: "阿拉伯文", en: "英文", es: "西班牙文", fr: "法文", ru: "俄文", zh: "中文", "zh-Hant": "繁体中文" },
     exportAll: "导出全部结果：", official: "正式文本（ODS）：", library: "联合国数字图书馆", sourceFile: "索引所用文件",
     more: (n) => `更多（共 ${n} 项）`, filterValues: "筛选…", trendTitle: "各届会的匹配段落数", browse: "浏览",
-    browseTitle: "按届会浏览已收入的文件", noSession: "无届会", loadMore: "加载更多", inIndex: "已收入索引",
+    browseTitle: "按届会浏览已收入的文件", noSession: "无届会", loadMore: "加载更多", inIndex: "已收入索引", cite: "引用格式：",
   },
   en: {
     brand: "UN General Assembly resolutions", placeholder: "Words, \"exact phrases\", symbols like A/RES/59/50 …",
@@ -37,7 +37,7 @@ const TEXT = {
     languages: { ar: "Arabic", en: "English", es: "Spanish", fr: "French", ru: "Russian", zh: "Chinese", "zh-Hant": "Chinese (traditional)" },
     exportAll: "Export every hit: ", official: "Official text (ODS): ", library: "UN Digital Library", sourceFile: "indexed file",
     more: (n) => `More (${n} in all)`, filterValues: "Filter…", trendTitle: "Matching clauses by session", browse: "Browse",
-    browseTitle: "What is indexed, by session", noSession: "no session", loadMore: "Load more", inIndex: "in the index",
+    browseTitle: "What is indexed, by session", noSession: "no session", loadMore: "Load more", inIndex: "in the index", cite: "Cite: ",
   },
 };
 // The facet menus come from the service's facet table (GET schema), asked for at once; a search

@@ -67,6 +67,9 @@ function officialLinks(doc) {
   }
   if (links.digital_library) parts.push(`<a href="${escapeHtml(links.digital_library)}" target="_blank" rel="noopener">${escapeHtml(t("library"))}</a>`);
   if (links.source) parts.push(`<a href="${escapeHtml(links.source)}" target="_blank">${escapeHtml(t("sourceFile"))}</a>`);
+  const cite = `documents/${docPath(doc.doc_id)}/cite?format=`;
+  parts.push(escapeHtml(t("cite")) + [["ris", "RIS"], ["bibtex", "BibTeX"], ["csl", "CSL-JSON"]].map(([format, name]) =>
+    `<a class="cite" href="${cite}${format}" download>${name}</a>`).join(" · "));
   return parts.length ? `<p class="official">${parts.join("<br>")}</p>` : "";
 }
 
