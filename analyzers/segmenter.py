@@ -15,17 +15,22 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
 import rjieba
 
 from analyzers.dictionaries import member_states
+from analyzers.word_dictionary import Frequencies, MappedFrequencies, PythonFrequencies, save
 
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import jieba
 
 
 def cache_dir() -> Path:
@@ -46,6 +51,9 @@ def user_words() -> list[str]:
 
 @lru_cache(maxsize=1)
 def _python_jieba() -> jieba.Tokenizer:
+    import jieba  # imported here: its import (pkg_resources) costs 0.1 s that most processes never need
+
+    jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = str(cache_dir())
     tokenizer.initialize()
@@ -63,14 +71,18 @@ def _rust_jieba() -> rjieba.Jieba:
     return tokenizer
 
 
+def _dictionary_key(words: list[str]) -> str:
+    """What the saved dictionaries depend on: jieba's version (its dictionary) and the UN words."""
+    return hashlib.sha1("\n".join([version("jieba"), *words]).encode("utf-8")).hexdigest()[:16]
+
+
 def user_word_frequencies() -> dict[str, int | None]:
     """The frequency the Python build gives each UN word, kept in the cache directory: the Rust
     build needs only these, and working them out means loading the Python build's dictionary
     (0.6-1.7 s), which a one-shot `ga-search search` then never does. Keyed by jieba's version
     and the word list, so a changed dictionary is worked out again."""
     words = user_words()
-    key = hashlib.sha1("\n".join([jieba.__version__, *words]).encode("utf-8")).hexdigest()[:16]
-    path = cache_dir() / f"user-word-frequencies-{key}.json"
+    path = cache_dir() / f"user-word-frequencies-{_dictionary_key(words)}.json"
     try:
         return dict(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError):
@@ -101,6 +113,21 @@ def cut_python(run: str) -> list[str]:
     return list(_python_jieba().cut(run, HMM=True))
 
 
+@lru_cache(maxsize=1)
+def _frequencies() -> Frequencies:
+    """The dictionary `parts` looks words up in: memory-mapped from the cache directory (saved
+    from the Python build the first time on a machine), so a process needs no Python dictionary."""
+    folder = cache_dir() / f"dictionary-{_dictionary_key(user_words())}"
+    if not (folder / "meta.json").exists():
+        tokenizer = _python_jieba()
+        save(tokenizer.FREQ, tokenizer.total, folder)
+    try:
+        return MappedFrequencies(folder)
+    except (OSError, ValueError):  # a damaged cache: the Python build, as before
+        tokenizer = _python_jieba()
+        return PythonFrequencies(tokenizer.FREQ, tokenizer.total)
+
+
 @lru_cache(maxsize=200_000)
 def parts(word: str) -> tuple[str, ...]:
     """The smaller dictionary words a word is built from, recursively, without junk overlaps.
@@ -112,37 +139,67 @@ def parts(word: str) -> tuple[str, ...]:
     this never yields words from the middle of a word (`国大` in `联合国大会`). One-character
     parts are left to the character field.
     """
+    return word_parts(word, _frequencies(), parts)
+
+
+def word_parts(word: str, frequencies: Frequencies, recurse: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+    """`parts` with the dictionary given (jieba's DAG and best route, as jieba computes them)."""
     if len(word) < 3:
         return ()
-    tokenizer = _python_jieba()
-    dag = tokenizer.get_DAG(word)
+    dag = _dag(word, frequencies)
     whole = len(word) - 1
     dag[0] = [end for end in dag[0] if end != whole] or [0]
-    route: dict[int, tuple[float, int]] = {}
-    tokenizer.calc(word, dag, route)
+    route = _route(word, dag, frequencies)
     found: list[str] = []
     start = 0
     while start < len(word):
-        end = route[start][1] + 1
+        end = route[start] + 1
         piece = word[start:end]
         if len(piece) > 1:
             found.append(piece)
-            found.extend(parts(piece))
+            found.extend(recurse(piece))
         start = end
-    for edge in _edge_words(word, dag, tokenizer.FREQ):
+    for edge in _edge_words(word, dag, frequencies):
         found.append(edge)
-        found.extend(parts(edge))
+        found.extend(recurse(edge))
     return tuple(dict.fromkeys(found))
 
 
-def _edge_words(word: str, dag: dict[int, list[int]], frequencies: dict[str, int]) -> list[str]:
+def _dag(word: str, frequencies: Frequencies) -> dict[int, list[int]]:
+    """jieba's `get_DAG`: for each start, the ends of the dictionary words starting there (a
+    prefix of a word is in the dictionary at frequency 0, which ends the walk when absent)."""
+    dag: dict[int, list[int]] = {}
+    for start in range(len(word)):
+        ends = []
+        end = start
+        while end < len(word) and (frequency := frequencies.frequency(word[start : end + 1])) is not None:
+            if frequency:
+                ends.append(end)
+            end += 1
+        dag[start] = ends or [start]
+    return dag
+
+
+def _route(word: str, dag: dict[int, list[int]], frequencies: Frequencies) -> dict[int, int]:
+    """jieba's `calc`: the end of the first word of the likeliest cut from each start."""
+    log_total = math.log(frequencies.total)
+    best: dict[int, tuple[float, int]] = {len(word): (0.0, 0)}
+    for start in range(len(word) - 1, -1, -1):
+        best[start] = max(
+            (math.log(frequencies.frequency(word[start : end + 1]) or 1) - log_total + best[end + 1][0], end)
+            for end in dag[start]
+        )
+    return {start: end for start, (_, end) in best.items()}
+
+
+def _edge_words(word: str, dag: dict[int, list[int]], frequencies: Frequencies) -> list[str]:
     """The longest dictionary words (of two characters or more, shorter than `word`) that `word`
     starts with and ends with."""
     edges = []
     leading = max((end for end in dag[0] if 0 < end < len(word) - 1), default=None)
     if leading is not None:
         edges.append(word[: leading + 1])
-    trailing = next((word[start:] for start in range(1, len(word) - 1) if frequencies.get(word[start:])), None)
+    trailing = next((word[start:] for start in range(1, len(word) - 1) if frequencies.frequency(word[start:])), None)
     if trailing is not None:
         edges.append(trailing)
     return edges

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import unicodedata
 from pathlib import Path
 
@@ -254,3 +255,65 @@ def test_the_rust_segmenter_takes_the_un_words_frequencies_from_a_cache(
     rust = segmenter._rust_jieba()
     for text in ("联合国同集体安全条约组织的合作", "哈萨克斯坦共和国和白俄罗斯共和国提交了决议草案", "维持和平行动部"):
         assert rust.cut(text, True) == segmenter.cut_python(text)
+
+
+def _reference_parts(word: str, tokenizer: object, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """`segmenter.parts` as it was written on jieba's own loaded `Tokenizer` (get_DAG, calc, FREQ):
+    the reference the memory-mapped dictionary must agree with."""
+    if word in cache:
+        return cache[word]
+    if len(word) < 3:
+        return ()
+    dag = tokenizer.get_DAG(word)  # type: ignore[attr-defined]
+    whole = len(word) - 1
+    dag[0] = [end for end in dag[0] if end != whole] or [0]
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(word, dag, route)  # type: ignore[attr-defined]
+    found: list[str] = []
+    start = 0
+    while start < len(word):
+        end = route[start][1] + 1
+        piece = word[start:end]
+        if len(piece) > 1:
+            found.append(piece)
+            found.extend(_reference_parts(piece, tokenizer, cache))
+        start = end
+    freq = tokenizer.FREQ  # type: ignore[attr-defined]
+    leading = max((end for end in dag[0] if 0 < end < len(word) - 1), default=None)
+    edges = [word[: leading + 1]] if leading is not None else []
+    trailing = next((word[s:] for s in range(1, len(word) - 1) if freq.get(word[s:])), None)
+    edges += [trailing] if trailing is not None else []
+    for edge in edges:
+        found.append(edge)
+        found.extend(_reference_parts(edge, tokenizer, cache))
+    cache[word] = tuple(dict.fromkeys(found))
+    return cache[word]
+
+
+def test_word_parts_from_the_mapped_dictionary_are_jiebas_own(tmp_path: Path) -> None:
+    """Every compound of the Chinese texts at hand (the seed draft; 55/100 and the UDHR where the
+    shared corpus is), its parts from the memory-mapped dictionary against jieba's loaded one."""
+    from analyzers.word_dictionary import MappedFrequencies, save
+    from tests.conftest import CORPUS, SEED_TEXT
+
+    tokenizer = segmenter._python_jieba()
+    save(tokenizer.FREQ, tokenizer.total, tmp_path / "dictionary")
+    mapped = MappedFrequencies(tmp_path / "dictionary")
+    texts = [SEED_TEXT.read_text("utf-8")]
+    texts += [p.read_text("utf-8") for p in (CORPUS / "un_ga_55_100").glob("*.zh")]
+    texts += [p.read_text("utf-8") for p in (CORPUS / "udhr").glob("cmn_hans.html")]
+    words = {w for text in texts for run in re.findall(r"[\u4e00-\u9fff]+", text) for w in segmenter.cut(run)}
+    compounds = sorted(w for w in words if len(w) >= 3)
+    assert len(compounds) > 20
+    fast: dict[str, tuple[str, ...]] = {}
+
+    def recurse(word: str) -> tuple[str, ...]:
+        if word not in fast:
+            fast[word] = segmenter.word_parts(word, mapped, recurse)
+        return fast[word]
+
+    reference: dict[str, tuple[str, ...]] = {}
+    for word in compounds:
+        assert recurse(word) == _reference_parts(word, tokenizer, reference), word
+    assert mapped.total == tokenizer.total and mapped.frequency("联合国") == tokenizer.FREQ["联合国"]
+    assert mapped.frequency("联合") == tokenizer.FREQ["联合"] and mapped.frequency("不是一个词汇啊") is None

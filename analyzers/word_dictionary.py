@@ -1,0 +1,87 @@
+"""jieba's dictionary (its words' frequencies, with the UN words added) as arrays in the cache
+directory, memory-mapped on use: the word parts of a compound (analyzers/segmenter.py `parts`) need
+a few lookups a word, not the whole dictionary in a Python dict, which took 0.6-1.7 s to load and
+made every one-shot Chinese search pay it.
+
+The words are UTF-8 in one blob, sorted (UTF-8 byte order is code point order, Python's string
+order), with their offsets and frequencies beside them; a lookup is a binary search."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+
+class Frequencies(Protocol):
+    """What jieba's DAG and route need of a dictionary (jieba's own `Tokenizer` has both)."""
+
+    total: int
+
+    def frequency(self, word: str) -> int | None: ...
+
+
+class PythonFrequencies:
+    """jieba's loaded dictionary, through the same interface (the reference the tests compare with)."""
+
+    def __init__(self, freq: Mapping[str, int], total: int) -> None:
+        self.freq = freq
+        self.total = total
+
+    def frequency(self, word: str) -> int | None:
+        return self.freq.get(word)
+
+
+class MappedFrequencies:
+    """The dictionary saved by `save`, memory-mapped."""
+
+    def __init__(self, folder: Path) -> None:
+        self.blob = np.load(folder / "words.npy", mmap_mode="r")
+        self.offsets = np.load(folder / "offsets.npy", mmap_mode="r")
+        self.frequencies = np.load(folder / "frequencies.npy", mmap_mode="r")
+        self.total = int(json.loads((folder / "meta.json").read_text("utf-8"))["total"])
+        self._words = _Words(self.blob, self.offsets)
+
+    def frequency(self, word: str) -> int | None:
+        wanted = word.encode("utf-8")
+        at = bisect.bisect_left(self._words, wanted)
+        if at < len(self._words) and self._words[at] == wanted:
+            return int(self.frequencies[at])
+        return None
+
+
+class _Words:
+    """The k-th word of the blob as bytes: what `bisect` searches."""
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
+        self.blob, self.offsets = blob, offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, index: int) -> bytes:
+        return self.blob[int(self.offsets[index]) : int(self.offsets[index + 1])].tobytes()
+
+
+def save(freq: Mapping[str, int], total: int, folder: Path) -> None:
+    """Write the dictionary under `folder`, whole or not at all (made beside it, then renamed)."""
+    partial = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    encoded = sorted(word.encode("utf-8") for word in freq)
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(word) for word in encoded], out=offsets[1:])
+    np.save(partial / "words.npy", np.frombuffer(b"".join(encoded), dtype=np.uint8))
+    np.save(partial / "offsets.npy", offsets)
+    np.save(partial / "frequencies.npy", np.array([freq[w.decode("utf-8")] for w in encoded], dtype=np.int64))
+    (partial / "meta.json").write_text(json.dumps({"total": total, "words": len(encoded)}), "utf-8")
+    try:
+        partial.rename(folder)
+    except OSError:  # another process saved it first: theirs is the same
+        shutil.rmtree(partial, ignore_errors=True)
