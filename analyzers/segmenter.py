@@ -113,11 +113,26 @@ def cut_python(run: str) -> list[str]:
     return list(_python_jieba().cut(run, HMM=True))
 
 
+def use_loaded_dictionary() -> None:
+    """For a process that analyses much text (the indexer and its workers): look word parts up in
+    jieba's dictionary loaded into memory (0.02 ms a word, against 0.2 ms memory-mapped), once its
+    load (about 1 s) is worth it."""
+    tokenizer = _python_jieba()
+    _frequencies.cache_clear()
+    parts.cache_clear()
+    _LOADED.append(PythonFrequencies(tokenizer.FREQ, tokenizer.total))
+
+
+_LOADED: list[Frequencies] = []
+
+
 @lru_cache(maxsize=1)
 def _frequencies() -> Frequencies:
     """The dictionary `parts` looks words up in: memory-mapped from the cache directory (saved
     from the Python build the first time on a machine), so a process needs no Python dictionary."""
-    folder = cache_dir() / f"dictionary-{_dictionary_key(user_words())}"
+    if _LOADED:
+        return _LOADED[-1]
+    folder = cache_dir() / f"dictionary-v2-{_dictionary_key(user_words())}"
     if not (folder / "meta.json").exists():
         tokenizer = _python_jieba()
         save(tokenizer.FREQ, tokenizer.total, folder)

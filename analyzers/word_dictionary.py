@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import mmap
 import os
 import shutil
 from collections.abc import Mapping
@@ -39,34 +40,41 @@ class PythonFrequencies:
 
 
 class MappedFrequencies:
-    """The dictionary saved by `save`, memory-mapped."""
+    """The dictionary saved by `save`, memory-mapped: the words as bytes, offsets and frequencies
+    read through `memoryview` casts (a Python int an index, no NumPy scalar on the way)."""
 
     def __init__(self, folder: Path) -> None:
-        self.blob = np.load(folder / "words.npy", mmap_mode="r")
-        self.offsets = np.load(folder / "offsets.npy", mmap_mode="r")
-        self.frequencies = np.load(folder / "frequencies.npy", mmap_mode="r")
         self.total = int(json.loads((folder / "meta.json").read_text("utf-8"))["total"])
-        self._words = _Words(self.blob, self.offsets)
+        self._maps = [_mapped(folder / name) for name in ("words.bin", "offsets.bin", "frequencies.bin")]
+        self._blob = self._maps[0]
+        self._offsets = memoryview(self._maps[1]).cast("q")
+        self._frequencies = memoryview(self._maps[2]).cast("q")
+        self._words = _Words(self._blob, self._offsets)
 
     def frequency(self, word: str) -> int | None:
         wanted = word.encode("utf-8")
         at = bisect.bisect_left(self._words, wanted)
         if at < len(self._words) and self._words[at] == wanted:
-            return int(self.frequencies[at])
+            return int(self._frequencies[at])
         return None
+
+
+def _mapped(path: Path) -> mmap.mmap:
+    with path.open("rb") as file:
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 class _Words:
     """The k-th word of the blob as bytes: what `bisect` searches."""
 
-    def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
+    def __init__(self, blob: mmap.mmap, offsets: memoryview) -> None:
         self.blob, self.offsets = blob, offsets
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     def __getitem__(self, index: int) -> bytes:
-        return self.blob[int(self.offsets[index]) : int(self.offsets[index + 1])].tobytes()
+        return self.blob[self.offsets[index] : self.offsets[index + 1]]
 
 
 def save(freq: Mapping[str, int], total: int, folder: Path) -> None:
@@ -77,9 +85,10 @@ def save(freq: Mapping[str, int], total: int, folder: Path) -> None:
     encoded = sorted(word.encode("utf-8") for word in freq)
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(word) for word in encoded], out=offsets[1:])
-    np.save(partial / "words.npy", np.frombuffer(b"".join(encoded), dtype=np.uint8))
-    np.save(partial / "offsets.npy", offsets)
-    np.save(partial / "frequencies.npy", np.array([freq[w.decode("utf-8")] for w in encoded], dtype=np.int64))
+    (partial / "words.bin").write_bytes(b"".join(encoded))
+    (partial / "offsets.bin").write_bytes(offsets.astype("<i8").tobytes())
+    frequencies = np.array([freq[w.decode("utf-8")] for w in encoded], dtype="<i8")
+    (partial / "frequencies.bin").write_bytes(frequencies.tobytes())
     (partial / "meta.json").write_text(json.dumps({"total": total, "words": len(encoded)}), "utf-8")
     try:
         partial.rename(folder)

@@ -28,6 +28,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from analyzers import segmenter
 from indexer.corpus import apply_record, display_name
 from indexer.errors import DocumentError, GaSearchError
 from indexer.model import Resolution
@@ -106,6 +107,7 @@ def _worker(
 ) -> None:
     _exit_with_parent()
     try:
+        segmenter.use_loaded_dictionary()  # a worker analyses much text: worth the load
         ix = whoosh_index.open_dir(index_dir, index_name)
         writer = worker_writer(ix)
         while (batch := jobs.get()) is not None:

@@ -317,3 +317,19 @@ def test_word_parts_from_the_mapped_dictionary_are_jiebas_own(tmp_path: Path) ->
         assert recurse(word) == _reference_parts(word, tokenizer, reference), word
     assert mapped.total == tokenizer.total and mapped.frequency("联合国") == tokenizer.FREQ["联合国"]
     assert mapped.frequency("联合") == tokenizer.FREQ["联合"] and mapped.frequency("不是一个词汇啊") is None
+
+
+def test_a_process_that_analyses_much_text_uses_the_loaded_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The indexer (indexer/writer.py, indexer/shards.py) switches to jieba's loaded dictionary:
+    the same parts, looked up in memory."""
+    from analyzers.word_dictionary import MappedFrequencies, PythonFrequencies
+
+    monkeypatch.setattr(segmenter, "_LOADED", [])
+    segmenter._frequencies.cache_clear()
+    segmenter.parts.cache_clear()
+    assert isinstance(segmenter._frequencies(), MappedFrequencies)
+    mapped = [segmenter.parts(word) for word in ("联合国大会", "集体安全条约组织", "难民营")]
+    segmenter.use_loaded_dictionary()
+    assert isinstance(segmenter._frequencies(), PythonFrequencies)
+    assert [segmenter.parts(word) for word in ("联合国大会", "集体安全条约组织", "难民营")] == mapped
+    segmenter._frequencies.cache_clear()
