@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from whoosh import query as wq
 
 from analyzers import normalize_text, word_analyzer
 from search_api.engine import SearchEngine
@@ -331,3 +332,41 @@ def test_a_clause_hit_shows_its_resolutions_fields(engine: SearchEngine) -> None
             resolution.get("date"),
         )
         assert hit.sponsors == [s for s in (resolution.get("sponsor") or "").split(",") if s]
+
+
+def _reference_facet_result(facet: object, counts: dict[object, int], limit: int, english: bool) -> object:
+    """facet_result as it was: every value made an object and sorted (the reference)."""
+    from search_api.labels import facet_label
+    from search_api.models import FacetResult, FacetValue
+
+    values = [
+        FacetValue(value.decode("utf-8") if isinstance(value, bytes) else value, count)
+        for value, count in counts.items()
+        if count > 0 and facet.real(value)  # type: ignore[attr-defined]
+    ]
+    values.sort(key=lambda v: (-v.count, str(v.value)))
+    shown = values[:limit]
+    for value in shown:
+        value.label = facet_label(facet.name, value.value, "en" if english else "zh")  # type: ignore[attr-defined]
+    return FacetResult(facet.label_en if english else facet.label_zh, shown, len(values))  # type: ignore[attr-defined]
+
+
+def test_facet_results_cut_before_sorting_are_the_full_sorts(engine: SearchEngine) -> None:
+    """Only the values that can be shown are sorted: the same values, counts, order and totals as
+    sorting them all, for every facet of the corpus at every limit (ties at the cut included)."""
+    import numpy as np
+
+    from search_api.core.hits import facet_result
+    from search_api.facets import FACETS
+
+    with engine._current() as searcher:
+        cache = engine._snapshot(searcher)
+        clauses = np.flatnonzero(cache.mask(wq.Term("level", "clause")) & cache.postings.live)
+        for facet in FACETS:
+            counts = cache.count(facet.field, clauses, facet.multi_valued)
+            assert counts, facet.name
+            for limit in (1, 2, 3, 5, 10, 200):
+                for english in (False, True):
+                    assert facet_result(facet, counts, limit, english) == _reference_facet_result(
+                        facet, counts, limit, english
+                    ), (facet.name, limit)

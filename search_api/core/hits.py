@@ -3,6 +3,7 @@ document level, the resolution's best clauses as snippets; and facet counts as f
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 
 from whoosh import query as wq
@@ -79,17 +80,22 @@ def _snippets(
 
 
 def facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, english: bool) -> FacetResult:
-    values = [
-        FacetValue(value.decode("utf-8") if isinstance(value, bytes) else value, count)
-        for value, count in counts.items()
-        if count > 0 and facet.real(value)
-    ]
-    values.sort(key=lambda v: (-v.count, str(v.value)))
-    shown = values[:limit]
+    """The `limit` commonest values (ties in value order), labelled, and how many values there are.
+    Only the values that can be among them are sorted and made objects: a cites or sponsor facet
+    has thousands, of which ten are shown (a fifth of a search's time when all were)."""
+    real = [(value, count) for value, count in counts.items() if count > 0 and facet.real(value)]
+    candidates = real
+    if len(real) > limit:
+        lowest = heapq.nlargest(limit, (count for _, count in real))[-1]
+        candidates = [(value, count) for value, count in real if count >= lowest]
+    named = sorted(((_text(value), count) for value, count in candidates), key=lambda pair: (-pair[1], str(pair[0])))
     lang = "en" if english else "zh"
-    for value in shown:
-        value.label = facet_label(facet.name, value.value, lang)
-    return FacetResult(facet.label_en if english else facet.label_zh, shown, len(values))
+    shown = [FacetValue(value, count, facet_label(facet.name, value, lang)) for value, count in named[:limit]]
+    return FacetResult(facet.label_en if english else facet.label_zh, shown, len(real))
+
+
+def _text(value: Any) -> Any:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 def _score(value: object) -> float:
