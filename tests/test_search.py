@@ -370,3 +370,57 @@ def test_facet_results_cut_before_sorting_are_the_full_sorts(engine: SearchEngin
                     assert facet_result(facet, counts, limit, english) == _reference_facet_result(
                         facet, counts, limit, english
                     ), (facet.name, limit)
+
+
+def _reference_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]) -> list[tuple[int, int]]:
+    """match_spans as it was: the word analyzer run again for word phrases (the reference)."""
+    from analyzers.languages import STEMMED_LANGUAGES, stem_token
+    from search_api.core.highlight import CHARS, WORDS, _merge
+
+    def by_position(analyzer: object, **options: bool) -> dict[int, dict[str, tuple[int, int]]]:
+        found: dict[int, dict[str, tuple[int, int]]] = {}
+        for token in analyzer(text, chars=True, positions=True, **options):  # type: ignore[operator]
+            found.setdefault(token.pos, {})[token.text] = (token.startchar, token.endchar)
+        return found
+
+    spans: list[tuple[int, int]] = []
+    if words:
+        stemmed = {w.split(":", 1)[0] for w in words if w.split(":", 1)[0] in STEMMED_LANGUAGES}
+        for token in WORDS(text, chars=True, positions=True):
+            if token.text in words or any(stem_token(language, token.text) in words for language in stemmed):
+                spans.append((token.startchar, token.endchar))
+    tokens = {f: by_position(CHARS, unigrams=True) if f == "chars" else by_position(WORDS) for f, _ in phrases}
+    for field, phrase in phrases:
+        here_all = tokens[field]
+        for position, here in here_all.items():
+            if phrase[0] in here:
+                ends = [here_all.get(position + i, {}).get(term) for i, term in enumerate(phrase)]
+                if all(ends):
+                    spans.append((here[phrase[0]][0], ends[-1][1]))  # type: ignore[index]
+    return _merge(spans)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "维持和平",
+        '"集体安全条约组织"',
+        "peace security",
+        '"outer space"',
+        "decides",
+        "大会 决定",
+        '"human rights" freedom',
+    ],
+)
+def test_highlights_from_one_analysis_are_the_two_analyses(engine: SearchEngine, q: str) -> None:
+    """Word phrases reuse the clause's word tokens: the same marks as analysing it twice, on every
+    clause of the corpus each query matches (up to 100)."""
+    from search_api.core.highlight import match_spans
+    from search_api.core.query import highlight_terms, parse_query
+
+    words, phrases = highlight_terms(parse_query(q))
+    hits = engine.search(SearchRequest(q=q, per_page=100, highlight=False)).hits
+    assert hits, q
+    for hit in hits:
+        text = hit.clause.text if hit.clause else ""
+        assert match_spans(text, words, phrases) == _reference_spans(text, words, phrases), (q, hit.doc_id)

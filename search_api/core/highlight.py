@@ -20,27 +20,34 @@ WORDS = word_analyzer()
 CHARS = char_analyzer()
 
 
-def _by_position(analyzer: Any, text: str, **options: bool) -> dict[int, dict[str, tuple[int, int]]]:
+def _by_position(tokens: list[tuple[str, int, int, int]]) -> dict[int, dict[str, tuple[int, int]]]:
     """Token texts at each position with their character spans (parts share their word's)."""
     by_position: dict[int, dict[str, tuple[int, int]]] = {}
-    for token in analyzer(text, chars=True, positions=True, **options):
-        by_position.setdefault(token.pos, {})[token.text] = (token.startchar, token.endchar)
+    for text, position, start, end in tokens:
+        by_position.setdefault(position, {})[text] = (start, end)
     return by_position
 
 
+def _tokens(analyzer: Any, text: str, **options: bool) -> list[tuple[str, int, int, int]]:
+    return [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, chars=True, positions=True, **options)]
+
+
 def match_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]) -> list[tuple[int, int]]:
-    """Sorted, merged [start, end) spans of `text` that the query matched."""
+    """Sorted, merged [start, end) spans of `text` that the query matched. The clause is analysed
+    once a field: its word tokens serve both the words and the word phrases."""
     spans: list[tuple[int, int]] = []
+    fields = {f for f, _ in phrases}
+    word_tokens = _tokens(WORDS, text) if words or "text" in fields else []
     if words:
         # Stems (`en:decid`) mark every word of the clause with that stem in their language.
         stemmed = {word.split(":", 1)[0] for word in words if word.split(":", 1)[0] in STEMMED_LANGUAGES}
-        for token in WORDS(text, chars=True, positions=True):
-            if token.text in words or any(stem_token(language, token.text) in words for language in stemmed):
-                spans.append((token.startchar, token.endchar))
+        for token, _, start, end in word_tokens:
+            if token in words or any(stem_token(language, token) in words for language in stemmed):
+                spans.append((start, end))
     # Each character's own span too: a one-character query marks the character, not its bigram.
     tokens = {
-        field: _by_position(CHARS, text, unigrams=True) if field == "chars" else _by_position(WORDS, text)
-        for field in {f for f, _ in phrases}
+        field: _by_position(_tokens(CHARS, text, unigrams=True) if field == "chars" else word_tokens)
+        for field in fields
     }
     for field, phrase in phrases:
         by_position = tokens[field]
