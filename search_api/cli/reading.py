@@ -16,7 +16,14 @@ from indexer.errors import GaSearchError
 from search_api.cli.common import IndexOption, console, errors, fail, open_engine, plain, print_json
 from search_api.cli.options import RawValues, table_options, table_values, write_out
 from search_api.cli.render import lineage_view, precedents_table
-from search_api.models import DEFAULT_PRECEDENTS, MAX_PRECEDENTS, MIN_SIMILARITY, SIMILARITY_THRESHOLD
+from search_api.models import (
+    DEFAULT_PRECEDENTS,
+    MAX_PRECEDENTS,
+    MIN_SIMILARITY,
+    SIMILARITY_THRESHOLD,
+    LineageResult,
+    PrecedentResult,
+)
 from search_api.params import DOCUMENT_PARAMS
 
 
@@ -128,13 +135,7 @@ def precedents(
             result = engine.precedents(pasted, min_similarity=min_similarity, limit=limit)
     except GaSearchError as error:
         fail(error)
-    if as_json or output == "json":
-        print_json(result.to_dict())
-        return
-    if output == "csv":
-        from search_api.features.tables import precedents_csv
-
-        write_out(precedents_csv(result))
+    if _printed_as_data(result, "json" if as_json else output, "precedents_csv"):
         return
     console.print(precedents_table(result, plain=plain()))
     if not result.precedents:
@@ -155,12 +156,21 @@ def lineage(
         result = open_engine(index).lineage(symbol)
     except GaSearchError as error:
         fail(error)
-    if as_json or output == "json":
-        print_json(result.to_dict())
-        return
-    if output == "csv":
-        from search_api.features.tables import lineage_csv
-
-        write_out(lineage_csv(result))
+    if _printed_as_data(result, "json" if as_json else output, "lineage_csv"):
         return
     console.print(lineage_view(result, plain=plain()))
+
+
+def _printed_as_data(result: PrecedentResult | LineageResult, output: str, csv_writer: str) -> bool:
+    """The API's JSON, or the CSV table of features/tables.py, when `--format` asks for one."""
+    if output == "json":
+        print_json(result.to_dict())
+        return True
+    if output == "csv":
+        from search_api.features import tables  # imported late: `--help` stays quick
+
+        write_out(getattr(tables, csv_writer)(result))
+        return True
+    if output != "table":
+        fail(GaSearchError(f"--format must be table, json or csv, not {output!r}"))
+    return False
