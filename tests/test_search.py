@@ -424,3 +424,25 @@ def test_highlights_from_one_analysis_are_the_two_analyses(engine: SearchEngine,
     for hit in hits:
         text = hit.clause.text if hit.clause else ""
         assert match_spans(text, words, phrases) == _reference_spans(text, words, phrases), (q, hit.doc_id)
+
+
+def test_results_as_plain_dicts_are_what_asdict_gives(engine: SearchEngine, seed_text: str) -> None:
+    """`models.plain` replaces `dataclasses.asdict` (without its deep copies): the same dicts,
+    lists and tuples for every kind of result the API answers."""
+    from dataclasses import asdict
+
+    from indexer.structure import parse_text
+    from search_api.models import plain
+
+    results: list[object] = [
+        engine.search(SearchRequest(q="维持和平", facets=("session", "sponsor"))),
+        engine.search(SearchRequest(q="集体安全条约组织", level="document")),
+        engine.search(SearchRequest(q="freedom", language=("en",), parallel=("zh",))),
+        engine.document("A/RES/80/20"),
+        engine.precedents("又提及大会第 59/50 号决议，其中大会给予集体安全条约组织观察员地位，"),
+        engine.lineage("A/RES/80/20"),
+        engine.trend(("peace", "和平")),
+        engine.check(parse_text(seed_text, "draft.txt")),
+    ]
+    for result in results:
+        assert plain(result) == asdict(result), type(result).__name__  # type: ignore[call-overload]

@@ -37,7 +37,7 @@ from search_api.core.stored import records
 from search_api.features.diff import diff
 from search_api.features.lineage import clause_changes
 from search_api.features.precedents import find_precedents
-from search_api.models import SIMILARITY_THRESHOLD, Precedent
+from search_api.models import SIMILARITY_THRESHOLD, Precedent, plain
 
 # Bounds of one check: what a request may hand in, and the work a paragraph may cost.
 MAX_DRAFT_PARAGRAPHS = 500
@@ -125,7 +125,7 @@ class DraftCheck:
     took_ms: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
 
 def agreed_key(text: str) -> str:

@@ -3,7 +3,7 @@ session or year, for one query or several side by side (`q=a&q=b`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,7 @@ from whoosh.searching import Searcher
 from search_api.core.docsets import SnapshotCache
 from search_api.core.searching import SnapshotSearch
 from search_api.facets import FACETS_BY_NAME
-from search_api.models import SearchRequest
+from search_api.models import SearchRequest, plain
 
 
 @dataclass
@@ -31,7 +31,7 @@ class TrendResult:
     took_ms: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
 
 def trend_series(searcher: Searcher, cache: SnapshotCache, request: SearchRequest, by: str) -> TrendSeries:
