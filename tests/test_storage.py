@@ -116,3 +116,36 @@ def test_a_searcher_reads_segment_files_in_place_without_copying_them(tmp_path: 
     assert isinstance(reader._terms._postfile, MappedFile)
     assert held < segment_bytes / 4, (held, segment_bytes)
     searcher.close()
+
+
+def test_posting_blocks_decode_what_whoosh_decodes(seed_index: Path) -> None:
+    """`posting_blocks` undoes the ids' delta coding with NumPy and the mapped files peek ahead
+    for the unpickler: every term's blocks (ids, weights, values) are Whoosh's own decoding."""
+    import numpy as np
+    from whoosh import index as whoosh_index
+
+    from indexer.storage.blocks import _leaf_matcher, posting_blocks
+    from indexer.storage.index import INDEX_NAME
+
+    ix = whoosh_index.open_dir(str(seed_index), INDEX_NAME)
+    with ix.searcher() as searcher:
+        checked = 0
+        for reader, _ in searcher.leaf_searchers():
+            leaf = reader.reader()
+            for fieldname in ("text", "chars", "stems"):
+                for btext in list(leaf.lexicon(fieldname))[::7]:
+                    ids, weights, values = posting_blocks(leaf, fieldname, btext, values=True)
+                    matcher = _leaf_matcher(leaf.postings(fieldname, btext))
+                    expected: list[tuple[list[int], list[float], list[object]]] = []
+                    while matcher.is_active():
+                        matcher._read_ids()
+                        matcher._read_weights()
+                        matcher._read_values()
+                        expected.append((list(matcher._ids), list(matcher._weights), list(matcher._values)))
+                        matcher._next_block()
+                    got = [
+                        (np.asarray(i).tolist(), list(w), list(v)) for i, w, v in zip(ids, weights, values, strict=True)
+                    ]
+                    assert got == expected, (fieldname, btext)
+                    checked += 1
+        assert checked > 1000

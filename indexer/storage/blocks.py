@@ -34,9 +34,13 @@ def posting_blocks(
     weights: list[Any] = []
     found_values: list[Any] = []
     while matcher.is_active():
-        matcher._read_ids()
+        if matcher._data is None:
+            matcher._read_data()
+        raw_ids = matcher._data[0]
+        # Whoosh undoes the ids' delta coding one id at a time in Python (`delta_decode`): a cumulative
+        # sum does it for the block at once (a third of a first phrase query's time at 1M clauses).
+        ids.append(raw_ids if matcher._byteids else np.cumsum(np.asarray(raw_ids, dtype=np.int64)))
         matcher._read_weights()
-        ids.append(matcher._ids)
         weights.append(matcher._weights)
         if values:
             matcher._read_values()

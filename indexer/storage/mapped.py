@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
 
+PEEK_BYTES = 256  # a posting block's header pickle fits; more would copy bytes no one reads
+
 
 class _ViewReader:
     """A read-only, seekable file over a memoryview, copying only what each read returns."""
@@ -30,6 +32,12 @@ class _ViewReader:
         end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
         self._position = max(start, end)
         return bytes(self._view[start:end])
+
+    def peek(self, size: int = 0) -> bytes:
+        """Bytes ahead without moving: the C unpickler reads a small pickle (a block's header)
+        in one `peek` and one `read` instead of a `read` an opcode."""
+        start = self._position
+        return bytes(self._view[start : min(start + max(1, min(size, PEEK_BYTES)), len(self._view))])
 
     def readinto(self, target: bytearray | memoryview) -> int:
         data = self.read(len(target))
