@@ -36,14 +36,13 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer.schema import RESOLUTION_FIELDS
-from indexer.similarity import BANDS, KEY_DTYPE
 from search_api.core.postings import PostingCache
 from search_api.core.shared_arrays import GenerationArrays, MemoryLRU
+from search_api.core.similar import SimilarityColumns
 from search_api.core.stored import with_resolution
 
 MASK_BYTES = 64 * 2**20  # filter masks a process keeps per generation (a byte a record each)
 MAX_CACHED_RESOLUTIONS = 4096
-PROBE_READS = 2  # shared_shingles: postings counted whole, up to this multiple of the fewest it must read
 
 
 class ColumnValues(Sequence[Any]):
@@ -85,7 +84,7 @@ class LeafColumns:
             yield from (reader if reader is not None else itertools.repeat(None, size))
 
 
-class SnapshotCache:
+class SnapshotCache(SimilarityColumns):
     """Filter sets and column values for one searcher (one index snapshot)."""
 
     def __init__(
@@ -298,94 +297,6 @@ class SnapshotCache:
         owner = self.owner
         codes = np.where(owner >= 0, of_resolution[np.maximum(owner, 0)], 0)
         return None, codes, list(table)
-
-    def band_keys(self) -> np.ndarray:
-        """Every document's band keys, one row a band (`BANDS` x documents; zeros: no keys)."""
-        return self.arrays.array("bands", self._band_keys)
-
-    def _band_keys(self) -> np.ndarray:
-        none = bytes(BANDS * np.dtype(KEY_DTYPE).itemsize)  # a segment without the column: no keys
-        raw = b"".join(value or none for value in self.column_reader("bands"))
-        keys = np.frombuffer(raw, dtype=KEY_DTYPE).reshape(self.size, BANDS)
-        return np.ascontiguousarray(keys.T)  # a band's keys contiguous: one pass each
-
-    def shingle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every clause's shingle hashes as one sorted array, the record each belongs to, and
-        each record's number of shingles: an inverted index of shingles, made once a snapshot
-        (about 30 hashes a clause), so the clauses sharing shingles with a text are found with
-        one binary search per shingle of the text."""
-        return self.arrays.get("shingles", self._shingle_index)
-
-    def _shingle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        parts = [np.frombuffer(raw or b"", dtype=np.uint64) for raw in self.column_reader("shingles")]
-        sizes = np.fromiter((len(part) for part in parts), dtype=np.int32, count=len(parts))
-        hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-        owners = np.repeat(np.arange(len(parts), dtype=np.int32), sizes)  # 12 bytes a shingle
-        # Stable: within one hash, records stay in ascending order (`shared_shingles` relies on it).
-        order = np.argsort(hashes, kind="stable")
-        return hashes[order], owners[order], sizes
-
-    def shared_shingles(self, hashes: bytes, min_shared: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(live records, shingles each shares with `hashes`, each record's shingle count) for
-        every record sharing at least `min_shared` of them: the exact overlap, no sampling.
-
-        Prefix filtering: a record sharing `min_shared` of the text's `p` shingles holds one of
-        any `p - min_shared + 1` of them, so candidates come from the rarest that many (short
-        postings); the common shingles' postings are then searched for the candidates alone
-        (binary search: a posting lists its records in ascending order, see `_shingle_index`),
-        shortest first, and a candidate is dropped as soon as the postings left cannot bring it
-        to `min_shared`. The long postings of formulas ("请 秘书长 ...") are never walked whole:
-        on SYNTHETIC 1M clauses, 0.2-0.7M postings read a paragraph instead of 2-9M."""
-        sorted_hashes, owners, sizes = self.shingle_index()
-        wanted = np.frombuffer(hashes, dtype=np.uint64)
-        left = np.searchsorted(sorted_hashes, wanted, side="left")
-        runs = np.searchsorted(sorted_hashes, wanted, side="right") - left
-        min_shared = max(1, min_shared)
-        empty = np.zeros(0, dtype=np.int64)
-        if min_shared > len(wanted) or not runs.any():
-            return empty, empty, empty
-        by_length = np.argsort(runs, kind="stable")
-        # Counting a posting's entries costs about a tenth of searching a candidate in one, so the
-        # probe takes the rarest postings up to twice the entries it must read (measured on
-        # SYNTHETIC 1M: 0.26 s a draft against 0.35-0.45 s with the fewest), and a candidate
-        # must already hold what the postings left cannot make up.
-        reads = np.cumsum(runs[by_length])
-        needed = len(wanted) - min_shared + 1
-        probe = max(needed, int(np.searchsorted(reads, PROBE_READS * reads[needed - 1], side="right")))
-        probed, looked_up = by_length[:probe], by_length[probe:]
-        probed_owners = np.concatenate([owners[left[i] : left[i] + runs[i]] for i in probed.tolist()])
-        counts = np.bincount(probed_owners, minlength=self.size)
-        candidates = np.flatnonzero(counts >= min_shared - len(looked_up))
-        candidates = candidates[self.postings.live[candidates]]
-        counts = counts[candidates]
-        marks = np.zeros(0, dtype=bool)  # made when first needed: 1 byte a record
-        for step, i in enumerate(looked_up.tolist()):
-            left_over = len(looked_up) - step - 1  # postings still to search after this one
-            posting = owners[left[i] : left[i] + runs[i]]
-            if len(posting) > 16 * len(candidates):  # few candidates: binary search in the posting
-                at = np.searchsorted(posting, candidates)
-                counts += posting[np.minimum(at, len(posting) - 1)] == candidates
-            else:  # many: mark the posting's records, one pass each
-                marks = marks if len(marks) else np.zeros(self.size, dtype=bool)
-                marks[posting] = True
-                counts += marks[candidates]
-                marks[posting] = False
-            reachable = counts + left_over >= min_shared
-            candidates, counts = candidates[reachable], counts[reachable]
-            if not len(candidates):
-                return empty, empty, empty
-        return candidates, counts, sizes[candidates].astype(np.int64)
-
-    def band_matches(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(documents, number of `keys` each shares in the same band), live documents sharing
-        at least one. A zero key is the column's "no key" (a 2**-32 chance otherwise): skipped."""
-        stored = self.band_keys()
-        shared = np.zeros(self.size, dtype=np.uint8)
-        for band, key in enumerate(keys.tolist()):
-            if key:
-                shared += stored[band] == key
-        docs = np.flatnonzero((shared > 0) & self.postings.live)
-        return docs, shared[docs]
 
 
 def _sortable(value: Any) -> tuple[int, Any]:
