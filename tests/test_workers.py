@@ -43,7 +43,14 @@ def _listening_sockets(port: int) -> set[str]:
 
 
 def _sockets_of(pid: int) -> set[str]:
-    links = (os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    """The sockets a process holds. A descriptor may close between the listing and its reading (a
+    client's connection, a file opened and closed by a warming worker): it is skipped."""
+    links = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            links.append(os.readlink(fd))
+        except FileNotFoundError:
+            continue
     return {link[len("socket:[") : -1] for link in links if link.startswith("socket:[")}
 
 
