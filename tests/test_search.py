@@ -246,10 +246,25 @@ def test_out_of_bounds_parameters_are_refused(engine: SearchEngine, request_: Se
 
 
 def test_facet_values_with_query_syntax_are_values(engine: SearchEngine) -> None:
-    # Taken whole, as a value no record has (and said so), never parsed as a query.
-    for request in (SearchRequest(sponsor=('Belarus" OR session:73',)), SearchRequest(agenda=("128(t) OR *",))):
-        with pytest.raises(ParameterError, match="no record in this index has"):
-            engine.search(request)
+    # Taken whole, never parsed as a query: no state has that name (and the answer says so), no
+    # agenda item is written so (a free-form value: 0 hits).
+    with pytest.raises(ParameterError, match="unknown sponsor"):
+        engine.search(SearchRequest(sponsor=('Belarus" OR session:73',)))
+    assert engine.search(SearchRequest(agenda=("128(t) OR *",))).total == 0
+
+
+def test_a_filter_value_outside_the_vocabulary_is_named_one_inside_it_is_a_true_zero(engine: SearchEngine) -> None:
+    """`sponsor=Narnia` names no state: a 400 with the closest sponsors; a member state or a verb
+    concept that no record has is an answer of 0 hits, as a session without resolutions is."""
+    with pytest.raises(ParameterError, match="did you mean: Belarus"):
+        engine.search(SearchRequest(sponsor=("Belaru",)))
+    with pytest.raises(ParameterError, match="unknown language 'xx'"):
+        engine.search(SearchRequest(language=("xx",)))
+    with pytest.raises(ParameterError, match="unknown verb"):
+        engine.search(SearchRequest(verb=("frobnicates",)))
+    assert engine.search(SearchRequest(sponsor=("Tuvalu",), session=(73,))).total == 0
+    assert engine.search(SearchRequest(verb=("谴责",), session=(73,))).total == 0
+    assert engine.search(SearchRequest(cites=("A/RES/1/999",))).total == 0
 
 
 @pytest.mark.needs_shared
