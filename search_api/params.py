@@ -5,10 +5,9 @@ Keeping parsing and documentation in one table is what keeps `/openapi.json` tru
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from starlette.datastructures import QueryParams
+from typing import Any, Protocol
 
 from indexer.model import CLAUSE_TYPES, KINDS
 from search_api.errors import ParameterError
@@ -295,7 +294,29 @@ def _is_unicode(text: str) -> bool:
     return True
 
 
-def parse_params(query: QueryParams, params: tuple[Param, ...]) -> dict[str, Any]:
+class QueryValues(Protocol):
+    """What `parse_params` reads of a query string: its names, and each name's values (Starlette's
+    `QueryParams` has both; the CLI hands in its options without importing Starlette)."""
+
+    def __iter__(self) -> Iterator[str]: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
+
+class OptionValues:
+    """A list of (name, value) pairs as `QueryValues`: the command line's options."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._pairs = pairs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(name for name, _ in self._pairs))
+
+    def getlist(self, key: str) -> list[str]:
+        return [value for name, value in self._pairs if name == key]
+
+
+def parse_params(query: QueryValues, params: tuple[Param, ...]) -> dict[str, Any]:
     """Validated values of the known parameters; unknown ones are refused, not ignored."""
     known = {p.name: p for p in params}
     for name in query:

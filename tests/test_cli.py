@@ -131,7 +131,7 @@ def test_the_command_line_imports_no_heavy_library_before_a_command_needs_it() -
     import sys
 
     heavy = ("scipy", "datasketch", "numpy", "whoosh.searching", "rjieba", "jieba", "opencc", "lxml", "pypdfium2")
-    heavy += ("httpx",)
+    heavy += ("httpx", "starlette")
     probe = f"import sys, search_api.cli.main; print([m for m in {heavy!r} if m in sys.modules])"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"

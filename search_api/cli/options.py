@@ -17,9 +17,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from starlette.datastructures import QueryParams
 
-from search_api.params import Param, parse_params
+from search_api.params import OptionValues, Param, parse_params
 
 RawValues = dict[str, list[str]]
 METAVARS = {"string": "TEXT", "integer": "INTEGER", "number": "NUMBER", "boolean": "BOOLEAN"}
@@ -85,7 +84,7 @@ def table_values(params: tuple[Param, ...], raw: RawValues, **given: str) -> dic
     """The validated values, parsed by the table as the service parses a query string."""
     pairs = [(name, value) for name, values in raw.items() for value in values]
     pairs += [(name, value) for name, value in given.items() if value]
-    return parse_params(QueryParams(pairs), params)
+    return parse_params(OptionValues(pairs), params)
 
 
 def _reader_gone() -> None:
