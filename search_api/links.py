@@ -27,14 +27,21 @@ def digital_library_link(symbol: str) -> str:
     return f"{DIGITAL_LIBRARY_SEARCH}?{query}"
 
 
+def official_link(symbol: str | None, language: str | None = None) -> str | None:
+    """The official PDF in the document's own language (English for another or none), or None
+    without a symbol: what a row, a citation or a lineage step links to."""
+    if not symbol:
+        return None
+    return access_url(symbol, language if language in OFFICIAL_LANGUAGES else "en", "pdf")
+
+
 def official_links(symbol: str | None, language: str | None = None) -> dict[str, Any]:
-    """A document's links: `ods` (every official language), `official` (the PDF in its own
-    language, or English), `digital_library`; empty for a document without a symbol."""
+    """A document's links: `ods` (every official language), `official` (`official_link`),
+    `digital_library`; empty for a document without a symbol."""
     if not symbol:
         return {}
-    own = language if language in OFFICIAL_LANGUAGES else "en"
     return {
-        "official": access_url(symbol, own, "pdf"),
+        "official": official_link(symbol, language),
         "ods": ods_links(symbol),
         "digital_library": digital_library_link(symbol),
     }

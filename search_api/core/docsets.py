@@ -274,7 +274,7 @@ class SnapshotCache(SimilarityColumns):
         # The first field descending (newest first), except a symbol: ascending, in natural order.
         keys: list[np.ndarray] = []
         for position, field in enumerate(fields):
-            _, codes, table = self._symbol_codes() if field == "symbol" else self.value_codes(field, False)
+            codes, table = self._symbol_codes() if field == "symbol" else self.value_codes(field, False)[1:]
             key = _natural if field == "symbol" else _sortable
             order = sorted(range(len(table)), key=lambda c: key(table[c]))
             rank_of_code = np.empty(len(table), dtype=np.int64)
@@ -286,8 +286,8 @@ class SnapshotCache(SimilarityColumns):
         found[in_order] = np.arange(self.size)
         return found
 
-    def _symbol_codes(self) -> tuple[None, np.ndarray, list[Any]]:
-        """(None, each record's code, the symbols): the symbol is stored, not a column, so it is read
+    def _symbol_codes(self) -> tuple[np.ndarray, list[Any]]:
+        """(each record's code, the symbols): the symbol is stored, not a column, so it is read
         from the resolutions' own records (a few thousand), once a snapshot (the rank is saved)."""
         table: dict[Any, int] = {None: 0}
         of_resolution = np.zeros(self.size, dtype=np.int64)
@@ -296,7 +296,7 @@ class SnapshotCache(SimilarityColumns):
             of_resolution[docnum] = table.setdefault(symbol, len(table))
         owner = self.owner
         codes = np.where(owner >= 0, of_resolution[np.maximum(owner, 0)], 0)
-        return None, codes, list(table)
+        return codes, list(table)
 
 
 def _sortable(value: Any) -> tuple[int, Any]:

@@ -21,7 +21,7 @@ from search_api.core.parallel import clause_parallels, version_summaries, versio
 from search_api.core.query import quoted_query
 from search_api.core.stored import record, records, resolution_fields, tags, with_resolution
 from search_api.errors import NotFoundError
-from search_api.links import official_links
+from search_api.links import official_link, official_links
 from search_api.models import ClauseView, DocumentView
 
 LANGUAGES_BY_PREFERENCE = ("zh", "en", "zh-Hant", "ar", "es", "fr", "ru")
@@ -117,7 +117,7 @@ def citation_link(searcher: Searcher, symbol: str, language: str | None) -> dict
         "symbol": symbol,
         "indexed": bool(held),
         "doc_id": held[0]["doc_id"] if held else None,
-        "url": official_links(symbol, language)["official"],
+        "url": official_link(symbol, language),
     }
 
 

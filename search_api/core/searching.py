@@ -88,8 +88,7 @@ class SnapshotSearch:
     def run(self, request: SearchRequest, english: bool = False) -> SearchResult:
         """Hits for the page, exact total, facet counts, highlights."""
         started = time.perf_counter()
-        q = parsed(request)
-        check_filter_values(self.searcher, self.cache, request)
+        q = self._query(request)
         facet_names = [
             name
             for name in (request.facets if request.facets is not None else DEFAULT_FACETS)
@@ -137,12 +136,17 @@ class SnapshotSearch:
             match=match,
         )
 
+    def _query(self, request: SearchRequest) -> wq.Query | None:
+        """The request's query, once its filter values are known to name something."""
+        q = parsed(request)
+        check_filter_values(self.searcher, self.cache, request)
+        return q
+
     def ordered_records(self, request: SearchRequest, limit: int) -> tuple[int, np.ndarray]:
         """(total, the first `limit` hits' record numbers in result order): clause records, or at
         the document level the best clause of each resolution. What an export walks, without
         facets, highlights or a partial fallback."""
-        q = parsed(request)
-        check_filter_values(self.searcher, self.cache, request)
+        q = self._query(request)
         passing = self._passing(self._matches(q), request, None)
         if request.level == "clause":
             return len(passing.docs), passing.docs[self._order(passing, request, limit)]
@@ -151,8 +155,7 @@ class SnapshotSearch:
 
     def matching(self, request: SearchRequest) -> np.ndarray:
         """Every clause record matching the request's query and filters (for counts by session)."""
-        q = parsed(request)
-        check_filter_values(self.searcher, self.cache, request)
+        q = self._query(request)
         return self._passing(self._matches(q), request, None).docs
 
     def _mark_missing(self, q: wq.And, page_hits: list[Any], hits: list[Any]) -> None:

@@ -8,7 +8,6 @@ import json
 import re
 from typing import Any
 
-from search_api.links import official_links
 from search_api.models import DocumentView
 
 MEDIA_TYPES = {
@@ -26,7 +25,7 @@ def citation(view: DocumentView, fmt: str) -> str:
 
 
 def _url(view: DocumentView) -> str | None:
-    return official_links(view.symbol, view.language).get("official")
+    return view.links.get("official")  # the document view made it (core/documents.py)
 
 
 def _note(view: DocumentView) -> str:

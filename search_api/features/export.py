@@ -19,7 +19,7 @@ from search_api.core.deadline import check_budget
 from search_api.core.docsets import SnapshotCache
 from search_api.core.searching import SnapshotSearch
 from search_api.core.stored import tags
-from search_api.links import official_links
+from search_api.links import official_link
 from search_api.models import MAX_EXPORT, SearchRequest
 
 COLUMNS = (
@@ -54,7 +54,7 @@ def row(stored: dict[str, Any], with_clause: bool) -> dict[str, Any]:
         "sponsors": tags(stored.get("sponsor")),
         "language": stored.get("language"),
         "kind": stored.get("kind", ""),
-        "url": official_links(symbol, stored.get("language")).get("official"),
+        "url": official_link(symbol, stored.get("language")),
         "doc_id": stored.get("doc_id"),
     }
     if with_clause:

@@ -30,7 +30,7 @@ from indexer.records import compact_text, series_key
 from indexer.similarity import jaccard, shingles
 from search_api.core.stored import records, tags
 from search_api.features.diff import diff
-from search_api.links import official_links
+from search_api.links import official_link
 from search_api.models import SIMILARITY_THRESHOLD, ClauseChange, LineageStep
 
 MAX_STEPS = 60
@@ -218,7 +218,7 @@ def lineage_steps(searcher: Searcher, start: dict[str, Any]) -> list[LineageStep
     steps: list[tuple[tuple[int, str, str], LineageStep]] = []
     for symbol, cited_by in series.missing.items():
         step = LineageStep(symbol, None, "", _session_of(symbol), None, f"cited by {cited_by}; not in the index")
-        step.url = official_links(symbol).get("official")
+        step.url = official_link(symbol)
         steps.append(((step.session or 0, "", symbol), step))
     previous: dict[str, Any] | None = None
     for stored in sorted(series.members.values(), key=_order):

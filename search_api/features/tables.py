@@ -8,7 +8,7 @@ from typing import Any
 from search_api.features.export import csv_lines
 from search_api.models import DocumentView, LineageResult, PrecedentResult
 
-DOCUMENT_COLUMNS = (
+CLAUSE_TABLE = (
     "symbol",
     "doc_id",
     "language",
@@ -21,8 +21,8 @@ DOCUMENT_COLUMNS = (
     "cites",
     "notes",
 )
-PRECEDENT_COLUMNS = ("similarity", "relation", "symbol", "doc_id", "session", "date", "clause", "text")
-LINEAGE_COLUMNS = (
+PRECEDENT_TABLE = ("similarity", "relation", "symbol", "doc_id", "session", "date", "clause", "text")
+LINEAGE_TABLE = (
     "step",
     "symbol",
     "doc_id",
@@ -54,7 +54,7 @@ def document_csv(view: DocumentView) -> str:
         }
         for clause in view.clauses
     ]
-    return "".join(csv_lines(rows, DOCUMENT_COLUMNS))
+    return "".join(csv_lines(rows, CLAUSE_TABLE))
 
 
 def precedents_csv(result: PrecedentResult) -> str:
@@ -72,7 +72,7 @@ def precedents_csv(result: PrecedentResult) -> str:
         }
         for p in result.precedents
     ]
-    return "".join(csv_lines(rows, PRECEDENT_COLUMNS))
+    return "".join(csv_lines(rows, PRECEDENT_TABLE))
 
 
 def lineage_csv(result: LineageResult) -> str:
@@ -91,4 +91,4 @@ def lineage_csv(result: LineageResult) -> str:
             }
             for c in step.changes
         ] or [base]
-    return "".join(csv_lines(rows, LINEAGE_COLUMNS))
+    return "".join(csv_lines(rows, LINEAGE_TABLE))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,6 @@ from search_api.engine import SearchEngine
 from search_api.features.cite import MEDIA_TYPES
 from search_api.features.export import DOCUMENT_COLUMNS, columns, csv_lines, jsonl_lines
 from search_api.http.responses import attachment, error, safe
-from search_api.models import SearchRequest
 from search_api.params import (
     CITE_PARAMS,
     EXPORT_PARAMS,
@@ -74,8 +74,8 @@ def workbench_routes(engine: SearchEngine, cached: Callable[[Request, dict[str, 
 
     def feed(request: Request) -> Response:
         values = parse_params(request.query_params, FEED_PARAMS)
-        search = SearchRequest(**{k: v for k, v in values.items() if k in FILTER_NAMES or k == "q"})
-        _, rows = engine.export(_newest(search), values["limit"])
+        search = search_request({k: v for k, v in values.items() if k != "limit"})
+        _, rows = engine.export(replace(search, level="document", sort="date"), values["limit"])  # newest first
         body = atom_feed(str(request.url), values["q"], rows)
         return Response(body, media_type="application/atom+xml; charset=utf-8")
 
@@ -109,11 +109,6 @@ def workbench_routes(engine: SearchEngine, cached: Callable[[Request, dict[str, 
         Route("/search.atom", safe(feed), methods=["GET"], name="search_atom"),
         Route("/trend", safe(trend), methods=["GET"], name="trend"),
     ]
-
-
-def _newest(request: SearchRequest) -> SearchRequest:
-    """The request as a feed asks it: one entry a resolution, newest first."""
-    return SearchRequest(**{**request.__dict__, "level": "document", "sort": "date"})
 
 
 def atom_feed(self_url: str, query: str, rows: list[dict[str, Any]]) -> bytes:
