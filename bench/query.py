@@ -12,12 +12,19 @@ ga-search runs through its search layer (`SearchEngine.search`), returning 20 hi
 fields; "+hl" adds highlighted snippets. Peers return the top 20 ids with scores and the exact
 total; for faceted queries they also aggregate sessions and sponsors.
 
-    python bench/query.py [--clauses 100000] [--repeat 5]
+    python bench/query.py [--clauses 100000] [--repeat 5] [--index bench/out/index-scale-synthetic-v2-1000000]
+
+`--index` reads an index bench/scale.py built of the same corpus (a 1M build takes half an hour).
+The peers' rows (the clauses cut into words, with sessions and sponsors) are kept in bench/out,
+keyed by the index's build and the analyzer version, so a second run does not cut them again.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import hashlib
+import json
 import random
 import sqlite3
 import statistics
@@ -31,8 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzers import word_analyzer  # noqa: E402
-from bench.indexes import synthetic_index  # noqa: E402
+from analyzers import ANALYZER_VERSION, word_analyzer  # noqa: E402
+from bench.indexes import OUT, synthetic_index  # noqa: E402
 from bench.synthetic import ACTIONS, FIELDS, ORGANS, QUALIFIERS  # noqa: E402
 from search_api.engine import SearchEngine  # noqa: E402
 from search_api.models import SearchRequest  # noqa: E402
@@ -211,17 +218,19 @@ def tantivy_runner(index, schema) -> Callable[[BenchQuery], int]:  # type: ignor
     return run
 
 
-def main() -> None:
-    from rich.console import Console
-    from rich.table import Table
+Row = tuple[str, int, list[str]]
 
-    parser = argparse.ArgumentParser(description="Query latency against SQLite FTS5 and tantivy.")
-    parser.add_argument("--clauses", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    console = Console(width=max(Console().width, 140))  # wide enough for the table in a log file
-    engine = SearchEngine(synthetic_index(args.clauses))
-    rows: list[tuple[str, int, list[str]]] = []
+
+def peer_rows(engine: SearchEngine, index_dir: Path) -> list[Row]:
+    """Every clause as the peers index it: its jieba words joined by spaces, its resolution's
+    session and sponsors. Cached in bench/out by the index's manifest and the analyzer version."""
+    manifest = (index_dir / "manifest.json").read_bytes() if (index_dir / "manifest.json").exists() else b""
+    key = f"{index_dir.name}-{ANALYZER_VERSION}-{hash_bytes(manifest)}"
+    cache = OUT / f"peer-rows-{key}.jsonl.gz"
+    if cache.exists():
+        with gzip.open(cache, "rt", encoding="utf-8") as lines:
+            return [(row[0], row[1], row[2]) for row in map(json.loads, lines)]
+    rows: list[Row] = []
     with engine._current() as searcher:
         # A clause's session and sponsors are its resolution's, held by the document record.
         resolutions = {fields["doc_id"]: fields for fields in searcher.documents(level="document")}
@@ -234,6 +243,30 @@ def main() -> None:
                     [s for s in (fields.get("sponsor") or "").split(",") if s],
                 )
             )
+    partial = cache.with_suffix(".part")
+    with gzip.open(partial, "wt", encoding="utf-8") as out:
+        out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    partial.replace(cache)
+    return rows
+
+
+def hash_bytes(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:12]
+
+
+def main() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    parser = argparse.ArgumentParser(description="Query latency against SQLite FTS5 and tantivy.")
+    parser.add_argument("--clauses", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--index", type=Path, help="an index of the SYNTHETIC corpus built elsewhere")
+    args = parser.parse_args()
+    console = Console(width=max(Console().width, 140))  # wide enough for the table in a log file
+    index_dir = args.index or synthetic_index(args.clauses)
+    engine = SearchEngine(index_dir)
+    rows = peer_rows(engine, index_dir)
     console.print(f"{len(rows):,} SYNTHETIC clauses; building the peers from the same jieba words…")
     work = Path(tempfile.mkdtemp(prefix="bench-query-"))
     (work / "tantivy").mkdir()
@@ -250,7 +283,7 @@ def main() -> None:
     samples: dict[tuple[str, str], list[float]] = {}
     # First runs: a newly opened engine answers each query once, in order. Its caches (decoded
     # postings, filter masks, facet codes) start empty and fill as a server's would after a commit.
-    fresh = SearchEngine(synthetic_index(args.clauses))
+    fresh = SearchEngine(index_dir)
     first = ga_runner(fresh, highlight=False)
     opened = time.perf_counter()
     first(BenchQuery("faceted", ("和平",), "和平"))
