@@ -239,3 +239,17 @@ def test_union_adds_scores_whichever_way_it_is_made(size: int) -> None:
     values, counts = _runs(sorted_values)
     expected_values, expected_counts = np.unique(sorted_values, return_counts=True)
     assert (values.tolist(), counts.tolist()) == (expected_values.tolist(), expected_counts.tolist())
+
+
+def test_term_statistics_kept_for_the_generation_score_as_whoosh(engine: SearchEngine) -> None:
+    # One cache across queries: the second time each term's idf and field statistics come from it.
+    with engine._current() as searcher:
+        evaluator = Evaluator(searcher, PostingCache(searcher))
+        texts = [q for q in QUERIES if q != "^("][:12]
+        for _ in range(2):
+            for text in texts:
+                q = parse_query(text)
+                assert q is not None
+                found = evaluator.run(q)
+                expected = dict(whoosh_matches(searcher, text))
+                assert np.allclose([expected[d] for d in found.docs.tolist()], found.scores, rtol=1e-9, atol=0), text

@@ -224,9 +224,10 @@ class Evaluator:
     ) -> np.ndarray:
         # whoosh.scoring.bm25 with the scorer's own statistics, term for term, so the
         # floating-point results are the same (`idf` given: a term Whoosh does not know).
-        scorer = self._bm25.scorer(self.searcher, fieldname, btext)
-        avgfl, B, K1 = scorer.avgfl, scorer.B, scorer.K1
-        idf = scorer.idf if idf is None else idf
+        term_idf, avgfl, B, K1 = self.postings.statistics(
+            (fieldname, btext), lambda: _bm25_statistics(self._bm25.scorer(self.searcher, fieldname, btext))
+        )
+        idf = term_idf if idf is None else idf
         fl = self.postings.lengths(fieldname)[docs]
         return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
@@ -306,3 +307,9 @@ class Evaluator:
         found_docs, found_scores = found_docs[order], found_scores[order]
         keep = self.postings.live[found_docs]
         return Scored(found_docs[keep], found_scores[keep])
+
+
+def _bm25_statistics(scorer: Any) -> tuple[float, float, float, float]:
+    """What a BM25F scorer reads from the index for one term: its idf, the field's average
+    length, B and K1 (a term-info lookup in every segment: kept for the generation)."""
+    return float(scorer.idf), float(scorer.avgfl), float(scorer.B), float(scorer.K1)

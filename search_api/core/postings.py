@@ -15,6 +15,7 @@ searcher's readers. The live-document mask and field lengths are the generation'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from indexer.storage.blocks import BYTE_TO_LENGTH, posting_blocks, segment_lengt
 from search_api.core.shared_arrays import GenerationArrays, MemoryLRU
 
 CACHE_BYTES = 256 * 2**20
+STATISTICS_BYTES = 100  # a tuple of four floats and its key, roughly
 # Phrase keys pack a document number and a position into one integer: doc << POSITION_BITS | pos.
 POSITION_BITS = 24
 
@@ -101,6 +103,16 @@ class PostingCache:
             keep = self.live[docs]
             postings = TermPostings(docs[keep], weights[keep])
         return postings
+
+    def statistics(
+        self, term: tuple[str, bytes], compute: Callable[[], tuple[float, float, float, float]]
+    ) -> tuple[float, float, float, float]:
+        """A term's scoring statistics (see evaluate.py), computed once a generation."""
+        key = (*term, "statistics")
+        found = self._cached(key)
+        if found is not None:
+            return found
+        return self._remember(key, compute(), STATISTICS_BYTES)
 
     def prefix(self, fieldname: str, prefix: str) -> TermPostings:
         """The live postings of every term starting with `prefix`, merged as one term's: a

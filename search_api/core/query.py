@@ -266,6 +266,9 @@ def with_stems(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
     return q.apply(lambda child: with_stems(child, languages))
 
 
+# Parsing is a fifth of a warm word query (Whoosh's parser and the analyzers, in Python); the same
+# query string comes back with each page, facet click and export. The trees are never modified.
+@lru_cache(maxsize=4096)
 def parse_query(
     text: str, with_titles: bool = False, languages: tuple[str, ...] = STEMMED_LANGUAGES
 ) -> wq.Query | None:
