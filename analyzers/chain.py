@@ -8,7 +8,7 @@ built by another version refuses to be queried (see indexer/manifest.py).
 
 from __future__ import annotations
 
-from whoosh.analysis import Analyzer, LowercaseFilter
+from whoosh.analysis import Analyzer, CompositeAnalyzer, LowercaseFilter
 
 from analyzers.tokenizer import CharTokenizer, PartsFilter, PositionFilter, RunTokenizer, SegmentFilter
 
@@ -20,9 +20,18 @@ from analyzers.tokenizer import CharTokenizer, PartsFilter, PositionFilter, RunT
 ANALYZER_VERSION = "ga-4"
 
 
+WORD_CHAIN = (RunTokenizer, SegmentFilter, PartsFilter, LowercaseFilter, PositionFilter)
+
+
 def word_analyzer() -> Analyzer:
     """The word-level chain (see analyzers/tokenizer.py for the position scheme)."""
-    return RunTokenizer() | SegmentFilter() | PartsFilter() | LowercaseFilter() | PositionFilter()
+    return CompositeAnalyzer(*(step() for step in WORD_CHAIN))
+
+
+def is_word_chain(analyzer: object) -> bool:
+    """Whether `analyzer` is `word_analyzer()` (as built now or unpickled from an index's
+    schema): analyzers/word_tokens.py may then stand in for it."""
+    return isinstance(analyzer, CompositeAnalyzer) and tuple(map(type, analyzer.items)) == WORD_CHAIN
 
 
 def char_analyzer() -> Analyzer:

@@ -35,7 +35,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from typing import ClassVar
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
@@ -49,7 +48,7 @@ CLAUSE_GAP = 100
 
 _CJK = CJK_RANGES
 _LETTERS = ALPHABETIC_RANGES
-_RUNS = re.compile(
+RUN_PATTERN = re.compile(
     rf"""
     (?P<symbol>{SYMBOL_TOKEN})
   | (?P<ref>\d{{1,4}}\(\d{{4}}\)|(?<![\d/])\d{{1,3}}/\d{{1,4}}(?![\d/]))
@@ -79,7 +78,7 @@ def _not_in_char_field(text: str) -> re.Pattern[str]:
     return _SPACE if _HAS_CJK.search(text) else _LETTER_OR_SPACE
 
 
-def _segments(value: str) -> Iterator[tuple[int, str]]:
+def clause_segments(value: str) -> Iterator[tuple[int, str]]:
     """(offset, text) of each clause-separated segment of a field value."""
     offset = 0
     for segment in value.split(CLAUSE_SEPARATOR):
@@ -121,7 +120,7 @@ def date_parts(date: str) -> list[str]:
 def letter_words(text: str) -> list[str]:
     """The words of alphabetic scripts in `text`, normalised and lowercased: the `latin` runs of
     the word chain, found with one pass of its pattern (what the `stems` field stems)."""
-    return [match.group().lower() for match in _RUNS.finditer(normalize(text).text) if match.lastgroup == "latin"]
+    return [match.group().lower() for match in RUN_PATTERN.finditer(normalize(text).text) if match.lastgroup == "latin"]
 
 
 class RunTokenizer(Tokenizer):
@@ -146,9 +145,9 @@ class RunTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.start_pos = start_pos
-        for segment_index, (offset, segment) in enumerate(_segments(value)):
+        for segment_index, (offset, segment) in enumerate(clause_segments(value)):
             normalized = normalize(segment)
-            for match in _RUNS.finditer(normalized.text):
+            for match in RUN_PATTERN.finditer(normalized.text):
                 kind = match.lastgroup or "cjk"
                 text = match.group()
                 if kind == "symbol":
@@ -205,15 +204,17 @@ class SegmentFilter(Filter):
                     yield token
 
 
+# The searchable parts of each kind of run (added at the whole's position at index time).
+PARTS_OF_KIND: dict[str, Callable[[str], list[str]]] = {
+    "symbol": symbol_parts,
+    "ref": ref_parts,
+    "date": date_parts,
+    "range": lambda text: re.split(r"[-–—~]", text),
+}
+
+
 class PartsFilter(Filter):
     """Keeps symbols, references, dates and ranges whole, and at index time adds their parts."""
-
-    _PARTS: ClassVar[dict[str, Callable[[str], list[str]]]] = {
-        "symbol": symbol_parts,
-        "ref": ref_parts,
-        "date": date_parts,
-        "range": lambda text: re.split(r"[-–—~]", text),
-    }
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
@@ -228,7 +229,7 @@ class PartsFilter(Filter):
                     yield token
                 continue
             yield token
-            split = self._PARTS.get(token.kind)
+            split = PARTS_OF_KIND.get(token.kind)
             if split is None or token.mode == "query":
                 continue
             for part in split(token.text.lower()):
@@ -259,7 +260,7 @@ def char_positions(value: str, start_pos: int = 0) -> dict[str, list[int]]:
     this; tests check it against the tokenizer)."""
     positions: defaultdict[str, list[int]] = defaultdict(list)
     position = start_pos
-    for segment_index, (_, segment) in enumerate(_segments(value)):
+    for segment_index, (_, segment) in enumerate(clause_segments(value)):
         if segment_index:
             position += CLAUSE_GAP
         text = normalize(segment).text.lower()
@@ -298,7 +299,7 @@ class CharTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         position = start_pos
         query = mode == "query"
-        for segment_index, (offset, segment) in enumerate(_segments(value)):
+        for segment_index, (offset, segment) in enumerate(clause_segments(value)):
             if segment_index:
                 position += CLAUSE_GAP
             normalized = normalize(segment)

@@ -19,6 +19,9 @@ from typing import Any
 
 from whoosh import fields, formats
 
+from analyzers.chain import is_word_chain
+from analyzers.word_tokens import word_positions
+
 # array("I") is 4 bytes on every platform Python supports; the bytes are little-endian below.
 _UINT32 = "I"
 assert array(_UINT32).itemsize == 4
@@ -69,9 +72,19 @@ class PackedPositions(formats.Positions):
 
 
 class PackedText(fields.TEXT):
-    """A `TEXT` field (phrases allowed) storing its positions as `PackedPositions`."""
+    """A `TEXT` field (phrases allowed) storing its positions as `PackedPositions`. A field
+    analysed by the word chain is indexed through its one-loop form (analyzers/word_tokens.py)."""
 
     def __init__(self, **options: object) -> None:
         super().__init__(**options)
         boost: float = self.format.field_boost  # type: ignore[has-type]  # set by Whoosh's TEXT
         self.format = PackedPositions(field_boost=boost)
+
+    def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if not isinstance(value, str) or kwargs not in ({}, {"mode": "index"}) or not is_word_chain(self.analyzer):
+            return super().index(value, **kwargs)
+        boost, encode = self.format.field_boost, self.format.encode
+        return (
+            (word.encode("utf-8"), len(found), len(found) * boost, encode(found))
+            for word, found in word_positions(value).items()
+        )

@@ -12,12 +12,12 @@ import html
 from functools import lru_cache
 from typing import Any
 
-from analyzers import char_analyzer, word_analyzer
+from analyzers import char_analyzer
 from analyzers.languages import STEMMED_LANGUAGES, stem_token
 from analyzers.scripts import is_cjk
+from analyzers.word_tokens import word_tokens
 
 SNIPPET_CHARS = 120
-WORDS = word_analyzer()
 CHARS = char_analyzer()
 
 
@@ -45,16 +45,16 @@ def match_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]
     once a field: its word tokens serve both the words and the word phrases."""
     spans: list[tuple[int, int]] = []
     fields = {f for f, _ in phrases}
-    word_tokens = _tokens(WORDS, text) if words or "text" in fields else []
+    clause_tokens = word_tokens(text) if words or "text" in fields else []
     if words:
         # Stems (`en:decid`) mark every word of the clause with that stem in their language.
         stemmed = tuple(sorted({w.split(":", 1)[0] for w in words if w.split(":", 1)[0] in STEMMED_LANGUAGES}))
-        for token, _, start, end in word_tokens:
+        for token, _, start, end in clause_tokens:
             if token in words or (stemmed and not words.isdisjoint(_stem_forms(token, stemmed))):
                 spans.append((start, end))
     # Each character's own span too: a one-character query marks the character, not its bigram.
     tokens = {
-        field: _by_position(_tokens(CHARS, text, unigrams=True) if field == "chars" else word_tokens)
+        field: _by_position(_tokens(CHARS, text, unigrams=True) if field == "chars" else clause_tokens)
         for field in fields
     }
     for field, phrase in phrases:

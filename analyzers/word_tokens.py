@@ -1,0 +1,79 @@
+"""The word chain in one loop: the tokens `word_analyzer()` yields at index time, with their
+positions and character spans, without a Whoosh `Token` passed through five generators a token.
+
+Highlighting runs the chain over every clause it shows and indexing over every clause it writes;
+this loop does the same work at a third of the cost (bench/profile_search.py, bench/index.py).
+It follows analyzers/tokenizer.py step for step (runs, jieba words and their parts, symbol and
+date parts, lowercase, positions with the clause gap); tests/test_word_tokens.py compares the two
+on every clause of the real corpus, and `word_analyzer()` stays the definition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from analyzers import segmenter
+from analyzers.normalize import normalize
+from analyzers.tokenizer import CLAUSE_GAP, PARTS_OF_KIND, RUN_PATTERN, clause_segments
+
+WordToken = tuple[str, int, int, int]  # text, position, start and end in the original text
+_LETTER_PIECES = re.compile(r"[A-Za-z]+")
+
+
+def word_tokens(value: str) -> list[WordToken]:
+    """Every token of `value` as `word_analyzer()(value, positions=True, chars=True)` yields it
+    (index mode): (text, position, startchar, endchar), in the chain's order."""
+    out: list[WordToken] = []
+    append = out.append
+    position = -1
+    last_segment = 0
+    for segment_index, (offset, segment) in enumerate(clause_segments(value)):
+        normalized = normalize(segment)
+        span = normalized.original_span
+        for match in RUN_PATTERN.finditer(normalized.text):
+            kind = match.lastgroup or "cjk"
+            text = match.group()
+            nstart = match.start()
+            if segment_index != last_segment:  # PositionFilter: the gap comes with the next token
+                position += CLAUSE_GAP * (segment_index - last_segment)
+                last_segment = segment_index
+            if kind == "cjk":
+                cursor = nstart
+                for word in segmenter.cut(text):
+                    position += 1
+                    start, end = span(cursor, cursor + len(word))
+                    append((word.lower(), position, offset + start, offset + end))
+                    for part in segmenter.parts(word):
+                        inner = cursor + word.find(part)
+                        start, end = span(inner, inner + len(part))
+                        append((part.lower(), position, offset + start, offset + end))
+                    cursor += len(word)
+                continue
+            if kind == "symbol":
+                text = text.rstrip(".-")
+                if not any(c.isdigit() for c in text):
+                    kind = "latin_symbol"
+            start, end = span(nstart, nstart + len(text))
+            start, end = offset + start, offset + end
+            if kind == "latin_symbol":  # letters and slashes only (`and/or`): plain words
+                for piece in _LETTER_PIECES.finditer(text):
+                    position += 1
+                    append((piece.group().lower(), position, start + piece.start(), start + piece.end()))
+                continue
+            position += 1
+            lowered = text.lower()
+            append((lowered, position, start, end))
+            split = PARTS_OF_KIND.get(kind)
+            if split is not None:
+                for part in split(lowered):
+                    append((part.lower(), position, start, end))
+    return out
+
+
+def word_positions(value: str) -> dict[str, list[int]]:
+    """The positions of each word `word_tokens` yields: what a field's postings need."""
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    for text, position, _, _ in word_tokens(value):
+        positions[text].append(position)
+    return positions

@@ -1,0 +1,64 @@
+"""The one-loop word chain (analyzers/word_tokens.py) yields what `word_analyzer()` yields, token
+for token, on every stored text of the test corpus (the seeds and, where present, the shared
+corpus: six languages, PDFs with broken lines, full-width forms, symbols and dates)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import formats
+from whoosh.index import open_dir
+
+from analyzers import word_analyzer
+from analyzers.chain import is_word_chain
+from analyzers.word_tokens import word_tokens
+from indexer.formats import PackedPositions
+from indexer.schema import build_schema
+
+# What the real texts may lack: every kind of run, a clause break, a mark-bearing Arabic word.
+EDGE_CASES = [
+    "",
+    "\u2029\u2029和平",
+    "S/RES/1631(2005) and/or A/RES/59/50号 2004年12月2日 1990-2000 ＡＲＥＳ ２０１６ 联\n合国",
+    "第一段\u2029第二段：集体安全条约组织秘书处\u2029\u2029третий абзац",
+    "الْجَمْعِيَّة العامة 128(t) 59/50 a/b 3.5 1,000",
+]
+
+
+def _chain(text: str) -> list[tuple[str, int, int, int]]:
+    return [(t.text, t.pos, t.startchar, t.endchar) for t in word_analyzer()(text, positions=True, chars=True)]
+
+
+def _stored_texts(index_dir: Path) -> list[str]:
+    with open_dir(str(index_dir)).searcher() as searcher:
+        return [
+            value
+            for fields in searcher.all_stored_fields()
+            for name in ("text", "title", "notes")
+            if isinstance(value := fields.get(name), str) and value
+        ]
+
+
+def test_word_tokens_equal_the_chain_on_the_corpus(seed_index: Path) -> None:
+    texts = _stored_texts(seed_index) + EDGE_CASES
+    assert len(texts) > 100
+    differing = [text[:60] for text in texts if word_tokens(text) != _chain(text)]
+    assert not differing, differing[:5]
+    assert sum(len(word_tokens(text)) for text in texts) > 10_000
+
+
+def test_word_positions_index_what_whoosh_would(seed_index: Path) -> None:
+    field = build_schema()["text"]
+    stock = formats.Positions()
+    for text in _stored_texts(seed_index)[:300] + EDGE_CASES:
+        ours = {word.decode("utf-8"): value for word, _, _, value in field.index(text)}
+        theirs = {word: value for word, _, _, value in stock.word_values(text, word_analyzer(), mode="index")}
+        assert ours.keys() == theirs.keys()
+        assert all(PackedPositions().decode_positions(ours[w]) == stock.decode_positions(theirs[w]) for w in ours)
+
+
+def test_indexes_take_the_one_loop_path(seed_index: Path) -> None:
+    # As built and as unpickled from an index's TOC: otherwise the fast path is never taken.
+    assert is_word_chain(build_schema()["text"].analyzer)
+    assert is_word_chain(open_dir(str(seed_index)).schema["title"].analyzer)
+    assert not is_word_chain(build_schema()["chars"].analyzer)
