@@ -11,18 +11,26 @@ def plain(value: Any) -> Any:
     """A result as JSON-ready dicts and lists, what `dataclasses.asdict` gives, without its deep
     copy of every value (a third of a small search's time on the seeds): the values are strings,
     numbers and containers the result owns."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
+    kind: type = type(value)
+    if kind in _SCALARS:  # most values: answered before any other test
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, (list, tuple)):
-        return type(value)(plain(item) for item in value)
+        return kind(plain(item) for item in value)
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     return value
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 @cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names; None for any other type (a dataclass itself included)."""
+    return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
 
 
 LEVELS = ("clause", "document")
