@@ -201,10 +201,12 @@ class Evaluator:
         postings = self.postings.term(fieldname, btext)
         if not len(postings.docs):
             return _NONE
-        if field.scorable:
-            scores = self._bm25_scores(fieldname, btext, postings.docs, postings.weights)
-        else:
-            scores = postings.weights.copy()
+        if not field.scorable:
+            return _boosted(Scored(postings.docs, postings.weights.copy()), boost)
+        scores = self.postings.scores(
+            (fieldname, btext, "scores"),
+            lambda: self._bm25_scores(fieldname, btext, postings.docs, postings.weights),
+        )
         return _boosted(Scored(postings.docs, scores), boost)
 
     def _character(self, char: str, boost: float) -> Scored:
@@ -213,10 +215,14 @@ class Evaluator:
         postings = self.postings.prefix("chars", char)
         if not len(postings.docs):
             return _NONE
-        gram = next(iter(self.searcher.reader().expand_prefix("chars", char)))  # any: for the field's statistics
-        gram = gram if isinstance(gram, bytes) else gram.encode("utf-8")
-        idf = log(self.searcher.doc_count_all() / (len(postings.docs) + 1)) + 1  # Weighting.idf's formula
-        scores = self._bm25_scores("chars", gram, postings.docs, postings.weights, idf)
+
+        def bm25() -> np.ndarray:
+            gram = next(iter(self.searcher.reader().expand_prefix("chars", char)))  # any: for the field's statistics
+            gram = gram if isinstance(gram, bytes) else gram.encode("utf-8")
+            idf = log(self.searcher.doc_count_all() / (len(postings.docs) + 1)) + 1  # Weighting.idf's formula
+            return self._bm25_scores("chars", gram, postings.docs, postings.weights, idf)
+
+        scores = self.postings.scores(("chars", char.encode("utf-8"), "prefix-scores"), bm25)
         return _boosted(Scored(postings.docs, scores), boost)
 
     def _bm25_scores(

@@ -114,6 +114,21 @@ class PostingCache:
             return found
         return self._remember(key, compute(), STATISTICS_BYTES)
 
+    def scores(self, key: tuple[str, bytes, str], compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """A term's BM25 score in each of its documents (see evaluate.py): like its postings, made
+        once a generation (shared by the processes as they are) instead of once a query. Read-only."""
+        found = self._cached(key)
+        if found is not None:
+            return found
+
+        def make() -> np.ndarray:
+            scores = compute()
+            scores.flags.writeable = False
+            return scores
+
+        scores = self.arrays.shared_term(key, make, lambda a: int(a.nbytes))
+        return self._remember(key, scores, scores.nbytes)
+
     def prefix(self, fieldname: str, prefix: str) -> TermPostings:
         """The live postings of every term starting with `prefix`, merged as one term's: a
         document's weight is the sum of its terms' (a one-character query on the bigram field)."""
