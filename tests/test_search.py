@@ -465,3 +465,25 @@ def test_results_as_plain_dicts_are_what_asdict_gives(engine: SearchEngine, seed
     ]
     for result in results:
         assert plain(result) == asdict(result), type(result).__name__  # type: ignore[call-overload]
+
+
+def test_a_filter_group_is_the_union_of_its_values_as_whoosh_reads_them(engine: SearchEngine) -> None:
+    """Alternatives of one field are read as one mask (numeric values as terms, a resolution's
+    field spread to its records once): the same documents as Whoosh's own range query for each
+    value, spread to the records, and as the values' masks one by one."""
+    import numpy as np
+
+    with engine._current() as searcher:
+        cache = engine._snapshot(searcher)
+        sessions = sorted({s for s in (f.get("session") for f in searcher.all_stored_fields()) if s})
+        assert len(sessions) >= 2
+        group = [wq.Term("session", s) for s in sessions[:3]]
+        union = cache.any_of(group)
+        assert union.any()
+        one_by_one = np.logical_or.reduce([cache.any_of([q]) for q in group])
+        assert (union == one_by_one).all()
+        # Whoosh's reading: the document records in those sessions, then every record they own.
+        expected = np.zeros(cache.size, dtype=bool)
+        for s in sessions[:3]:
+            expected[list(searcher.docs_for_query(wq.NumericRange("session", s, s)))] = True
+        assert (union == (cache.inherited(expected) & cache.postings.live)).all()

@@ -152,15 +152,23 @@ class SnapshotCache(SimilarityColumns):
     def mask(self, q: wq.Query) -> np.ndarray:
         """Documents matching `q` (deleted ones excluded), a boolean mask cached by the query's
         text; a query on a resolution's field matches all of its records. Read only."""
-        key = repr(q)
+        return self.any_of([q])
+
+    def any_of(self, alternatives: list[wq.Query]) -> np.ndarray:
+        """Documents matching any of `alternatives` (queries on one field), as `mask`: cached by
+        the group, and a resolution's field spread to its records once for the whole group (a
+        session range of twenty values was twenty masks, each spread over every record)."""
+        key = " | ".join(sorted(map(repr, alternatives)))
         found = self._masks.get(key)
         if found is None:
             found = np.zeros(self.size, dtype=bool)
-            if isinstance(q, wq.Term) and q.fieldname in self.searcher.schema:  # most filters: decoded postings
-                found[self.postings.term(q.fieldname, self.searcher.schema[q.fieldname].to_bytes(q.text)).docs] = True
-            else:
-                found[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
-            if getattr(q, "fieldname", None) in RESOLUTION_FIELDS:
+            for q in alternatives:
+                if isinstance(q, wq.Term) and q.fieldname in self.searcher.schema:  # most filters
+                    field = self.searcher.schema[q.fieldname]
+                    found[self.postings.term(q.fieldname, field.to_bytes(q.text)).docs] = True
+                else:
+                    found[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+            if all(getattr(q, "fieldname", None) in RESOLUTION_FIELDS for q in alternatives):
                 found = self.inherited(found)
             found.flags.writeable = False  # shared by the lanes
             self._masks.put(key, found, found.nbytes)
@@ -171,11 +179,8 @@ class SnapshotCache(SimilarityColumns):
         group of alternative queries."""
         result: np.ndarray | None = None
         for alternatives in parts:
-            group: np.ndarray | None = None
-            for alternative in alternatives:
-                docs = self.mask(alternative)
-                group = docs if group is None else group | docs
-            if group is not None:
+            if alternatives:
+                group = self.any_of(alternatives)
                 result = group if result is None else result & group
         return result if result is not None else np.ones(self.size, dtype=bool)
 

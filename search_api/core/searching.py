@@ -41,8 +41,8 @@ SNIPPETS_PER_DOCUMENT = 3
 
 def _filter_values(request: SearchRequest, facet: FacetDefinition) -> list[wq.Query]:
     values: tuple[Any, ...] = getattr(request, facet.name, ())
-    if facet.numeric:
-        return [wq.NumericRange(facet.field, int(v), int(v)) for v in values]
+    if facet.numeric:  # one term a value (shift_step=0: indexer/schema.py), read as postings
+        return [wq.Term(facet.field, int(v)) for v in values]
     return [wq.Term(facet.field, normalise_value(facet.field, str(v))) for v in values]
 
 
