@@ -9,10 +9,16 @@ chars/s (characters of clause text read), index size and peak memory (RSS):
       what Whoosh alone does on one core, the ceiling of any single-process analyzer;
   (c) `ga-search index` (parsing, both levels, word and character fields) with 1 and 2 workers;
   (d) (b)'s job, the same one-field records, done by ga-search's word chain (from the raw text),
-      field and writer, in 1 and 2 processes: the same work as (b), for comparison with (c).
+      field and writer, in 1 and 2 processes: the same work as (b), for comparison with (c);
+  (e) the peers, SQLite FTS5 and tantivy (one thread), fed the clauses cut by ga-search's word
+      analyzer (query mode: the words, no parts), the cutting timed with them.
+
+CPU s counts every process of a configuration (its workers too), for the timed part only; chars
+per CPU-second is the issue-28 measure. `--before DIR` also runs (c) with 1 worker from another
+checkout (this script's code, that checkout's engine), in the same run.
 
     python bench/index.py --corpus seeds
-    python bench/index.py --corpus synthetic --clauses 100000
+    python bench/index.py --corpus synthetic --clauses 100000 [--before /tmp/before]
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -45,13 +52,28 @@ def _clause_texts(corpus: Path) -> list[str]:
     return texts
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_config(config: str, corpus: Path, out: Path) -> dict[str, float]:
-    """Runs inside a child process; returns seconds and the measure of work done."""
+    """Runs inside a child process; returns seconds, CPU seconds and the measure of work done."""
+    texts = _clause_texts(corpus)
+    cpu = _cpu_seconds()
+    result = _run_config(config, corpus, out, texts)
+    result["cpu"] = _cpu_seconds() - cpu
+    return result
+
+
+def _run_config(config: str, corpus: Path, out: Path, texts: list[str]) -> dict[str, float]:
     from whoosh import fields
     from whoosh import index as whoosh_index
 
-    texts = _clause_texts(corpus)
     chars = sum(len(t) for t in texts)
+    if config in ("fts5", "tantivy"):
+        return _peer_config(config, texts, chars, out)
     if config in ("stock", "pretokenised"):
         from whoosh.analysis import SpaceSeparatedTokenizer
 
@@ -87,6 +109,38 @@ def run_config(config: str, corpus: Path, out: Path) -> dict[str, float]:
         "documents": report.documents,
         "postings": _postings(out),
     }
+
+
+def _peer_config(config: str, texts: list[str], chars: int, out: Path) -> dict[str, float]:
+    """(e): the words cut by ga-search's analyzer, indexed by SQLite FTS5 or tantivy."""
+    from analyzers import word_analyzer
+
+    started = time.perf_counter()
+    analyzer = word_analyzer()
+    rows = [" ".join(t.text for t in analyzer(text, mode="query")) for text in texts]
+    if config == "fts5":
+        import sqlite3
+
+        db = sqlite3.connect(str(out / "fts5.db"))
+        db.execute("CREATE VIRTUAL TABLE clauses USING fts5(body, tokenize = \"unicode61 tokenchars '/()-.'\")")
+        db.executemany("INSERT INTO clauses(body) VALUES (?)", ((row,) for row in rows))
+        db.commit()
+        db.close()
+    else:
+        import tantivy
+
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("body", tokenizer_name="whitespace")
+        index = tantivy.Index(builder.build(), path=str(out))
+        writer = index.writer(heap_size=256_000_000, num_threads=1)
+        for row in rows:
+            writer.add_document(tantivy.Document(body=row))
+        writer.commit()
+        writer.wait_merging_threads()
+    seconds = time.perf_counter() - started
+    # Postings: one per distinct word per record, as the other rows count them.
+    postings = sum(len(set(row.split())) for row in rows)
+    return {"seconds": seconds, "chars": chars, "records": len(rows), "postings": postings}
 
 
 def _index_words(job: tuple[list[str], str]) -> None:
@@ -135,14 +189,17 @@ def _postings(index_dir: Path) -> int:
         return sum(reader.doc_frequency(fieldname, term) for fieldname, term in reader.all_terms())
 
 
-def measure(config: str, corpus: Path) -> dict[str, float]:
+def measure(config: str, corpus: Path, engine_root: Path = ROOT) -> dict[str, float]:
+    """One configuration in a child process; `engine_root` the checkout whose engine it runs."""
     out = Path(tempfile.mkdtemp(prefix=f"bench-index-{config}-"))
-    call = f"run_config({config!r}, Path({str(corpus)!r}), Path({str(out)!r}))"
+    call = f"bench_index.run_config({config!r}, Path({str(corpus)!r}), Path({str(out)!r}))"
     code = (
-        f"import json,sys; sys.path.insert(0, {str(ROOT)!r}); from bench.index import run_config; "
+        f"import importlib.util, json, sys; sys.path.insert(0, {str(engine_root)!r}); "
+        f"spec = importlib.util.spec_from_file_location('bench_index', {str(Path(__file__).resolve())!r}); "
+        "bench_index = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench_index); "
         f"from pathlib import Path; print(json.dumps({call}))"
     )
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT)
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=engine_root)
     _, _status, usage = os.wait4(process.pid, 0)
     result = json.loads(process.stdout.read().decode().strip().splitlines()[-1])  # type: ignore[union-attr]
     result["peak_mb"] = usage.ru_maxrss / 1024
@@ -158,7 +215,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Indexing throughput against the stock analyzer and raw Whoosh.")
     parser.add_argument("--corpus", choices=["seeds", "synthetic"], default="seeds")
     parser.add_argument("--clauses", type=int, default=100_000)
-    parser.add_argument("--configs", default="stock,pretokenised,ga-1,ga-2,words-1,words-2")
+    parser.add_argument("--configs", default="stock,pretokenised,ga-1,ga-2,words-1,words-2,fts5,tantivy")
+    parser.add_argument("--before", type=Path, help="another checkout: its engine's (c) with 1 worker too")
     args = parser.parse_args()
     if args.corpus == "seeds":
         corpus = ROOT / "seeds"
@@ -169,6 +227,8 @@ def main() -> None:
         if not corpus.exists():
             generate(corpus, args.clauses)
     rows = {config: measure(config, corpus) for config in args.configs.split(",")}
+    if args.before:
+        rows["ga-1-before"] = measure("ga-1", corpus, args.before.resolve())
     names = {
         "stock": "(a) stock ChineseAnalyzer, Whoosh writer",
         "pretokenised": "(b) Whoosh, pre-tokenised text",
@@ -176,11 +236,15 @@ def main() -> None:
         "ga-2": "(c) ga-search index, 2 workers",
         "words-1": "(d) (b)'s records, ga-search analysis + writer, 1 process",
         "words-2": "(d) (b)'s records, ga-search analysis + writer, 2 processes",
+        "fts5": "(e) SQLite FTS5, fed ga-search's words",
+        "tantivy": "(e) tantivy, 1 thread, fed ga-search's words",
+        "ga-1-before": f"(c) ga-search index, 1 worker, {args.before}",
     }
     ceiling = rows.get("pretokenised", {}).get("seconds")
     label = "SYNTHETIC corpus" if args.corpus == "synthetic" else "shipped seeds"
     table = Table(title=f"Indexing the {label}: {next(iter(rows.values()))['chars']:,.0f} chars of clause text")
-    for column in ("configuration", "records", "docs/s", "chars/s", "x (b)", "postings/s", "index MB", "peak RSS MB"):
+    columns = ("configuration", "records", "docs/s", "chars/s", "CPU s", "chars/CPU-s", "x (b)", "postings/s")
+    for column in (*columns, "index MB", "peak RSS MB"):
         table.add_column(column, justify="left" if column == "configuration" else "right")
     for config, row in rows.items():
         documents = row.get("documents", row["records"])
@@ -189,6 +253,8 @@ def main() -> None:
             f"{row['records']:,.0f}",
             f"{documents / row['seconds']:,.0f}",
             f"{row['chars'] / row['seconds']:,.0f}",
+            f"{row['cpu']:.1f}",
+            f"{row['chars'] / row['cpu']:,.0f}",
             f"{ceiling / row['seconds']:.2f}" if ceiling else "-",
             f"{row['postings'] / row['seconds']:,.0f}",
             f"{row['size_mb']:.1f}",
