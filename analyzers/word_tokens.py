@@ -21,16 +21,17 @@ WordToken = tuple[str, int, int, int]  # text, position, start and end in the or
 _LETTER_PIECES = re.compile(r"[A-Za-z]+")
 
 
-def word_tokens(value: str) -> list[WordToken]:
+def word_tokens(value: str, spans: bool = True) -> list[WordToken]:
     """Every token of `value` as `word_analyzer()(value, positions=True, chars=True)` yields it
-    (index mode): (text, position, startchar, endchar), in the chain's order."""
+    (index mode): (text, position, startchar, endchar), in the chain's order. Without `spans`
+    (indexing: postings need no offsets) start and end are 0."""
     out: list[WordToken] = []
     append = out.append
     position = -1
     last_segment = 0
     for segment_index, (offset, segment) in enumerate(clause_segments(value)):
         normalized = normalize(segment)
-        span = normalized.original_span
+        span = normalized.original_span if spans else _no_span
         for match in RUN_PATTERN.finditer(normalized.text):
             kind = match.lastgroup or "cjk"
             text = match.group()
@@ -71,9 +72,13 @@ def word_tokens(value: str) -> list[WordToken]:
     return out
 
 
+def _no_span(start: int, end: int) -> tuple[int, int]:
+    return 0, 0
+
+
 def word_positions(value: str) -> dict[str, list[int]]:
     """The positions of each word `word_tokens` yields: what a field's postings need."""
     positions: defaultdict[str, list[int]] = defaultdict(list)
-    for text, position, _, _ in word_tokens(value):
+    for text, position, _, _ in word_tokens(value, spans=False):
         positions[text].append(position)
     return positions

@@ -15,6 +15,7 @@ import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import accumulate, chain
 from typing import Any
 
 from whoosh import fields, formats
@@ -27,6 +28,9 @@ _UINT32 = "I"
 assert array(_UINT32).itemsize == 4
 _BIG_ENDIAN = sys.byteorder == "big"
 _ONE_POSITION = struct.Struct("<I")
+# A field's postings for one document as columns: terms (UTF-8), frequencies, weights, and every
+# posting's value end to end with each value's length (see CompactPostingPool.add_columns).
+PostingColumns = tuple[list[bytes], list[int], list[float], bytes, list[int]]
 
 
 class PackedPositions(formats.Positions):
@@ -53,6 +57,22 @@ class PackedPositions(formats.Positions):
         for word, found in positions.items():
             weight = len(found) + extra_boost[word] if word in extra_boost else len(found)
             yield word, len(found), weight * field_boost, self.encode(found)
+
+    def columns(self, positions: dict[str, list[int]]) -> PostingColumns:
+        """The postings of one document's field, given each term's positions, as columns: the
+        values packed in one array instead of a `struct.pack` and a tuple a term."""
+        frequencies = list(map(len, positions.values()))
+        packed = array(_UINT32, chain.from_iterable(positions.values()))
+        if _BIG_ENDIAN:
+            packed.byteswap()
+        boost = self.field_boost
+        return (
+            [term.encode("utf-8") for term in positions],
+            frequencies,
+            [frequency * boost for frequency in frequencies],
+            packed.tobytes(),
+            [4 * frequency for frequency in frequencies],
+        )
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         packed = array(_UINT32)
@@ -81,10 +101,19 @@ class PackedText(fields.TEXT):
         self.format = PackedPositions(field_boost=boost)
 
     def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
-        if not isinstance(value, str) or kwargs not in ({}, {"mode": "index"}) or not is_word_chain(self.analyzer):
+        columns = self.posting_columns(value) if not kwargs or kwargs == {"mode": "index"} else None
+        if columns is None:
             return super().index(value, **kwargs)
-        boost, encode = self.format.field_boost, self.format.encode
+        terms, frequencies, weights, values, lengths = columns
+        ends = list(accumulate(lengths))
         return (
-            (word.encode("utf-8"), len(found), len(found) * boost, encode(found))
-            for word, found in word_positions(value).items()
+            (term, frequency, weight, values[end - length : end])
+            for term, frequency, weight, end, length in zip(terms, frequencies, weights, ends, lengths, strict=True)
         )
+
+    def posting_columns(self, value: object) -> PostingColumns | None:
+        """A document's postings in this field as columns (the segment writer's fast path); None
+        where the field's analyzer is not the word chain (Whoosh's `index` then)."""
+        if not isinstance(value, str) or not is_word_chain(self.analyzer):
+            return None
+        return self.format.columns(word_positions(value))

@@ -36,14 +36,12 @@ columns, multi-valued ones (`agenda`, `sponsor`, `cites`, `subject`) as list col
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from whoosh import columns, fields
 from whoosh.analysis import SpaceSeparatedTokenizer
 
 from analyzers import char_analyzer, word_analyzer
 from analyzers.tokenizer import char_positions
-from indexer.formats import PackedText
+from indexer.formats import PackedText, PostingColumns
 from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 
 # The band keys depend on the similarity parameters: changing them changes the schema. 7: text
@@ -81,14 +79,8 @@ class CharText(PackedText):
     """The `chars` field: `char_analyzer()`'s postings, computed at index time by
     `char_positions` instead of a token per bigram (the most postings of any field)."""
 
-    def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
-        if kwargs or not isinstance(value, str):
-            return super().index(value, **kwargs)
-        boost, encode = self.format.field_boost, self.format.encode
-        return (
-            (gram.encode("utf-8"), len(found), len(found) * boost, encode(found))
-            for gram, found in char_positions(value).items()
-        )
+    def posting_columns(self, value: object) -> PostingColumns | None:
+        return self.format.columns(char_positions(value)) if isinstance(value, str) else None
 
 
 class TagList(fields.KEYWORD):

@@ -138,6 +138,29 @@ class CompactPostingPool:
         self._values += b"".join(values)
         return sum(frequencies)
 
+    def add_columns(
+        self,
+        fieldname: str,
+        docnum: int,
+        columns: tuple[list[bytes], list[int], list[float], bytes, list[int]],
+        boost: float = 1.0,
+    ) -> int:
+        """`add_field` for postings given as columns (indexer/formats.py `PostingColumns`): terms,
+        frequencies, weights, the values end to end and their lengths; no tuple a posting."""
+        terms, frequencies, weights, values, lengths = columns
+        if not terms:
+            return 0
+        known = self._field_terms.setdefault(fieldname, {})
+        numbers = list(map(known.get, terms))
+        if None in numbers:
+            numbers = [self._number(fieldname, t) if n is None else n for t, n in zip(terms, numbers, strict=True)]
+        self._terms.extend(cast(list[int], numbers))
+        self._docs.extend(repeat(docnum, len(numbers)))
+        self._weights.extend(weights if boost == 1.0 else [weight * boost for weight in weights])
+        self._value_ends.extend(islice(accumulate(lengths, initial=len(self._values)), 1, None))
+        self._values += values
+        return sum(frequencies)
+
     def terms(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
         """Each term's postings, terms in (field, text) order, documents in order within a term:
         each document was added whole and after the previous one, so a stable sort by term
@@ -296,7 +319,11 @@ class FastSegmentWriter(SegmentWriter):
             length = 0
             if field.indexed:
                 boost = self._field_boost(fields, fieldname, docboost) if special else 1.0
-                length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
+                columns = field.posting_columns(value) if hasattr(field, "posting_columns") else None
+                if columns is None:
+                    length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
+                else:  # the word and character fields (indexer/formats.py): no tuple a posting
+                    length = self.pool.add_columns(fieldname, docnum, columns, boost)
                 if not field.scorable:
                     length = 0
             stored_value = fields.get(f"_stored_{fieldname}", value) if special else value
