@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from indexer.readers import read_document
@@ -52,9 +53,10 @@ def _postings(ix: whoosh_index.Index) -> dict[tuple[str, bytes], list[tuple[obje
 @pytest.mark.needs_shared
 def test_same_postings_blocks_and_term_statistics_as_whoosh(tmp_path: Path) -> None:
     # A small pool forces the spill to temporary runs in the stock writer; ours sorts in memory
-    # and writes whole blocks. Several documents make terms with several blocks.
-    stock = _postings(_build(tmp_path / "stock", SegmentWriter, limitmb=1))
-    fast = _postings(_build(tmp_path / "fast", FastSegmentWriter))
+    # and writes whole blocks. Both write blocks of 32 postings (ours writes BLOCK_POSTINGS by
+    # default), so that the corpus's common terms have several.
+    stock = _postings(_build(tmp_path / "stock", SegmentWriter, limitmb=1, codec=W3Codec(blocklimit=32)))
+    fast = _postings(_build(tmp_path / "fast", FastSegmentWriter, codec=W3Codec(blocklimit=32)))
     assert len(stock) > 5_000
     assert fast.keys() == stock.keys()
     differing = [key for key in stock if stock[key] != fast[key]]
@@ -112,3 +114,24 @@ def test_char_field_indexes_what_its_analyzer_yields() -> None:
     assert len(clauses) > 20
     for value in values:
         assert sorted(ours.index(value)) == sorted(chain.index(value)), value[:40]
+
+
+def test_blocks_of_the_default_size_read_back_as_whoosh_reads_them(tmp_path: Path) -> None:
+    """The writer's own block size (larger than Whoosh's 128) and block data (ids and weights as
+    arrays): Whoosh's matchers read the same postings as from the stock writer's blocks of 128."""
+    from indexer.storage.segment import BLOCK_POSTINGS
+
+    stock = _build(tmp_path / "stock", SegmentWriter)
+    fast = _build(tmp_path / "fast", FastSegmentWriter)
+
+    def plain(ix: whoosh_index.Index) -> dict[tuple[str, bytes], list[tuple[object, ...]]]:
+        return {key: [row for row in rows if row[0] != "block"] for key, rows in _postings(ix).items()}
+
+    assert plain(fast) == plain(stock)
+    sizes = []
+    for rows in _postings(fast).values():
+        blocks = sum(row[0] == "block" for row in rows)
+        postings = len(rows) - 1 - blocks
+        assert blocks == -(-postings // BLOCK_POSTINGS)  # full blocks of BLOCK_POSTINGS, the rest in the last
+        sizes.append(postings)
+    assert max(sizes) > BLOCK_POSTINGS  # some term has more than one block

@@ -32,7 +32,7 @@ from pickle import dumps
 from typing import Any, cast
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo, _lenfield
 from whoosh.index import Index
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -47,6 +47,11 @@ COMPRESS_MIN_POSTINGS = 16
 # took 15x longer to write and 10x longer to read than protocol 5's length-prefixed bytes, and
 # three times the space. Whoosh's reader unpickles any protocol.
 BLOCK_PICKLE_PROTOCOL = 5
+# Postings a block. Whoosh's 128 suits its matchers, which skip through a list a block at a time;
+# the search side decodes a term's whole list at once (search_api/core/postings.py), and each block
+# costs a seek, a pickle, a zlib stream and NumPy calls of its own: at 128, three quarters of a
+# common word's first decoding at 1M clauses (bench/profile_search.py). Any block size reads back.
+BLOCK_POSTINGS = 1024
 
 
 _TERMINFO = W3TermInfo._struct  # flags, weight, df, min/max length bytes, max weight, first/last id
@@ -196,11 +201,12 @@ class CompactPostingPool:
 
 
 def _mini_weights(weights: array[float]) -> object:
-    # W3PostingsWriter._mini_weights: None if all are 1.0, one float if all are equal.
+    # W3PostingsWriter._mini_weights: None if all are 1.0, one float if all are equal; else the
+    # float32 array itself (Whoosh's reader indexes it as it would the tuple of its values).
     first = weights[0]
     if weights.count(first) == len(weights):
         return None if first == 1.0 else first
-    return tuple(weights)
+    return weights
 
 
 def _term_bytes(
@@ -245,8 +251,10 @@ def _term_bytes(
             mini_values = None
         else:
             mini_values = b"".join(block_values)
-        deltas = list(map(sub, ids, [0, *ids[:-1]]))  # the first against 0, as delta_encode does
-        data = dumps((tuple(deltas), _mini_weights(block_weights), mini_values), BLOCK_PICKLE_PROTOCOL)
+        # The deltas (the first against 0, as delta_encode does) as an array of uint32, not a tuple
+        # of ints: Whoosh's reader iterates either; NumPy reads an array's buffer whole.
+        deltas = array("I", map(sub, ids, [0, *ids[:-1]]))
+        data = dumps((deltas, _mini_weights(block_weights), mini_values), BLOCK_PICKLE_PROTOCOL)
         compression = level if high - low >= COMPRESS_MIN_POSTINGS else 0
         if compression:
             data = zlib.compress(data, compression)
@@ -290,9 +298,11 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | Non
 
 
 class FastSegmentWriter(SegmentWriter):
-    """`SegmentWriter` with the per-posting costs above removed; it writes the same postings."""
+    """`SegmentWriter` with the per-posting costs above removed; it writes the same postings, in
+    blocks of `BLOCK_POSTINGS` (unless given another codec)."""
 
     def __init__(self, ix: Index, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", W3Codec(blocklimit=BLOCK_POSTINGS))
         super().__init__(ix, **kwargs)
         unsupported = [name for name, field in self.schema.items() if field.separate_spelling() or field.vector]
         if unsupported:
