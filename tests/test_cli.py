@@ -137,6 +137,23 @@ def test_the_command_line_imports_no_heavy_library_before_a_command_needs_it() -
     assert loaded.strip() == "[]"
 
 
+def test_a_search_without_chinese_text_loads_no_segmenter(seed_index: Path) -> None:
+    """rjieba (0.18 s of a one-shot search to import) is loaded by the first CJK text to cut."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from search_api.cli.main import main; sys.argv = ['ga-search', 'search', {q!r}, "
+        f"'--limit', '1', '--json', '--index', {str(seed_index)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('rjieba' in sys.modules, file=sys.stderr)"
+    )
+    for query, loaded in (("peace", "False"), ("维持和平", "True")):
+        done = subprocess.run([sys.executable, "-c", probe.format(q=query)], capture_output=True, text=True)
+        assert done.stderr.strip().splitlines()[-1] == loaded, (query, done.stderr[-500:])
+        assert json.loads(done.stdout)["total"] > 0
+
+
 @pytest.mark.needs_shared
 def test_show_prints_every_clause_whole_in_a_narrow_terminal(seed_index: Path) -> None:
     narrow = CliRunner(env={"COLUMNS": "80"})
