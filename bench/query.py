@@ -16,14 +16,13 @@ total; for faceted queries they also aggregate sessions and sponsors.
 
 `--index` reads an index bench/scale.py built of the same corpus (a 1M build takes half an hour).
 The peers' rows (the clauses cut into words, with sessions and sponsors) are kept in bench/out,
-keyed by the index's build and the analyzer version, so a second run does not cut them again.
+keyed by the corpus and the analyzer version, so a second run (a rebuilt index) does not cut them again.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import random
 import sqlite3
@@ -223,9 +222,8 @@ Row = tuple[str, int, list[str]]
 
 def peer_rows(engine: SearchEngine, index_dir: Path) -> list[Row]:
     """Every clause as the peers index it: its jieba words joined by spaces, its resolution's
-    session and sponsors. Cached in bench/out by the index's manifest and the analyzer version."""
-    manifest = (index_dir / "manifest.json").read_bytes() if (index_dir / "manifest.json").exists() else b""
-    key = f"{index_dir.name}-{ANALYZER_VERSION}-{hash_bytes(manifest)}"
+    session and sponsors. Cached in bench/out by the corpus and the analyzer version."""
+    key = f"{index_dir.name}-{ANALYZER_VERSION}"  # the corpus (its name has the generator's version)
     cache = OUT / f"peer-rows-{key}.jsonl.gz"
     if cache.exists():
         with gzip.open(cache, "rt", encoding="utf-8") as lines:
@@ -248,10 +246,6 @@ def peer_rows(engine: SearchEngine, index_dir: Path) -> list[Row]:
         out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     partial.replace(cache)
     return rows
-
-
-def hash_bytes(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()[:12]
 
 
 def main() -> None:
