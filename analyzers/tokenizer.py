@@ -273,6 +273,42 @@ def char_positions(value: str, start_pos: int = 0) -> dict[str, list[int]]:
     return positions
 
 
+def _lowered(normalized: Normalized) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
+    """The normalised text lowercased (what the character field holds), and the map of a span of
+    it to the original text. Lowercasing lengthens a few letters (`İ` -> `i̇`, two characters):
+    past one, the lowered text's indexes are not the normalised text's (a highlight there raised
+    IndexError), so they are mapped back through the letter each came from."""
+    text = normalized.text.lower()
+    if len(text) == len(normalized.text):
+        return text, normalized.original_span
+    origin = [index for index, char in enumerate(normalized.text) for _ in char.lower()]
+    return text, lambda start, end: normalized.original_span(origin[start], origin[end - 1] + 1)
+
+
+def char_tokens(value: str) -> list[tuple[str, int, int, int]]:
+    """What `CharTokenizer` yields for highlighting (index mode, `unigrams=True`, positions and
+    offsets) as (gram, position, startchar, endchar), in its order, without a `Token` a gram:
+    each kept character, then the bigram it starts (tests compare the two on the corpus)."""
+    out: list[tuple[str, int, int, int]] = []
+    append = out.append
+    position = 0
+    for segment_index, (offset, segment) in enumerate(clause_segments(value)):
+        if segment_index:
+            position += CLAUSE_GAP
+        normalized = normalize(segment)
+        text, span = _lowered(normalized)
+        left_out = _not_in_char_field(text)
+        kept = [i for i, c in enumerate(text) if not left_out.match(c)]
+        for index, following in zip(kept, [*kept[1:], None], strict=False):
+            start, end = span(index, index + 1)
+            append((text[index], position, offset + start, offset + end))
+            if following is not None:
+                start, end = span(index, following + 1)
+                append((text[index] + text[following], position, offset + start, offset + end))
+            position += 1
+    return out
+
+
 class CharTokenizer(Tokenizer):
     """Character bigrams, for exact-substring (Ctrl-F) matching.
 
@@ -303,7 +339,7 @@ class CharTokenizer(Tokenizer):
             if segment_index:
                 position += CLAUSE_GAP
             normalized = normalize(segment)
-            text = normalized.text.lower()
+            text, span = _lowered(normalized)
             left_out = _not_in_char_field(text)
             kept = [i for i, c in enumerate(text) if not left_out.match(c)]
             if query and len(kept) == 1:
@@ -324,7 +360,7 @@ class CharTokenizer(Tokenizer):
                     if positions:
                         token.pos = position
                     if chars:
-                        first, last = normalized.original_span(start, end)
+                        first, last = span(start, end)
                         token.startchar = start_char + offset + first
                         token.endchar = start_char + offset + last
                     yield token

@@ -390,11 +390,11 @@ def test_facet_results_cut_before_sorting_are_the_full_sorts(engine: SearchEngin
 def _reference_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]) -> list[tuple[int, int]]:
     """match_spans as it was: the word analyzer itself (not its one-loop form), run again for
     word phrases (the reference)."""
-    from analyzers import word_analyzer
+    from analyzers import char_analyzer, word_analyzer
     from analyzers.languages import STEMMED_LANGUAGES, stem_token
-    from search_api.core.highlight import CHARS, _merge
+    from search_api.core.highlight import _merge
 
-    WORDS = word_analyzer()
+    WORDS, CHARS = word_analyzer(), char_analyzer()
 
     def by_position(analyzer: object, **options: bool) -> dict[int, dict[str, tuple[int, int]]]:
         found: dict[int, dict[str, tuple[int, int]]] = {}

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
-from typing import Any
 
-from analyzers import char_analyzer
 from analyzers.languages import STEMMED_LANGUAGES, stem_token
 from analyzers.scripts import is_cjk
+from analyzers.tokenizer import char_tokens
 from analyzers.word_tokens import word_tokens
 
 SNIPPET_CHARS = 120
-CHARS = char_analyzer()
 
 
 def _by_position(tokens: list[tuple[str, int, int, int]]) -> dict[int, dict[str, tuple[int, int]]]:
@@ -27,10 +25,6 @@ def _by_position(tokens: list[tuple[str, int, int, int]]) -> dict[int, dict[str,
     for text, position, start, end in tokens:
         by_position.setdefault(position, {})[text] = (start, end)
     return by_position
-
-
-def _tokens(analyzer: Any, text: str, **options: bool) -> list[tuple[str, int, int, int]]:
-    return [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, chars=True, positions=True, **options)]
 
 
 @lru_cache(maxsize=100_000)
@@ -53,10 +47,7 @@ def match_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]
             if token in words or (stemmed and not words.isdisjoint(_stem_forms(token, stemmed))):
                 spans.append((start, end))
     # Each character's own span too: a one-character query marks the character, not its bigram.
-    tokens = {
-        field: _by_position(_tokens(CHARS, text, unigrams=True) if field == "chars" else clause_tokens)
-        for field in fields
-    }
+    tokens = {field: _by_position(char_tokens(text) if field == "chars" else clause_tokens) for field in fields}
     for field, phrase in phrases:
         by_position = tokens[field]
         for position, here in by_position.items():
