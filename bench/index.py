@@ -197,6 +197,8 @@ def measure(config: str, corpus: Path, engine_root: Path = ROOT) -> dict[str, fl
         f"import importlib.util, json, sys; sys.path.insert(0, {str(engine_root)!r}); "
         f"spec = importlib.util.spec_from_file_location('bench_index', {str(Path(__file__).resolve())!r}); "
         "bench_index = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench_index); "
+        # The script puts its own checkout first on the path: the engine's goes before it again.
+        f"sys.path.insert(0, {str(engine_root)!r}); "
         f"from pathlib import Path; print(json.dumps({call}))"
     )
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=engine_root)
