@@ -13,16 +13,22 @@ from indexer.readers import read_document
 from indexer.records import to_records
 from indexer.schema import build_schema
 from indexer.storage.segment import FastSegmentWriter
-from tests.conftest import CORPUS, SEED_TEXT
+from tests.conftest import CORPUS, SEED_TEXT, SEEDS
 
 
-def _build(directory: Path, writer_class: type[SegmentWriter], **options: object) -> whoosh_index.Index:
+def _build(
+    directory: Path, writer_class: type[SegmentWriter], copies: int = 1, folder: Path = CORPUS, **options: object
+) -> whoosh_index.Index:
+    """An index of the seed text and up to 40 English resolutions of `folder`, each record added
+    `copies` times."""
     directory.mkdir()
     ix = whoosh_index.create_in(str(directory), build_schema())
     writer = writer_class(ix, **options)
-    for path in [SEED_TEXT, *sorted((CORPUS / "ga_res_80_en").glob("*.md"))[:40]]:
-        for record in to_records(read_document(path), "hash"):
-            writer.add_document(**record)
+    for path in [SEED_TEXT, *sorted((folder / "ga_res_80_en").glob("*.md"))[:40]]:
+        records = to_records(read_document(path), "hash")
+        for _ in range(copies):
+            for record in records:
+                writer.add_document(**record)
     writer.commit()
     return ix
 
@@ -121,8 +127,9 @@ def test_blocks_of_the_default_size_read_back_as_whoosh_reads_them(tmp_path: Pat
     arrays): Whoosh's matchers read the same postings as from the stock writer's blocks of 128."""
     from indexer.storage.segment import BLOCK_POSTINGS
 
-    stock = _build(tmp_path / "stock", SegmentWriter)
-    fast = _build(tmp_path / "fast", FastSegmentWriter)
+    # The shipped seeds' records, each several times: common terms span several default blocks.
+    stock = _build(tmp_path / "stock", SegmentWriter, copies=20, folder=SEEDS)
+    fast = _build(tmp_path / "fast", FastSegmentWriter, copies=20, folder=SEEDS)
 
     def plain(ix: whoosh_index.Index) -> dict[tuple[str, bytes], list[tuple[object, ...]]]:
         return {key: [row for row in rows if row[0] != "block"] for key, rows in _postings(ix).items()}

@@ -47,7 +47,7 @@ def test_word_tokens_equal_the_chain_on_the_corpus(seed_index: Path) -> None:
     assert len(texts) > 100
     differing = [text[:60] for text in texts if word_tokens(text) != _chain(text)]
     assert not differing, differing[:5]
-    assert sum(len(word_tokens(text)) for text in texts) > 10_000
+    assert sum(len(word_tokens(text)) for text in texts) > 5_000  # the seeds alone: 6,700
 
 
 def test_word_positions_index_what_whoosh_would(seed_index: Path) -> None:
@@ -75,7 +75,7 @@ def test_char_tokens_equal_the_character_chain_on_the_corpus(seed_index: Path) -
     texts = _stored_texts(seed_index) + EDGE_CASES
     differing = [text[:60] for text in texts if char_tokens(text) != chain(text)]
     assert not differing, differing[:5]
-    assert sum(len(char_tokens(text)) for text in texts) > 10_000
+    assert sum(len(char_tokens(text)) for text in texts) > 5_000
 
 
 def test_a_letter_that_lowercases_longer_does_not_shift_the_marks() -> None:
