@@ -36,6 +36,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer.schema import RESOLUTION_FIELDS
+from search_api.core.facet_counts import FacetCounts
 from search_api.core.postings import PostingCache
 from search_api.core.shared_arrays import GenerationArrays, MemoryLRU
 from search_api.core.similar import SimilarityColumns
@@ -247,7 +248,7 @@ class SnapshotCache(SimilarityColumns):
         docnums: Iterable[int] | np.ndarray,
         multi_valued: bool,
         by_resolution: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> dict[Any, int]:
+    ) -> FacetCounts:
         """How many of `docnums` have each value of `field`. A resolution's field is counted once a
         resolution, weighted by its number of documents (`by_resolution`, made here if not given:
         several facets of one search share it), instead of once a record: a few thousand
@@ -268,7 +269,7 @@ class SnapshotCache(SimilarityColumns):
             else:
                 values = self.document_codes(field, docs, multi_valued)[1]
             counts = np.bincount(values, minlength=len(table))
-        return {table[code]: int(counts[code]) for code in np.flatnonzero(counts)}
+        return FacetCounts(table, counts)
 
     def sort_rank(self, fields: tuple[str, ...]) -> np.ndarray:
         """Each document's rank when ordered by the first field descending, then the others

@@ -3,13 +3,13 @@ document level, the resolution's best clauses as snippets; and facet counts as f
 
 from __future__ import annotations
 
-import heapq
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search_api.core.docsets import SnapshotCache
+from search_api.core.facet_counts import FacetCounts
 from search_api.core.highlight import match_spans, snippet
 from search_api.core.stored import clause_view, resolution_fields
 from search_api.facets import FacetDefinition
@@ -79,19 +79,14 @@ def _snippets(
     return out
 
 
-def facet_result(facet: FacetDefinition, counts: dict[Any, int], limit: int, english: bool) -> FacetResult:
+def facet_result(facet: FacetDefinition, counts: FacetCounts, limit: int, english: bool) -> FacetResult:
     """The `limit` commonest values (ties in value order), labelled, and how many values there are.
-    Only the values that can be among them are sorted and made objects: a cites or sponsor facet
-    has thousands, of which ten are shown (a fifth of a search's time when all were)."""
-    real = [(value, count) for value, count in counts.items() if count > 0 and facet.real(value)]
-    candidates = real
-    if len(real) > limit:
-        lowest = heapq.nlargest(limit, (count for _, count in real))[-1]
-        candidates = [(value, count) for value, count in real if count >= lowest]
+    Only the values that can be among them are sorted and made objects (`FacetCounts.top`)."""
+    candidates, total = counts.top(facet, limit)
     named = sorted(((_text(value), count) for value, count in candidates), key=lambda pair: (-pair[1], str(pair[0])))
     lang = "en" if english else "zh"
     shown = [FacetValue(value, count, facet_label(facet.name, value, lang)) for value, count in named[:limit]]
-    return FacetResult(facet.label_en if english else facet.label_zh, shown, len(real))
+    return FacetResult(facet.label_en if english else facet.label_zh, shown, total)
 
 
 def _text(value: Any) -> Any:

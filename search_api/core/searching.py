@@ -27,6 +27,7 @@ from analyzers.languages import STEMMED_LANGUAGES
 from search_api.core.deadline import check_budget
 from search_api.core.docsets import SnapshotCache
 from search_api.core.evaluate import Evaluator, Scored
+from search_api.core.facet_counts import FacetCounts
 from search_api.core.filter_values import check_filter_values
 from search_api.core.hits import StoredHit, facet_result, render_hit
 from search_api.core.parallel import add_parallels
@@ -202,11 +203,11 @@ class SnapshotSearch:
 
     def _clause_search(
         self, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
-    ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
+    ) -> tuple[int, list[Any], dict[str, FacetCounts]]:
         cache = self.cache
         found = self._matches(q)
         passing = self._passing(found, request, None)
-        counts: dict[str, dict[Any, int]] = {}
+        counts: dict[str, FacetCounts] = {}
         shared = cache.resolution_counts(passing.docs)  # for every facet its own filter leaves as is
         for name in facet_names:
             facet = FACETS_BY_NAME[name]
@@ -228,12 +229,12 @@ class SnapshotSearch:
 
     def _document_search(
         self, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
-    ) -> tuple[int, list[Any], dict[str, dict[Any, int]]]:
+    ) -> tuple[int, list[Any], dict[str, FacetCounts]]:
         cache = self.cache
         found = self._matches(q)
         ordered, groups = self._collapsed(self._passing(found, request, None), request)
         best = _first_of_each(ordered, groups)
-        counts = {}
+        counts: dict[str, FacetCounts] = {}
         for name in facet_names:
             facet = FACETS_BY_NAME[name]
             clauses, resolutions = (
@@ -246,7 +247,7 @@ class SnapshotSearch:
                 table = cache.value_codes(facet.field, facet.multi_valued)[2]
                 pairs = np.unique(resolutions[owners] * len(table) + values)
                 tally = np.bincount(pairs % len(table), minlength=len(table)) if len(table) else np.zeros(0, int)
-                counts[name] = {table[code]: int(tally[code]) for code in np.flatnonzero(tally)}
+                counts[name] = FacetCounts(table, tally)
             else:
                 counts[name] = cache.count(facet.field, _first_of_each(clauses, resolutions), facet.multi_valued)
         start = (request.page - 1) * request.per_page
