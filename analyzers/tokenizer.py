@@ -285,6 +285,14 @@ def _lowered(normalized: Normalized) -> tuple[str, Callable[[int, int], tuple[in
     return text, lambda start, end: normalized.original_span(origin[start], origin[end - 1] + 1)
 
 
+def _char_field_segment(segment: str) -> tuple[str, Callable[[int, int], tuple[int, int]], list[int]]:
+    """A clause segment as the character field reads it: its normalised text lowercased, the map
+    of a span of that to the segment, and the indexes of the characters the field keeps."""
+    text, span = _lowered(normalize(segment))
+    left_out = _not_in_char_field(text)
+    return text, span, [i for i, c in enumerate(text) if not left_out.match(c)]
+
+
 def char_tokens(value: str) -> list[tuple[str, int, int, int]]:
     """What `CharTokenizer` yields for highlighting (index mode, `unigrams=True`, positions and
     offsets) as (gram, position, startchar, endchar), in its order, without a `Token` a gram:
@@ -295,10 +303,7 @@ def char_tokens(value: str) -> list[tuple[str, int, int, int]]:
     for segment_index, (offset, segment) in enumerate(clause_segments(value)):
         if segment_index:
             position += CLAUSE_GAP
-        normalized = normalize(segment)
-        text, span = _lowered(normalized)
-        left_out = _not_in_char_field(text)
-        kept = [i for i, c in enumerate(text) if not left_out.match(c)]
+        text, span, kept = _char_field_segment(segment)
         for index, following in zip(kept, [*kept[1:], None], strict=False):
             start, end = span(index, index + 1)
             append((text[index], position, offset + start, offset + end))
@@ -338,10 +343,7 @@ class CharTokenizer(Tokenizer):
         for segment_index, (offset, segment) in enumerate(clause_segments(value)):
             if segment_index:
                 position += CLAUSE_GAP
-            normalized = normalize(segment)
-            text, span = _lowered(normalized)
-            left_out = _not_in_char_field(text)
-            kept = [i for i, c in enumerate(text) if not left_out.match(c)]
+            text, span, kept = _char_field_segment(segment)
             if query and len(kept) == 1:
                 kept_pairs: list[tuple[int, int | None]] = [(kept[0], None)]
             else:
