@@ -21,9 +21,11 @@ import numpy as np
 
 
 class Frequencies(Protocol):
-    """What jieba's DAG and route need of a dictionary (jieba's own `Tokenizer` has both)."""
+    """What jieba's DAG and route need of a dictionary (jieba's own `Tokenizer` has both), and
+    the total rjieba cuts with (analyzers/segmenter.py `_python_jieba` says why it differs)."""
 
     total: int
+    rjieba_total: int
 
     def frequency(self, word: str) -> int | None: ...
 
@@ -31,9 +33,10 @@ class Frequencies(Protocol):
 class PythonFrequencies:
     """jieba's loaded dictionary, through the same interface (the reference the tests compare with)."""
 
-    def __init__(self, freq: Mapping[str, int], total: int) -> None:
+    def __init__(self, freq: Mapping[str, int], total: int, rjieba_total: int) -> None:
         self.freq = freq
         self.total = total
+        self.rjieba_total = rjieba_total
 
     def frequency(self, word: str) -> int | None:
         return self.freq.get(word)
@@ -44,7 +47,8 @@ class MappedFrequencies:
     read through `memoryview` casts (a Python int an index, no NumPy scalar on the way)."""
 
     def __init__(self, folder: Path) -> None:
-        self.total = int(json.loads((folder / "meta.json").read_text("utf-8"))["total"])
+        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        self.total, self.rjieba_total = int(meta["total"]), int(meta["rjieba_total"])
         self._maps = [_mapped(folder / name) for name in ("words.bin", "offsets.bin", "frequencies.bin")]
         self._blob = self._maps[0]
         self._offsets = memoryview(self._maps[1]).cast("q")
@@ -77,7 +81,7 @@ class _Words:
         return self.blob[self.offsets[index] : self.offsets[index + 1]]
 
 
-def save(freq: Mapping[str, int], total: int, folder: Path) -> None:
+def save(freq: Mapping[str, int], total: int, folder: Path, *, rjieba_total: int) -> None:
     """Write the dictionary under `folder`, whole or not at all (made beside it, then renamed)."""
     partial = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(partial, ignore_errors=True)
@@ -89,7 +93,8 @@ def save(freq: Mapping[str, int], total: int, folder: Path) -> None:
     (partial / "offsets.bin").write_bytes(offsets.astype("<i8").tobytes())
     frequencies = np.array([freq[w.decode("utf-8")] for w in encoded], dtype="<i8")
     (partial / "frequencies.bin").write_bytes(frequencies.tobytes())
-    (partial / "meta.json").write_text(json.dumps({"total": total, "words": len(encoded)}), "utf-8")
+    meta = {"total": total, "rjieba_total": rjieba_total, "words": len(encoded)}
+    (partial / "meta.json").write_text(json.dumps(meta), "utf-8")
     try:
         partial.rename(folder)
     except OSError:  # another process saved it first: theirs is the same

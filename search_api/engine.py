@@ -22,6 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.searching import Searcher
 
+from analyzers import segmenter
 from indexer.manifest import Manifest, check_manifest, read_manifest
 from indexer.model import Resolution
 from indexer.storage.index import INDEX_NAME, count_level
@@ -128,6 +129,7 @@ class SearchEngine:
         in turn, so a busy one waits for its search to end); True if any was. The service calls
         it every few seconds, so the first search after a re-index does not pay for the new
         snapshot's columns (1.4 s on 100k clauses)."""
+        segmenter.warm_up()  # a service cuts much text: rjieba, not the light build
         parse_query("联合国")
         warmed = False
         for _ in self._snapshots.lanes:

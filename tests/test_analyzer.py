@@ -297,7 +297,7 @@ def test_word_parts_from_the_mapped_dictionary_are_jiebas_own(tmp_path: Path) ->
     from tests.conftest import CORPUS, SEED_TEXT
 
     tokenizer = segmenter._python_jieba()
-    save(tokenizer.FREQ, tokenizer.total, tmp_path / "dictionary")
+    save(tokenizer.FREQ, tokenizer.total, tmp_path / "dictionary", rjieba_total=tokenizer.rjieba_total)
     mapped = MappedFrequencies(tmp_path / "dictionary")
     texts = [SEED_TEXT.read_text("utf-8")]
     texts += [p.read_text("utf-8") for p in (CORPUS / "un_ga_55_100").glob("*.zh")]
@@ -316,6 +316,7 @@ def test_word_parts_from_the_mapped_dictionary_are_jiebas_own(tmp_path: Path) ->
     for word in compounds:
         assert recurse(word) == _reference_parts(word, tokenizer, reference), word
     assert mapped.total == tokenizer.total and mapped.frequency("联合国") == tokenizer.FREQ["联合国"]
+    assert mapped.rjieba_total == tokenizer.rjieba_total < tokenizer.total
     assert mapped.frequency("联合") == tokenizer.FREQ["联合"] and mapped.frequency("不是一个词汇啊") is None
 
 

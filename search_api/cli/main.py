@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from indexer.errors import GaSearchError
@@ -113,6 +112,8 @@ def index(
 
     Example: ga-search index seeds/ --index ./index
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from indexer.writer import build_index
     from search_api.engine import SearchEngine
 
