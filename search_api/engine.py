@@ -86,9 +86,16 @@ class SearchEngine:
 
     @property
     def version(self) -> str:
-        """Changes whenever the index commits: the basis of HTTP ETags."""
-        with self._current() as searcher:
-            return f"{self.manifest.analyzer_version}.{searcher.reader().generation()}"
+        """Changes whenever the index commits: the basis of HTTP ETags. The version of the commit
+        this thread's last search read, when it has searched since it last asked (an answer's
+        ETag names the commit it came from, and costs no second look for a newer commit);
+        otherwise the latest commit's."""
+        generation = self._snapshots.take_generation()
+        if generation is None:
+            with self._current() as searcher:
+                generation = searcher.reader().generation()
+            self._snapshots.take_generation()
+        return f"{self.manifest.analyzer_version}.{generation}"
 
     def stats(self) -> dict[str, Any]:
         with self._current() as searcher:

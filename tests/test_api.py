@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from search_api.http.app import create_app
 from search_api.params import SEARCH_PARAMS
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +216,42 @@ def test_cors_gzip_and_etag(client: TestClient) -> None:
         "/search", headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "DELETE"}
     )
     assert refused.status_code == 400  # GET and POST only
+
+
+def test_the_etag_names_the_commit_an_answer_was_read_from(tmp_path: Path) -> None:
+    """The ETag is made from the generation the search itself read (no second look for a newer
+    commit); a new commit changes it, and the old one no longer answers 304."""
+    import shutil
+
+    from indexer.writer import build_index
+
+    documents = tmp_path / "documents"
+    shutil.copytree(ROOT / "seeds" / "zh_draft_73", documents)
+    build_index([documents], tmp_path / "index")
+    app_client = TestClient(create_app(tmp_path / "index"))
+    first = app_client.get("/search", params={"q": "联合国"})
+    assert first.status_code == 200
+    unchanged = app_client.get("/search", params={"q": "联合国"}, headers={"If-None-Match": first.headers["etag"]})
+    assert unchanged.status_code == 304
+    shutil.copytree(ROOT / "seeds" / "udhr", documents / "udhr")
+    build_index([documents], tmp_path / "index")  # a second commit
+    second = app_client.get("/search", params={"q": "联合国"}, headers={"If-None-Match": first.headers["etag"]})
+    assert second.status_code == 200 and second.headers["etag"] != first.headers["etag"]
+    assert second.json()["total"] > first.json()["total"]
+
+
+def test_the_engine_version_is_the_generation_searched_then_the_latest(seed_index: Path) -> None:
+    from search_api.engine import SearchEngine
+    from search_api.models import SearchRequest
+
+    engine = SearchEngine(seed_index, lanes=1)
+    generation = engine.stats()["generation"]
+    engine._snapshots.take_generation()
+    engine.search(SearchRequest(q="联合国"))
+    assert engine._snapshots._held.generation == generation  # what the search read, kept for the ETag
+    assert engine.version == f"{engine.manifest.analyzer_version}.{generation}"
+    assert engine._snapshots._held.generation is None  # taken: the next answer must search again
+    assert engine.version == f"{engine.manifest.analyzer_version}.{generation}"  # the latest, looked up
 
 
 def test_configured_origins_only(seed_index: Path) -> None:

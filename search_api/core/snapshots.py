@@ -61,6 +61,7 @@ class Generation:
 class _Held(threading.local):
     lane: Lane | None = None
     depth: int = 0
+    generation: int | None = None  # of the last searcher this thread searched with, until taken
 
 
 class Snapshots:
@@ -112,11 +113,19 @@ class Snapshots:
                     lane.cache = None
                     if previous is not None:
                         previous.close()
+            held.generation = lane.searcher.reader().generation()
             yield lane.searcher
         finally:
             held.lane, held.depth = None, 0
             self._busy_since.pop(id(lane), None)
             self._free.put(lane)
+
+    def take_generation(self) -> int | None:
+        """The generation this thread last searched, once: what an answer made from that search
+        was read from (None when the thread has not searched since it last asked)."""
+        held = self._held
+        generation, held.generation = held.generation, None
+        return generation
 
     def load(self) -> dict[str, float | int]:
         """How busy the lanes are: all busy with searches waiting, or one search holding a lane
