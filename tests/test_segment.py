@@ -142,3 +142,46 @@ def test_blocks_of_the_default_size_read_back_as_whoosh_reads_them(tmp_path: Pat
         assert blocks == -(-postings // BLOCK_POSTINGS)  # full blocks of BLOCK_POSTINGS, the rest in the last
         sizes.append(postings)
     assert max(sizes) > BLOCK_POSTINGS  # some term has more than one block
+
+
+def test_packed_values_read_as_the_tuple_whoosh_writes_and_pickle_by_their_path() -> None:
+    import pickle
+
+    from indexer.storage import BLOCK_FORMAT_CLASSES
+    from indexer.storage.packed_values import PackedValues
+
+    values = (b"\x01\x00\x00\x00", b"\x02\x00\x00\x00\x07\x00\x00\x00", b"\x09\x00\x00\x00")
+    packed = pickle.loads(pickle.dumps(PackedValues.of(values), 5))
+    assert list(packed) == list(values) and len(packed) == 3
+    assert [packed[i] for i in range(-3, 3)] == list(values) * 2 and list(packed[1:]) == list(values[1:])
+    with pytest.raises(IndexError):
+        packed[3]
+    assert packed.length_array().tolist() == [4, 8, 4] and packed.typecode == "B"
+    assert PackedValues.of([b"x" * 300]).typecode == "H" and len(PackedValues.of([])) == 0
+    # What a posting block names, and so what must never move (like the TOC's classes).
+    (name,) = BLOCK_FORMAT_CLASSES
+    module, _, qualname = name.rpartition(".")
+    pickled = pickle.dumps(PackedValues.of(values), 5)
+    assert module.encode() in pickled and qualname.encode() in pickled
+    assert f"{PackedValues.__module__}.{PackedValues.__qualname__}" == name
+
+
+def test_positions_decode_alike_from_packed_and_from_whoosh_blocks(tmp_path: Path) -> None:
+    """Phrase positions read from this writer's packed block values equal those read from the
+    stock writer's tuples, term for term, in every field that stores positions."""
+    from indexer.formats import PackedPositions
+    from indexer.storage.packed_values import PackedValues
+    from search_api.core.postings import PostingCache
+
+    stock = _build(tmp_path / "stock", SegmentWriter, copies=3, folder=SEEDS)
+    fast = _build(tmp_path / "fast", FastSegmentWriter, copies=3, folder=SEEDS)
+    with stock.searcher() as stock_searcher, fast.searcher() as fast_searcher:
+        fields = [name for name, field in fast.schema.items() if isinstance(field.format, PackedPositions)]
+        terms = [(f, t) for f, t in fast_searcher.reader().all_terms() if f in fields]
+        assert len(terms) > 1_000 and len({f for f, _ in terms}) >= 2
+        stock_cache, fast_cache = PostingCache(stock_searcher), PostingCache(fast_searcher)
+        for fieldname, term in terms:
+            assert (fast_cache.positions(fieldname, term) == stock_cache.positions(fieldname, term)).all(), term
+        matcher = fast_searcher.reader().postings(*terms[0])
+        matcher._read_values()
+        assert isinstance(matcher._values, PackedValues)  # the fast path was taken

@@ -11,6 +11,7 @@ that one version, and they live only here:
 - `merging.py`: merging only an index's small segments (the segment list is private).
 - `mapped.py`: a segment file's parts read from its memory map instead of copied into every
   searcher (installed on import, below).
+- `packed_values.py`: a posting block's values as one bytes object, not a tuple of them.
 
 Everything else (analysis, schema, queries, searchers, columns) goes through Whoosh's public API.
 Any other Whoosh version is refused on import, with what to do, instead of failing later inside a
@@ -42,6 +43,9 @@ INDEX_FORMAT_CLASSES = frozenset(
         "indexer.schema.TagList",
     }
 )
+
+# Module paths pickled into every posting block our writer writes (segment.py): index format too.
+BLOCK_FORMAT_CLASSES = frozenset({"indexer.storage.packed_values.PackedValues"})
 
 
 def check_whoosh(found: tuple[int, ...] = whoosh.__version__) -> None:

@@ -38,6 +38,8 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from indexer.storage.packed_values import PackedValues
+
 SORT_CHUNK = 1 << 20  # postings turned back into Python objects at a time
 # Smaller blocks are written uncompressed: zlib's header and CPU buy nothing on a few dozen bytes
 # (Whoosh means to skip compression under 20 bytes, but a bug compresses every block).
@@ -245,8 +247,8 @@ def _term_bytes(
                 block_min, block_max = min(present), max(present)
                 min_length = block_min if min_length is None else min(min_length, block_min)
                 max_length = max(max_length, block_max)
-        if fixed_size is None:
-            mini_values: object = tuple(block_values)
+        if fixed_size is None:  # one object a block, not a bytes object a posting (packed_values.py)
+            mini_values: object = PackedValues.of(block_values)
         elif fixed_size == 0:
             mini_values = None
         else:

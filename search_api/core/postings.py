@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 
 from indexer.formats import PackedPositions
 from indexer.storage.blocks import BYTE_TO_LENGTH, posting_blocks, segment_length_codes
+from indexer.storage.packed_values import PackedValues
 from search_api.core.shared_arrays import GenerationArrays, MemoryLRU
 
 CACHE_BYTES = 256 * 2**20
@@ -165,14 +166,22 @@ class PostingCache:
             if (fieldname, btext) not in reader:
                 continue
             ids, _, values = posting_blocks(reader, fieldname, btext, values=True)
-            for block_ids, block_values in zip(ids, values, strict=True):
-                docs = np.asarray(block_ids, dtype=np.int64) + offset
-                # A whole block at once: its values are uint32 positions end to end.
-                counts = np.fromiter(map(len, block_values), dtype=np.int64, count=len(block_values)) // 4
-                positions = np.frombuffer(b"".join(block_values), dtype="<u4").astype(np.int64)
-                owners = np.repeat(docs, counts)
-                keep = self.live[owners]
-                parts.append((owners[keep] << POSITION_BITS) + positions[keep])
+            # A segment's blocks at once: each value is a posting's uint32 positions end to end.
+            lengths: list[np.ndarray] = []
+            blobs: list[bytes] = []
+            for block_values in values:
+                if isinstance(block_values, PackedValues):  # as our writer packs them: no object a posting
+                    lengths.append(block_values.length_array())
+                    blobs.append(block_values.blob)
+                else:  # a tuple of bytes, as Whoosh's own writer leaves them (merged segments)
+                    lengths.append(np.fromiter(map(len, block_values), dtype=np.int64, count=len(block_values)))
+                    blobs.append(b"".join(block_values))
+            docs = np.concatenate([np.asarray(block_ids, dtype=np.int64) for block_ids in ids]) + offset
+            counts = np.concatenate(lengths).astype(np.int64) // 4
+            positions = np.frombuffer(b"".join(blobs), dtype="<u4").astype(np.int64)
+            owners = np.repeat(docs, counts)
+            keep = self.live[owners]
+            parts.append((owners[keep] << POSITION_BITS) + positions[keep])
         return np.concatenate(parts) if parts else _EMPTY_DOCS
 
     def lengths(self, fieldname: str) -> np.ndarray:

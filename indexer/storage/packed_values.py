@@ -1,0 +1,78 @@
+"""A posting block's values (each posting's packed positions) as one bytes object and their lengths.
+
+Whoosh pickles a block's variable-size values as a tuple of bytes: unpickling a block of 1,024
+postings makes 1,024 objects, and reading a term's positions for a phrase at 1M clauses was
+mostly that. `FastSegmentWriter` (segment.py) pickles this instead: unpickling it makes one
+object a block, and search_api/core/postings.py reads its buffers with NumPy, no object a
+posting. The lengths take one byte a value where they fit (most: a clause's positions of one
+term), against the three a pickled bytes object costs, so blocks are smaller too. Whoosh's own
+readers index it as they index the tuple (`values[i]`, `len`, iteration).
+
+It is part of the index format: its module path is pickled into every posting block written
+since, so it must not move (`BLOCK_FORMAT_CLASSES` in __init__.py; tests/test_segment.py).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
+from typing import overload
+
+import numpy as np
+
+# The narrowest unsigned type that holds every length of a block, in machine order.
+_LENGTH_TYPES = ("B", "H", "I", "Q")
+
+
+class PackedValues(Sequence[bytes]):
+    """Values end to end in `blob`, their byte lengths in `lengths` (array typecode `typecode`)."""
+
+    __slots__ = ("_starts", "blob", "lengths", "typecode")
+
+    def __init__(self, blob: bytes, lengths: bytes, typecode: str) -> None:
+        if typecode not in _LENGTH_TYPES:
+            raise ValueError(f"not a length type: {typecode!r}")
+        self.blob, self.lengths, self.typecode = blob, lengths, typecode
+        self._starts: list[int] | None = None  # made on the first value Whoosh asks for
+
+    @classmethod
+    def of(cls, values: Sequence[bytes]) -> PackedValues:
+        sizes = list(map(len, values))
+        longest = max(sizes, default=0)
+        typecode = next(t for t in _LENGTH_TYPES if longest < 1 << (8 * array(t).itemsize))
+        return cls(b"".join(values), array(typecode, sizes).tobytes(), typecode)
+
+    def __reduce__(self) -> tuple[type[PackedValues], tuple[bytes, bytes, str]]:
+        return PackedValues, (self.blob, self.lengths, self.typecode)
+
+    def length_array(self) -> np.ndarray:
+        """The lengths as a NumPy array (a view of the pickled bytes, no copy)."""
+        return np.frombuffer(self.lengths, dtype=np.dtype(self.typecode))
+
+    def __len__(self) -> int:
+        return len(self.lengths) // array(self.typecode).itemsize
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
+
+    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if self._starts is None:
+            self._starts = list(accumulate(array(self.typecode, self.lengths), initial=0))
+        starts = self._starts
+        if index < 0:
+            index += len(starts) - 1
+        if not 0 <= index < len(starts) - 1:
+            raise IndexError(index)
+        return self.blob[starts[index] : starts[index + 1]]
+
+    def __iter__(self) -> Iterator[bytes]:
+        start = 0
+        for length in array(self.typecode, self.lengths):
+            yield self.blob[start : start + length]
+            start += length
