@@ -1,7 +1,7 @@
 """Where a search's time goes, in process: the queries bench/scale.py sends over HTTP, run through
 the engine on an index that scale.py built, with each kind's p50/p95 and a profile of one kind.
 
-    python bench/profile_search.py --clauses 1000000 [--kind words] [--repeat 3] [--top 25]
+    python bench/profile_search.py --clauses 1000000 [--kind words] [--repeat 3] [--top 25] [--index DIR]
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ def main() -> None:
     parser.add_argument("--kind", choices=KINDS, default="words", help="the kind to profile")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--index", type=Path, help="an index built elsewhere (default: the one scale.py built)")
     args = parser.parse_args()
-    engine = SearchEngine(index_folder(args.clauses))
+    engine = SearchEngine(args.index or index_folder(args.clauses))
     started = time.perf_counter()
     engine.warm()
     print(f"warm-up: {time.perf_counter() - started:.2f} s")

@@ -22,7 +22,7 @@ Merging: an in-process run that added more than `OPTIMIZE_FRACTION` of the index
 segment; otherwise Whoosh's default policy merges small segments at each commit. A parallel run
 adds one segment per worker (more on a large corpus, as each bounds its memory), unmerged: merging
 would undo the time the workers saved. Whenever more than `MAX_SEGMENTS` segments remain, the small
-ones are merged into one (indexer/storage/merging.py), which keeps queries fast after many updates
+ones are merged (indexer/storage/merging.py), which keeps queries fast after many updates
 without re-merging the large segments of a parallel build through Whoosh's slow merge.
 """
 
@@ -50,7 +50,7 @@ from indexer.preference import kept
 from indexer.readers.marcxml import MarcRecord, read_marcxml
 from indexer.records import to_records
 from indexer.schema import build_schema
-from indexer.shards import Outcome, index_file, run_in_workers
+from indexer.shards import MAX_SEGMENT_POSTINGS, Outcome, index_file, run_in_workers
 from indexer.storage.index import INDEX_NAME, count_level, remove_uncommitted
 from indexer.storage.merging import merge_small_segments
 from indexer.storage.segment import FastSegmentWriter, commit_with_segments
@@ -227,7 +227,7 @@ def build_index(
                     if searcher.stored_fields(docnum).get("source") == source:
                         fixer.delete_document(docnum)
     report.failed.extend(_join_drafts(ix, records))
-    merge_small_segments(ix, MAX_SEGMENTS)
+    merge_small_segments(ix, MAX_SEGMENTS, MAX_SEGMENT_POSTINGS)
     with ix.searcher() as searcher:
         report.documents = count_level(searcher, "document")
         report.clauses = count_level(searcher, "clause")
