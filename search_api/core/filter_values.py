@@ -7,7 +7,6 @@ agenda items and cited symbols are free-form, where "no record" is the answer as
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
 from whoosh.searching import Searcher
 
 from analyzers.dictionaries import member_states
@@ -36,6 +35,8 @@ def check_filter_values(searcher: Searcher, cache: SnapshotCache, request: Searc
                 continue
             table = [v for v in cache.value_codes(facet.field, facet.multi_valued)[2] if facet.real(v)]
             labels = {facet_label(name, v, "en"): v for v in table} | {facet_label(name, v, "zh"): v for v in table}
+            from rapidfuzz import fuzz, process  # here: only an unknown filter value needs it
+
             close = process.extract(str(value), list(labels), scorer=fuzz.WRatio, limit=SUGGESTIONS * 2)
             named = list(dict.fromkeys(str(labels[label]) for label, score, _ in close if score >= MIN_SCORE))
             hint = f"; did you mean: {', '.join(named[:SUGGESTIONS])}" if named else ""

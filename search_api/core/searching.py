@@ -18,8 +18,6 @@ from itertools import combinations, islice
 from typing import Any
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
@@ -321,6 +319,9 @@ def corrections(reader: Any, word: str, limit: int = 3) -> list[str]:
     letters counts one), sharing its first character, the closest and then the commonest first.
     The distance is RapidFuzz's (C, with the cut-off): Whoosh's pure-Python one took 9-18 s for a
     1,000-character word over every term with its first letter."""
+    from rapidfuzz import process  # here: a search that finds something never needs it (11 ms to import)
+    from rapidfuzz.distance import DamerauLevenshtein
+
     cutoff = 1 if len(word) < 4 else 2
     candidates = [
         term.decode("utf-8") if isinstance(term, bytes) else term
