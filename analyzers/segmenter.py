@@ -9,7 +9,7 @@ Two builds of the same jieba algorithm are used, each for what it does best:
   hits) cuts with pure-Python jieba's own `cut` looking words up in the memory-mapped dictionary:
   0.04 ms a character against 0.26-0.31 s to import and build `rjieba`. Past `LIGHT_CHARACTERS`
   it builds `rjieba`; processes that cut much (the indexer, the service) build it at once
-  (`warm_up`). Both give the same tokens (tests/test_analyzer.py checks it on the corpus).
+  (`warm_up`). Both give the same tokens (tests/test_light_segmenter.py checks it on the corpus).
 
 jieba's prefix-dictionary cache lives in a writable cache directory (`GA_SEARCH_CACHE`, default
 `~/.cache/ga-search`) and is built once per machine, never on every start.

@@ -387,3 +387,13 @@ def test_a_warm_up_that_keeps_failing_is_logged_once(
         watcher.join(5)
     assert not watcher.is_alive()
     assert [r.getMessage() for r in caplog.records] == ["warming the index snapshot failed"]
+
+
+def test_the_service_builds_the_rust_segmenter_at_start(seed_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-shot command cuts with the light build (analyzers/segmenter.py); a service, which
+    cuts much text, builds rjieba before its first answer."""
+    from analyzers import segmenter
+
+    monkeypatch.setattr(segmenter, "_CUTTER", segmenter._Cutter())
+    create_app(seed_index)
+    assert segmenter._CUTTER.rust is not None and segmenter._CUTTER.light_characters == 0

@@ -128,7 +128,9 @@ def _csv(text: str) -> Response:
 def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) -> Starlette:
     """The service for one index directory."""
     engine = SearchEngine(index_dir)
-    # Load the dictionaries now, so the first visitor does not wait for them.
+    # Load the dictionaries now (rjieba: a service cuts much text), so the first visitor does not
+    # wait for them.
+    engine.load_dictionaries()
     engine.search(SearchRequest(q="联合国大会", per_page=1))
 
     def cached(request: Request, payload: dict[str, Any]) -> Response:
