@@ -10,7 +10,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -75,9 +75,9 @@ def command() -> Any:
 
 
 def _metavar(param: Any) -> str:
-    annotation = param.type_descriptor.annotation
-    inner = get_args(annotation)[0] if get_origin(annotation) is list else annotation
-    return {int: "INTEGER", float: "NUMBER", Path: "PATH"}.get(inner, "TEXT")
+    # click's parameter type (a list option's is its items'): `int range` prints as INTEGER.
+    kind = param.type.name.split()[0]
+    return {"int": "INTEGER", "float": "NUMBER", "path": "PATH"}.get(kind, "TEXT")
 
 
 def main() -> None:
