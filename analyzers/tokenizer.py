@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
@@ -293,10 +293,11 @@ def _char_field_segment(segment: str) -> tuple[str, Callable[[int, int], tuple[i
     return text, span, [i for i, c in enumerate(text) if not left_out.match(c)]
 
 
-def char_tokens(value: str) -> list[tuple[str, int, int, int]]:
+def char_tokens(value: str, wanted: Container[str] | None = None) -> list[tuple[str, int, int, int]]:
     """What `CharTokenizer` yields for highlighting (index mode, `unigrams=True`, positions and
     offsets) as (gram, position, startchar, endchar), in its order, without a `Token` a gram:
-    each kept character, then the bigram it starts (tests compare the two on the corpus)."""
+    each kept character, then the bigram it starts (tests compare the two on the corpus). With
+    `wanted`, only the grams in it (the others cost no span)."""
     out: list[tuple[str, int, int, int]] = []
     append = out.append
     position = 0
@@ -305,11 +306,15 @@ def char_tokens(value: str) -> list[tuple[str, int, int, int]]:
             position += CLAUSE_GAP
         text, span, kept = _char_field_segment(segment)
         for index, following in zip(kept, [*kept[1:], None], strict=False):
-            start, end = span(index, index + 1)
-            append((text[index], position, offset + start, offset + end))
+            gram = text[index]
+            if wanted is None or gram in wanted:
+                start, end = span(index, index + 1)
+                append((gram, position, offset + start, offset + end))
             if following is not None:
-                start, end = span(index, following + 1)
-                append((text[index] + text[following], position, offset + start, offset + end))
+                gram += text[following]
+                if wanted is None or gram in wanted:
+                    start, end = span(index, following + 1)
+                    append((gram, position, offset + start, offset + end))
             position += 1
     return out
 

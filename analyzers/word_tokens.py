@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Protocol
 
 from analyzers import segmenter
 from analyzers.normalize import normalize
@@ -22,12 +23,27 @@ WordToken = tuple[str, int, int, int]  # text, position, start and end in the or
 _LETTER_PIECES = re.compile(r"[A-Za-z]+")
 
 
-def word_tokens(value: str, spans: bool = True) -> list[WordToken]:
+class Wanted(Protocol):
+    """The tokens a caller wants (highlighting: the query's), so that the others cost no span and
+    the Chinese runs that cannot hold one are not cut."""
+
+    def keep(self, token: str) -> bool: ...
+
+    def may_hold(self, run: str) -> bool:
+        """False only if no token cut from this run of Chinese characters can be kept."""
+        ...
+
+
+def word_tokens(value: str, spans: bool = True, wanted: Wanted | None = None) -> list[WordToken]:
     """Every token of `value` as `word_analyzer()(value, positions=True, chars=True)` yields it
     (index mode): (text, position, startchar, endchar), in the chain's order. Without `spans`
-    (indexing: postings need no offsets) start and end are 0."""
+    (indexing: postings need no offsets) start and end are 0.
+
+    With `wanted`, only the tokens it keeps, and a Chinese run it says holds none counts as one
+    position: the positions then tell which kept tokens stand together (no token of a skipped run
+    stands between them), not how far apart the others are."""
     out: list[WordToken] = []
-    append = out.append
+    keep = wanted.keep if wanted is not None else None
     position = -1
     last_segment = 0
     for segment_index, (offset, segment) in enumerate(clause_segments(value)):
@@ -41,35 +57,48 @@ def word_tokens(value: str, spans: bool = True) -> list[WordToken]:
                 position += CLAUSE_GAP * (segment_index - last_segment)
                 last_segment = segment_index
             if kind == "cjk":
+                if wanted is not None and not wanted.may_hold(text):
+                    position += 1
+                    continue
                 cursor = nstart
                 for word in segmenter.cut(text):
                     position += 1
-                    start, end = span(cursor, cursor + len(word))
-                    append((word.lower(), position, offset + start, offset + end))
+                    lowered = word.lower()
+                    if keep is None or keep(lowered):
+                        start, end = span(cursor, cursor + len(word))
+                        out.append((lowered, position, offset + start, offset + end))
                     for part in segmenter.parts(word):
-                        inner = cursor + word.find(part)
-                        start, end = span(inner, inner + len(part))
-                        append((part.lower(), position, offset + start, offset + end))
+                        lowered = part.lower()
+                        if keep is None or keep(lowered):
+                            inner = cursor + word.find(part)
+                            start, end = span(inner, inner + len(part))
+                            out.append((lowered, position, offset + start, offset + end))
                     cursor += len(word)
                 continue
             if kind == "symbol":
                 text = text.rstrip(".-")
                 if not any(c.isdigit() for c in text):
                     kind = "latin_symbol"
-            start, end = span(nstart, nstart + len(text))
-            start, end = offset + start, offset + end
             if kind == "latin_symbol":  # letters and slashes only (`and/or`): plain words
+                run_start = None
                 for piece in _LETTER_PIECES.finditer(text):
                     position += 1
-                    append((piece.group().lower(), position, start + piece.start(), start + piece.end()))
+                    lowered = piece.group().lower()
+                    if keep is None or keep(lowered):
+                        if run_start is None:
+                            run_start = offset + span(nstart, nstart + len(text))[0]
+                        out.append((lowered, position, run_start + piece.start(), run_start + piece.end()))
                 continue
             position += 1
             lowered = text.lower()
-            append((lowered, position, start, end))
             split = PARTS_OF_KIND.get(kind)
-            if split is not None:
-                for part in split(lowered):
-                    append((part.lower(), position, start, end))
+            kept = [lowered, *(part.lower() for part in split(lowered))] if split is not None else [lowered]
+            if keep is not None:
+                kept = [token for token in kept if keep(token)]
+                if not kept:
+                    continue
+            start, end = span(nstart, nstart + len(text))
+            out.extend((token, position, offset + start, offset + end) for token in kept)
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from whoosh import query as wq
@@ -429,20 +430,62 @@ def _reference_spans(text: str, words: set[str], phrases: list[tuple[str, list[s
         "decides",
         "大会 决定",
         '"human rights" freedom',
+        # Symbols, dates, one character, a quoted word beside a word, parts of longer words
+        # (组织 in 集体安全条约组织), `and/or` (a symbol of letters: its pieces are words).
+        "59/50",
+        "2004年12月2日",
+        "和",
+        '"和平" peace',
+        "decide 维持",
+        '"secretary-general" 秘书长',
+        "合作 cooperation",
+        "and/or",
+        '"集体安全"',
+        "组织",
     ],
 )
 def test_highlights_from_one_analysis_are_the_two_analyses(engine: SearchEngine, q: str) -> None:
-    """Word phrases reuse the clause's word tokens: the same marks as analysing it twice, on every
-    clause of the corpus each query matches (up to 100)."""
+    """Highlighting analyses a clause once, for the query's tokens only (the others get no span;
+    a Chinese run holding none of them is not cut): the same marks as the analyzers themselves
+    over the whole clause, run again for word phrases, on every clause each query matches (up
+    to 100)."""
+    _assert_highlights_are_the_reference(engine, q)
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize("q", ["développement durable", "права человека", "الجمعية العامة", "desarrollo sostenible"])
+def test_highlights_in_the_other_languages_are_the_reference(engine: SearchEngine, shared_corpus: Path, q: str) -> None:
+    """The same in the stemmed languages of the shared corpus (French, Russian, Arabic folding, Spanish)."""
+    _assert_highlights_are_the_reference(engine, q)
+
+
+def test_a_skipped_chinese_run_still_parts_a_phrase() -> None:
+    """A Chinese run holding none of the query's words is not cut, but it still stands between
+    the words on either side: `"peace security"` is not marked across it."""
+    from search_api.core.highlight import match_spans
+
+    for text, words, phrases in [
+        ("peace 和平 security, peace security", set(), [("text", ["peace", "security"])]),
+        ("维持和平 行动 与 和平 行动", {"行动"}, [("text", ["和平", "行动"])]),
+        ("TÜRKİYE 和平 decided", {"en:decid"}, [("chars", ["和平"])]),
+    ]:
+        assert match_spans(text, words, phrases) == _reference_spans(text, words, phrases) != [], text
+
+
+def _assert_highlights_are_the_reference(engine: SearchEngine, q: str) -> None:
     from search_api.core.highlight import match_spans
     from search_api.core.query import highlight_terms, parse_query
 
     words, phrases = highlight_terms(parse_query(q))
     hits = engine.search(SearchRequest(q=q, per_page=100, highlight=False)).hits
     assert hits, q
+    marked = 0
     for hit in hits:
         text = hit.clause.text if hit.clause else ""
-        assert match_spans(text, words, phrases) == _reference_spans(text, words, phrases), (q, hit.doc_id)
+        spans = match_spans(text, words, phrases)
+        assert spans == _reference_spans(text, words, phrases), (q, hit.doc_id)
+        marked += bool(spans)
+    assert marked, q
 
 
 def test_results_as_plain_dicts_are_what_asdict_gives(engine: SearchEngine, seed_text: str) -> None:

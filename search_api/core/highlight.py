@@ -34,20 +34,54 @@ def _stem_forms(token: str, languages: tuple[str, ...]) -> frozenset[str]:
     return frozenset(stem_token(language, token) for language in languages)
 
 
+class _QueryTokens:
+    """The clause tokens a query can mark (`word_tokens`' `wanted`): its words, a word phrase's
+    words, and every token whose stem in one of the query's stemmed languages is a query stem."""
+
+    def __init__(self, words: frozenset[str], phrase_words: frozenset[str]) -> None:
+        self.words = words
+        self.phrase_words = phrase_words
+        languages = {word.split(":", 1)[0] for word in words if word.split(":", 1)[0] in STEMMED_LANGUAGES}
+        self.stemmed = tuple(sorted(languages))
+        # A stem term is `en:decid`: its text after the language is what a stemmed token holds.
+        texts = words | phrase_words | {word.split(":", 1)[1] for word in words if word.split(":", 1)[0] in languages}
+        self.chinese = [text for text in texts if any(is_cjk(char) for char in text)]
+
+    def marks(self, token: str) -> bool:
+        """Whether a clause token is one of the query's words (or has one of its stems)."""
+        if token in self.words:
+            return True
+        return bool(self.stemmed) and not self.words.isdisjoint(_stem_forms(token, self.stemmed))
+
+    def keep(self, token: str) -> bool:
+        return token in self.phrase_words or self.marks(token)
+
+    def may_hold(self, run: str) -> bool:
+        # Tokens cut from a Chinese run (words and their parts) are substrings of it.
+        return any(text in run for text in self.chinese)
+
+
+@lru_cache(maxsize=256)
+def _query_tokens(words: frozenset[str], phrase_words: frozenset[str]) -> _QueryTokens:
+    """One a query, not one a shown clause."""
+    return _QueryTokens(words, phrase_words)
+
+
 def match_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]) -> list[tuple[int, int]]:
     """Sorted, merged [start, end) spans of `text` that the query matched. The clause is analysed
-    once a field: its word tokens serve both the words and the word phrases."""
+    once a field, for the query's tokens only: its word tokens serve both the words and the word
+    phrases."""
     spans: list[tuple[int, int]] = []
-    fields = {f for f, _ in phrases}
-    clause_tokens = word_tokens(text) if words or "text" in fields else []
+    phrase_words = {field: frozenset(w for f, phrase in phrases if f == field for w in phrase) for field, _ in phrases}
+    wanted = _query_tokens(frozenset(words), phrase_words.get("text", frozenset()))
+    clause_tokens = word_tokens(text, wanted=wanted) if words or "text" in phrase_words else []
     if words:
-        # Stems (`en:decid`) mark every word of the clause with that stem in their language.
-        stemmed = tuple(sorted({w.split(":", 1)[0] for w in words if w.split(":", 1)[0] in STEMMED_LANGUAGES}))
-        for token, _, start, end in clause_tokens:
-            if token in words or (stemmed and not words.isdisjoint(_stem_forms(token, stemmed))):
-                spans.append((start, end))
+        spans.extend((start, end) for token, _, start, end in clause_tokens if wanted.marks(token))
     # Each character's own span too: a one-character query marks the character, not its bigram.
-    tokens = {field: _by_position(char_tokens(text) if field == "chars" else clause_tokens) for field in fields}
+    tokens = {
+        field: _by_position(char_tokens(text, wanted) if field == "chars" else clause_tokens)
+        for field, wanted in phrase_words.items()
+    }
     for field, phrase in phrases:
         by_position = tokens[field]
         for position, here in by_position.items():
