@@ -43,6 +43,7 @@ def word_tokens(value: str, spans: bool = True, wanted: Wanted | None = None) ->
     position: the positions then tell which kept tokens stand together (no token of a skipped run
     stands between them), not how far apart the others are."""
     out: list[WordToken] = []
+    append = out.append
     keep = wanted.keep if wanted is not None else None
     position = -1
     last_segment = 0
@@ -66,13 +67,13 @@ def word_tokens(value: str, spans: bool = True, wanted: Wanted | None = None) ->
                     lowered = word.lower()
                     if keep is None or keep(lowered):
                         start, end = span(cursor, cursor + len(word))
-                        out.append((lowered, position, offset + start, offset + end))
+                        append((lowered, position, offset + start, offset + end))
                     for part in segmenter.parts(word):
                         lowered = part.lower()
                         if keep is None or keep(lowered):
                             inner = cursor + word.find(part)
                             start, end = span(inner, inner + len(part))
-                            out.append((lowered, position, offset + start, offset + end))
+                            append((lowered, position, offset + start, offset + end))
                     cursor += len(word)
                 continue
             if kind == "symbol":
@@ -87,18 +88,24 @@ def word_tokens(value: str, spans: bool = True, wanted: Wanted | None = None) ->
                     if keep is None or keep(lowered):
                         if run_start is None:
                             run_start = offset + span(nstart, nstart + len(text))[0]
-                        out.append((lowered, position, run_start + piece.start(), run_start + piece.end()))
+                        append((lowered, position, run_start + piece.start(), run_start + piece.end()))
                 continue
             position += 1
             lowered = text.lower()
             split = PARTS_OF_KIND.get(kind)
-            kept = [lowered, *(part.lower() for part in split(lowered))] if split is not None else [lowered]
             if keep is not None:
-                kept = [token for token in kept if keep(token)]
-                if not kept:
-                    continue
+                tokens = [lowered, *map(str.lower, split(lowered))] if split is not None else [lowered]
+                tokens = [token for token in tokens if keep(token)]
+                if tokens:
+                    start, end = span(nstart, nstart + len(text))
+                    out.extend((token, position, offset + start, offset + end) for token in tokens)
+                continue
             start, end = span(nstart, nstart + len(text))
-            out.extend((token, position, offset + start, offset + end) for token in kept)
+            start, end = offset + start, offset + end
+            append((lowered, position, start, end))
+            if split is not None:
+                for part in split(lowered):
+                    append((part.lower(), position, start, end))
     return out
 
 
