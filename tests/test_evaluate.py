@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -253,3 +254,45 @@ def test_term_statistics_kept_for_the_generation_score_as_whoosh(engine: SearchE
                 found = evaluator.run(q)
                 expected = dict(whoosh_matches(searcher, text))
                 assert np.allclose([expected[d] for d in found.docs.tolist()], found.scores, rtol=1e-9, atol=0), text
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_bigram_phrase_is_decided_by_the_cheapest_bigrams_that_pin_every_character(seed: int) -> None:
+    """`_pinning` keeps the first and the last bigram and never leaves out two neighbours (so
+    every character is in a kept bigram), with the fewest postings of all such choices."""
+    from itertools import combinations
+
+    from search_api.core.evaluate import _pinning
+
+    rng = np.random.default_rng(seed)
+    text = "".join(chr(0x4E00 + int(c)) for c in rng.integers(0, 50, 3 + seed % 8))
+    words = [text[i : i + 2].encode("utf-8") for i in range(len(text) - 1)]
+    frequencies = {word: int(rng.integers(1, 1000)) for word in words}
+    chosen = _pinning(words, frequencies)
+    covered = {c for i in chosen for c in (i, i + 1)}
+    assert covered == set(range(len(text))), (text, chosen)
+
+    def cost(offsets: tuple[int, ...]) -> int:
+        return sum(frequencies[words[i]] for i in offsets)
+
+    covers = [
+        offsets
+        for size in range(1, len(words) + 1)
+        for offsets in combinations(range(len(words)), size)
+        if {c for i in offsets for c in (i, i + 1)} == set(range(len(text)))
+    ]
+    assert cost(tuple(chosen)) == min(map(cost, covers))
+    # Not a chain of bigrams (a word phrase, a gram of one character): every word is read.
+    assert _pinning([b"ab", b"cd", b"ef"], {b"ab": 1, b"cd": 1, b"ef": 1}) == [0, 1, 2]
+
+
+def test_bigram_phrases_across_punctuation_match_as_whoosh(engine: SearchEngine) -> None:
+    """The characters the `chars` field leaves out (punctuation, spaces) inside quoted strings
+    read through their pinning bigrams: the matches Whoosh finds, most of them found."""
+    text = SEED_TEXT.read_text("utf-8")
+    pattern = re.compile(r"[\u4e00-\u9fff]{2,5}[，、；：（）《》 ]{1,2}[\u4e00-\u9fff]{2,5}")
+    pieces = [m.group() for line in text.splitlines() for m in pattern.finditer(line)]
+    assert len(pieces) > 20
+    with engine._current() as searcher:
+        found = [assert_same(searcher, f'"{piece}"') for piece in pieces[:40]]
+    assert sum(count >= 1 for count in found) >= 0.8 * len(found), list(zip(pieces, found, strict=False))

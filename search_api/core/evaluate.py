@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from math import log
 from typing import Any
 
@@ -68,32 +69,36 @@ def _boosted(found: Scored, boost: float) -> Scored:
     return found if boost == 1.0 else Scored(found.docs, found.scores * boost)
 
 
+# One list this many times longer than the other: a binary search of the shorter in it beats a
+# merge of the two (bench/intersections.py: the two cross at 30-90x on a million keys).
+BINARY_SEARCH_RATIO = 32
+
+
 def _lopsided(a: np.ndarray, b: np.ndarray) -> bool:
-    """One list several times shorter than the other: a binary search of it beats a merge."""
-    return len(a) * 4 < len(b) or len(b) * 4 < len(a)
+    return len(a) * BINARY_SEARCH_RATIO < len(b) or len(b) * BINARY_SEARCH_RATIO < len(a)
 
 
 def _intersection(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(the values in both, their indexes in `a`, in `b`) of two sorted arrays of unique values.
-    A binary search of the shorter in the longer when one is several times shorter (a rare word
-    and a common one: no sort at all), else NumPy's merge by sorting both (faster for equals)."""
-    if _lopsided(a, b):
-        short, long_, swapped = (a, b, False) if len(a) < len(b) else (b, a, True)
-        if not len(short):
-            none = np.zeros(0, dtype=np.int64)
-            return short, none, none
-        places = np.searchsorted(long_, short)
-        found = long_[np.minimum(places, len(long_) - 1)] == short
-        in_short, in_long = np.flatnonzero(found), places[found]
-        return short[found], *((in_long, in_short) if swapped else (in_short, in_long))
-    common, in_a, in_b = np.intersect1d(a, b, assume_unique=True, return_indices=True)
-    return common, in_a, in_b
+    """(the values in both, their indexes in `a`, in `b`) of two sorted arrays of unique values:
+    a binary search of the shorter in the longer when one is far shorter (a rare word and a common
+    one), else the values by a merge (`_common`) and their indexes by binary search (intersect1d's
+    sort of the two with their indexes took 4-9x longer on phrase keys)."""
+    if not _lopsided(a, b):
+        common = _common(a, b)
+        return common, np.searchsorted(a, common), np.searchsorted(b, common)
+    short, long_, swapped = (a, b, False) if len(a) < len(b) else (b, a, True)
+    if not len(short):
+        none = np.zeros(0, dtype=np.int64)
+        return short, none, none
+    places = np.searchsorted(long_, short)
+    found = long_[np.minimum(places, len(long_) - 1)] == short
+    in_short, in_long = np.flatnonzero(found), places[found]
+    return short[found], *((in_long, in_short) if swapped else (in_short, in_long))
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The values in both of two sorted arrays of unique values (no indexes: a phrase's starts).
-    Of two lists of like size, a stable sort of the two end to end merges two sorted runs, a third
-    faster than intersect1d's sort on a million keys each."""
+    Unless one is far shorter, a stable sort of the two end to end: it merges two sorted runs."""
     if _lopsided(a, b):
         return _intersection(a, b)[0]
     joined = np.concatenate((a, b))
@@ -281,12 +286,14 @@ class Evaluator:
         if not all(frequencies.values()):
             return _NONE
         starts: np.ndarray | None = None
+        pinning = _pinning(words, frequencies) if fieldname == "chars" else range(len(words))
         # Rarest first: the candidate starts shrink fastest.
-        for offset, word in sorted(enumerate(words), key=lambda pair: frequencies[pair[1]]):
+        for offset, word in sorted(((i, words[i]) for i in pinning), key=lambda pair: frequencies[pair[1]]):
             keys = self.postings.positions(fieldname, word)
-            if offset:
-                keys = keys[(keys & _POSITION_MASK) >= offset] - offset
-            starts = keys if starts is None else _common(starts, keys)
+            if starts is None:
+                starts = keys[(keys & _POSITION_MASK) >= offset] - offset if offset else keys
+            else:  # the candidates moved to this word's place, not its (longer) list to theirs
+                starts = _common(starts + offset, keys) - offset if offset else _common(starts, keys)
             if not len(starts):
                 return _NONE
         assert starts is not None
@@ -313,6 +320,30 @@ class Evaluator:
         found_docs, found_scores = found_docs[order], found_scores[order]
         keep = self.postings.live[found_docs]
         return Scored(found_docs[keep], found_scores[keep])
+
+
+def _pinning(words: list[bytes], frequencies: dict[bytes, int]) -> list[int]:
+    """The offsets of a phrase of character bigrams (`ab`, `bc`, `cd`, ...) that pin all of its
+    characters: `ab` at p and `cd` at p + 2 put a, b, c, d at p..p + 3, so `bc` is at p + 1 (the
+    `chars` field gives each kept character a position and the bigram it starts; no bigram spans
+    a clause break, where positions jump). So every second bigram, and the last, decide the
+    match: chosen to read the fewest postings (no two consecutive ones left out). Any other
+    phrase: all of its words."""
+    texts = [word.decode("utf-8") for word in words]
+    chained = all(len(text) == 2 for text in texts) and all(a[1] == b[0] for a, b in pairwise(texts))
+    if len(words) < 3 or not chained:
+        return list(range(len(words)))
+    costs = [frequencies[word] for word in words]
+    total, before = costs[:2], [-1, 0]  # the first and the last are always read
+    total[1] += total[0]
+    for i in range(2, len(words)):
+        previous = i - 1 if total[i - 1] <= total[i - 2] else i - 2
+        total.append(costs[i] + total[previous])
+        before.append(previous)
+    chosen = [len(words) - 1]
+    while before[chosen[-1]] >= 0:
+        chosen.append(before[chosen[-1]])
+    return chosen[::-1]
 
 
 def _bm25_statistics(scorer: Any) -> tuple[float, float, float, float]:

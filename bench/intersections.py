@@ -1,0 +1,104 @@
+"""Intersecting two sorted arrays of unique integers (phrase keys, document numbers), by size.
+
+What search_api/core/evaluate.py chooses between: a binary search of the shorter array in the
+longer (`np.searchsorted`), a merge (a stable sort of the two end to end, which merges two sorted
+runs), and NumPy's `intersect1d` (a sort of both with their indexes). Each row: the best of 7 runs,
+in ms, for random arrays over a million values (half of the shorter in the longer), and with
+`--index`, the position keys of pairs of common bigrams of that index, the second moved back one
+place (as a phrase's second word is). `BINARY_SEARCH_RATIO` is where the first two cross.
+
+    python bench/intersections.py [--index bench/out/index-scale-synthetic-v2-1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from search_api.core.evaluate import BINARY_SEARCH_RATIO  # noqa: E402
+
+BIGRAM_PAIRS = [("联合", "合国"), ("维持", "和平"), ("安全", "理事"), ("采取", "措施")]
+
+
+def by_search(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    places = np.searchsorted(long_, short)
+    return short[long_[np.minimum(places, len(long_) - 1)] == short]
+
+
+def by_merge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    joined = np.concatenate((a, b))
+    joined.sort(kind="stable")
+    return joined[:-1][joined[1:] == joined[:-1]]
+
+
+def by_intersect1d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.intersect1d(a, b, assume_unique=True, return_indices=True)[0]
+
+
+WAYS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "binary search": by_search,
+    "merge": by_merge,
+    "intersect1d": by_intersect1d,
+}
+
+
+def best_ms(way: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray, b: np.ndarray) -> float:
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        way(a, b)
+        times.append(time.perf_counter() - started)
+    return min(times) * 1000
+
+
+def random_pairs() -> list[tuple[str, np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(1)
+    long_ = np.sort(rng.choice(4_000_000, 1_000_000, replace=False)).astype(np.int64)
+    pairs = []
+    for size in (1_000_000, 300_000, 100_000, 30_000, 10_000, 3_000, 1_000):
+        half = rng.choice(long_, size // 2, replace=False)
+        other = rng.integers(0, 4_000_000, size - size // 2)
+        pairs.append((f"random {size:,} in 1,000,000", np.unique(np.concatenate((half, other))), long_))
+    return pairs
+
+
+def index_pairs(index_dir: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    from search_api.engine import SearchEngine
+
+    engine = SearchEngine(index_dir)
+    pairs = []
+    with engine._current() as searcher:
+        postings = engine._snapshot(searcher).postings
+        for first, second in BIGRAM_PAIRS:
+            a = np.array(postings.positions("chars", first.encode("utf-8")))
+            b = np.array(postings.positions("chars", second.encode("utf-8"))) - 1
+            if len(a) and len(b):
+                pairs.append((f"keys {first} {second}: {len(a):,} and {len(b):,}", a, b))
+    return pairs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, help="an index whose bigram keys to intersect too")
+    args = parser.parse_args()
+    pairs = random_pairs() + (index_pairs(args.index) if args.index else [])
+    print(f"BINARY_SEARCH_RATIO = {BINARY_SEARCH_RATIO}\n")
+    print("| arrays | ratio | " + " | ".join(f"{way} ms" for way in WAYS) + " |")
+    print("|---|---|" + "---|" * len(WAYS))
+    for label, a, b in pairs:
+        ratio = max(len(a), len(b)) / max(1, min(len(a), len(b)))
+        cells = " | ".join(f"{best_ms(way, a, b):.2f}" for way in WAYS.values())
+        print(f"| {label} | {ratio:.0f} | {cells} |")
+
+
+if __name__ == "__main__":
+    main()
