@@ -60,6 +60,9 @@ from search_api.params import (
     search_request,
 )
 
+# zlib's level for compressed answers (Starlette's default is 9): level 5 takes a third less CPU a
+# search answer for 0.4 % more bytes (bench/compression.py).
+GZIP_LEVEL = 5
 access_log = logging.getLogger("ga_search.access")
 error_log = logging.getLogger("ga_search.error")
 STATIC = resources.files("search_api.http").joinpath("static")
@@ -322,7 +325,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             allow_headers=["*"],
             expose_headers=["ETag", "Server-Timing"],
         ),
-        Middleware(GZipMiddleware, minimum_size=1000),
+        Middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL),
     ]
 
     @contextlib.asynccontextmanager
