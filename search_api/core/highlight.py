@@ -79,8 +79,8 @@ def match_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]
         spans.extend((start, end) for token, _, start, end in clause_tokens if wanted.marks(token))
     # Each character's own span too: a one-character query marks the character, not its bigram.
     tokens = {
-        field: _by_position(char_tokens(text, wanted) if field == "chars" else clause_tokens)
-        for field, wanted in phrase_words.items()
+        field: _by_position(char_tokens(text, grams) if field == "chars" else clause_tokens)
+        for field, grams in phrase_words.items()
     }
     for field, phrase in phrases:
         by_position = tokens[field]
