@@ -1,11 +1,15 @@
 """Intersecting two sorted arrays of unique integers (phrase keys, document numbers), by size.
 
 What search_api/core/evaluate.py chooses between: a binary search of the shorter array in the
-longer (`np.searchsorted`), a merge (a stable sort of the two end to end, which merges two sorted
-runs), and NumPy's `intersect1d` (a sort of both with their indexes). Each row: the best of 7 runs,
+longer (`np.searchsorted`: the values and their indexes), a merge (a stable sort of the two end to
+end, which merges two sorted runs: the values only; "+ indexes" finds them in both by binary
+search), and NumPy's `intersect1d` (a sort of both with their indexes). A phrase needs the
+values only; a query of two words needs the indexes too, to add the words' scores. Each row: the best of 7 runs,
 in ms, for random arrays over a million values (half of the shorter in the longer), and with
 `--index`, the position keys of pairs of common bigrams of that index, the second moved back one
-place (as a phrase's second word is). `BINARY_SEARCH_RATIO` is where the first two cross.
+place (as a phrase's second word is), and the document lists of pairs of common words (as a
+query of two words intersects them). Phrase keys are merged below `BINARY_SEARCH_RATIO`; document
+lists are binary-searched (evaluate.py `_common`, `_intersection`).
 
     python bench/intersections.py [--index bench/out/index-scale-synthetic-v2-1000000]
 """
@@ -26,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from search_api.core.evaluate import BINARY_SEARCH_RATIO  # noqa: E402
 
 BIGRAM_PAIRS = [("联合", "合国"), ("维持", "和平"), ("安全", "理事"), ("采取", "措施")]
+WORD_PAIRS = [("联合国", "大会"), ("和平", "安全"), ("发展", "合作"), ("人权", "理事会"), ("秘书长", "报告")]
 
 
 def by_search(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -40,6 +45,12 @@ def by_merge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return joined[:-1][joined[1:] == joined[:-1]]
 
 
+def by_merge_with_indexes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    common = by_merge(a, b)
+    np.searchsorted(a, common), np.searchsorted(b, common)
+    return common
+
+
 def by_intersect1d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.intersect1d(a, b, assume_unique=True, return_indices=True)[0]
 
@@ -47,6 +58,7 @@ def by_intersect1d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 WAYS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "binary search": by_search,
     "merge": by_merge,
+    "merge + indexes": by_merge_with_indexes,
     "intersect1d": by_intersect1d,
 }
 
@@ -83,6 +95,10 @@ def index_pairs(index_dir: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
             b = np.array(postings.positions("chars", second.encode("utf-8"))) - 1
             if len(a) and len(b):
                 pairs.append((f"keys {first} {second}: {len(a):,} and {len(b):,}", a, b))
+        for first, second in WORD_PAIRS:
+            a, b = (np.array(postings.term("text", word.encode("utf-8")).docs) for word in (first, second))
+            if len(a) and len(b):
+                pairs.append((f"documents {first} {second}: {len(a):,} and {len(b):,}", a, b))
     return pairs
 
 
