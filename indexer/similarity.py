@@ -116,19 +116,26 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    # Made once: datasketch would otherwise draw the permutations for every MinHash. Imported
-    # here: datasketch imports scipy (0.7 s), which `ga-search --help` should not wait for.
-    from datasketch import MinHash
-
-    permutations: tuple[np.ndarray, np.ndarray] = MinHash(num_perm=BANDS * ROWS, seed=_SEED).permutations
-    return permutations
+    """datasketch's MinHash permutations for `_SEED`: the draws its `MinHash._init_permutations`
+    makes from NumPy's `RandomState`, made here once. Importing datasketch imports scipy (its
+    `lsh` module: 0.4-0.8 s), which an indexing worker or a service's first precedents search
+    would otherwise wait for; tests/test_agreed.py compares the two."""
+    generator = np.random.RandomState(_SEED)
+    drawn = [
+        (generator.randint(1, _MERSENNE_PRIME, dtype=np.uint64), generator.randint(0, _MERSENNE_PRIME, dtype=np.uint64))
+        for _ in range(BANDS * ROWS)
+    ]
+    a, b = np.array(drawn, dtype=np.uint64).T
+    return a, b
 
 
 def signature(items: frozenset[str]) -> MinHash:
-    """The MinHash signature of a shingle set (`BANDS * ROWS` permutations, fixed seed)."""
+    """The MinHash signature of a shingle set (`BANDS * ROWS` permutations, fixed seed), by
+    datasketch itself: the reference `_signatures` is tested against (and bench/precedents.py's
+    LSH baseline)."""
     from datasketch import MinHash
 
-    minhash = MinHash(num_perm=BANDS * ROWS, seed=_SEED, permutations=_permutations())
+    minhash = MinHash(num_perm=BANDS * ROWS, seed=_SEED)
     minhash.update_batch([item.encode("utf-8") for item in items])
     return minhash
 

@@ -354,7 +354,7 @@ def test_batched_minhash_equals_datasketch_and_keys_spread(
     texts = [clause["text"] for _, clause in clauses[:400]] + ["", "。"]  # and two with no shingles
     digests = [_shingle_digests(shingles(text)) for text in texts]
     rows = _signatures(digests)
-    for text, row in zip(texts, rows, strict=True):
+    for text, row in zip(texts, rows, strict=True):  # datasketch's own permutations, drawn by it
         assert np.array_equal(row, signature(shingles(text)).hashvalues)
     monkeypatch.setattr(indexer.similarity, "BATCH_SHINGLES", 50)  # many groups, some of one set
     assert np.array_equal(_signatures(digests), rows)
@@ -481,3 +481,19 @@ def test_a_short_formula_is_not_contained_everywhere(engine: SearchEngine) -> No
     assert len(shingles(formula)) < 8
     result = engine.precedents(formula)
     assert all(p.similarity < 1.0 or shingles(p.clause.text) == shingles(formula) for p in result.precedents)
+
+
+def test_minhash_keys_are_made_without_importing_datasketch_or_scipy() -> None:
+    """An indexing worker and a service's first precedents search make MinHash band keys; the
+    permutations are drawn as datasketch draws them, without importing it (its `lsh` module
+    imports scipy: 0.4-0.8 s a process)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from indexer.similarity import similarity_fields_batch\n"
+        "fields = similarity_fields_batch(['大会欢迎集体安全条约组织同联合国的合作', 'the General Assembly'])\n"
+        "print(bool(fields[0]['bands']), 'datasketch' in sys.modules, 'scipy' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert found.split() == ["True", "False", "False"]
