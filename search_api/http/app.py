@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -43,6 +42,7 @@ from search_api.features.tables import document_csv, lineage_csv, precedents_csv
 from search_api.http.bodies import MAX_BODY_BYTES, MAX_CHECK_BYTES, bounded_body, read_posted_draft
 from search_api.http.openapi import openapi_document
 from search_api.http.responses import DOCX_TYPE, JSON, attachment, error, error_response, safe
+from search_api.http.threads import BLOCKING
 from search_api.http.workbench import workbench_routes
 from search_api.models import SearchRequest
 from search_api.params import (
@@ -194,7 +194,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         except RecursionError:
             raise ParameterError("body", "is nested too deeply") from None
         values = body_values(body, (PRECEDENT_TEXT, *PRECEDENT_OPTIONS), required=("text",))
-        result = await run_in_threadpool(
+        result = await BLOCKING.run(
             engine.precedents, values["text"], min_similarity=values["min_similarity"], limit=values["limit"]
         )
         return JSON(result.to_dict())
@@ -203,8 +203,8 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         """A draft in the body: JSON `{"text": ...}`, or the file (PDF, DOCX, text) by its type."""
         values = parse_params(request.query_params, CHECK_PARAMS)
         raw = await bounded_body(request, MAX_CHECK_BYTES)
-        draft = await run_in_threadpool(read_posted_draft, raw, request.headers.get("content-type", ""))
-        result = await run_in_threadpool(
+        draft = await BLOCKING.run(read_posted_draft, raw, request.headers.get("content-type", ""))
+        result = await BLOCKING.run(
             engine.check,
             draft,
             parallel=tuple(values.get("parallel", ())),
@@ -242,6 +242,8 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         started = time.perf_counter()
         stats = engine.health()
         lanes = stats["search_lanes"]
+        # Requests waiting for a blocking-work thread wait for a lane too (one thread a lane).
+        lanes["waiting"] += BLOCKING.waiting
         # Saturated: every lane busy and searches queueing, or one search holding a lane for long
         # (a balancer's health check then sends traffic to another replica).
         saturated = (lanes["busy"] == lanes["lanes"] and lanes["waiting"] > 0) or (
@@ -257,7 +259,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             status_code=503 if saturated else 200,
         )
 
-    def schema(request: Request) -> Response:
+    async def schema(request: Request) -> Response:
         """What a front end builds its menus from: the facet table and the search parameters."""
         parse_params(request.query_params, ())
         return JSON(
@@ -268,18 +270,21 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
             headers={"Cache-Control": "public, max-age=300"},
         )
 
-    def openapi(request: Request) -> Response:
+    async def openapi(request: Request) -> Response:
         return JSON(openapi_document(app.routes))
 
-    def page(request: Request) -> Response:
-        return HTMLResponse(STATIC.joinpath("index.html").read_text("utf-8"))
+    # Read once: these endpoints run on the event loop (they take no search lane).
+    page_html = STATIC.joinpath("index.html").read_text("utf-8")
+    embed_js = STATIC.joinpath("embed.js").read_text("utf-8")
 
-    def embed_page(request: Request) -> Response:
-        html = STATIC.joinpath("index.html").read_text("utf-8")
-        return HTMLResponse(html.replace("<body>", '<body class="embedded">', 1))
+    async def page(request: Request) -> Response:
+        return HTMLResponse(page_html)
 
-    def embed_script(request: Request) -> Response:
-        return Response(STATIC.joinpath("embed.js").read_text("utf-8"), media_type="text/javascript")
+    async def embed_page(request: Request) -> Response:
+        return HTMLResponse(page_html.replace("<body>", '<body class="embedded">', 1))
+
+    async def embed_script(request: Request) -> Response:
+        return Response(embed_js, media_type="text/javascript")
 
     async def http_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
