@@ -118,6 +118,42 @@ def test_a_searcher_reads_segment_files_in_place_without_copying_them(tmp_path: 
     searcher.close()
 
 
+def test_posting_blocks_of_whoosh_s_own_writer(tmp_path: Path) -> None:
+    """Whoosh's own writer (a merge by Whoosh, an old index) writes blocks of 128, values as tuples
+    of bytes, weights of 1.0 as None: `posting_blocks` gives each term's postings as Whoosh's
+    matchers do."""
+    import numpy as np
+    from whoosh import fields
+
+    from indexer.storage.blocks import _leaf_matcher, posting_blocks
+
+    schema = fields.Schema(body=fields.TEXT(phrase=True))
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    with ix.writer() as writer:
+        for number in range(300):
+            writer.add_document(body=f"common words here and once{number} " + "again " * (number % 3))
+    blocks = 0
+    with ix.reader() as reader:
+        for btext in reader.lexicon("body"):
+            ids, weights, values = posting_blocks(reader, "body", btext, values=True)
+            matcher = _leaf_matcher(reader.postings("body", btext))
+            blocks += len(ids)
+            expected = []
+            while matcher.is_active():
+                expected.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            got = list(
+                zip(
+                    np.concatenate(ids).tolist(),
+                    np.concatenate([np.asarray(w, dtype=np.float64) for w in weights]).tolist(),
+                    [value for block in values for value in block],
+                    strict=True,
+                )
+            )
+            assert got == expected, btext
+    assert blocks > 300  # "common" has three blocks
+
+
 def test_posting_blocks_decode_what_whoosh_decodes(seed_index: Path) -> None:
     """`posting_blocks` undoes the ids' delta coding with NumPy and the mapped files peek ahead
     for the unpickler: every term's blocks (ids, weights, values) are Whoosh's own decoding."""
