@@ -66,6 +66,7 @@ _SEED = 20241129
 _MERSENNE_PRIME = np.uint64((1 << 61) - 1)  # datasketch's MinHash arithmetic
 _MAX_HASH = np.uint64((1 << 32) - 1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: multiplying spreads low bits up
+_DIGEST_DTYPE = np.dtype("<u8")  # a SHA-1's first 8 bytes, little-endian
 BATCH_SHINGLES = 20_000  # shingles permuted in one array: 20,000 x 60 x 8 bytes = 9.6 MB
 
 
@@ -84,11 +85,11 @@ def shingles(text: str) -> frozenset[str]:
 
 def _shingle_digests(items: frozenset[str]) -> np.ndarray:
     """One SHA-1 per shingle, its first 8 bytes as a little-endian uint64: the shingle's hash
-    for the `shingles` column, whose low 32 bits are datasketch's `sha1_hash32` of it."""
-    return np.array(
-        [int.from_bytes(hashlib.sha1(item.encode("utf-8")).digest()[:8], "little") for item in items],
-        dtype=np.uint64,
-    )
+    for the `shingles` column, whose low 32 bits are datasketch's `sha1_hash32` of it. The
+    digests are read as one buffer (a Python int a shingle took a third more time)."""
+    sha1 = hashlib.sha1
+    digests = b"".join([sha1(item.encode("utf-8")).digest()[:8] for item in items])
+    return np.frombuffer(digests, dtype=_DIGEST_DTYPE).astype(np.uint64)
 
 
 def shingle_hashes(items: frozenset[str]) -> bytes:

@@ -338,6 +338,8 @@ def test_batched_minhash_equals_datasketch_and_keys_spread(
 ) -> None:
     """Indexing computes a resolution's signatures in one array operation: each must be what
     datasketch's MinHash gives the clause alone, and the band keys must not collapse."""
+    import hashlib
+
     import numpy as np
 
     import indexer.similarity
@@ -353,6 +355,9 @@ def test_batched_minhash_equals_datasketch_and_keys_spread(
 
     texts = [clause["text"] for _, clause in clauses[:400]] + ["", "。"]  # and two with no shingles
     digests = [_shingle_digests(shingles(text)) for text in texts]
+    for text, digest in zip(texts, digests, strict=True):  # the column's hash: SHA-1's first 8 bytes
+        expected = [int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:8], "little") for s in shingles(text)]
+        assert digest.dtype == np.uint64 and digest.tolist() == expected
     rows = _signatures(digests)
     for text, row in zip(texts, rows, strict=True):  # datasketch's own permutations, drawn by it
         assert np.array_equal(row, signature(shingles(text)).hashvalues)
