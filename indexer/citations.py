@@ -50,9 +50,16 @@ def _en_noun_before(text: str, position: int) -> str | None:
 
 def find_citations(text: str) -> tuple[str, ...]:
     """The symbols of the resolutions and decisions cited in `text`, in order, without repeats."""
-    found: list[tuple[int, str]] = []
+    return tuple(dict.fromkeys(symbol for _, _, symbol in citation_spans(text)))
+
+
+def citation_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each citation in `text` as (start, end, symbol), in order: the characters that cite it
+    (`第 59/50 号`, `59/50`, `A/RES/59/50`; for a number inside a range, the whole range), which a
+    search for the symbol marks."""
+    found: list[tuple[int, int, str]] = []
     for match in CITED_RESOLUTION.finditer(text):
-        found.append((match.start(), re.sub(r"\s+", "", match.group(1))))
+        found.append((match.start(1), match.end(1), re.sub(r"\s+", "", match.group(1))))
     # Chinese lists close with their noun: read them from the end.
     noun: str | None = None
     following = len(text)
@@ -62,13 +69,13 @@ def find_citations(text: str) -> tuple[str, ...]:
         following = match.start()
         if noun:
             prefix = "A/RES" if noun == "决议" else "A/DEC"
-            found.append((match.start(), f"{prefix}/{match.group(1)}/{match.group(2)}"))
+            found.append((match.start(), match.end(), f"{prefix}/{match.group(1)}/{match.group(2)}"))
     for match in _ZH_SC.finditer(text):
         if _zh_noun_after(text, match.end()) == "决议":
-            found.append((match.start(), f"S/RES/{match.group(1)}({match.group(2)})"))
+            found.append((match.start(), match.end(), f"S/RES/{match.group(1)}({match.group(2)})"))
     for match in _ZH_OLD.finditer(text):
         if _zh_noun_after(text, match.end()) == "决议":
-            found.append((match.start(), f"A/RES/{match.group(1)}({match.group(2)})"))
+            found.append((match.start(), match.end(), f"A/RES/{match.group(1)}({match.group(2)})"))
     # English lists open with their noun: an item right after another keeps the noun.
     noun = None
     previous_end = -1
@@ -78,21 +85,21 @@ def find_citations(text: str) -> tuple[str, ...]:
         previous_end = match.end()
         if noun and not _inside_symbol(text, match.start()):
             prefix = "A/RES" if noun == "resolution" else "A/DEC"
-            found.append((match.start(), f"{prefix}/{match.group(1)}/{match.group(2)}"))
+            found.append((match.start(), match.end(), f"{prefix}/{match.group(1)}/{match.group(2)}"))
     for match in _EN_SC.finditer(text):
         if _en_noun_before(text, match.start()) == "resolution" and "Security Council" in text:
-            found.append((match.start(), f"S/RES/{match.group(1)}({match.group(2)})"))
+            found.append((match.start(), match.end(), f"S/RES/{match.group(1)}({match.group(2)})"))
     for match in _EN_OLD.finditer(text):
         if _en_noun_before(text, match.start()) == "resolution":
-            found.append((match.start(), f"A/RES/{match.group(1)}({match.group(2)})"))
+            found.append((match.start(), match.end(), f"A/RES/{match.group(1)}({match.group(2)})"))
     for match in _RANGE.finditer(text):
         session, first, last_session, last = (int(g) for g in match.groups())
-        cited = {symbol for _, symbol in found}
+        cited = {symbol for _, _, symbol in found}
         series = next((p for p in ("A/RES", "A/DEC") if f"{p}/{session}/{first}" in cited), None)
         if series and session == last_session and 0 < last - first <= MAX_RANGE:
-            found.extend((match.start(), f"{series}/{session}/{n}") for n in range(first + 1, last))
+            found.extend((match.start(), match.end(), f"{series}/{session}/{n}") for n in range(first + 1, last))
     found.sort()
-    return tuple(dict.fromkeys(symbol for _, symbol in found))
+    return found
 
 
 def _inside_symbol(text: str, position: int) -> bool:

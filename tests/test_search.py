@@ -459,6 +459,18 @@ def test_highlights_in_the_other_languages_are_the_reference(engine: SearchEngin
     _assert_highlights_are_the_reference(engine, q)
 
 
+@pytest.mark.parametrize("q", ["A/RES/59/50", "cites:A/RES/59/50", "a/res/59/50"])
+def test_a_cited_symbol_is_marked_where_the_clause_cites_it(engine: SearchEngine, q: str) -> None:
+    """A clause found because it cites the symbol shows the citation marked, as it is written there."""
+    hits = engine.search(SearchRequest(q=q, per_page=100)).hits
+    citing = [hit for hit in hits if hit.clause and "A/RES/59/50" in hit.clause.citations]
+    assert citing, q
+    for hit in citing:
+        assert hit.clause is not None
+        marked = [hit.clause.text[start:end] for start, end in hit.highlight_spans]
+        assert marked == ["第 59/50 号"] and "<mark>第 59/50 号</mark>" in hit.highlight, (q, marked)
+
+
 def test_a_skipped_chinese_run_still_parts_a_phrase() -> None:
     """A Chinese run holding none of the query's words is not cut, but it still stands between
     the words on either side: `"peace security"` is not marked across it."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.citations import find_citations
+from indexer.citations import citation_spans, find_citations
 from indexer.readers import read_document
 from indexer.sponsors import parse_sponsors
 from indexer.structure import english_ordinal
@@ -270,6 +270,29 @@ def test_citation_counts_equal_a_scan_of_the_raw_text() -> None:
 )
 def test_citations(text: str, expected: tuple[str, ...]) -> None:
     assert find_citations(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("又提及大会 2004 年 12 月 2 日第 59/50 号决议，其中", [("第 59/50 号", "A/RES/59/50")]),
+        ("大会第 73/401 号决定", [("第 73/401 号", "A/DEC/73/401")]),
+        (
+            "Recalling its resolution 54/169, and A/RES/73/12",
+            [("54/169", "A/RES/54/169"), ("A/RES/73/12", "A/RES/73/12")],
+        ),
+        ("Security Council resolution 1631 (2005)", [("1631 (2005)", "S/RES/1631(2005)")]),
+        (
+            "Recalling resolutions 70/1 to 70/3,",
+            [("70/1", "A/RES/70/1"), ("70/1 to 70/3", "A/RES/70/2"), ("70/3", "A/RES/70/3")],
+        ),
+    ],
+)
+def test_citation_spans_are_the_characters_that_cite(text: str, expected: list[tuple[str, str]]) -> None:
+    """What a search for the symbol marks in the clause (the range, for a number inside it)."""
+    spans = citation_spans(text)
+    assert [(text[start:end], symbol) for start, end, symbol in spans] == expected
+    assert find_citations(text) == tuple(dict.fromkeys(symbol for _, symbol in expected))
 
 
 @pytest.mark.parametrize(

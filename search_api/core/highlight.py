@@ -3,7 +3,9 @@
 Word terms are marked where the word analyzer produced them (offsets into the original text, so
 after normalisation, traditional script or PDF line breaks, the marks still land on the right
 characters). Quoted strings are marked where their bigrams (Chinese) or words (Latin) stand at
-consecutive positions: the exact phrase, not every place one of its parts happens to appear.
+consecutive positions: the exact phrase, not every place one of its parts happens to appear. A
+resolution's symbol is marked where a clause cites it, however it is written there (`第 59/50 号`,
+`resolution 59/50`): the clause was found through its `cites` field, read by indexer/citations.py.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from analyzers.languages import STEMMED_LANGUAGES, stem_token
 from analyzers.scripts import is_cjk
 from analyzers.tokenizer import char_tokens
 from analyzers.word_tokens import word_tokens
+from indexer.citations import citation_spans
 
 SNIPPET_CHARS = 120
 
@@ -72,6 +75,10 @@ def match_spans(text: str, words: set[str], phrases: list[tuple[str, list[str]]]
     once a field, for the query's tokens only: its word tokens serve both the words and the word
     phrases."""
     spans: list[tuple[int, int]] = []
+    cited = {phrase[0] for field, phrase in phrases if field == "cites"}
+    if cited:  # the characters that cite the symbol, as the indexer read the citation
+        spans.extend((start, end) for start, end, symbol in citation_spans(text) if symbol in cited)
+        phrases = [(field, phrase) for field, phrase in phrases if field != "cites"]
     phrase_words = {field: frozenset(w for f, phrase in phrases if f == field for w in phrase) for field, _ in phrases}
     wanted = _query_tokens(frozenset(words), phrase_words.get("text", frozenset()))
     clause_tokens = word_tokens(text, wanted=wanted) if words or "text" in phrase_words else []

@@ -298,7 +298,8 @@ def parse_query(
 def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[tuple[str, list[str]]]]:
     """What the query matched, to mark in a clause: word-field terms, and phrases as (field, terms)
     for the char field's bigrams and the word field's quoted words (marked only where they stand
-    together, so `"the draft treaty"` does not mark every `the`)."""
+    together, so `"the draft treaty"` does not mark every `the`), and ("cites", [symbol]) for a
+    cited resolution's symbol."""
     words: set[str] = set()
     phrases: list[tuple[str, list[str]]] = []
     if q is None:
@@ -312,6 +313,8 @@ def highlight_terms(q: wq.Query | None) -> tuple[set[str], list[tuple[str, list[
             phrases.append(("chars", [node.text]))
         elif isinstance(node, wq.Term) and node.fieldname in (*TEXT_FIELDS, "stems"):
             words.add(node.text)  # a stem as indexed, `en:decid`: highlight.match_spans stems to match
+        elif isinstance(node, wq.Term) and node.fieldname == "cites":
+            phrases.append(("cites", [node.text]))  # marked where the clause cites it (`第 59/50 号`)
     return words, phrases
 
 
