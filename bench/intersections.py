@@ -9,7 +9,9 @@ in ms, for random arrays over a million values (half of the shorter in the longe
 `--index`, the position keys of pairs of common bigrams of that index, the second moved back one
 place (as a phrase's second word is), and the document lists of pairs of common words (as a
 query of two words intersects them). Phrase keys are merged below `BINARY_SEARCH_RATIO`; document
-lists are binary-searched (evaluate.py `_common`, `_intersection`).
+lists are binary-searched, or looked up in a table over the index's documents when both are long
+(evaluate.py `_common`, `_intersection`, `_by_table`: a second table compares the two and shows
+the choice).
 
     python bench/intersections.py [--index bench/out/index-scale-synthetic-v2-1000000]
 """
@@ -27,9 +29,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search_api.core.evaluate import BINARY_SEARCH_RATIO, _intersection  # noqa: E402
+from search_api.core.evaluate import (  # noqa: E402
+    BINARY_SEARCH_RATIO,
+    _binary_search,
+    _by_table,
+    _intersection,
+    _table_search,
+)
 
 BIGRAM_PAIRS = [("联合", "合国"), ("维持", "和平"), ("安全", "理事"), ("采取", "措施")]
+RANDOM_VALUES = 4_000_000  # the random arrays' values are below this
 WORD_PAIRS = [("联合国", "大会"), ("和平", "安全"), ("发展", "合作"), ("人权", "理事会"), ("秘书长", "报告")]
 
 
@@ -72,21 +81,23 @@ def best_ms(way: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray, 
 
 def random_pairs() -> list[tuple[str, np.ndarray, np.ndarray]]:
     rng = np.random.default_rng(1)
-    long_ = np.sort(rng.choice(4_000_000, 1_000_000, replace=False)).astype(np.int64)
+    long_ = np.sort(rng.choice(RANDOM_VALUES, 1_000_000, replace=False)).astype(np.int64)
     pairs = []
     for size in (1_000_000, 300_000, 100_000, 30_000, 10_000, 3_000, 1_000):
         half = rng.choice(long_, size // 2, replace=False)
-        other = rng.integers(0, 4_000_000, size - size // 2)
+        other = rng.integers(0, RANDOM_VALUES, size - size // 2)
         pairs.append((f"random {size:,} in 1,000,000", np.unique(np.concatenate((half, other))), long_))
     return pairs
 
 
-def index_pairs(index_dir: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
+def index_pairs(index_dir: Path) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], int]:
+    """The index's pairs, and its number of documents (what a table of documents spans)."""
     from search_api.engine import SearchEngine
 
     engine = SearchEngine(index_dir)
     pairs = []
     with engine._current() as searcher:
+        size = searcher.doc_count_all()
         postings = engine._snapshot(searcher).postings
         for first, second in BIGRAM_PAIRS:
             a = np.array(postings.positions("chars", first.encode("utf-8")))
@@ -97,14 +108,29 @@ def index_pairs(index_dir: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
             a, b = (np.array(postings.term("text", word.encode("utf-8")).docs) for word in (first, second))
             if len(a) and len(b):
                 pairs.append((f"documents {first} {second}: {len(a):,} and {len(b):,}", a, b))
-    return pairs
+    return pairs, size
+
+
+def documents_table(pairs: list[tuple[str, np.ndarray, np.ndarray]], size: int) -> None:
+    """Document lists: a binary search against a table over the `size` documents (both with
+    indexes), and which one evaluate.py's `_by_table` picks."""
+    print(f"\n| document lists (table over {size:,} documents) | binary search ms | table ms | picked |")
+    print("|---|---|---|---|")
+    for label, a, b in pairs:
+        short, long_ = (a, b) if len(a) < len(b) else (b, a)
+        search = best_ms(lambda x, y: _binary_search(x, y)[0], short, long_)
+        table = best_ms(lambda x, y: _table_search(x, y, size)[0], short, long_)
+        picked = "table" if _by_table(len(short), len(long_), size) else "binary search"
+        print(f"| {label} | {search:.2f} | {table:.2f} | {picked} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, help="an index whose bigram keys to intersect too")
     args = parser.parse_args()
-    pairs = random_pairs() + (index_pairs(args.index) if args.index else [])
+    pairs = random_pairs()
+    indexed, size = index_pairs(args.index) if args.index else ([], 0)
+    pairs += indexed
     print(f"BINARY_SEARCH_RATIO = {BINARY_SEARCH_RATIO}\n")
     print("| arrays | ratio | " + " | ".join(f"{way} ms" for way in WAYS) + " |")
     print("|---|---|" + "---|" * len(WAYS))
@@ -112,6 +138,9 @@ def main() -> None:
         ratio = max(len(a), len(b)) / max(1, min(len(a), len(b)))
         cells = " | ".join(f"{best_ms(way, a, b):.2f}" for way in WAYS.values())
         print(f"| {label} | {ratio:.0f} | {cells} |")
+    documents_table([pair for pair in pairs if pair[0].startswith("random")], RANDOM_VALUES)
+    if indexed:
+        documents_table([pair for pair in indexed if pair[0].startswith("documents")], size)
 
 
 if __name__ == "__main__":

@@ -212,7 +212,7 @@ def test_document_snippets_are_each_resolutions_best_clauses_as_whoosh_ranks_the
             assert [s["number"] for s in hit.snippets] == expected, (text, hit.doc_id)
 
 
-@pytest.mark.parametrize("sizes", [(0, 50), (3, 5000), (5000, 3), (400, 500), (2000, 100)])
+@pytest.mark.parametrize("sizes", [(0, 50), (3, 5000), (5000, 3), (400, 500), (2000, 100), (9000, 12000)])
 def test_sorted_intersection_matches_numpys_for_any_sizes(sizes: tuple[int, int]) -> None:
     from search_api.core.evaluate import _common, _intersection
 
@@ -224,6 +224,18 @@ def test_sorted_intersection_matches_numpys_for_any_sizes(sizes: tuple[int, int]
         assert got.tolist() == want.tolist()
     assert (a[in_a] == common).all() and (b[in_b] == common).all()
     assert _common(a, b).tolist() == common.tolist()
+    # Document numbers below the index's size: a table when both are long, the same answer.
+    for size in (20_000, 10**7):
+        by_size = _intersection(a, b, size)
+        assert [part.tolist() for part in by_size] == [part.tolist() for part in expected], size
+
+
+def test_a_table_intersects_long_document_lists_and_a_search_short_ones() -> None:
+    from search_api.core.evaluate import _by_table
+
+    assert _by_table(100_000, 120_000, 1_050_000)  # two common words at 1M clauses
+    assert not _by_table(500, 700_000, 1_050_000)  # a rare word and a common one
+    assert not _by_table(5_000, 5_000, 10**8)  # two short lists in a huge index
 
 
 @pytest.mark.parametrize("size", [100, 100_000])  # a mask over the index, then a sort of the lists

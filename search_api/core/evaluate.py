@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
-from math import log
+from math import log, log2
 from typing import Any
 
 import numpy as np
@@ -78,19 +78,54 @@ def _lopsided(a: np.ndarray, b: np.ndarray) -> bool:
     return len(a) * BINARY_SEARCH_RATIO < len(b) or len(b) * BINARY_SEARCH_RATIO < len(a)
 
 
-def _intersection(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(the values in both, their indexes in `a`, in `b`) of two sorted arrays of unique values,
-    by a binary search of the shorter in the longer: on the document lists of real words it beat
-    NumPy's `intersect1d` (a sort of both with their indexes) and a merge at every ratio of sizes
+# What a document-list intersection costs, in ns, as fitted to the word lists of the 1M index
+# (bench/intersections.py prints both ways and this choice): a binary search, per value of the
+# shorter list and level of the search; a table of the longer list's indexes by document, to fill
+# (per document of the index), to enter the longer list and to look the shorter one up. Two common
+# words at 1M clauses: 0.5 ms by the table against 2-2.6 by binary search.
+SEARCH_NS_PER_PROBE = 2.0
+TABLE_NS_PER_DOCUMENT = 0.085
+TABLE_NS_PER_ENTRY = 1.1
+TABLE_NS_PER_LOOKUP = 3.0
+
+
+def _by_table(short: int, long_: int, size: int) -> bool:
+    """Whether a table over `size` documents beats a binary search, for lists of these lengths."""
+    search = SEARCH_NS_PER_PROBE * short * log2(long_ + 1)
+    return search > TABLE_NS_PER_DOCUMENT * size + TABLE_NS_PER_ENTRY * long_ + TABLE_NS_PER_LOOKUP * short
+
+
+def _intersection(a: np.ndarray, b: np.ndarray, size: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the values in both, their indexes in `a`, in `b`) of two sorted arrays of unique values.
+    A binary search of the shorter in the longer; for document numbers below `size`, when both
+    lists are long, a table of the longer list's indexes by document instead (`_by_table`).
+    NumPy's `intersect1d` (a sort of both) and a merge were slower at every ratio of sizes
     (bench/intersections.py)."""
     short, long_, swapped = (a, b, False) if len(a) < len(b) else (b, a, True)
     if not len(short):
         none = np.zeros(0, dtype=np.int64)
         return short, none, none
+    if size is not None and _by_table(len(short), len(long_), size):
+        in_short, in_long = _table_search(short, long_, size)
+    else:
+        in_short, in_long = _binary_search(short, long_)
+    return short[in_short], *((in_long, in_short) if swapped else (in_short, in_long))
+
+
+def _binary_search(short: np.ndarray, long_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(indexes in `short`, in `long_`) of the values in both: each of `short` searched in `long_`."""
     places = np.searchsorted(long_, short)
     found = long_[np.minimum(places, len(long_) - 1)] == short
-    in_short, in_long = np.flatnonzero(found), places[found]
-    return short[found], *((in_long, in_short) if swapped else (in_short, in_long))
+    return np.flatnonzero(found), places[found]
+
+
+def _table_search(short: np.ndarray, long_: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The same for values below `size`, through a table of `long_`'s index of each value."""
+    index_of = np.full(size, -1, dtype=np.int32)
+    index_of[long_] = np.arange(len(long_), dtype=np.int32)
+    places = index_of[short]
+    in_short = np.flatnonzero(places >= 0)
+    return in_short, places[in_short]
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -105,8 +140,8 @@ def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return joined[:-1][joined[1:] == joined[:-1]]
 
 
-def _intersect(a: Scored, b: Scored) -> Scored:
-    docs, in_a, in_b = _intersection(a.docs, b.docs)
+def _intersect(a: Scored, b: Scored, size: int) -> Scored:
+    docs, in_a, in_b = _intersection(a.docs, b.docs, size)
     return Scored(docs, a.scores[in_a] + b.scores[in_b])
 
 
@@ -142,8 +177,8 @@ def _without(a: Scored, b: Scored) -> Scored:
     return Scored(a.docs[keep], a.scores[keep])
 
 
-def _plus_where_present(a: Scored, b: Scored) -> Scored:
-    _, in_a, in_b = _intersection(a.docs, b.docs)
+def _plus_where_present(a: Scored, b: Scored, size: int) -> Scored:
+    _, in_a, in_b = _intersection(a.docs, b.docs, size)
     scores = a.scores.copy()
     scores[in_a] += b.scores[in_b]
     return Scored(a.docs, scores)
@@ -182,7 +217,7 @@ class Evaluator:
                 return self._term(q.fieldname, q.words[0], q.boost)
             return self._phrase(q)
         if isinstance(q, wq.AndMaybe):
-            return _plus_where_present(self._node(q.a), self._node(q.b))
+            return _plus_where_present(self._node(q.a), self._node(q.b), self.postings.size)
         if isinstance(q, wq.AndNot):
             return _without(self._node(q.a), self._node(q.b))
         if isinstance(q, wq.Not):
@@ -261,7 +296,7 @@ class Evaluator:
             for part in parts[1:]:
                 if not len(found):
                     break
-                found = _intersect(found, part)
+                found = _intersect(found, part, self.postings.size)
         for sub in negative:  # an inverse matcher: removes its query's documents, adds 1.0
             found = _without(found, self._node(sub.query))
             found = Scored(found.docs, found.scores + 1.0)
