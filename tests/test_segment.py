@@ -185,3 +185,28 @@ def test_positions_decode_alike_from_packed_and_from_whoosh_blocks(tmp_path: Pat
         matcher = fast_searcher.reader().postings(*terms[0])
         matcher._read_values()
         assert isinstance(matcher._values, PackedValues)  # the fast path was taken
+
+
+def test_id_fields_give_what_their_analyzer_and_format_yield() -> None:
+    """The ID fields' fast path (`_id_columns`) against Whoosh's `field.index` on every record of
+    the seeds, and None for the fields it does not know."""
+    from indexer.storage.segment import _id_columns
+
+    schema = build_schema()
+    checked = 0
+    for path in sorted(SEEDS.rglob("*.txt")):
+        for record in to_records(read_document(path), "hash"):
+            for name, value in record.items():
+                if name.startswith("_") or value is None:
+                    continue
+                field = schema[name]
+                columns = _id_columns(field, value)
+                if type(field).__name__ != "ID":
+                    assert columns is None, name
+                    continue
+                assert columns is not None, name
+                terms, frequencies, weights, values, lengths = columns
+                assert list(zip(terms, frequencies, weights, [values], strict=True)) == list(field.index(value))
+                assert lengths == [len(values)]
+                checked += 1
+    assert checked > 100

@@ -1,4 +1,4 @@
-"""The service's blocking-work threads (search_api/http/threads.py): one a search lane, calls beyond
+"""The service's search threads (search_api/http/threads.py): one a search lane, calls beyond
 them wait in order and are counted for /healthz, and each call runs in its task's context."""
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ import pytest
 from search_api.core.snapshots import default_lanes
 from search_api.engine import SearchEngine
 from search_api.http import app as app_module
-from search_api.http.threads import BLOCKING, BlockingThreads
+from search_api.http.threads import SEARCH_THREADS, SearchThreads
 
 
-def test_the_service_has_one_blocking_thread_a_search_lane(seed_index: Path) -> None:
+def test_the_service_has_one_search_thread_a_search_lane(seed_index: Path) -> None:
     engine = SearchEngine(seed_index)
-    assert BLOCKING.threads == default_lanes() == engine.health()["search_lanes"]["lanes"]
+    assert SEARCH_THREADS.threads == default_lanes() == engine.health()["search_lanes"]["lanes"]
 
 
 def test_calls_beyond_the_threads_wait_and_are_counted_until_a_thread_takes_them() -> None:
-    pool = BlockingThreads(1)
+    pool = SearchThreads(1)
     running, release = threading.Event(), threading.Event()
     order: list[str] = []
 
@@ -52,7 +52,7 @@ def test_calls_beyond_the_threads_wait_and_are_counted_until_a_thread_takes_them
 
 
 def test_a_call_cancelled_before_a_thread_took_it_is_no_longer_counted() -> None:
-    pool = BlockingThreads(1)
+    pool = SearchThreads(1)
     running, release = threading.Event(), threading.Event()
 
     async def scenario() -> tuple[int, int]:
@@ -75,7 +75,7 @@ def test_a_call_sees_the_context_of_the_task_that_made_it() -> None:
 
     async def scenario() -> str:
         variable.set("the request's")
-        return await BlockingThreads(1).run(variable.get)
+        return await SearchThreads(1).run(variable.get)
 
     assert asyncio.run(scenario()) == "the request's"
 
@@ -92,7 +92,7 @@ def test_healthz_counts_requests_waiting_for_a_thread(seed_index: Path, monkeypa
     every_lane_busy = {"lanes": lanes, "busy": lanes, "waiting": 0, "longest_busy_s": 0.5}
     monkeypatch.setattr(SearchEngine, "health", lambda self: {**original(self), "search_lanes": dict(every_lane_busy)})
     assert client.get("/healthz").json()["status"] == "ok"  # busy, nobody waiting
-    monkeypatch.setattr(app_module, "BLOCKING", Busy())
+    monkeypatch.setattr(app_module, "SEARCH_THREADS", Busy())
     answer = client.get("/healthz")
     assert answer.status_code == 503 and answer.json()["status"] == "saturated"
     assert answer.json()["search_lanes"]["waiting"] == 2

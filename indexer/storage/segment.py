@@ -32,7 +32,9 @@ from pickle import dumps
 from typing import Any, cast
 
 import numpy as np
+from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo, _lenfield
+from whoosh.formats import Existence
 from whoosh.index import Index
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -299,6 +301,16 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | Non
         fieldwriter.finish_field()
 
 
+def _id_columns(field: Any, value: object) -> tuple[list[bytes], list[int], list[float], bytes, list[int]] | None:
+    """An ID field's one posting as columns (what `field.index` yields through Whoosh's
+    `IDTokenizer` and `Existence` format: the value itself, frequency 1, the field boost, no
+    value), without the analyzer's token and generators: a record has ten ID fields. None for any
+    other field or value (then `field.index`)."""
+    if type(field.analyzer) is not IDTokenizer or type(field.format) is not Existence or not isinstance(value, str):
+        return None
+    return [value.encode("utf-8")], [1], [field.format.field_boost], b"", [0]
+
+
 class FastSegmentWriter(SegmentWriter):
     """`SegmentWriter` with the per-posting costs above removed; it writes the same postings, in
     blocks of `BLOCK_POSTINGS` (unless given another codec)."""
@@ -331,10 +343,13 @@ class FastSegmentWriter(SegmentWriter):
             length = 0
             if field.indexed:
                 boost = self._field_boost(fields, fieldname, docboost) if special else 1.0
-                columns = field.posting_columns(value) if hasattr(field, "posting_columns") else None
+                if hasattr(field, "posting_columns"):
+                    columns = field.posting_columns(value)
+                else:
+                    columns = _id_columns(field, value)
                 if columns is None:
                     length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
-                else:  # the word and character fields (indexer/formats.py): no tuple a posting
+                else:  # the word, character and ID fields: no tuple a posting
                     length = self.pool.add_columns(fieldname, docnum, columns, boost)
                 if not field.scorable:
                     length = 0

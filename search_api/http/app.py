@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -42,7 +43,7 @@ from search_api.features.tables import document_csv, lineage_csv, precedents_csv
 from search_api.http.bodies import MAX_BODY_BYTES, MAX_CHECK_BYTES, bounded_body, read_posted_draft
 from search_api.http.openapi import openapi_document
 from search_api.http.responses import DOCX_TYPE, JSON, attachment, error, error_response, safe
-from search_api.http.threads import BLOCKING
+from search_api.http.threads import SEARCH_THREADS
 from search_api.http.workbench import workbench_routes
 from search_api.models import SearchRequest
 from search_api.params import (
@@ -194,7 +195,7 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         except RecursionError:
             raise ParameterError("body", "is nested too deeply") from None
         values = body_values(body, (PRECEDENT_TEXT, *PRECEDENT_OPTIONS), required=("text",))
-        result = await BLOCKING.run(
+        result = await SEARCH_THREADS.run(
             engine.precedents, values["text"], min_similarity=values["min_similarity"], limit=values["limit"]
         )
         return JSON(result.to_dict())
@@ -203,8 +204,10 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         """A draft in the body: JSON `{"text": ...}`, or the file (PDF, DOCX, text) by its type."""
         values = parse_params(request.query_params, CHECK_PARAMS)
         raw = await bounded_body(request, MAX_CHECK_BYTES)
-        draft = await BLOCKING.run(read_posted_draft, raw, request.headers.get("content-type", ""))
-        result = await BLOCKING.run(
+        # Reading a draft takes no search lane and may run OCR for a while: Starlette's own pool,
+        # so it never holds one of the search threads.
+        draft = await run_in_threadpool(read_posted_draft, raw, request.headers.get("content-type", ""))
+        result = await SEARCH_THREADS.run(
             engine.check,
             draft,
             parallel=tuple(values.get("parallel", ())),
@@ -242,8 +245,8 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         started = time.perf_counter()
         stats = engine.health()
         lanes = stats["search_lanes"]
-        # Requests waiting for a blocking-work thread wait for a lane too (one thread a lane).
-        lanes["waiting"] += BLOCKING.waiting
+        # Requests waiting for a search thread wait for a lane too (one thread a lane).
+        lanes["waiting"] += SEARCH_THREADS.waiting
         # Saturated: every lane busy and searches queueing, or one search holding a lane for long
         # (a balancer's health check then sends traffic to another replica).
         saturated = (lanes["busy"] == lanes["lanes"] and lanes["waiting"] > 0) or (

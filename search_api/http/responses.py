@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from indexer.errors import GaSearchError, IndexError_
 from search_api.core.deadline import RequestTooCostly
 from search_api.errors import BodyTooLarge, NotFoundError, ParameterError, QuerySyntaxError
-from search_api.http.threads import BLOCKING
+from search_api.http.threads import SEARCH_THREADS
 
 error_log = logging.getLogger("ga_search.error")
 
@@ -67,7 +67,7 @@ Endpoint = Callable[[Request], Response] | Callable[[Request], Awaitable[Respons
 
 def safe(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
     """Every error becomes a JSON answer here, so no exception ever reaches the server. A plain
-    `def` endpoint (a search: CPU-bound and synchronous) runs on one of the blocking-work threads
+    `def` endpoint (a search: CPU-bound and synchronous) runs on one of the search threads
     (search_api/http/threads.py), so the event loop keeps answering other requests (`/healthz`
     included) while it works. Endpoints that take no search lane are `async`."""
     if inspect.iscoroutinefunction(endpoint):
@@ -82,7 +82,7 @@ def safe(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
 
         async def wrapped(request: Request) -> Response:
             try:
-                return await BLOCKING.run(cast(Callable[[Request], Response], endpoint), request)
+                return await SEARCH_THREADS.run(cast(Callable[[Request], Response], endpoint), request)
             except Exception as exc:
                 return error_response(exc)
 

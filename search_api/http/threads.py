@@ -1,5 +1,6 @@
-"""The threads the service's blocking work runs on (a search, a draft's reading and checking), off
-the event loop so that `/healthz` and other requests are answered while it runs.
+"""The threads the service's searches run on (every endpoint that takes a search lane: a search, a
+document, precedents, a draft's check), off the event loop so that `/healthz` and other requests
+are answered while they run.
 
 As many threads as the engine has search lanes (search_api/core/snapshots.py): more could only
 wait for a lane, and under load they did not wait idle. Each ran its request's parsing, rendering
@@ -25,13 +26,13 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class BlockingThreads:
-    """A fixed pool of threads for blocking calls from the event loop, counting the calls that
+class SearchThreads:
+    """A fixed pool of threads for searches called from the event loop, counting the calls that
     wait for a thread."""
 
     def __init__(self, threads: int) -> None:
         self.threads = threads
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="ga-search-blocking")
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="ga-search-search")
         self._waiting = 0
         self._lock = threading.Lock()
 
@@ -63,4 +64,4 @@ class BlockingThreads:
                 self._waiting -= 1
 
 
-BLOCKING = BlockingThreads(default_lanes())
+SEARCH_THREADS = SearchThreads(default_lanes())
