@@ -77,6 +77,8 @@ def test_the_search_side_reaches_the_index_only_through_schema_and_storage() -> 
         "indexer.sponsors",
         "indexer.formats",
         "indexer.verbs",
+        # Highlighting marks a cited symbol where the clause's text cites it, read as indexing read it.
+        "indexer.citations",
     }
     imported = set()
     for path in (ROOT / "search_api").rglob("*.py"):
