@@ -5,9 +5,9 @@ are answered while they run.
 As many threads as the engine has search lanes (search_api/core/snapshots.py): more could only
 wait for a lane, and under load they did not wait idle. Each ran its request's parsing, rendering
 and JSON outside a lane, so 16 clients kept up to 16 threads contending for the interpreter:
-Starlette's thread pool (anyio's, 40 threads) cost 2.3-2.6 ms of CPU a search request against
-2.2-2.3 here, p95 74-83 against 52-58 ms (bench/load.py, seeds, 16 clients, one worker, three
-alternated runs each). A request beyond the lanes waits in this pool's queue, first come first
+with Starlette's thread pool (anyio's, 40 threads) a search request cost 2.4-2.6 ms of CPU, here
+2.0-2.5, the clients' p95 81-89 ms, here 49-62 (bench/load.py, seeds, 16 clients, one worker,
+three alternated pairs). A request beyond the lanes waits in this pool's queue, first come first
 served, and `waiting` counts it for `/healthz`.
 """
 
