@@ -33,8 +33,8 @@ map that `normalize` keeps, so highlights land on the characters the user sees.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Container, Iterator
+from operator import add
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
@@ -254,23 +254,25 @@ class PositionFilter(Filter):
             yield token
 
 
-def char_positions(value: str, start_pos: int = 0) -> dict[str, list[int]]:
-    """The positions of every gram that `CharTokenizer` yields for `value` at index time, grouped
-    by gram: what a field's posting values need, without a token object per gram (indexing calls
-    this; tests check it against the tokenizer)."""
-    positions: defaultdict[str, list[int]] = defaultdict(list)
-    position = start_pos
+def char_stream(value: str) -> tuple[list[str], list[int]]:
+    """Every gram `CharTokenizer` yields for `value` at index time and its position, in its
+    order (each kept character's bigram, then the last character alone), without a token object
+    per gram: the field's postings (indexing calls this; tests check it against the tokenizer).
+    A segment's grams stand at consecutive positions."""
+    grams: list[str] = []
+    positions: list[int] = []
+    position = 0
     for segment_index, (_, segment) in enumerate(clause_segments(value)):
         if segment_index:
             position += CLAUSE_GAP
         text = normalize(segment).text.lower()
         kept = _not_in_char_field(text).sub("", text)
-        for index in range(len(kept) - 1):
-            positions[kept[index : index + 2]].append(position + index)
         if kept:
-            positions[kept[-1]].append(position + len(kept) - 1)
+            grams += map(add, kept[:-1], kept[1:])  # each character joined to the next
+            grams.append(kept[-1])
+            positions += range(position, position + len(kept))
         position += len(kept)
-    return positions
+    return grams, positions
 
 
 def _lowered(normalized: Normalized) -> tuple[str, Callable[[int, int], tuple[int, int]]]:

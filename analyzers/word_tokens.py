@@ -12,7 +12,6 @@ on every clause of the real corpus, and `word_analyzer()` stays the definition.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from typing import Protocol
 
 from analyzers import segmenter
@@ -111,11 +110,3 @@ def word_tokens(value: str, spans: bool = True, wanted: Wanted | None = None) ->
 
 def _no_span(start: int, end: int) -> tuple[int, int]:
     return 0, 0
-
-
-def word_positions(value: str) -> dict[str, list[int]]:
-    """The positions of each word `word_tokens` yields: what a field's postings need."""
-    positions: defaultdict[str, list[int]] = defaultdict(list)
-    for text, position, _, _ in word_tokens(value, spans=False):
-        positions[text].append(position)
-    return positions

@@ -14,14 +14,15 @@ import struct
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
-from itertools import accumulate, chain
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
 from whoosh import fields, formats
 
 from analyzers.chain import is_word_chain
-from analyzers.word_tokens import word_positions
+from analyzers.word_tokens import word_tokens
+from indexer.storage.token_streams import STREAM_VALUE_DTYPE, stream_columns
 
 # array("I") is 4 bytes on every platform Python supports; the bytes are little-endian below.
 _UINT32 = "I"
@@ -31,6 +32,10 @@ _ONE_POSITION = struct.Struct("<I")
 # A field's postings for one document as columns: terms (UTF-8), frequencies, weights, and every
 # posting's value end to end with each value's length (see CompactPostingPool.add_columns).
 PostingColumns = tuple[list[bytes], list[int], list[float], bytes, list[int]]
+# A field's tokens in one document: each token's term and position, in the analyzer's order.
+PostingStream = tuple[Sequence[str], Sequence[int]]
+# The segment writer packs a stream's positions itself, as this format does.
+assert STREAM_VALUE_DTYPE == "<u4" and _ONE_POSITION.format == "<I"
 
 
 class PackedPositions(formats.Positions):
@@ -57,22 +62,6 @@ class PackedPositions(formats.Positions):
         for word, found in positions.items():
             weight = len(found) + extra_boost[word] if word in extra_boost else len(found)
             yield word, len(found), weight * field_boost, self.encode(found)
-
-    def columns(self, positions: dict[str, list[int]]) -> PostingColumns:
-        """The postings of one document's field, given each term's positions, as columns: the
-        values packed in one array instead of a `struct.pack` and a tuple a term."""
-        frequencies = list(map(len, positions.values()))
-        packed = array(_UINT32, chain.from_iterable(positions.values()))
-        if _BIG_ENDIAN:
-            packed.byteswap()
-        boost = self.field_boost
-        return (
-            [term.encode("utf-8") for term in positions],
-            frequencies,
-            [frequency * boost for frequency in frequencies],
-            packed.tobytes(),
-            [4 * frequency for frequency in frequencies],
-        )
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         packed = array(_UINT32)
@@ -111,9 +100,19 @@ class PackedText(fields.TEXT):
             for term, frequency, weight, end, length in zip(terms, frequencies, weights, ends, lengths, strict=True)
         )
 
-    def posting_columns(self, value: object) -> PostingColumns | None:
-        """A document's postings in this field as columns (the segment writer's fast path); None
-        where the field's analyzer is not the word chain (Whoosh's `index` then)."""
+    def posting_stream(self, value: object) -> PostingStream | None:
+        """A document's tokens in this field as (terms, positions), in the analyzer's order: the
+        segment writer's fast path (indexer/storage/token_streams.py); None where the field's
+        analyzer is not the word chain (Whoosh's `index` then)."""
         if not isinstance(value, str) or not is_word_chain(self.analyzer):
             return None
-        return self.format.columns(word_positions(value))
+        tokens = word_tokens(value, spans=False)
+        if not tokens:
+            return [], []
+        texts, positions, _, _ = zip(*tokens, strict=True)  # columns, transposed in C
+        return texts, positions
+
+    def posting_columns(self, value: object) -> PostingColumns | None:
+        """The postings `posting_stream` gives, grouped by term as columns (`index`)."""
+        stream = self.posting_stream(value)
+        return None if stream is None else stream_columns(*stream, self.format.field_boost)

@@ -40,8 +40,8 @@ from whoosh import columns, fields
 from whoosh.analysis import SpaceSeparatedTokenizer
 
 from analyzers import char_analyzer, word_analyzer
-from analyzers.tokenizer import char_positions
-from indexer.formats import PackedText, PostingColumns
+from analyzers.tokenizer import char_stream
+from indexer.formats import PackedText, PostingStream
 from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 
 # The band keys depend on the similarity parameters: changing them changes the schema. 7: text
@@ -77,10 +77,10 @@ RESOLUTION_FIELDS = frozenset(
 
 class CharText(PackedText):
     """The `chars` field: `char_analyzer()`'s postings, computed at index time by
-    `char_positions` instead of a token per bigram (the most postings of any field)."""
+    `char_stream` instead of a token per bigram (the most postings of any field)."""
 
-    def posting_columns(self, value: object) -> PostingColumns | None:
-        return self.format.columns(char_positions(value)) if isinstance(value, str) else None
+    def posting_stream(self, value: object) -> PostingStream | None:
+        return char_stream(value) if isinstance(value, str) else None
 
 
 class TagList(fields.KEYWORD):

@@ -93,7 +93,7 @@ def test_packed_positions_round_trip_and_are_what_whoosh_would_store() -> None:
 
 
 def test_only_blocks_worth_it_are_compressed(tmp_path: Path) -> None:
-    from indexer.storage.segment import COMPRESS_MIN_POSTINGS
+    from indexer.storage.term_blocks import COMPRESS_MIN_POSTINGS
 
     ix = _build(tmp_path / "fast", FastSegmentWriter)
     seen = set()
@@ -210,3 +210,46 @@ def test_id_fields_give_what_their_analyzer_and_format_yield() -> None:
                 assert lengths == [len(values)]
                 checked += 1
     assert checked > 100
+
+
+@pytest.mark.needs_shared
+def test_text_fields_merged_between_documents_and_boosted_write_what_whoosh_writes(tmp_path: Path) -> None:
+    """The text fields' tokens wait as streams until the segment is written (token_streams.py);
+    a segment read into the same writer between documents gives those fields postings another
+    way, which must keep documents in order, as must documents boosted. Against Whoosh's writer."""
+    paths = [SEED_TEXT, *sorted((CORPUS / "ga_res_80_en").glob("*.md"))[:12]]
+    records = [record for path in paths for record in to_records(read_document(path), "hash")]
+    records[3] = {**records[3], "_boost": 1.5}
+    records[5] = {**records[5], "_text_boost": 3.0}
+    records[-5] = {**records[-5], "_boost": 2.5}
+    source = tmp_path / "source"
+    source.mkdir()
+    merged_in = whoosh_index.create_in(str(source), build_schema())
+    writer = merged_in.writer()
+    for record in records[::3]:
+        writer.add_document(**record)
+    writer.commit()
+
+    def build(name: str, writer_class: type[SegmentWriter], merge: bool, **options: object) -> whoosh_index.Index:
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), build_schema())
+        writer = writer_class(ix, codec=W3Codec(blocklimit=32), **options)
+        half = len(records) // 2
+        for record in records[:half]:
+            writer.add_document(**record)
+        if merge:
+            with merged_in.reader() as reader:
+                writer.add_reader(reader)
+        for record in records[half:]:
+            writer.add_document(**record)
+        writer.commit()
+        return ix
+
+    for merge in (False, True):
+        stock = _postings(build(f"stock-{merge}", SegmentWriter, merge, limitmb=1))
+        fast = _postings(build(f"fast-{merge}", FastSegmentWriter, merge))
+        assert fast.keys() == stock.keys() and len(fast) > 2_000
+        differing = [key for key in stock if stock[key] != fast[key]]
+        assert not differing, (merge, differing[:5])
+        text = [row for (field, _), rows in fast.items() if field == "text" for row in rows[1:] if row[0] != "block"]
+        assert any(weight % 1 for _, weight, _ in text)  # the boosts reached the weights

@@ -15,42 +15,35 @@ posting: term number, document, weight, end of the value in one byte buffer), so
 postings stay in memory and one stable sort by term puts them in the order the codec writes.
 A document's field hands the pool all its postings at once (`add_field`).
 
-The codec's postings writer takes a posting at a time, with checks and statistics for each, and
-pickles every block with protocol 2. `_term_bytes` writes a whole term: the same blocks, block
-headers and term statistics, the data pickled with protocol 5 (see `BLOCK_PICKLE_PROTOCOL`).
+The text fields (word and character) hand their tokens to the pool as token streams
+(token_streams.py), grouped into postings only when the segment is written, in arrays.
+
+The codec's postings writer takes a posting at a time, with checks and statistics for each;
+term_blocks.py writes a whole term's blocks and statistics at once, the same bytes.
 """
 
 from __future__ import annotations
 
-import zlib
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from itertools import accumulate, islice, repeat
-from operator import sub
-from pickle import dumps
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, groupby, islice, repeat
+from operator import itemgetter
 from typing import Any, cast
 
 import numpy as np
 from whoosh.analysis import IDTokenizer
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.formats import Existence
 from whoosh.index import Index
-from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from indexer.storage.packed_values import PackedValues
+from indexer.storage.term_blocks import array_term_bytes, list_term_bytes
+from indexer.storage.token_streams import STREAM_VALUE_DTYPE, FieldStream, stream_columns
 
 SORT_CHUNK = 1 << 20  # postings turned back into Python objects at a time
-# Smaller blocks are written uncompressed: zlib's header and CPU buy nothing on a few dozen bytes
-# (Whoosh means to skip compression under 20 bytes, but a bug compresses every block).
-COMPRESS_MIN_POSTINGS = 16
-# A block's data is pickled with protocol 5, not Whoosh's protocol 2: protocol 2 has no opcode for
-# bytes and pickles each posting value as a call to `codecs.encode` on a latin-1 string, which
-# took 15x longer to write and 10x longer to read than protocol 5's length-prefixed bytes, and
-# three times the space. Whoosh's reader unpickles any protocol.
-BLOCK_PICKLE_PROTOCOL = 5
 # Postings a block. Whoosh's 128 suits its matchers, which skip through a list a block at a time;
 # the search side decodes a term's whole list at once (search_api/core/postings.py), and each block
 # costs a seek, a pickle, a zlib stream and NumPy calls of its own: at 128, three quarters of a
@@ -58,7 +51,6 @@ BLOCK_PICKLE_PROTOCOL = 5
 BLOCK_POSTINGS = 1024
 
 
-_TERMINFO = W3TermInfo._struct  # flags, weight, df, min/max length bytes, max weight, first/last id
 BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 
 
@@ -77,17 +69,18 @@ class _SegmentLengths:
 
     def __init__(self, reader: Any) -> None:
         self._reader = reader
-        self._lengths: dict[str, list[int] | None] = {}
 
-    def field(self, fieldname: str) -> list[int] | None:
+    def field(self, fieldname: str) -> np.ndarray | None:
         """Every document's length in `fieldname` (0 where it has none), or None if unscored."""
-        if fieldname not in self._lengths:
-            codes = length_codes(self._reader, fieldname)
-            self._lengths[fieldname] = None if codes is None else np.where(codes > 0, BYTE_TO_LENGTH[codes], 0).tolist()
-        return self._lengths[fieldname]
+        codes = length_codes(self._reader, fieldname)
+        return None if codes is None else np.where(codes > 0, BYTE_TO_LENGTH[codes], 0)
 
     def close(self) -> None:
         self._reader.close()
+
+
+# A term's postings from the flat arrays: (fieldname, term, documents, weights, values).
+_ListedTerm = tuple[str, bytes, list[int], list[float], list[bytes]]
 
 
 class CompactPostingPool:
@@ -101,9 +94,40 @@ class CompactPostingPool:
         self._weights = array("d")
         self._value_ends = array("q")
         self._values = bytearray()
+        self._streams: dict[str, FieldStream] = {}  # the text fields' tokens (token_streams.py)
 
     def __len__(self) -> int:
-        return len(self._docs)
+        """Postings held, counting a stream's tokens (at least its postings): what bounds memory."""
+        return len(self._docs) + sum(map(len, self._streams.values()))
+
+    def add_stream(
+        self,
+        fieldname: str,
+        docnum: int,
+        texts: Sequence[str],
+        positions: Sequence[int],
+        field_boost: float,
+        boost: float,
+    ) -> int:
+        """One document's field as its tokens' terms and positions (values `STREAM_VALUE_DTYPE`,
+        weights the frequency times `field_boost` and `boost`); returns the field's length."""
+        if not texts:
+            return 0
+        if fieldname in self._field_terms:  # the field's postings also came another way
+            columns = stream_columns(texts, positions, field_boost)
+            return self.add_columns(fieldname, docnum, columns, boost)
+        stream = self._streams.get(fieldname)
+        if stream is None:
+            stream = self._streams[fieldname] = FieldStream(field_boost)
+        stream.add(docnum, texts, positions, boost)
+        return len(texts)
+
+    def _unstream(self, fieldname: str) -> None:
+        """Turn a field's stream into postings of the flat arrays before any other posting of that
+        field comes: its documents are all earlier, so the arrays stay in document order."""
+        stream = self._streams.pop(fieldname)
+        for docnum, texts, positions, boost in stream.documents():
+            self.add_columns(fieldname, docnum, stream_columns(texts, positions, stream.field_boost), boost)
 
     def _number(self, fieldname: str, tbytes: bytes) -> int:
         """A new term's number (terms are numbered as they first appear)."""
@@ -114,6 +138,8 @@ class CompactPostingPool:
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting, as Whoosh's pool takes it: (field, term, document, weight, value)."""
         fieldname, tbytes, docnum, weight, vbytes = item
+        if fieldname in self._streams:
+            self._unstream(fieldname)
         number = self._field_terms.setdefault(fieldname, {}).get(tbytes)
         self._terms.append(self._number(fieldname, tbytes) if number is None else number)
         self._docs.append(docnum)
@@ -131,6 +157,8 @@ class CompactPostingPool:
         postings = list(items)
         if not postings:
             return 0
+        if fieldname in self._streams:
+            self._unstream(fieldname)
         terms, frequencies, weights, values = zip(*postings, strict=True)  # columns, transposed in C
         known = self._field_terms.setdefault(fieldname, {})
         numbers = list(map(known.get, terms))
@@ -159,6 +187,8 @@ class CompactPostingPool:
         terms, frequencies, weights, values, lengths = columns
         if not terms:
             return 0
+        if fieldname in self._streams:
+            self._unstream(fieldname)
         known = self._field_terms.setdefault(fieldname, {})
         numbers = list(map(known.get, terms))
         if None in numbers:
@@ -170,7 +200,7 @@ class CompactPostingPool:
         self._values += values
         return sum(frequencies)
 
-    def terms(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
+    def terms(self) -> Iterator[_ListedTerm]:
         """Each term's postings, terms in (field, text) order, documents in order within a term:
         each document was added whole and after the previous one, so a stable sort by term
         suffices. (fieldname, term, docnums, weights, values)."""
@@ -200,105 +230,64 @@ class CompactPostingPool:
                 yield fieldname, tbytes, chunk_docs[begin:end], chunk_weights[begin:end], chunk_values[begin:end]
             term = stop
 
+    def fields(
+        self,
+    ) -> Iterator[tuple[str, FieldStream | Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]]]:
+        """Each field with postings, in name order: its stream, or its terms from `terms`."""
+        listed = groupby(self.terms(), key=itemgetter(0))
+        pending = next(listed, None)
+        for fieldname in sorted(self._streams):
+            while pending is not None and pending[0] < fieldname:
+                yield pending
+                pending = next(listed, None)
+            yield fieldname, self._streams[fieldname]
+        while pending is not None:
+            yield pending
+            pending = next(listed, None)
+
     def cleanup(self) -> None:
         self.__init__()  # type: ignore[misc]
 
 
-def _mini_weights(weights: array[float]) -> object:
-    # W3PostingsWriter._mini_weights: None if all are 1.0, one float if all are equal; else the
-    # float32 array itself (Whoosh's reader indexes it as it would the tuple of its values).
-    first = weights[0]
-    if weights.count(first) == len(weights):
-        return None if first == 1.0 else first
-    return weights
-
-
-def _term_bytes(
-    postfile: Any,
-    docs: list[int],
-    weights: list[float],
-    values: list[bytes],
-    lengths: list[int] | None,
-    limit: int,
-    level: int,
-    fixed_size: int | None,
-) -> bytes:
-    """Write one term's posting blocks as `W3PostingsWriter` does and return its `W3TermInfo`
-    bytes: the same pickled block data and header, term statistics and extent, without the
-    writer's per-posting and per-call bookkeeping. Blocks of fewer than `COMPRESS_MIN_POSTINGS`
-    are stored uncompressed (each block's header says so, and the reader follows it)."""
-    start = postfile.tell()
-    parts = [WHOOSH3_HEADER_MAGIC]
-    total_weight, max_weight = 0.0, 0.0
-    min_length: int | None = None
-    max_length = 0
-    count = len(docs)
-    for low in range(0, count, limit):
-        high = min(low + limit, count)
-        ids = docs[low:high]
-        block_weights = array("f", weights[low:high])
-        block_values = [v for v in values[low:high] if v]
-        total_weight += sum(block_weights)
-        block_max_weight = max(0, max(weights[low:high]))
-        max_weight = max(max_weight, block_max_weight)
-        block_min = None
-        block_max = 0
-        if lengths is not None:
-            present = [length for length in lengths[low:high] if length]
-            if present:
-                block_min, block_max = min(present), max(present)
-                min_length = block_min if min_length is None else min(min_length, block_min)
-                max_length = max(max_length, block_max)
-        if fixed_size is None:  # one object a block, not a bytes object a posting (packed_values.py)
-            mini_values: object = PackedValues.of(block_values)
-        elif fixed_size == 0:
-            mini_values = None
-        else:
-            mini_values = b"".join(block_values)
-        # The deltas (the first against 0, as delta_encode does) as an array of uint32, not a tuple
-        # of ints: Whoosh's reader iterates either; NumPy reads an array's buffer whole.
-        deltas = array("I", map(sub, ids, [0, *ids[:-1]]))
-        data = dumps((deltas, _mini_weights(block_weights), mini_values), BLOCK_PICKLE_PROTOCOL)
-        compression = level if high - low >= COMPRESS_MIN_POSTINGS else 0
-        if compression:
-            data = zlib.compress(data, compression)
-        header = dumps(
-            (high - low, ids[-1], block_max_weight, compression, length_to_byte(block_min), length_to_byte(block_max)),
-            2,
-        )
-        size = len(header) + len(data)
-        parts += (pack_int(-size if high == count else size), header, data)
-    blob = b"".join(parts)
-    postfile.write(blob)
-    extent = len(blob)
-    head = _TERMINFO.pack(
-        0, total_weight, count, length_to_byte(min_length), length_to_byte(max_length), max_weight, docs[0], docs[-1]
-    )
-    info: bytes = head + pack_long(start) + pack_int(extent)
-    return info
-
-
 def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | None, pool: CompactPostingPool) -> None:
     """What `FieldWriter.add_postings` does with the pool's postings, a term at a time
-    (`_term_bytes`) instead of a posting at a time. The postings, blocks and term statistics are
-    Whoosh's (tests/test_segment.py)."""
-    current_field = None
-    for fieldname, tbytes, docs, weights, values in pool.terms():
-        if fieldname != current_field:
-            if current_field is not None:
-                fieldwriter.finish_field()
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            current_field = fieldname
-            field_lengths = lengths.field(fieldname) if lengths else None
-            postwriter = fieldwriter._postwriter
-            # The codec's settings, as this field's postings writer has them.
-            settings = (postwriter._blocklimit, postwriter._compression, fieldwriter._format.fixed_value_size())
-            key_prefix = pack_ushort(fieldwriter._fieldid)
-        term_lengths = [field_lengths[d] for d in docs] if field_lengths is not None else None
-        info = _term_bytes(fieldwriter._postfile, docs, weights, values, term_lengths, *settings)
-        fieldwriter._tindex.add(key_prefix + tbytes, info)
-    if current_field is not None:
+    (term_blocks.py) instead of a posting at a time. The postings, blocks and term statistics
+    are Whoosh's (tests/test_segment.py)."""
+    for fieldname, terms in pool.fields():
+        fieldwriter.start_field(fieldname, schema[fieldname])
+        field_lengths = lengths.field(fieldname) if lengths else None
+        if isinstance(terms, FieldStream):
+            _write_stream(fieldwriter, terms, field_lengths)
+        else:
+            _write_listed(fieldwriter, terms, field_lengths)
         fieldwriter.finish_field()
+
+
+def _codec_settings(fieldwriter: Any) -> tuple[int, int]:
+    """Postings a block and the zlib level, as the field's postings writer has them."""
+    return fieldwriter._postwriter._blocklimit, fieldwriter._postwriter._compression
+
+
+def _write_stream(fieldwriter: Any, stream: FieldStream, field_lengths: np.ndarray | None) -> None:
+    if fieldwriter._format.fixed_value_size() is not None:
+        raise TypeError(f"{fieldwriter._fieldname}: a token stream's values are positions, of no fixed size")
+    postfile, add_term, key_prefix = fieldwriter._postfile, fieldwriter._tindex.add, pack_ushort(fieldwriter._fieldid)
+    limit, level = _codec_settings(fieldwriter)
+    for tbytes, docs, weights, frequencies, values in stream.terms():
+        term_lengths = field_lengths[docs] if field_lengths is not None else None
+        sizes = frequencies * STREAM_VALUE_DTYPE.itemsize
+        add_term(
+            key_prefix + tbytes, array_term_bytes(postfile, docs, weights, sizes, values, term_lengths, limit, level)
+        )
+
+
+def _write_listed(fieldwriter: Any, terms: Iterator[_ListedTerm], field_lengths: np.ndarray | None) -> None:
+    postfile, add_term, key_prefix = fieldwriter._postfile, fieldwriter._tindex.add, pack_ushort(fieldwriter._fieldid)
+    settings = (*_codec_settings(fieldwriter), fieldwriter._format.fixed_value_size())
+    listed = field_lengths.tolist() if field_lengths is not None else None
+    for _, tbytes, docs, weights, values in terms:
+        term_lengths = [listed[d] for d in docs] if listed is not None else None
+        add_term(key_prefix + tbytes, list_term_bytes(postfile, docs, weights, values, term_lengths, *settings))
 
 
 def _id_columns(field: Any, value: object) -> tuple[list[bytes], list[int], list[float], bytes, list[int]] | None:
@@ -343,13 +332,14 @@ class FastSegmentWriter(SegmentWriter):
             length = 0
             if field.indexed:
                 boost = self._field_boost(fields, fieldname, docboost) if special else 1.0
-                if hasattr(field, "posting_columns"):
-                    columns = field.posting_columns(value)
-                else:
-                    columns = _id_columns(field, value)
-                if columns is None:
+                stream = field.posting_stream(value) if hasattr(field, "posting_stream") else None
+                columns = None if stream is not None else _id_columns(field, value)
+                if stream is not None:  # the word and character fields: tokens, grouped when written
+                    texts, positions = stream
+                    length = self.pool.add_stream(fieldname, docnum, texts, positions, field.format.field_boost, boost)
+                elif columns is None:
                     length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
-                else:  # the word, character and ID fields: no tuple a posting
+                else:  # the ID fields: no tuple a posting
                     length = self.pool.add_columns(fieldname, docnum, columns, boost)
                 if not field.scorable:
                     length = 0

@@ -1,0 +1,186 @@
+"""A term's posting blocks and term statistics, written as Whoosh 2.7.4's `W3PostingsWriter`
+writes them, a whole term at a time.
+
+The codec's postings writer takes a posting at a time, with checks and statistics for each, and
+pickles every block with protocol 2. `list_term_bytes` writes a term given as Python lists (the
+posting pool's fields); `array_term_bytes` one given as NumPy arrays (the token streams of the
+text fields, segment.py), its blocks sliced from the arrays with no object a posting. Both write
+the same bytes for the same postings (tests/test_segment.py compares them with Whoosh's writer).
+"""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from operator import sub
+from pickle import dumps
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_int, pack_long
+from whoosh.util.numeric import length_to_byte
+
+from indexer.storage.packed_values import PackedValues
+
+# Smaller blocks are written uncompressed: zlib's header and CPU buy nothing on a few dozen bytes
+# (Whoosh means to skip compression under 20 bytes, but a bug compresses every block).
+COMPRESS_MIN_POSTINGS = 16
+# A block's data is pickled with protocol 5, not Whoosh's protocol 2: protocol 2 has no opcode for
+# bytes and pickles each posting value as a call to `codecs.encode` on a latin-1 string, which
+# took 15x longer to write and 10x longer to read than protocol 5's length-prefixed bytes, and
+# three times the space. Whoosh's reader unpickles any protocol.
+BLOCK_PICKLE_PROTOCOL = 5
+
+_TERMINFO = W3TermInfo._struct  # flags, weight, df, min/max length bytes, max weight, first/last id
+
+
+def _mini_weights(weights: array[float]) -> object:
+    # W3PostingsWriter._mini_weights: None if all are 1.0, one float if all are equal; else the
+    # float32 array itself (Whoosh's reader indexes it as it would the tuple of its values).
+    first = weights[0]
+    if weights.count(first) == len(weights):
+        return None if first == 1.0 else first
+    return weights
+
+
+class _Term:
+    """One term's running statistics and block parts, shared by both writers."""
+
+    def __init__(self) -> None:
+        self.parts = [WHOOSH3_HEADER_MAGIC]
+        self.total_weight, self.max_weight = 0.0, 0.0
+        self.min_length: int | None = None
+        self.max_length = 0
+
+    def lengths(self, present: list[int]) -> tuple[int | None, int]:
+        """A block's shortest and longest document (`present`: the non-zero lengths)."""
+        if not present:
+            return None, 0
+        block_min, block_max = min(present), max(present)
+        self.min_length = block_min if self.min_length is None else min(self.min_length, block_min)
+        self.max_length = max(self.max_length, block_max)
+        return block_min, block_max
+
+    def block(
+        self,
+        ids: list[int],
+        block_weights: array[float],
+        block_max_weight: float,
+        mini_values: object,
+        lengths: tuple[int | None, int],
+        last: bool,
+        level: int,
+    ) -> None:
+        """One block: its data pickled (and compressed if worth it) behind its header."""
+        self.total_weight += sum(block_weights)
+        self.max_weight = max(self.max_weight, block_max_weight)
+        # The deltas (the first against 0, as delta_encode does) as an array of uint32, not a tuple
+        # of ints: Whoosh's reader iterates either; NumPy reads an array's buffer whole.
+        deltas = array("I", map(sub, ids, [0, *ids[:-1]]))
+        data = dumps((deltas, _mini_weights(block_weights), mini_values), BLOCK_PICKLE_PROTOCOL)
+        compression = level if len(ids) >= COMPRESS_MIN_POSTINGS else 0
+        if compression:
+            data = zlib.compress(data, compression)
+        block_min, block_max = lengths
+        header = dumps(
+            (len(ids), ids[-1], block_max_weight, compression, length_to_byte(block_min), length_to_byte(block_max)),
+            2,
+        )
+        size = len(header) + len(data)
+        self.parts += (pack_int(-size if last else size), header, data)
+
+    def finish(self, postfile: Any, count: int, first: int, last: int) -> bytes:
+        """Write the blocks; the term's `W3TermInfo` bytes."""
+        start = postfile.tell()
+        blob = b"".join(self.parts)
+        postfile.write(blob)
+        head = _TERMINFO.pack(
+            0,
+            self.total_weight,
+            count,
+            length_to_byte(self.min_length),
+            length_to_byte(self.max_length),
+            self.max_weight,
+            first,
+            last,
+        )
+        return head + pack_long(start) + pack_int(len(blob))
+
+
+def list_term_bytes(
+    postfile: Any,
+    docs: list[int],
+    weights: list[float],
+    values: list[bytes],
+    lengths: list[int] | None,
+    limit: int,
+    level: int,
+    fixed_size: int | None,
+) -> bytes:
+    """Write one term's posting blocks as `W3PostingsWriter` does and return its `W3TermInfo`
+    bytes: the same pickled block data and header, term statistics and extent, without the
+    writer's per-posting and per-call bookkeeping. Blocks of fewer than `COMPRESS_MIN_POSTINGS`
+    are stored uncompressed (each block's header says so, and the reader follows it)."""
+    term = _Term()
+    count = len(docs)
+    for low in range(0, count, limit):
+        high = min(low + limit, count)
+        block_values = [v for v in values[low:high] if v]
+        if fixed_size is None:  # one object a block, not a bytes object a posting (packed_values.py)
+            mini_values: object = PackedValues.of(block_values)
+        elif fixed_size == 0:
+            mini_values = None
+        else:
+            mini_values = b"".join(block_values)
+        present = [length for length in lengths[low:high] if length] if lengths is not None else []
+        term.block(
+            docs[low:high],
+            array("f", weights[low:high]),
+            max(0, max(weights[low:high])),
+            mini_values,
+            term.lengths(present),
+            high == count,
+            level,
+        )
+    return term.finish(postfile, count, docs[0], docs[-1])
+
+
+def array_term_bytes(
+    postfile: Any,
+    docs: np.ndarray,
+    weights: np.ndarray,
+    sizes: np.ndarray,
+    values: np.ndarray,
+    lengths: np.ndarray | None,
+    limit: int,
+    level: int,
+) -> bytes:
+    """`list_term_bytes` for a term of variable-size values given as arrays: its documents
+    (ascending), weights (float64), each value's size in bytes, and the values end to end (any
+    dtype, in the byte order they are stored in). The same bytes as `list_term_bytes` writes."""
+    term = _Term()
+    count = len(docs)
+    ends = np.cumsum(sizes)
+    flat = values.view(np.uint8)
+    for low in range(0, count, limit):
+        high = min(low + limit, count)
+        start = int(ends[low - 1]) if low else 0
+        block_sizes = sizes[low:high]
+        # An empty value has no length in the block, as `list_term_bytes` leaves it out.
+        mini_values = PackedValues.of_sizes(flat[start : int(ends[high - 1])].tobytes(), block_sizes[block_sizes > 0])
+        present: list[int] = []
+        if lengths is not None:
+            block_lengths = lengths[low:high]
+            present = block_lengths[block_lengths > 0].tolist()
+        block_weights = weights[low:high]
+        term.block(
+            docs[low:high].tolist(),
+            array("f", block_weights.astype(np.float32).tobytes()),
+            max(0, float(block_weights.max())),
+            mini_values,
+            term.lengths(present),
+            high == count,
+            level,
+        )
+    return term.finish(postfile, count, int(docs[0]), int(docs[-1]))

@@ -1,0 +1,125 @@
+"""The text fields' postings kept as token streams until a segment is written.
+
+The word and character fields hold nine tenths of the index's postings. Grouping each document's
+tokens by term in Python (a dict of position lists, a packed value, a term lookup and a weight a
+posting) and later cutting the pool's byte buffer back into one bytes object a posting was a
+third of a build's CPU. Here a document's field is kept as it comes from its analysis: the
+number of each token's term (one dict lookup a token, in C) and its position. When the segment is
+written, one stable sort by term of all of a field's tokens puts them in posting order (documents
+ascending, positions ascending within each: the order they came in), a posting is a run of one
+term in one document, and its value, the positions packed, is a slice of the sorted positions:
+no Python object a posting or a position.
+
+Positions are kept as unsigned 32-bit integers, the values of `PackedPositions`
+(indexer/formats.py), which is the only format a stream field may have (`STREAM_VALUE_DTYPE`).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from itertools import chain, pairwise
+
+import numpy as np
+
+# A stream field's posting value: its positions as little-endian uint32 (PackedPositions).
+STREAM_VALUE_DTYPE = np.dtype("<u4")
+# Below this many terms a field's term ranks sort as uint16, which NumPy sorts by radix.
+_RADIX_TERMS = 1 << 16
+
+
+class FieldStream:
+    """One field's tokens across the segment's documents."""
+
+    __slots__ = ("boosts", "counts", "docs", "field_boost", "numbers", "positions", "vocabulary")
+
+    def __init__(self, field_boost: float) -> None:
+        self.field_boost = field_boost
+        self.vocabulary: dict[str, int] = {}  # term -> its number, in order of first appearance
+        self.numbers = array("i")  # each token's term number
+        self.positions = array("I")  # each token's position
+        self.docs = array("i")  # each document added, with its token count and boost
+        self.counts = array("i")
+        self.boosts = array("d")
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def add(self, docnum: int, texts: Sequence[str], positions: Sequence[int], boost: float) -> None:
+        """One document's tokens (each token's term and position, in the analyzer's order)."""
+        vocabulary = self.vocabulary
+        numbers = list(map(vocabulary.get, texts))
+        if None in numbers:  # new terms: number them as they first appear
+            setdefault = vocabulary.setdefault
+            numbers = [setdefault(t, len(vocabulary)) if n is None else n for t, n in zip(texts, numbers, strict=True)]
+        self.numbers.extend(numbers)  # type: ignore[arg-type]  # no None is left
+        self.positions.extend(positions)
+        self.docs.append(docnum)
+        self.counts.append(len(numbers))
+        self.boosts.append(boost)
+
+    def documents(self) -> Iterator[tuple[int, list[str], list[int], float]]:
+        """Each document's tokens back as they were added: (document, terms, positions, boost)."""
+        terms = list(self.vocabulary)
+        start = 0
+        for docnum, count, boost in zip(self.docs, self.counts, self.boosts, strict=True):
+            numbers = self.numbers[start : start + count]
+            yield docnum, [terms[n] for n in numbers], self.positions[start : start + count].tolist(), boost
+            start += count
+
+    def terms(self) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Each term's postings, terms in byte order: (term, documents, weights, frequencies,
+        positions end to end in `STREAM_VALUE_DTYPE`), documents ascending."""
+        if not self.numbers:
+            return
+        terms = list(self.vocabulary)
+        by_text = sorted(range(len(terms)), key=terms.__getitem__)  # code point order is UTF-8's
+        rank = np.empty(len(terms), dtype=np.uint16 if len(terms) <= _RADIX_TERMS else np.int64)
+        rank[by_text] = np.arange(len(terms))
+        ranks = rank[np.frombuffer(self.numbers, dtype=np.intc)]
+        order = np.argsort(ranks, kind="stable")  # keeps documents and positions in their order
+        ranks = ranks[order]
+        counts = np.frombuffer(self.counts, dtype=np.intc)
+        docs = np.repeat(np.frombuffer(self.docs, dtype=np.intc), counts)[order]
+        positions = np.frombuffer(self.positions, dtype=np.uintc)[order].astype(STREAM_VALUE_DTYPE, copy=False)
+        # A posting is a run of one term in one document.
+        starts = np.flatnonzero(np.concatenate(([True], (ranks[1:] != ranks[:-1]) | (docs[1:] != docs[:-1]))))
+        frequencies = np.diff(np.append(starts, len(order)))
+        posting_docs = docs[starts].astype(np.int64)
+        weights = frequencies * self.field_boost
+        boosts = np.frombuffer(self.boosts, dtype=np.float64)
+        if (boosts != 1.0).any():  # as add_columns: the format's weight times the document's boost
+            weights = weights * np.repeat(boosts, counts)[order][starts]
+        posting_ranks = ranks[starts]
+        bounds = np.concatenate(([0], np.flatnonzero(np.diff(posting_ranks)) + 1, [len(starts)])).tolist()
+        value_bounds = np.append(starts, len(order)).tolist()
+        for low, high in pairwise(bounds):
+            term = terms[by_text[int(posting_ranks[low])]]
+            yield (
+                term.encode("utf-8"),
+                posting_docs[low:high],
+                weights[low:high],
+                frequencies[low:high],
+                positions[value_bounds[low] : value_bounds[high]],
+            )
+
+
+def stream_columns(
+    texts: Sequence[str], positions: Sequence[int], field_boost: float
+) -> tuple[list[bytes], list[int], list[float], bytes, list[int]]:
+    """One document's tokens as the pool's posting columns (segment.py `add_columns`): each term
+    once, its positions packed as its value. For a field whose postings also come another way
+    (a merge into a writer that added documents), which a stream cannot interleave with."""
+    grouped: defaultdict[str, list[int]] = defaultdict(list)
+    for text, position in zip(texts, positions, strict=True):
+        grouped[text].append(position)
+    frequencies = list(map(len, grouped.values()))
+    values = np.fromiter(chain.from_iterable(grouped.values()), dtype=STREAM_VALUE_DTYPE, count=len(texts))
+    return (
+        [term.encode("utf-8") for term in grouped],
+        frequencies,
+        [frequency * field_boost for frequency in frequencies],
+        values.tobytes(),
+        [STREAM_VALUE_DTYPE.itemsize * frequency for frequency in frequencies],
+    )
