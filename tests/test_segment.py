@@ -253,3 +253,21 @@ def test_text_fields_merged_between_documents_and_boosted_write_what_whoosh_writ
         assert not differing, (merge, differing[:5])
         text = [row for (field, _), rows in fast.items() if field == "text" for row in rows[1:] if row[0] != "block"]
         assert any(weight % 1 for _, weight, _ in text)  # the boosts reached the weights
+
+
+def test_the_pool_counts_the_postings_its_streams_will_make(tmp_path: Path) -> None:
+    """A worker starts a new segment when its pool passes MAX_SEGMENT_POSTINGS (shards.py): the
+    text fields' tokens count as the postings they become, not as tokens (more of them, which
+    would cut segments smaller than the bound means and make them all look small to the merge)."""
+    directory = tmp_path / "ix"
+    directory.mkdir()
+    ix = whoosh_index.create_in(str(directory), build_schema())
+    writer = FastSegmentWriter(ix)
+    for path in sorted(SEEDS.rglob("*.txt"))[:6]:
+        for record in to_records(read_document(path), "hash"):
+            writer.add_document(**record)
+    pooled = len(writer.pool)
+    writer.commit()
+    with ix.reader() as reader:
+        postings = sum(reader.doc_frequency(fieldname, term) for fieldname, term in reader.all_terms())
+    assert pooled == postings > 1_000

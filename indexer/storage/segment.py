@@ -97,7 +97,7 @@ class CompactPostingPool:
         self._streams: dict[str, FieldStream] = {}  # the text fields' tokens (token_streams.py)
 
     def __len__(self) -> int:
-        """Postings held, counting a stream's tokens (at least its postings): what bounds memory."""
+        """Postings held, those the streams' tokens will make included: what bounds memory."""
         return len(self._docs) + sum(map(len, self._streams.values()))
 
     def add_stream(

@@ -32,7 +32,7 @@ _RADIX_TERMS = 1 << 16
 class FieldStream:
     """One field's tokens across the segment's documents."""
 
-    __slots__ = ("boosts", "counts", "docs", "field_boost", "numbers", "positions", "vocabulary")
+    __slots__ = ("boosts", "counts", "docs", "field_boost", "numbers", "positions", "postings", "vocabulary")
 
     def __init__(self, field_boost: float) -> None:
         self.field_boost = field_boost
@@ -42,9 +42,11 @@ class FieldStream:
         self.docs = array("i")  # each document added, with its token count and boost
         self.counts = array("i")
         self.boosts = array("d")
+        self.postings = 0  # distinct terms of each document, added up
 
     def __len__(self) -> int:
-        return len(self.numbers)
+        """The postings these tokens make (what bounds a segment: shards.py)."""
+        return self.postings
 
     def add(self, docnum: int, texts: Sequence[str], positions: Sequence[int], boost: float) -> None:
         """One document's tokens (each token's term and position, in the analyzer's order)."""
@@ -54,6 +56,7 @@ class FieldStream:
             setdefault = vocabulary.setdefault
             numbers = [setdefault(t, len(vocabulary)) if n is None else n for t, n in zip(texts, numbers, strict=True)]
         self.numbers.extend(numbers)  # type: ignore[arg-type]  # no None is left
+        self.postings += len(set(numbers))
         self.positions.extend(positions)
         self.docs.append(docnum)
         self.counts.append(len(numbers))
