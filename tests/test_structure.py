@@ -402,3 +402,24 @@ def test_the_closing_plenary_line_gives_the_date_when_the_header_has_none() -> N
     resolution = parse_blocks(blocks, "made-up.pdf")
     assert str(resolution.date) == "2018-11-01"
     assert [c.number for c in resolution.clauses] == ["P1", "1"]  # the closing lines are not text
+
+
+def test_a_leading_verb_is_read_from_the_head_of_the_clause_alone() -> None:
+    """`leading_verb` normalises the whole clause (memoised, shared with its fields) and reads its
+    first `_HEAD_CHARS` characters: what lies past them never changes the verb, on every clause of
+    the corpus, in every language it has (the seeds alone without ../shared)."""
+    from indexer.errors import DocumentError
+    from indexer.verbs import _HEAD_CHARS
+
+    clauses = []
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix in (".txt", ".md", ".json", ".html", ".docx") and path.is_file():
+            try:
+                clauses += [clause.text for clause in read_document(path).clauses]
+            except DocumentError:  # metadata files and the like: not documents
+                continue
+    long = [text for text in clauses if len(text.lstrip()) > _HEAD_CHARS]
+    assert len(long) > 50
+    differing = [text[:60] for text in long if leading_verb(text) != leading_verb(text.lstrip()[:_HEAD_CHARS])]
+    assert not differing, differing[:5]
+    assert sum(leading_verb(text)[0] is not None for text in long) > 25
