@@ -23,10 +23,15 @@ clause: 16 % of all postings and 163k terms on 100k clauses, which forced 12-bit
 band) and so about N / 4,096 unrelated candidates a band. A 32-bit key collects an unrelated
 clause once in 2**32.
 
-Indexing computes a resolution's signatures together (`similarity_fields_batch`): one SHA-1 per
-shingle serves as its 64-bit column hash and, in its low 32 bits, as datasketch's own MinHash
-input, and the permutations of every shingle of every clause are one array operation, equal to
-datasketch's `MinHash.update_batch` clause by clause (tested) at a fraction of its per-call cost.
+A shingle's 64-bit hash is made from its units' hashes (each unit's SHA-1, its first 8 bytes,
+computed once a process for each distinct unit): multiplied in turn, in order, then mixed by
+MurmurHash3's finalizer. So indexing hashes every shingle of a resolution's clauses in a few array
+operations over their units (`similarity_fields_batch`), with no string or SHA-1 a shingle (that
+was a fifth of indexing's CPU), and a query hashes its shingles from their text the same way
+(tests compare the two on the corpus). The hash is the `shingles` column's and, in its low 32 bits,
+datasketch's MinHash input; the permutations of every shingle of every clause are one array
+operation, equal to datasketch's `MinHash.update_batch` clause by clause given that hash (tested)
+at a fraction of its per-call cost.
 
 Why 4-unit shingles and a 0.5 threshold: measured on the shipped corpus (bench/precedents.py
 prints the table), clauses of different resolutions that are not the same wording rarely pass 0.5
@@ -54,9 +59,9 @@ SHINGLE_SIZE = 4
 BANDS = 20
 ROWS = 3
 KEY_BITS = 32
-# "sha1": shingles hashed once with SHA-1 for both uses; "mix": band keys by multiply-xor; "col":
-# the keys are a column.
-SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-sha1-minhash{BANDS}x{ROWS}-mix{KEY_BITS}-col"
+# "units": a shingle's hash made of its units' SHA-1s (above); "mix": band keys by multiply-xor;
+# "col": the keys are a column.
+SIMILARITY_VERSION = f"shingle{SHINGLE_SIZE}-units-minhash{BANDS}x{ROWS}-mix{KEY_BITS}-col"
 KEY_DTYPE = np.dtype("<u4")  # a band key as stored in the `bands` column
 
 _CJK = CJK_RANGES
@@ -66,8 +71,14 @@ _SEED = 20241129
 _MERSENNE_PRIME = np.uint64((1 << 61) - 1)  # datasketch's MinHash arithmetic
 _MAX_HASH = np.uint64((1 << 32) - 1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: multiplying spreads low bits up
-_DIGEST_DTYPE = np.dtype("<u8")  # a SHA-1's first 8 bytes, little-endian
+_MASK64 = (1 << 64) - 1
+_FINAL = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))  # MurmurHash3's fmix64
+_SHIFT = np.uint64(33)
 BATCH_SHINGLES = 20_000  # shingles permuted in one array: 20,000 x 60 x 8 bytes = 9.6 MB
+# Distinct units whose hashes a process keeps (a CJK character, a word or a number each: the
+# whole GA record has a few hundred thousand); past it the memo starts again.
+UNIT_MEMO = 1_000_000
+_unit_hashes: dict[str, int] = {}
 
 
 def units(text: str) -> list[str]:
@@ -83,13 +94,72 @@ def shingles(text: str) -> frozenset[str]:
     return frozenset(" ".join(parts[i : i + SHINGLE_SIZE]) for i in range(len(parts) - SHINGLE_SIZE + 1))
 
 
+def _unit_hash(unit: str) -> int:
+    return int.from_bytes(hashlib.sha1(unit.encode("utf-8")).digest()[:8], "little")
+
+
+def _unit_hash_array(parts: list[str]) -> np.ndarray:
+    """Each unit's hash (memoised: units repeat across clauses far more than shingles do)."""
+    memo = _unit_hashes
+    hashes = list(map(memo.get, parts))
+    if None in hashes:
+        if len(memo) > UNIT_MEMO:
+            memo.clear()
+        hashes = [memo.setdefault(u, _unit_hash(u)) if h is None else h for u, h in zip(parts, hashes, strict=True)]
+    return np.array(hashes, dtype=np.uint64)
+
+
+def _finalize(hashes: np.ndarray) -> np.ndarray:
+    hashes = hashes ^ (hashes >> _SHIFT)
+    hashes = hashes * _FINAL[0]
+    hashes = hashes ^ (hashes >> _SHIFT)
+    hashes = hashes * _FINAL[1]
+    result: np.ndarray = hashes ^ (hashes >> _SHIFT)
+    return result
+
+
+def _window_hashes(unit_hashes: np.ndarray, width: int) -> np.ndarray:
+    """The hash of every run of `width` consecutive units (uint64 arithmetic wraps)."""
+    count = len(unit_hashes) - width + 1
+    hashes = unit_hashes[:count] * _MIX
+    for offset in range(1, width):
+        hashes = (hashes ^ unit_hashes[offset : offset + count]) * _MIX
+    return _finalize(hashes)
+
+
 def _shingle_digests(items: frozenset[str]) -> np.ndarray:
-    """One SHA-1 per shingle, its first 8 bytes as a little-endian uint64: the shingle's hash
-    for the `shingles` column, whose low 32 bits are datasketch's `sha1_hash32` of it. The
-    digests are read as one buffer (a Python int a shingle took a third more time)."""
-    sha1 = hashlib.sha1
-    digests = b"".join([sha1(item.encode("utf-8")).digest()[:8] for item in items])
-    return np.frombuffer(digests, dtype=_DIGEST_DTYPE).astype(np.uint64)
+    """Each shingle's 64-bit hash (uint64), from its text: its units are its space-separated
+    parts (a unit holds no space). What `_texts_digests` computes from a text's units."""
+    hashes = [
+        int(_window_hashes(_unit_hash_array(parts), len(parts))[0]) for parts in (item.split(" ") for item in items)
+    ]
+    return np.array(hashes, dtype=np.uint64)
+
+
+def _texts_digests(texts: list[str]) -> list[np.ndarray]:
+    """Each text's shingle hashes, sorted and distinct (`shingle_hashes` of its `shingles`),
+    all texts' windows hashed in one pass over their units laid end to end."""
+    unit_lists = [units(text) for text in texts]
+    lengths = np.array([len(parts) for parts in unit_lists], dtype=np.int64)
+    all_hashes = _unit_hash_array([unit for parts in unit_lists for unit in parts])
+    starts = np.cumsum(lengths) - lengths
+    windows = np.maximum(lengths - SHINGLE_SIZE + 1, 0)  # full shingles a text has
+    window_starts = np.arange(windows.sum()) + np.repeat(starts - (np.cumsum(windows) - windows), windows)
+    owners = np.repeat(np.arange(len(texts)), windows)
+    hashes = _window_hashes(all_hashes, SHINGLE_SIZE)[window_starts] if len(window_starts) else window_starts
+    short = np.flatnonzero((lengths > 0) & (lengths < SHINGLE_SIZE))  # one shingle of all its units
+    if len(short):
+        hashes = np.concatenate(
+            [hashes.astype(np.uint64)]
+            + [_window_hashes(all_hashes[starts[t] : starts[t] + lengths[t]], int(lengths[t])) for t in short]
+        )
+        owners = np.concatenate([owners, short])
+    order = np.lexsort((hashes, owners))
+    hashes, owners = hashes[order].astype(np.uint64), owners[order]
+    distinct = np.ones(len(hashes), dtype=bool)
+    distinct[1:] = (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])
+    hashes, owners = hashes[distinct], owners[distinct]
+    return np.split(hashes, np.cumsum(np.bincount(owners, minlength=len(texts)))[:-1])
 
 
 def shingle_hashes(items: frozenset[str]) -> bytes:
@@ -136,7 +206,10 @@ def signature(items: frozenset[str]) -> MinHash:
     LSH baseline)."""
     from datasketch import MinHash
 
-    minhash = MinHash(num_perm=BANDS * ROWS, seed=_SEED)
+    def hash32(item: bytes) -> int:  # the low 32 bits of the shingle's hash, as `_signatures` takes
+        return int(_shingle_digests(frozenset([item.decode("utf-8")]))[0]) & 0xFFFFFFFF
+
+    minhash = MinHash(num_perm=BANDS * ROWS, seed=_SEED, hashfunc=hash32)
     minhash.update_batch([item.encode("utf-8") for item in items])
     return minhash
 
@@ -183,11 +256,10 @@ def band_keys(items: frozenset[str]) -> np.ndarray:
 def similarity_fields_batch(texts: list[str]) -> list[dict[str, object]]:
     """`similarity_fields` of each text, the MinHash of all of them computed at once (a
     resolution's clauses: per-clause array operations cost more than the arithmetic)."""
-    digests = [_shingle_digests(shingles(text)) for text in texts]
+    digests = _texts_digests(texts)
     keys = _keys(_signatures(digests))
     return [
-        {"bands": k.tobytes(), "shingles": np.unique(d).tobytes()} if d.size else {}
-        for d, k in zip(digests, keys, strict=True)
+        {"bands": k.tobytes(), "shingles": d.tobytes()} if d.size else {} for d, k in zip(digests, keys, strict=True)
     ]
 
 

@@ -347,17 +347,35 @@ def test_batched_minhash_equals_datasketch_and_keys_spread(
         BANDS,
         _shingle_digests,
         _signatures,
+        _texts_digests,
         band_keys,
         signature,
         similarity_fields,
         similarity_fields_batch,
     )
 
-    texts = [clause["text"] for _, clause in clauses[:400]] + ["", "。"]  # and two with no shingles
+    texts = [clause["text"] for _, clause in clauses[:400]] + ["", "。", "a", "a b", "a b c", "b a"]  # short ones too
+    mask = (1 << 64) - 1
+
+    def reference(shingle: str) -> int:  # the documented hash, in Python integers
+        value = 0
+        for index, unit in enumerate(shingle.split(" ")):
+            unit_hash = int.from_bytes(hashlib.sha1(unit.encode("utf-8")).digest()[:8], "little")
+            value = ((unit_hash if index == 0 else value ^ unit_hash) * 0x9E3779B97F4A7C15) & mask
+        for constant in (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53):
+            value = ((value ^ (value >> 33)) * constant) & mask
+        return value ^ (value >> 33)
+
     digests = [_shingle_digests(shingles(text)) for text in texts]
-    for text, digest in zip(texts, digests, strict=True):  # the column's hash: SHA-1's first 8 bytes
-        expected = [int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:8], "little") for s in shingles(text)]
-        assert digest.dtype == np.uint64 and digest.tolist() == expected
+    for text, digest in zip(texts, digests, strict=True):  # the column's hash, from the shingle's text
+        assert digest.dtype == np.uint64 and digest.tolist() == [reference(s) for s in shingles(text)]
+    # Indexing hashes a resolution's texts from their units at once: the same set for each text.
+    batched = _texts_digests(texts)
+    assert [d.tolist() for d in batched] == [sorted(set(d.tolist())) for d in digests]
+    assert [d.tolist() for d in batched] == [_texts_digests([text])[0].tolist() for text in texts]
+    assert all(d.dtype == np.uint64 for d in batched)
+    every_shingle = set().union(*(shingles(text) for text in texts))
+    assert len({int(h) for d in batched for h in d}) == len(every_shingle) > 5_000  # no two collide
     rows = _signatures(digests)
     for text, row in zip(texts, rows, strict=True):  # datasketch's own permutations, drawn by it
         assert np.array_equal(row, signature(shingles(text)).hashvalues)
