@@ -226,7 +226,11 @@ def _signatures(digests: list[np.ndarray]) -> np.ndarray:
     for index in [i for i, d in enumerate(digests) if d.size] + [-1]:
         if group and (index < 0 or size + digests[index].size > BATCH_SHINGLES):
             values = np.concatenate([digests[i] for i in group]) & _MAX_HASH
-            permuted = (values[:, None] * a + b) % _MERSENNE_PRIME & _MAX_HASH
+            # (values * a + b) % prime & max, in place: the temporaries took two thirds of the time.
+            permuted = np.multiply.outer(values, a)
+            permuted += b
+            np.remainder(permuted, _MERSENNE_PRIME, out=permuted)
+            permuted &= _MAX_HASH
             starts = np.cumsum([0] + [digests[i].size for i in group[:-1]])
             rows[group] = np.minimum.reduceat(permuted, starts, axis=0)
             group, size = [], 0
