@@ -520,3 +520,25 @@ def test_minhash_keys_are_made_without_importing_datasketch_or_scipy() -> None:
     )
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert found.split() == ["True", "False", "False"]
+
+
+@pytest.mark.needs_shared
+def test_similarity_columns_read_whole_equal_them_read_value_by_value(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The band keys and the shingle index are made from each segment's column read in one piece
+    (indexer/storage/columns.py): the same arrays as reading the columns a value at a time."""
+    import numpy as np
+
+    import search_api.core.similar as similar
+
+    with engine._current() as searcher:
+        assert len(list(searcher.leaf_searchers())) > 1  # several segments, offsets between them
+        whole = engine._snapshot(searcher)
+        keys, index = whole._band_keys(), whole._shingle_index()
+        monkeypatch.setattr(similar, "fixed_bytes_values", lambda column: None)
+        monkeypatch.setattr(similar, "var_bytes_values", lambda column: None)
+        assert np.array_equal(whole._band_keys(), keys) and keys.any()
+        by_value = whole._shingle_index()
+        assert all(np.array_equal(a, b) for a, b in zip(index, by_value, strict=True))
+        assert len(index[0]) > 50_000 and index[2].sum() == len(index[0])

@@ -84,6 +84,11 @@ class LeafColumns:
         for reader, size in zip(self._readers, self._sizes, strict=True):
             yield from (reader if reader is not None else itertools.repeat(None, size))
 
+    def segments(self) -> list[tuple[Any, int]]:
+        """Each segment's column reader (None where it lacks the column) and its document count,
+        in document order: for reading a column a segment at a time."""
+        return list(zip(self._readers, self._sizes, strict=True))
+
 
 class SnapshotCache(SimilarityColumns):
     """Filter sets and column values for one searcher (one index snapshot)."""

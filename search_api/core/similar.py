@@ -4,11 +4,13 @@ checker), with the lookups on them. `SnapshotCache` (docsets.py) has these metho
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
 
 from indexer.similarity import BANDS, KEY_DTYPE
+from indexer.storage.columns import fixed_bytes_values, var_bytes_values
 from search_api.core.postings import PostingCache
 from search_api.core.shared_arrays import GenerationArrays
 
@@ -31,8 +33,15 @@ class SimilarityColumns:
 
     def _band_keys(self) -> np.ndarray:
         none = bytes(BANDS * np.dtype(KEY_DTYPE).itemsize)  # a segment without the column: no keys
-        raw = b"".join(value or none for value in self.column_reader("bands"))
-        keys = np.frombuffer(raw, dtype=KEY_DTYPE).reshape(self.size, BANDS)
+        pieces = []
+        for column, size in self.column_reader("bands").segments():
+            whole = fixed_bytes_values(column) if column is not None else None
+            if whole is None or len(whole) != size * len(none):  # another layout: value by value
+                whole = b"".join(
+                    value or none for value in (column if column is not None else itertools.repeat(None, size))
+                )
+            pieces.append(whole)
+        keys = np.frombuffer(b"".join(pieces), dtype=KEY_DTYPE).reshape(self.size, BANDS)
         return np.ascontiguousarray(keys.T)  # a band's keys contiguous: one pass each
 
     def shingle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -43,10 +52,18 @@ class SimilarityColumns:
         return self.arrays.get("shingles", self._shingle_index)
 
     def _shingle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        parts = [np.frombuffer(raw or b"", dtype=np.uint64) for raw in self.column_reader("shingles")]
-        sizes = np.fromiter((len(part) for part in parts), dtype=np.int32, count=len(parts))
-        hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-        owners = np.repeat(np.arange(len(parts), dtype=np.int32), sizes)  # 12 bytes a shingle
+        data: list[bytes] = []
+        lengths: list[np.ndarray] = []
+        for column, size in self.column_reader("shingles").segments():
+            whole = var_bytes_values(column) if column is not None else None
+            if whole is None:  # another layout, or no column: value by value
+                values = [raw or b"" for raw in (column if column is not None else itertools.repeat(None, size))]
+                whole = b"".join(values), np.array([len(value) for value in values], dtype=np.int64)
+            data.append(whole[0])
+            lengths.append(whole[1])
+        hashes = np.frombuffer(b"".join(data), dtype=np.uint64)
+        sizes = (np.concatenate(lengths) // hashes.itemsize).astype(np.int32) if lengths else np.zeros(0, np.int32)
+        owners = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)  # 12 bytes a shingle
         # Stable: within one hash, records stay in ascending order (`shared_shingles` relies on it).
         order = np.argsort(hashes, kind="stable")
         return hashes[order], owners[order], sizes
