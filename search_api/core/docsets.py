@@ -208,9 +208,15 @@ class SnapshotCache(SimilarityColumns):
         return self.arrays.get(f"codes-{field}", lambda: self._value_codes(field, multi_valued))
 
     def _value_codes(self, field: str, multi_valued: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-        column = list(LeafColumns(self.searcher, field))
         if field in RESOLUTION_FIELDS:
-            column = [column[o] if o >= 0 else None for o in self.owner.tolist()]
+            # Only document records carry these: read theirs (a twentieth of the records at 1M
+            # clauses, each column read value by value) and give each record its owner's.
+            owners = self.owner.tolist()
+            reader = LeafColumns(self.searcher, field)
+            of_document = {document: reader[document] for document in sorted(set(owners) - {-1})}
+            column = [of_document[o] if o >= 0 else None for o in owners]
+        else:
+            column = list(LeafColumns(self.searcher, field))
         table: dict[Any, int] = {}
         per_document = [(v or ()) if multi_valued else (v,) for v in column]
         codes = np.fromiter(
