@@ -4,9 +4,12 @@ Whoosh 2.7.4 (its last release) is pure Python; where its per-posting paths were
 ga-search writes and reads the same files more directly. Those paths use private attributes of
 that one version, and they live only here:
 
-- `segment.py`: a `SegmentWriter` that pools postings in flat arrays and writes a term's blocks at
-  once; committing the segments that worker processes wrote in one TOC; a length column read in one
-  piece.
+- `segment.py`: a `SegmentWriter` that pools postings in flat arrays; committing the segments that
+  worker processes wrote in one TOC; a length column read in one piece.
+- `token_streams.py`: the text fields' tokens pooled as they come, grouped into postings in arrays
+  when the segment is written.
+- `term_blocks.py`: a term's posting blocks and statistics written at once, from lists or arrays.
+- `columns.py`: a segment's byte columns read whole.
 - `blocks.py`: a term's posting blocks read whole through the codec's block readers.
 - `merging.py`: merging only an index's small segments (the segment list is private).
 - `mapped.py`: a segment file's parts read from its memory map instead of copied into every
