@@ -118,22 +118,32 @@ def _finalize(hashes: np.ndarray) -> np.ndarray:
     return result
 
 
-def _window_hashes(unit_hashes: np.ndarray, width: int) -> np.ndarray:
-    """The hash of every run of `width` consecutive units (uint64 arithmetic wraps)."""
-    count = len(unit_hashes) - width + 1
-    hashes = unit_hashes[:count] * _MIX
-    for offset in range(1, width):
-        hashes = (hashes ^ unit_hashes[offset : offset + count]) * _MIX
+def _combine(columns: list[np.ndarray]) -> np.ndarray:
+    """The hash of each row of unit hashes given as columns, in order: multiplied in turn, then
+    finalised (uint64 arithmetic wraps)."""
+    hashes = columns[0] * _MIX
+    for column in columns[1:]:
+        hashes = (hashes ^ column) * _MIX
     return _finalize(hashes)
+
+
+def _window_hashes(unit_hashes: np.ndarray, width: int) -> np.ndarray:
+    """The hash of every run of `width` consecutive units."""
+    count = len(unit_hashes) - width + 1
+    return _combine([unit_hashes[offset : offset + count] for offset in range(width)])
 
 
 def _shingle_digests(items: frozenset[str]) -> np.ndarray:
     """Each shingle's 64-bit hash (uint64), from its text: its units are its space-separated
-    parts (a unit holds no space). What `_texts_digests` computes from a text's units."""
-    hashes = [
-        int(_window_hashes(_unit_hash_array(parts), len(parts))[0]) for parts in (item.split(" ") for item in items)
-    ]
-    return np.array(hashes, dtype=np.uint64)
+    parts (a unit holds no space). What `_texts_digests` computes from a text's units; the
+    shingles of one width (all but a short text's one) hashed at once."""
+    split = [item.split(" ") for item in items]
+    hashes = np.zeros(len(split), dtype=np.uint64)
+    for width in {len(parts) for parts in split}:
+        rows = [index for index, parts in enumerate(split) if len(parts) == width]
+        table = _unit_hash_array([unit for index in rows for unit in split[index]]).reshape(len(rows), width)
+        hashes[rows] = _combine(list(table.T))
+    return hashes
 
 
 def _texts_digests(texts: list[str]) -> list[np.ndarray]:
