@@ -230,9 +230,7 @@ class CompactPostingPool:
                 yield fieldname, tbytes, chunk_docs[begin:end], chunk_weights[begin:end], chunk_values[begin:end]
             term = stop
 
-    def fields(
-        self,
-    ) -> Iterator[tuple[str, FieldStream | Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]]]:
+    def fields(self) -> Iterator[tuple[str, FieldStream | Iterator[_ListedTerm]]]:
         """Each field with postings, in name order: its stream, or its terms from `terms`."""
         listed = groupby(self.terms(), key=itemgetter(0))
         pending = next(listed, None)
