@@ -271,3 +271,68 @@ def test_the_pool_counts_the_postings_its_streams_will_make(tmp_path: Path) -> N
     with ix.reader() as reader:
         postings = sum(reader.doc_frequency(fieldname, term) for fieldname, term in reader.all_terms())
     assert pooled == postings > 1_000
+
+
+def _documents(ix: whoosh_index.Index) -> list[tuple[object, ...]]:
+    """Every document's stored fields, field lengths and column values, in document order."""
+    rows = []
+    with ix.reader() as reader:
+        schema = reader.schema
+        columns = {name: reader.column_reader(name) for name in schema.names() if reader.has_column(name)}
+        for docnum in range(reader.doc_count_all()):
+            lengths = tuple(reader.doc_field_length(docnum, name) for name in schema.names())
+            values = tuple(column[docnum] for column in columns.values())
+            rows.append((reader.is_deleted(docnum), reader.stored_fields(docnum), lengths, values))
+    return rows
+
+
+def test_segments_copied_by_arrays_are_what_whoosh_copies(tmp_path: Path) -> None:
+    """A merge (`add_reader`) copies a segment's documents and postings by arrays
+    (segment_copy.py): the same documents, lengths, columns and postings as Whoosh's own
+    `add_reader`, from a segment our writer wrote (packed values) and from one Whoosh's wrote
+    (a tuple of values), with documents deleted, between documents added the usual way."""
+    paths = [SEED_TEXT, *sorted(SEEDS.rglob("*.md")), *sorted(SEEDS.rglob("*.html"))]
+    records = [record for path in paths for record in to_records(read_document(path), "hash")]
+    source = tmp_path / "source"
+    source.mkdir()
+    merged_in = whoosh_index.create_in(str(source), build_schema())
+    third = len(records) // 3
+    for writer_class, part in ((FastSegmentWriter, records[:third]), (SegmentWriter, records[third : 2 * third])):
+        writer = writer_class(merged_in)
+        for record in part:
+            writer.add_document(**record)
+        writer.commit(merge=False)
+    deleted_ids = {records[1]["doc_id"], records[third + 2]["doc_id"]}
+    with merged_in.writer() as deleting:
+        for doc_id in deleted_ids:
+            deleting.delete_by_term("doc_id", doc_id)
+        deleting.mergetype = lambda writer, segments: segments  # keep the deletions in place
+    segments = list(merged_in._segments())
+    assert len(segments) == 2 and all(segment.has_deletions() for segment in segments)
+
+    def build(name: str, writer_class: type[SegmentWriter]) -> whoosh_index.Index:
+        from whoosh.reading import SegmentReader
+
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), build_schema())
+        writer = writer_class(ix, codec=W3Codec(blocklimit=32))
+        for record in records[2 * third : 2 * third + 10]:
+            writer.add_document(**record)
+        for segment in segments:
+            reader = SegmentReader(merged_in.storage, merged_in.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        for record in records[2 * third + 10 :]:
+            writer.add_document(**record)
+        writer.commit(merge=False)
+        return ix
+
+    stock, fast = build("stock", SegmentWriter), build("fast", FastSegmentWriter)
+    stock_documents, fast_documents = _documents(stock), _documents(fast)
+    assert len(fast_documents) == len(records) - sum(r["doc_id"] in deleted_ids for r in records[: 2 * third])
+    assert fast_documents == stock_documents
+    assert any(any(lengths) for _, _, lengths, _ in fast_documents)  # lengths really compared
+    stock_postings, fast_postings = _postings(stock), _postings(fast)
+    assert fast_postings.keys() == stock_postings.keys() and len(fast_postings) > 2_000
+    differing = [key for key in stock_postings if stock_postings[key] != fast_postings[key]]
+    assert not differing, differing[:5]

@@ -5,7 +5,9 @@ ga-search writes and reads the same files more directly. Those paths use private
 that one version, and they live only here:
 
 - `segment.py`: a `SegmentWriter` that pools postings in flat arrays; committing the segments that
-  worker processes wrote in one TOC; a length column read in one piece.
+  worker processes wrote in one TOC.
+- `segment_copy.py`: a segment copied into a writer (a merge) by arrays, not a posting at a time.
+- `lengths.py`: a segment's length columns read in one piece.
 - `token_streams.py`: the text fields' tokens pooled as they come, grouped into postings in arrays
   when the segment is written.
 - `term_blocks.py`: a term's posting blocks and statistics written at once, from lists or arrays.

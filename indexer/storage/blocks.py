@@ -18,14 +18,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching import WrappingMatcher
 from whoosh.reading import IndexReader
 from whoosh.system import _INT_SIZE, _int_struct
 
-from indexer.storage.segment import BYTE_TO_LENGTH, length_codes
+from indexer.storage.lengths import BYTE_TO_LENGTH, length_codes
 
-__all__ = ["BYTE_TO_LENGTH", "posting_blocks", "segment_length_codes"]
+__all__ = ["BYTE_TO_LENGTH", "extent_blocks", "posting_blocks", "segment_length_codes"]
 
 
 def _leaf_matcher(matcher: Any) -> Any:
@@ -50,11 +50,18 @@ def posting_blocks(
 
 def _block_data(matcher: W3LeafMatcher) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
     """(postings, (ids, weights, values) as pickled) of each block of the matcher's term."""
-    start = matcher._baseoffset  # past the posting list's header tag
     extent = matcher._length
     if isinstance(extent, tuple):  # as `W3TermInfo.from_bytes` leaves it (`unpack_int` without [0])
         (extent,) = extent
-    raw = matcher._postfile.get(start, matcher._startoffset + extent - start)
+    return extent_blocks(matcher._postfile, matcher._startoffset, extent)
+
+
+def extent_blocks(postfile: Any, offset: int, extent: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
+    """(postings, (ids, weights, values) as pickled) of each block of the posting list at `offset`
+    in `postfile`, `extent` bytes long with its header tag (a term info's `extent()`). The ids
+    are as pickled: the gaps between them, the first absolute, unless the list's ids are bytes."""
+    start = offset + len(WHOOSH3_HEADER_MAGIC)
+    raw = postfile.get(start, offset + extent - start)
     stream = io.BytesIO(raw)
     position = 0
     while position < len(raw):

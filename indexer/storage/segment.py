@@ -6,7 +6,7 @@ length of every posting, to keep each block's shortest and longest document. Tha
 caches the length column of a scored field, but not the *absence* of one: for every posting of
 an unscored field (ids, keywords, MinHash band keys: a third of ours) it asks the file system
 whether the column exists (a `stat` each time), and every length read is a seek into the column
-file. Here each length column is read once, in one piece (`length_codes`).
+file. Here each length column is read once, in one piece (lengths.py).
 
 Whoosh's posting pool keeps each posting as a tuple (about 150 bytes) and, past `limitmb`,
 spills them to temporary files, one pickle call per posting, read back through a heap merge: a
@@ -17,6 +17,8 @@ A document's field hands the pool all its postings at once (`add_field`).
 
 The text fields (word and character) hand their tokens to the pool as token streams
 (token_streams.py), grouped into postings only when the segment is written, in arrays.
+
+A merge (`add_reader`) copies a segment's documents and postings by arrays (segment_copy.py).
 
 The codec's postings writer takes a posting at a time, with checks and statistics for each;
 term_blocks.py writes a whole term's blocks and statistics at once, the same bytes.
@@ -33,13 +35,15 @@ from typing import Any, cast
 
 import numpy as np
 from whoosh.analysis import IDTokenizer
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Existence
 from whoosh.index import Index
+from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from indexer.storage.lengths import SegmentLengths
+from indexer.storage.segment_copy import copy_documents, copy_postings
 from indexer.storage.term_blocks import array_term_bytes, list_term_bytes
 from indexer.storage.token_streams import STREAM_VALUE_DTYPE, FieldStream, stream_columns
 
@@ -49,34 +53,6 @@ SORT_CHUNK = 1 << 20  # postings turned back into Python objects at a time
 # costs a seek, a pickle, a zlib stream and NumPy calls of its own: at 128, three quarters of a
 # common word's first decoding at 1M clauses (bench/profile_search.py). Any block size reads back.
 BLOCK_POSTINGS = 1024
-
-
-BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
-
-
-def length_codes(perdoc: Any, fieldname: str) -> np.ndarray | None:
-    """A segment's length column for `fieldname` (one byte a document, Whoosh's lossy encoding),
-    read in one piece (its reader's own iteration seeks once per document); None if the field is
-    unscored. `BYTE_TO_LENGTH[codes]` gives the lengths Whoosh's scorers see."""
-    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None:
-        return None
-    return np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-
-
-class _SegmentLengths:
-    """The new segment's field lengths, each field's column read once."""
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-
-    def field(self, fieldname: str) -> np.ndarray | None:
-        """Every document's length in `fieldname` (0 where it has none), or None if unscored."""
-        codes = length_codes(self._reader, fieldname)
-        return None if codes is None else np.where(codes > 0, BYTE_TO_LENGTH[codes], 0)
-
-    def close(self) -> None:
-        self._reader.close()
 
 
 # A term's postings from the flat arrays: (fieldname, term, documents, weights, values).
@@ -200,6 +176,22 @@ class CompactPostingPool:
         self._values += values
         return sum(frequencies)
 
+    def add_postings(
+        self, fieldname: str, tbytes: bytes, docs: np.ndarray, weights: np.ndarray, values: bytes, sizes: np.ndarray
+    ) -> None:
+        """One term's postings in a run of documents after those the pool holds (a segment's, when
+        it is merged: segment_copy.py): documents, weights, the values end to end, their sizes."""
+        if fieldname in self._streams:
+            self._unstream(fieldname)
+        number = self._field_terms.setdefault(fieldname, {}).get(tbytes)
+        if number is None:
+            number = self._number(fieldname, tbytes)
+        self._terms.frombytes(np.full(len(docs), number, dtype=np.intc).tobytes())
+        self._docs.frombytes(docs.astype(np.int64, copy=False).tobytes())
+        self._weights.frombytes(weights.astype(np.float64, copy=False).tobytes())
+        self._value_ends.frombytes((np.cumsum(sizes, dtype=np.int64) + len(self._values)).tobytes())
+        self._values += values
+
     def terms(self) -> Iterator[_ListedTerm]:
         """Each term's postings, terms in (field, text) order, documents in order within a term:
         each document was added whole and after the previous one, so a stable sort by term
@@ -247,7 +239,7 @@ class CompactPostingPool:
         self.__init__()  # type: ignore[misc]
 
 
-def write_postings(fieldwriter: Any, schema: Any, lengths: _SegmentLengths | None, pool: CompactPostingPool) -> None:
+def write_postings(fieldwriter: Any, schema: Any, lengths: SegmentLengths | None, pool: CompactPostingPool) -> None:
     """What `FieldWriter.add_postings` does with the pool's postings, a term at a time
     (term_blocks.py) instead of a posting at a time. The postings, blocks and term statistics
     are Whoosh's (tests/test_segment.py)."""
@@ -349,10 +341,21 @@ class FastSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def add_reader(self, reader: Any) -> None:
+        """`SegmentWriter.add_reader` (a merge): the segment's documents and postings copied by
+        arrays (segment_copy.py), the same segment written."""
+        if not isinstance(reader, SegmentReader):
+            super().add_reader(reader)
+            return
+        self._check_state()
+        new_numbers = copy_documents(self, reader)
+        copy_postings(self.pool, reader, new_numbers)
+        self._added = True
+
     def _flush_segment(self) -> None:
         # SegmentWriter._flush_segment, with the postings written a term at a time.
         self.perdocwriter.close()
-        lengths = _SegmentLengths(self.per_document_reader()) if self.codec.length_stats else None
+        lengths = SegmentLengths(self.per_document_reader()) if self.codec.length_stats else None
         write_postings(self.fieldwriter, self.schema, lengths, self.pool)
         self.fieldwriter.close()
         if lengths:
