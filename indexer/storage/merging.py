@@ -10,8 +10,10 @@ merged, and only when the index has more than `max_segments` segments.
 They are merged by the same writer as the workers' segments (segment.py `FastSegmentWriter`): its
 blocks of 1,024 postings and packed values, not Whoosh's 128 and a bytes object a posting (at 1M
 clauses the merged segment had taken 2.5 KB a record against the others' 1.65, and decoded its
-postings more slowly). Its pool holds postings in memory, so a new segment is started whenever
-the pool passes `max_postings`, as the workers do: a merge may leave a few segments, not one.
+postings more slowly), which copies each segment's documents and postings by arrays
+(segment_copy.py), not a posting at a time. Its pool holds postings in memory, so a new segment
+is started whenever the pool passes `max_postings`, as the workers do: a merge may leave a few
+segments, not one.
 """
 
 from __future__ import annotations
