@@ -41,3 +41,14 @@ def fixed_bytes_values(column: Any) -> bytes | None:
     stored = min(column._count, column._doccount)
     data: bytes = column._dbfile.get(column._basepos, stored * column._fixedlen)
     return data + column._defaultbytes * (column._doccount - stored)
+
+
+def var_bytes_list(column: Any) -> list[bytes] | None:
+    """A `VarBytesColumn` reader's value of every document (b"" where it has none), untranslated;
+    None for any other column reader."""
+    whole = var_bytes_values(column)
+    if whole is None:
+        return None
+    data, lengths = whole
+    ends = np.cumsum(lengths).tolist()
+    return [data[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]

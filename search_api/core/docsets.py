@@ -36,6 +36,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer.schema import RESOLUTION_FIELDS
+from search_api.core.column_codes import record_codes, spread_codes
 from search_api.core.facet_counts import FacetCounts
 from search_api.core.postings import PostingCache
 from search_api.core.shared_arrays import GenerationArrays, MemoryLRU
@@ -208,23 +209,14 @@ class SnapshotCache(SimilarityColumns):
         return self.arrays.get(f"codes-{field}", lambda: self._value_codes(field, multi_valued))
 
     def _value_codes(self, field: str, multi_valued: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        reader = LeafColumns(self.searcher, field)
         if field in RESOLUTION_FIELDS:
-            # Only document records carry these: read theirs (a twentieth of the records at 1M
-            # clauses, each column read value by value) and give each record its owner's.
-            owners = self.owner.tolist()
-            reader = LeafColumns(self.searcher, field)
-            of_document = {document: reader[document] for document in sorted(set(owners) - {-1})}
-            column = [of_document[o] if o >= 0 else None for o in owners]
-        else:
-            column = list(LeafColumns(self.searcher, field))
-        table: dict[Any, int] = {}
-        per_document = [(v or ()) if multi_valued else (v,) for v in column]
-        codes = np.fromiter(
-            (table.setdefault(v, len(table)) for values in per_document for v in values), dtype=np.int64
-        )
-        starts = np.zeros(self.size + 1, dtype=np.int64)
-        np.cumsum([len(values) for values in per_document], out=starts[1:])
-        return starts, codes, list(table)
+            # Only document records carry these (a twentieth of the records at 1M clauses): read
+            # theirs and give each record its owner's.
+            owners = self.owner
+            documents = np.unique(owners[owners >= 0])
+            return spread_codes(documents, [reader[d] for d in documents.tolist()], owners, multi_valued)
+        return record_codes(reader.segments(), self.searcher.schema[field].from_column_value, multi_valued)
 
     def document_codes(self, field: str, docnums: np.ndarray, multi_valued: bool) -> tuple[np.ndarray, np.ndarray]:
         """(index into `docnums`, value code) for every value of every given document."""
