@@ -336,3 +336,36 @@ def test_segments_copied_by_arrays_are_what_whoosh_copies(tmp_path: Path) -> Non
     assert fast_postings.keys() == stock_postings.keys() and len(fast_postings) > 2_000
     differing = [key for key in stock_postings if stock_postings[key] != fast_postings[key]]
     assert not differing, differing[:5]
+
+
+def test_blocks_and_stored_fields_are_zlib_streams_written_by_isal(tmp_path: Path) -> None:
+    """Posting blocks and stored fields are compressed by ISA-L (indexer/storage/deflate.py):
+    zlib streams, which the standard library reads as it read Whoosh's."""
+    import io
+    import pickle
+    import zlib
+
+    from whoosh.codec.whoosh3 import STORED_COLUMN
+    from whoosh.columns import VarBytesColumn
+    from whoosh.system import _INT_SIZE, _int_struct
+
+    from indexer.storage import deflate
+
+    ix = _build(tmp_path / "ix", FastSegmentWriter, folder=SEEDS)
+    with ix.reader() as reader:
+        stored = reader._perdoc._cached_reader("_stored", STORED_COLUMN)
+        raw = VarBytesColumn.Reader.__getitem__(stored._child, 0)
+        plain = zlib.decompress(raw)
+        assert pickle.loads(plain) == reader.stored_fields(0)
+        assert raw == deflate.compress(plain, 3) != zlib.compress(plain, 3)
+        compressed = []
+        for _, info in reader._terms.items():
+            offset, extent = info.extent()
+            extent = extent[0] if isinstance(extent, tuple) else extent
+            data = reader._terms._postfile.get(offset + 4, extent - 4)
+            (length,) = _int_struct.unpack_from(data, 0)
+            stream = io.BytesIO(data[_INT_SIZE : _INT_SIZE + abs(length)])
+            if pickle.load(stream)[3]:
+                compressed.append(stream.read())
+        assert len(compressed) > 5
+        assert all(block == deflate.compress(zlib.decompress(block), 3) for block in compressed)

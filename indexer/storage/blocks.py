@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import pickle
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +22,7 @@ from whoosh.matching import WrappingMatcher
 from whoosh.reading import IndexReader
 from whoosh.system import _INT_SIZE, _int_struct
 
+from indexer.storage import deflate
 from indexer.storage.lengths import BYTE_TO_LENGTH, length_codes
 
 __all__ = ["BYTE_TO_LENGTH", "extent_blocks", "posting_blocks", "segment_length_codes"]
@@ -70,7 +70,7 @@ def extent_blocks(postfile: Any, offset: int, extent: int) -> Iterator[tuple[int
         stream.seek(position + _INT_SIZE)
         count, _, _, compression, _, _ = pickle.load(stream)
         data = raw[stream.tell() : end]
-        yield count, pickle.loads(zlib.decompress(data) if compression else data)
+        yield count, pickle.loads(deflate.decompress(data) if compression else data)
         if length < 0:  # the last block
             return
         position = end

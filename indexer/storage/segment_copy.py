@@ -21,6 +21,7 @@ from whoosh.codec.whoosh3 import STORED_COLUMN, W3TermInfo
 from whoosh.columns import CompressedBytesColumn, PickleColumn, TranslatingColumnReader, VarBytesColumn
 from whoosh.reading import SegmentReader
 
+from indexer.storage import deflate
 from indexer.storage.blocks import extent_blocks
 from indexer.storage.lengths import decoded_lengths, length_codes
 
@@ -70,20 +71,28 @@ def copy_documents(writer: FastSegmentWriter, reader: SegmentReader) -> np.ndarr
     return new_numbers
 
 
-def _stored_columns(perdoc: Any, pdw: Any) -> tuple[Any, Any]:
-    """The compressed-bytes reader under the segment's stored fields (None if it has none) and
-    the writer under the new segment's: both `STORED_COLUMN`, a pickle compressed."""
+def stored_fields_writer(pdw: Any) -> Any:
+    """The compressed-bytes writer under a new segment's stored fields (`STORED_COLUMN`, a pickle
+    compressed), made if need be, compressing with ISA-L (deflate.py), not zlib."""
     if not pdw._has_column(STORED_NAME):
         pdw._create_column(STORED_NAME, STORED_COLUMN)
     target = pdw._get_column(STORED_NAME)
-    source = perdoc._cached_reader(STORED_NAME, STORED_COLUMN)
     if type(target) is not PickleColumn.Writer or type(target._child) is not CompressedBytesColumn.Writer:
         raise TypeError(f"stored fields written as {target!r}, not Whoosh 2.7.4's STORED_COLUMN")
+    target._child._compress = deflate.compress
+    return target._child
+
+
+def _stored_columns(perdoc: Any, pdw: Any) -> tuple[Any, Any]:
+    """The compressed-bytes reader under the segment's stored fields (None if it has none) and
+    the writer under the new segment's."""
+    target = stored_fields_writer(pdw)
+    source = perdoc._cached_reader(STORED_NAME, STORED_COLUMN)
     if source is None:
-        return None, target._child
+        return None, target
     if type(source) is not PickleColumn.Reader or type(source._child) is not CompressedBytesColumn.Reader:
         raise TypeError(f"stored fields read as {source!r}, not Whoosh 2.7.4's STORED_COLUMN")
-    return source._child, target._child
+    return source._child, target
 
 
 def copy_postings(pool: CompactPostingPool, reader: SegmentReader, new_numbers: np.ndarray) -> None:

@@ -10,7 +10,6 @@ the same bytes for the same postings (tests/test_segment.py compares them with W
 
 from __future__ import annotations
 
-import zlib
 from array import array
 from operator import sub
 from pickle import dumps
@@ -21,6 +20,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long
 from whoosh.util.numeric import length_to_byte
 
+from indexer.storage import deflate
 from indexer.storage.packed_values import PackedValues
 
 # Smaller blocks are written uncompressed: zlib's header and CPU buy nothing on a few dozen bytes
@@ -81,7 +81,7 @@ class _Term:
         data = dumps((deltas, _mini_weights(block_weights), mini_values), BLOCK_PICKLE_PROTOCOL)
         compression = level if len(ids) >= COMPRESS_MIN_POSTINGS else 0
         if compression:
-            data = zlib.compress(data, compression)
+            data = deflate.compress(data, compression)
         block_min, block_max = lengths
         header = dumps(
             (len(ids), ids[-1], block_max_weight, compression, length_to_byte(block_min), length_to_byte(block_max)),
