@@ -16,7 +16,7 @@ that one version, and they live only here:
 - `merging.py`: merging only an index's small segments (the segment list is private).
 - `mapped.py`: a segment file's parts read from its memory map instead of copied into every
   searcher (installed on import, below).
-- `deflate.py`: the index's zlib streams written and read by ISA-L.
+- `deflate.py`: posting blocks' zlib streams written and read by ISA-L.
 - `packed_values.py`: a posting block's values as one bytes object, not a tuple of them.
 
 Everything else (analysis, schema, queries, searchers, columns) goes through Whoosh's public API.

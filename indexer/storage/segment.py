@@ -43,7 +43,7 @@ from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from indexer.storage.lengths import SegmentLengths
-from indexer.storage.segment_copy import copy_documents, copy_postings, stored_fields_writer
+from indexer.storage.segment_copy import copy_documents, copy_postings
 from indexer.storage.term_blocks import array_term_bytes, list_term_bytes
 from indexer.storage.token_streams import STREAM_VALUE_DTYPE, FieldStream, stream_columns
 
@@ -301,7 +301,6 @@ class FastSegmentWriter(SegmentWriter):
         if unsupported:
             raise NotImplementedError(f"{unsupported}: spelling and vector fields need Whoosh's SegmentWriter")
         self.pool = CompactPostingPool()  # Whoosh's pool has written nothing yet
-        stored_fields_writer(self.perdocwriter)  # compressed by ISA-L, not zlib (deflate.py)
 
     def add_document(self, **fields: Any) -> None:
         """`SegmentWriter.add_document`, handing each field's postings to the pool at once. The

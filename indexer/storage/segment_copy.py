@@ -21,7 +21,6 @@ from whoosh.codec.whoosh3 import STORED_COLUMN, W3TermInfo
 from whoosh.columns import CompressedBytesColumn, PickleColumn, TranslatingColumnReader, VarBytesColumn
 from whoosh.reading import SegmentReader
 
-from indexer.storage import deflate
 from indexer.storage.blocks import extent_blocks
 from indexer.storage.lengths import decoded_lengths, length_codes
 
@@ -71,22 +70,21 @@ def copy_documents(writer: FastSegmentWriter, reader: SegmentReader) -> np.ndarr
     return new_numbers
 
 
-def stored_fields_writer(pdw: Any) -> Any:
+def _stored_fields_writer(pdw: Any) -> Any:
     """The compressed-bytes writer under a new segment's stored fields (`STORED_COLUMN`, a pickle
-    compressed), made if need be, compressing with ISA-L (deflate.py), not zlib."""
+    compressed), made if need be."""
     if not pdw._has_column(STORED_NAME):
         pdw._create_column(STORED_NAME, STORED_COLUMN)
     target = pdw._get_column(STORED_NAME)
     if type(target) is not PickleColumn.Writer or type(target._child) is not CompressedBytesColumn.Writer:
         raise TypeError(f"stored fields written as {target!r}, not Whoosh 2.7.4's STORED_COLUMN")
-    target._child._compress = deflate.compress
     return target._child
 
 
 def _stored_columns(perdoc: Any, pdw: Any) -> tuple[Any, Any]:
     """The compressed-bytes reader under the segment's stored fields (None if it has none) and
     the writer under the new segment's."""
-    target = stored_fields_writer(pdw)
+    target = _stored_fields_writer(pdw)
     source = perdoc._cached_reader(STORED_NAME, STORED_COLUMN)
     if source is None:
         return None, target
