@@ -1,6 +1,7 @@
 """A column's codes (search_api/core/column_codes.py), read a segment at a time and spread from
 the document records with arrays, are the codes the plain way gives: every record's value read
-one by one, numbered as it first appears."""
+one by one, numbered as it first appears; and the symbols' codes, read from the field's terms,
+are those the document records' stored fields give."""
 
 from __future__ import annotations
 
@@ -49,7 +50,21 @@ def _compare_every_column(index_dir: Path) -> int:
             starts, codes, table = cache._value_codes(field, multi_valued)
             assert (starts.tolist(), codes.tolist(), table) == _plain(cache, field, multi_valued), field
             compared += len(set(table)) > 1
+        codes, symbols = cache._symbol_codes()
+        assert (codes.tolist(), symbols) == _plain_symbols(cache)
+        assert len(symbols) > 3
     return compared
+
+
+def _plain_symbols(cache: SnapshotCache) -> tuple[list[int], list[Any]]:
+    """Each record's symbol code as it was made before: from the document records' stored fields."""
+    table: dict[Any, int] = {None: 0}
+    of_resolution = np.zeros(cache.size, dtype=np.int64)
+    for docnum in cache.postings.term("level", b"document").docs.tolist():
+        symbol = cache.searcher.stored_fields(docnum).get("symbol") or None
+        of_resolution[docnum] = table.setdefault(symbol, len(table))
+    owner = cache.owner
+    return np.where(owner >= 0, of_resolution[np.maximum(owner, 0)], 0).tolist(), list(table)
 
 
 def test_codes_of_every_column_are_the_plain_ones(seed_index: Path) -> None:

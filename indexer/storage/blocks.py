@@ -25,7 +25,14 @@ from whoosh.system import _INT_SIZE, _int_struct
 from indexer.storage import deflate
 from indexer.storage.lengths import BYTE_TO_LENGTH, length_codes
 
-__all__ = ["BYTE_TO_LENGTH", "extent_blocks", "posting_blocks", "segment_length_codes"]
+__all__ = [
+    "BYTE_TO_LENGTH",
+    "extent_blocks",
+    "field_documents",
+    "posting_blocks",
+    "segment_length_codes",
+    "term_extent",
+]
 
 
 def _leaf_matcher(matcher: Any) -> Any:
@@ -74,6 +81,29 @@ def extent_blocks(postfile: Any, offset: int, extent: int) -> Iterator[tuple[int
         if length < 0:  # the last block
             return
         position = end
+
+
+def term_extent(info: Any) -> tuple[int, int]:
+    """Where a term's posting list lies in its segment's postings file (`W3TermInfo`)."""
+    if info.is_inlined():  # Whoosh 2.7.4 never inlines (its `set_inline` call fails)
+        raise TypeError("a term's postings inlined in its term info")
+    offset, extent = info.extent()
+    if isinstance(extent, tuple):  # as `W3TermInfo.from_bytes` leaves it (`unpack_int` without [0])
+        (extent,) = extent
+    return offset, extent
+
+
+def field_documents(reader: IndexReader, fieldname: str) -> Iterator[tuple[bytes, np.ndarray]]:
+    """Each term of `fieldname` in one segment with its documents (deleted ones included), in one
+    pass over the field's terms: for a field of a term or two a document (a resolution's symbol),
+    instead of a matcher a term or every document's stored fields."""
+    terms = reader._terms
+    for (name, btext), info in terms.items_from(fieldname, b""):
+        if name != fieldname:
+            return
+        blocks = extent_blocks(terms._postfile, *term_extent(info))
+        ids = [np.cumsum(np.asarray(raw_ids, dtype=np.int64)) for _, (raw_ids, _, _) in blocks]
+        yield btext, ids[0] if len(ids) == 1 else np.concatenate(ids)
 
 
 def _read_blocks(matcher: W3LeafMatcher, values: bool) -> tuple[list[Any], list[Any], list[Any]]:

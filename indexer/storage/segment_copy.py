@@ -17,11 +17,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import STORED_COLUMN, W3TermInfo
+from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.columns import CompressedBytesColumn, PickleColumn, TranslatingColumnReader, VarBytesColumn
 from whoosh.reading import SegmentReader
 
-from indexer.storage.blocks import extent_blocks
+from indexer.storage.blocks import extent_blocks, term_extent
 from indexer.storage.lengths import decoded_lengths, length_codes
 
 STORED_NAME = "_stored"  # the stored fields' column (W3PerDocWriter.finish_doc)
@@ -102,7 +102,7 @@ def copy_postings(pool: CompactPostingPool, reader: SegmentReader, new_numbers: 
     for (fieldname, tbytes), info in terms.items():
         if fieldname not in schema:
             continue
-        offset, extent = _extent(info)
+        offset, extent = term_extent(info)
         fixed_size = schema[fieldname].format.fixed_value_size()
         docs, weights, values, sizes = _term_arrays(postfile, offset, extent, fixed_size)
         docs = new_numbers[docs]
@@ -114,15 +114,6 @@ def copy_postings(pool: CompactPostingPool, reader: SegmentReader, new_numbers: 
                 values = np.frombuffer(values, dtype=np.uint8)[np.repeat(live, sizes)].tobytes()
                 docs, weights, sizes = docs[live], weights[live], sizes[live]
         pool.add_postings(fieldname, tbytes, docs, weights, values, sizes)
-
-
-def _extent(info: W3TermInfo) -> tuple[int, int]:
-    if info.is_inlined():  # Whoosh 2.7.4 never inlines (its `set_inline` call fails): see blocks.py
-        raise TypeError("a term's postings inlined in its term info")
-    offset, extent = info.extent()
-    if isinstance(extent, tuple):  # as `W3TermInfo.from_bytes` leaves it (`unpack_int` without [0])
-        (extent,) = extent
-    return offset, extent
 
 
 def _term_arrays(
