@@ -151,6 +151,8 @@ def _block_values(count: int, raw: Any, fixed_size: int | None) -> tuple[bytes, 
         return b"", np.zeros(count, dtype=np.int64)
     if fixed_size is not None and fixed_size > 0:
         return raw, np.full(count, fixed_size, dtype=np.int64)
+    if raw is None:  # no values kept for the block
+        return b"", np.zeros(count, dtype=np.int64)
     if hasattr(raw, "length_array"):  # PackedValues (packed_values.py)
         blob, sizes = raw.blob, raw.length_array().astype(np.int64)
     else:
