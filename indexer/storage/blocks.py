@@ -97,7 +97,9 @@ def field_documents(reader: IndexReader, fieldname: str) -> Iterator[tuple[bytes
     """Each term of `fieldname` in one segment with its documents (deleted ones included), in one
     pass over the field's terms: for a field of a term or two a document (a resolution's symbol),
     instead of a matcher a term or every document's stored fields."""
-    terms = reader._terms
+    terms = getattr(reader, "_terms", None)
+    if terms is None:  # an empty index's reader, which has no segment
+        return
     for (name, btext), info in terms.items_from(fieldname, b""):
         if name != fieldname:
             return
