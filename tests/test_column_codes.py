@@ -37,12 +37,12 @@ def _plain(cache: SnapshotCache, field: str, multi_valued: bool) -> tuple[list[i
     return _plain_codes(column, multi_valued)
 
 
-def _compare_every_column(index_dir: Path) -> int:
+def _compare_every_column(index_dir: Path, several_segments: bool) -> int:
     engine = SearchEngine(index_dir)
     compared = 0
     with engine._current() as searcher:
         cache = engine._snapshots.cache(searcher)
-        assert len(list(searcher.leaf_searchers())) > 1  # several segments
+        assert len(list(searcher.leaf_searchers())) > 1 or not several_segments
         for field, field_type in searcher.schema.items():
             if not field_type.column_type or field in ("bands", "shingles"):
                 continue
@@ -68,7 +68,8 @@ def _plain_symbols(cache: SnapshotCache) -> tuple[list[int], list[Any]]:
 
 
 def test_codes_of_every_column_are_the_plain_ones(seed_index: Path) -> None:
-    assert _compare_every_column(seed_index) >= 10
+    # (Several segments where the shared corpus is present: the workers each write their own.)
+    assert _compare_every_column(seed_index, several_segments=False) >= 10
 
 
 def test_codes_after_updates_with_deleted_records(tmp_path: Path) -> None:
@@ -81,7 +82,7 @@ def test_codes_after_updates_with_deleted_records(tmp_path: Path) -> None:
     draft.write_text(draft.read_text("utf-8").replace("大会", "大会 ", 1), "utf-8")
     (corpus / "copy.txt").write_text(draft.read_text("utf-8").replace("A/73/L.", "A/93/L."), "utf-8")
     build_index([corpus], tmp_path / "index", workers=1)
-    assert _compare_every_column(tmp_path / "index") >= 8
+    assert _compare_every_column(tmp_path / "index", several_segments=True) >= 8
 
 
 def test_spread_codes_give_ownerless_records_none() -> None:
