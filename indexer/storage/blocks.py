@@ -27,6 +27,8 @@ from indexer.storage.lengths import BYTE_TO_LENGTH, length_codes
 
 __all__ = [
     "BYTE_TO_LENGTH",
+    "block_ids",
+    "block_weights",
     "extent_blocks",
     "field_documents",
     "posting_blocks",
@@ -57,10 +59,12 @@ def posting_blocks(
 
 def _block_data(matcher: W3LeafMatcher) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
     """(postings, (ids, weights, values) as pickled) of each block of the matcher's term."""
-    extent = matcher._length
-    if isinstance(extent, tuple):  # as `W3TermInfo.from_bytes` leaves it (`unpack_int` without [0])
-        (extent,) = extent
-    return extent_blocks(matcher._postfile, matcher._startoffset, extent)
+    return extent_blocks(matcher._postfile, matcher._startoffset, _length(matcher._length))
+
+
+def _length(extent: int | tuple[int]) -> int:
+    # As `W3TermInfo.from_bytes` leaves it: `unpack_int` without [0], a tuple.
+    return extent[0] if isinstance(extent, tuple) else extent
 
 
 def extent_blocks(postfile: Any, offset: int, extent: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
@@ -88,9 +92,20 @@ def term_extent(info: Any) -> tuple[int, int]:
     if info.is_inlined():  # Whoosh 2.7.4 never inlines (its `set_inline` call fails)
         raise TypeError("a term's postings inlined in its term info")
     offset, extent = info.extent()
-    if isinstance(extent, tuple):  # as `W3TermInfo.from_bytes` leaves it (`unpack_int` without [0])
-        (extent,) = extent
-    return offset, extent
+    return offset, _length(extent)
+
+
+def block_ids(raw_ids: Any) -> np.ndarray:
+    """A block's document numbers from their pickled gaps (the first against 0)."""
+    return np.cumsum(np.asarray(raw_ids, dtype=np.int64))
+
+
+def block_weights(count: int, raw_weights: Any) -> Any:
+    """A block's weights: Whoosh pickles None for all 1.0 and one float for all equal, otherwise
+    the weights (an array of float32, or a tuple)."""
+    if raw_weights is None or isinstance(raw_weights, float):
+        return np.full(count, 1.0 if raw_weights is None else raw_weights, dtype=np.float32)
+    return raw_weights
 
 
 def field_documents(reader: IndexReader, fieldname: str) -> Iterator[tuple[bytes, np.ndarray]]:
@@ -104,7 +119,7 @@ def field_documents(reader: IndexReader, fieldname: str) -> Iterator[tuple[bytes
         if name != fieldname:
             return
         blocks = extent_blocks(terms._postfile, *term_extent(info))
-        ids = [np.cumsum(np.asarray(raw_ids, dtype=np.int64)) for _, (raw_ids, _, _) in blocks]
+        ids = [block_ids(raw_ids) for _, (raw_ids, _, _) in blocks]
         yield btext, ids[0] if len(ids) == 1 else np.concatenate(ids)
 
 
@@ -114,11 +129,8 @@ def _read_blocks(matcher: W3LeafMatcher, values: bool) -> tuple[list[Any], list[
     found_values: list[Any] = []
     fixed_size = matcher._fixedsize
     for count, (raw_ids, raw_weights, raw_values) in _block_data(matcher):
-        ids.append(raw_ids if matcher._byteids else np.cumsum(np.asarray(raw_ids, dtype=np.int64)))
-        if raw_weights is None or isinstance(raw_weights, float):  # all 1.0, or all this one value
-            weights.append(np.full(count, 1.0 if raw_weights is None else raw_weights, dtype=np.float32))
-        else:
-            weights.append(raw_weights)
+        ids.append(raw_ids if matcher._byteids else block_ids(raw_ids))
+        weights.append(block_weights(count, raw_weights))
         if values:
             if fixed_size is None or fixed_size < 0:
                 found_values.append(raw_values)

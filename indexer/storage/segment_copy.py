@@ -21,7 +21,7 @@ from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.columns import CompressedBytesColumn, PickleColumn, TranslatingColumnReader, VarBytesColumn
 from whoosh.reading import SegmentReader
 
-from indexer.storage.blocks import extent_blocks, term_extent
+from indexer.storage.blocks import block_ids, block_weights, extent_blocks, term_extent
 from indexer.storage.lengths import decoded_lengths, length_codes
 
 STORED_NAME = "_stored"  # the stored fields' column (W3PerDocWriter.finish_doc)
@@ -70,27 +70,21 @@ def copy_documents(writer: FastSegmentWriter, reader: SegmentReader) -> np.ndarr
     return new_numbers
 
 
-def _stored_fields_writer(pdw: Any) -> Any:
-    """The compressed-bytes writer under a new segment's stored fields (`STORED_COLUMN`, a pickle
-    compressed), made if need be."""
+def _stored_columns(perdoc: Any, pdw: Any) -> tuple[Any, Any]:
+    """The compressed-bytes reader under the segment's stored fields (None if it has none) and
+    the writer under the new segment's (made if need be): both `STORED_COLUMN`, a pickle
+    compressed."""
     if not pdw._has_column(STORED_NAME):
         pdw._create_column(STORED_NAME, STORED_COLUMN)
     target = pdw._get_column(STORED_NAME)
     if type(target) is not PickleColumn.Writer or type(target._child) is not CompressedBytesColumn.Writer:
         raise TypeError(f"stored fields written as {target!r}, not Whoosh 2.7.4's STORED_COLUMN")
-    return target._child
-
-
-def _stored_columns(perdoc: Any, pdw: Any) -> tuple[Any, Any]:
-    """The compressed-bytes reader under the segment's stored fields (None if it has none) and
-    the writer under the new segment's."""
-    target = _stored_fields_writer(pdw)
     source = perdoc._cached_reader(STORED_NAME, STORED_COLUMN)
     if source is None:
-        return None, target
+        return None, target._child
     if type(source) is not PickleColumn.Reader or type(source._child) is not CompressedBytesColumn.Reader:
         raise TypeError(f"stored fields read as {source!r}, not Whoosh 2.7.4's STORED_COLUMN")
-    return source._child, target
+    return source._child, target._child
 
 
 def copy_postings(pool: CompactPostingPool, reader: SegmentReader, new_numbers: np.ndarray) -> None:
@@ -126,11 +120,8 @@ def _term_arrays(
     values: list[bytes] = []
     sizes: list[np.ndarray] = []
     for count, (raw_ids, raw_weights, raw_values) in extent_blocks(postfile, offset, extent):
-        ids.append(np.cumsum(np.asarray(raw_ids, dtype=np.int64)))
-        if raw_weights is None or isinstance(raw_weights, float):  # all 1.0, or all this one value
-            weights.append(np.full(count, 1.0 if raw_weights is None else raw_weights, dtype=np.float32))
-        else:
-            weights.append(np.asarray(raw_weights, dtype=np.float32))  # an array, or a tuple (Whoosh)
+        ids.append(block_ids(raw_ids))
+        weights.append(np.asarray(block_weights(count, raw_weights), dtype=np.float32))
         blob, block_sizes = _block_values(count, raw_values, fixed_size)
         values.append(blob)
         sizes.append(block_sizes)
