@@ -369,3 +369,33 @@ def test_blocks_are_zlib_streams_written_by_isal_and_stored_fields_zlibs(tmp_pat
                 compressed.append(stream.read())
         assert len(compressed) > 5
         assert all(block == deflate.compress(zlib.decompress(block), 3) for block in compressed)
+
+
+def test_block_ids_and_whole_weights_are_in_the_narrowest_array(tmp_path: Path) -> None:
+    """A block's id gaps, and its weights when all are whole numbers (occurrences), are pickled
+    as the narrowest unsigned array that holds them (term_blocks.py `_narrow`), not Whoosh's
+    uint32 and float32; Whoosh's matcher reads them to the same postings (the tests above), and
+    a boosted weight stays a float."""
+    from indexer.storage.blocks import extent_blocks, term_extent
+    from indexer.storage.packed_values import narrowest_typecode
+
+    records = [record for record in to_records(read_document(SEED_TEXT), "hash")]
+    records[2] = {**records[2], "_text_boost": 1.5}
+    (tmp_path / "ix").mkdir()
+    ix = whoosh_index.create_in(str(tmp_path / "ix"), build_schema())
+    writer = FastSegmentWriter(ix, codec=W3Codec(blocklimit=32))
+    for copy in range(40):  # enough documents for gaps and counts of every width
+        for record in records:
+            writer.add_document(**{**record, "doc_id": f"{record['doc_id']}-{copy}"})
+    writer.commit()
+    id_types, weight_types = set(), set()
+    with ix.reader() as reader:
+        for _, info in reader._terms.items():
+            for _, (gaps, weights, _) in extent_blocks(reader._terms._postfile, *term_extent(info)):
+                assert gaps.typecode == narrowest_typecode(max(gaps))
+                id_types.add(gaps.typecode)
+                if weights is not None and not isinstance(weights, float):
+                    whole = all(float(w).is_integer() for w in weights)
+                    assert weights.typecode == (narrowest_typecode(int(max(weights))) if whole else "f")
+                    weight_types.add(weights.typecode)
+    assert {"B", "H"} <= id_types and {"B", "f"} <= weight_types

@@ -25,8 +25,9 @@ import numpy as np
 _LENGTH_TYPES = ("B", "H", "I", "Q")
 
 
-def _narrowest(longest: int) -> str:
-    return next(t for t in _LENGTH_TYPES if longest < 1 << (8 * array(t).itemsize))
+def narrowest_typecode(largest: int) -> str:
+    """The narrowest unsigned array typecode that holds every integer from 0 to `largest`."""
+    return next(t for t in _LENGTH_TYPES if largest < 1 << (8 * array(t).itemsize))
 
 
 class PackedValues(Sequence[bytes]):
@@ -43,13 +44,13 @@ class PackedValues(Sequence[bytes]):
     @classmethod
     def of(cls, values: Sequence[bytes]) -> PackedValues:
         sizes = list(map(len, values))
-        typecode = _narrowest(max(sizes, default=0))
+        typecode = narrowest_typecode(max(sizes, default=0))
         return cls(b"".join(values), array(typecode, sizes).tobytes(), typecode)
 
     @classmethod
     def of_sizes(cls, blob: bytes, sizes: np.ndarray) -> PackedValues:
         """`of` for values already end to end in `blob`, of the given sizes."""
-        typecode = _narrowest(int(sizes.max()) if len(sizes) else 0)
+        typecode = narrowest_typecode(int(sizes.max()) if len(sizes) else 0)
         return cls(blob, sizes.astype(np.dtype(typecode)).tobytes(), typecode)
 
     def __reduce__(self) -> tuple[type[PackedValues], tuple[bytes, bytes, str]]:
