@@ -100,7 +100,14 @@ class _Term:
             data = deflate.compress(data, compression)
         block_min, block_max = lengths
         header = dumps(
-            (len(ids), int(ids[-1]), block_max_weight, compression, length_to_byte(block_min), length_to_byte(block_max)),
+            (
+                len(ids),
+                int(ids[-1]),
+                block_max_weight,
+                compression,
+                length_to_byte(block_min),
+                length_to_byte(block_max),
+            ),
             2,
         )
         size = len(header) + len(data)
