@@ -78,6 +78,8 @@ def test_merged_segments_are_written_as_the_workers_write_them(tmp_path: Path) -
         for reader, _ in searcher.leaf_searchers():
             if reader.doc_count_all() == 2000:
                 continue
-            _, _, values = posting_blocks(reader.reader(), "body", b"decides", values=True)
+            blocks = posting_blocks(reader.reader(), "body", b"decides", values=True)
+            assert blocks is not None
+            _, _, values = blocks
             assert all(isinstance(v, PackedValues) for v in values)
             assert len(values[0]) == min(BLOCK_POSTINGS, reader.doc_count_all())

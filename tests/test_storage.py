@@ -7,6 +7,7 @@ import ast
 import pickle
 import pickletools
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import index as whoosh_index
@@ -120,6 +121,15 @@ def test_a_searcher_reads_segment_files_in_place_without_copying_them(tmp_path: 
     searcher.close()
 
 
+def _leaf_matcher(matcher: Any) -> Any:
+    """Whoosh's matcher of one segment's postings, out of the filter its deletions wrap it in."""
+    from whoosh.matching import WrappingMatcher
+
+    while isinstance(matcher, WrappingMatcher):
+        matcher = matcher.child
+    return matcher
+
+
 def test_posting_blocks_of_whoosh_s_own_writer(tmp_path: Path) -> None:
     """Whoosh's own writer (a merge by Whoosh, an old index) writes blocks of 128, values as tuples
     of bytes, weights of 1.0 as None: `posting_blocks` gives each term's postings as Whoosh's
@@ -127,7 +137,7 @@ def test_posting_blocks_of_whoosh_s_own_writer(tmp_path: Path) -> None:
     import numpy as np
     from whoosh import fields
 
-    from indexer.storage.blocks import _leaf_matcher, posting_blocks
+    from indexer.storage.blocks import posting_blocks
 
     schema = fields.Schema(body=fields.TEXT(phrase=True))
     ix = whoosh_index.create_in(str(tmp_path), schema)
@@ -137,7 +147,9 @@ def test_posting_blocks_of_whoosh_s_own_writer(tmp_path: Path) -> None:
     blocks = 0
     with ix.reader() as reader:
         for btext in reader.lexicon("body"):
-            ids, weights, values = posting_blocks(reader, "body", btext, values=True)
+            found = posting_blocks(reader, "body", btext, values=True)
+            assert found is not None
+            ids, weights, values = found
             matcher = _leaf_matcher(reader.postings("body", btext))
             blocks += len(ids)
             expected = []
@@ -162,7 +174,7 @@ def test_posting_blocks_decode_what_whoosh_decodes(seed_index: Path) -> None:
     import numpy as np
     from whoosh import index as whoosh_index
 
-    from indexer.storage.blocks import _leaf_matcher, posting_blocks
+    from indexer.storage.blocks import posting_blocks
     from indexer.storage.index import INDEX_NAME
 
     ix = whoosh_index.open_dir(str(seed_index), INDEX_NAME)
@@ -172,7 +184,9 @@ def test_posting_blocks_decode_what_whoosh_decodes(seed_index: Path) -> None:
             leaf = reader.reader()
             for fieldname in ("text", "chars", "stems"):
                 for btext in list(leaf.lexicon(fieldname))[::7]:
-                    ids, weights, values = posting_blocks(leaf, fieldname, btext, values=True)
+                    blocks = posting_blocks(leaf, fieldname, btext, values=True)
+                    assert blocks is not None
+                    ids, weights, values = blocks
                     matcher = _leaf_matcher(leaf.postings(fieldname, btext))
                     expected: list[tuple[list[int], list[float], list[object]]] = []
                     while matcher.is_active():
@@ -187,3 +201,4 @@ def test_posting_blocks_decode_what_whoosh_decodes(seed_index: Path) -> None:
                     assert got == expected, (fieldname, btext)
                     checked += 1
         assert checked > 300  # the seeds alone give about 740
+        assert posting_blocks(leaf, "text", "不在索引中".encode(), values=True) is None

@@ -17,9 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
-from whoosh.matching import WrappingMatcher
-from whoosh.reading import IndexReader
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.system import _INT_SIZE, _int_struct
 
 from indexer.storage import deflate
@@ -37,29 +36,24 @@ __all__ = [
 ]
 
 
-def _leaf_matcher(matcher: Any) -> Any:
-    # A segment with deletions wraps its matcher in a filter; the caller applies deletions itself.
-    while isinstance(matcher, WrappingMatcher):
-        matcher = matcher.child
-    return matcher
-
-
 def posting_blocks(
     reader: IndexReader, fieldname: str, btext: bytes, values: bool
-) -> tuple[list[Any], list[Any], list[Any]]:
+) -> tuple[list[Any], list[Any], list[Any]] | None:
     """The ids, weights (and, with `values`, the encoded values) of every block of one term's
-    posting list in one segment, deleted documents included."""
-    matcher = _leaf_matcher(reader.postings(fieldname, btext))
-    if type(matcher) is not W3LeafMatcher:
-        # Whoosh 2.7.4 inlines no postings in a term's info (its `set_inline` call fails), so every
-        # term of a readable index has blocks.
-        raise TypeError(f"{fieldname}:{btext!r}: postings not in blocks ({type(matcher).__name__})")
-    return _read_blocks(matcher, values)
-
-
-def _block_data(matcher: W3LeafMatcher) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
-    """(postings, (ids, weights, values) as pickled) of each block of the matcher's term."""
-    return extent_blocks(matcher._postfile, matcher._startoffset, _length(matcher._length))
+    posting list in one segment, deleted documents included; None if the segment lacks the term.
+    From the term's info, as Whoosh's `W3TermsReader.matcher` finds it, without the matcher:
+    asking whether the segment has the term, then making a matcher (which reads the first
+    block's header and the segment's deletions), looked the term up twice and cost a fifth of
+    decoding a rare term's positions, segment by segment."""
+    terms = getattr(reader, "_terms", None)
+    if terms is None:  # an empty index's reader, which has no segment
+        return None
+    try:
+        info = terms.term_info(fieldname, btext)
+    except TermNotFound:
+        return None
+    fixed_size = reader.schema[fieldname].format.fixed_value_size()
+    return _read_blocks(extent_blocks(terms._postfile, *term_extent(info)), fixed_size, values)
 
 
 def _length(extent: int | tuple[int]) -> int:
@@ -123,13 +117,14 @@ def field_documents(reader: IndexReader, fieldname: str) -> Iterator[tuple[bytes
         yield btext, ids[0] if len(ids) == 1 else np.concatenate(ids)
 
 
-def _read_blocks(matcher: W3LeafMatcher, values: bool) -> tuple[list[Any], list[Any], list[Any]]:
+def _read_blocks(
+    blocks: Iterator[tuple[int, tuple[Any, Any, Any]]], fixed_size: int | None, values: bool
+) -> tuple[list[Any], list[Any], list[Any]]:
     ids: list[Any] = []
     weights: list[Any] = []
     found_values: list[Any] = []
-    fixed_size = matcher._fixedsize
-    for count, (raw_ids, raw_weights, raw_values) in _block_data(matcher):
-        ids.append(raw_ids if matcher._byteids else block_ids(raw_ids))
+    for count, (raw_ids, raw_weights, raw_values) in blocks:
+        ids.append(block_ids(raw_ids))
         weights.append(block_weights(count, raw_weights))
         if values:
             if fixed_size is None or fixed_size < 0:

@@ -93,9 +93,10 @@ class PostingCache:
         docs_parts: list[np.ndarray] = []
         weight_parts: list[np.ndarray] = []
         for reader, offset in self._leaves:
-            if (fieldname, btext) not in reader:
+            blocks = posting_blocks(reader, fieldname, btext, values=False)
+            if blocks is None:
                 continue
-            block_ids, block_weights, _ = posting_blocks(reader, fieldname, btext, values=False)
+            block_ids, block_weights, _ = blocks
             docs_parts.extend(np.asarray(block, dtype=np.int64) + offset for block in block_ids)
             weight_parts.extend(np.asarray(block, dtype=np.float64) for block in block_weights)
         postings = EMPTY
@@ -163,9 +164,10 @@ class PostingCache:
     def _decode_positions(self, fieldname: str, btext: bytes) -> np.ndarray:
         parts: list[np.ndarray] = []
         for reader, offset in self._leaves:
-            if (fieldname, btext) not in reader:
+            blocks = posting_blocks(reader, fieldname, btext, values=True)
+            if blocks is None:
                 continue
-            ids, _, values = posting_blocks(reader, fieldname, btext, values=True)
+            ids, _, values = blocks
             # A segment's blocks at once: each value is a posting's uint32 positions end to end.
             lengths: list[np.ndarray] = []
             blobs: list[bytes] = []
