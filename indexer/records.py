@@ -72,8 +72,9 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
     """Field dicts for `writer.add_document`: the document record first, then its clauses, which
     carry of the resolution only its `doc_id` and `source` (indexer/schema.py)."""
     check_values(resolution)
+    doc_id = resolution.doc_id  # a property, made again at each use (a `Path` of the file's name)
     resolution_fields: dict[str, object] = {
-        "doc_id": resolution.doc_id,
+        "doc_id": doc_id,
         "symbol": resolution.symbol or "",
         "language": resolution.language,
         "kind": resolution.kind,
@@ -100,7 +101,7 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
     records: list[dict[str, object]] = [
         {
             **resolution_fields,
-            "id": resolution.doc_id,
+            "id": doc_id,
             "level": "document",
             "cites": _tags(resolution.citations),
             "clauses_json": clauses_json(resolution),
@@ -112,9 +113,9 @@ def to_records(resolution: Resolution, content_hash: str) -> list[dict[str, obje
     similarity = similarity_fields_batch([clause.text for clause in resolution.clauses])
     for ordinal, clause in enumerate(resolution.clauses):
         record = {
-            "doc_id": resolution.doc_id,
+            "doc_id": doc_id,
             "source": resolution.source_path,
-            "id": f"{resolution.doc_id}#{clause.number}",
+            "id": f"{doc_id}#{clause.number}",
             "level": "clause",
             "number": clause.number,
             "ordinal": ordinal,
