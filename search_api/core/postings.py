@@ -91,20 +91,24 @@ class PostingCache:
 
     def _decode_term(self, fieldname: str, btext: bytes) -> TermPostings:
         docs_parts: list[np.ndarray] = []
-        weight_parts: list[np.ndarray] = []
+        weight_parts: list[Any] = []
+        deletions = False
         for reader, offset in self._leaves:
             blocks = posting_blocks(reader, fieldname, btext, values=False)
             if blocks is None:
                 continue
             block_ids, block_weights, _ = blocks
-            docs_parts.extend(np.asarray(block, dtype=np.int64) + offset for block in block_ids)
-            weight_parts.extend(np.asarray(block, dtype=np.float64) for block in block_weights)
-        postings = EMPTY
-        if docs_parts:
-            docs, weights = np.concatenate(docs_parts), np.concatenate(weight_parts)
+            docs_parts.append(np.concatenate(block_ids) + offset)
+            weight_parts += block_weights  # arrays of whichever type the block has (term_blocks.py)
+            deletions = deletions or reader.has_deletions()
+        if not docs_parts:
+            return EMPTY
+        docs = np.concatenate(docs_parts)
+        weights = np.concatenate(weight_parts).astype(np.float64)
+        if deletions:
             keep = self.live[docs]
-            postings = TermPostings(docs[keep], weights[keep])
-        return postings
+            docs, weights = docs[keep], weights[keep]
+        return TermPostings(docs, weights)
 
     def statistics(
         self, term: tuple[str, bytes], compute: Callable[[], tuple[float, float, float, float]]
@@ -178,12 +182,13 @@ class PostingCache:
                 else:  # a tuple of bytes, as Whoosh's own writer leaves them (merged segments)
                     lengths.append(np.fromiter(map(len, block_values), dtype=np.int64, count=len(block_values)))
                     blobs.append(b"".join(block_values))
-            docs = np.concatenate([np.asarray(block_ids, dtype=np.int64) for block_ids in ids]) + offset
-            counts = np.concatenate(lengths).astype(np.int64) // 4
-            positions = np.frombuffer(b"".join(blobs), dtype="<u4").astype(np.int64)
-            owners = np.repeat(docs, counts)
-            keep = self.live[owners]
-            parts.append((owners[keep] << POSITION_BITS) + positions[keep])
+            docs = np.concatenate(ids) + offset
+            counts = np.concatenate(lengths) // 4
+            keys = np.repeat(docs << POSITION_BITS, counts)
+            keys += np.frombuffer(b"".join(blobs), dtype="<u4")
+            # The live mask only where the segment has deletions: most have none, and it was a
+            # fifth of a rare term's decoding.
+            parts.append(keys[self.live[keys >> POSITION_BITS]] if reader.has_deletions() else keys)
         return np.concatenate(parts) if parts else _EMPTY_DOCS
 
     def lengths(self, fieldname: str) -> np.ndarray:
