@@ -25,6 +25,7 @@ from whoosh.searching import Searcher
 from analyzers import segmenter
 from indexer.manifest import Manifest, check_manifest, read_manifest
 from indexer.model import Resolution
+from indexer.schema import RESOLUTION_FIELDS
 from indexer.storage.index import INDEX_NAME, count_level
 from search_api.core import ranking
 from search_api.core.deadline import REQUEST_CPU_SECONDS, cpu_budget
@@ -156,6 +157,8 @@ class SearchEngine:
                     cache.value_codes(facet.field, facet.multi_valued)
                     if facet.multi_valued:
                         cache.code_owners(facet.field)
+                    if facet.field in RESOLUTION_FIELDS:
+                        cache.resolution_value_codes(facet.field, facet.multi_valued)
                 cache.value_codes("doc_id", False)  # the document level groups clauses by it
                 for sort in (s for s in SORTS if s != "relevance"):
                     cache.sort_rank(sort_fields(sort))

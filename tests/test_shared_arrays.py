@@ -106,13 +106,20 @@ def test_a_value_whose_save_did_not_finish_is_made_again(tmp_path: Path) -> None
     assert _answer(SearchEngine(index_dir)) == expected
 
 
-def test_facet_counts_agree_for_few_and_many_documents(tmp_path: Path) -> None:
-    """`count` counts a resolution's field once a resolution, weighted by its records; a clause's
-    field by gathering a few documents' values or passing over the column for many: each gives
-    every value's number of documents (every value of a multi-valued field counting), as the
-    documents' own values say."""
+@pytest.mark.parametrize("pass_share", [0, 10**9])
+def test_facet_counts_agree_for_few_and_many_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pass_share: int
+) -> None:
+    """`count` counts a resolution's field once a resolution, weighted by its records, gathering
+    the matched resolutions' values or passing over every resolution's (`pass_share` forces
+    each); a clause's field by gathering a few documents' values or passing over the column for
+    many: each gives every value's number of documents (every value of a multi-valued field
+    counting), as the documents' own values say."""
     from collections import Counter
 
+    import search_api.core.docsets as docsets
+
+    monkeypatch.setattr(docsets, "RESOLUTION_PASS_SHARE", pass_share)
     engine = SearchEngine(_seed_index(tmp_path))
     with engine._current() as searcher:
         cache = engine._snapshots.cache(searcher)

@@ -92,6 +92,11 @@ class LeafColumns:
         return list(zip(self._readers, self._sizes, strict=True))
 
 
+# A resolution's field is counted by one pass over every resolution's codes once more than one
+# resolution in this many has a match (`SnapshotCache.count`).
+RESOLUTION_PASS_SHARE = 8
+
+
 class SnapshotCache(SimilarityColumns):
     """Filter sets and column values for one searcher (one index snapshot)."""
 
@@ -237,32 +242,55 @@ class SnapshotCache(SimilarityColumns):
             f"owners-{field}", lambda: np.repeat(np.arange(self.size, dtype=np.int32), np.diff(starts))
         )
 
-    def resolution_counts(self, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(the document record of each resolution `docnums` belong to, how many of them it has)."""
+    def resolution_counts(self, docnums: np.ndarray) -> np.ndarray:
+        """How many of `docnums` belong to each resolution (by `doc_id` code)."""
         _, doc_codes, table = self.value_codes("doc_id", False)
-        per_resolution = np.bincount(doc_codes[docnums], minlength=len(table))
+        return np.bincount(doc_codes[docnums], minlength=len(table))
+
+    def resolution_tally(self, per_resolution: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the document record of each resolution with a count, its count), of `resolution_counts`."""
         present = np.flatnonzero(per_resolution)
         records = self.resolution_records[present]
         keep = records >= 0
         return records[keep], per_resolution[present][keep]
+
+    def resolution_value_codes(self, field: str, multi_valued: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(the resolution, by `doc_id` code, of each value code, the code) of a resolution's
+        field, over every resolution with a live document record, in their order."""
+
+        def make() -> tuple[np.ndarray, np.ndarray]:
+            resolutions = np.flatnonzero(self.resolution_records >= 0)
+            owners, values = self.document_codes(field, self.resolution_records[resolutions], multi_valued)
+            return resolutions[owners], np.asarray(values)
+
+        return self.arrays.get(f"resolution-codes-{field}", make)
 
     def count(
         self,
         field: str,
         docnums: Iterable[int] | np.ndarray,
         multi_valued: bool,
-        by_resolution: tuple[np.ndarray, np.ndarray] | None = None,
+        by_resolution: np.ndarray | None = None,
     ) -> FacetCounts:
         """How many of `docnums` have each value of `field`. A resolution's field is counted once a
-        resolution, weighted by its number of documents (`by_resolution`, made here if not given:
-        several facets of one search share it), instead of once a record: a few thousand
-        resolutions rather than every matching clause and each of its sponsors."""
+        resolution, weighted by its number of documents (`by_resolution`, `resolution_counts`
+        made here if not given: several facets of one search share it), instead of once a record:
+        a few thousand resolutions rather than every matching clause and each of its sponsors."""
         docs = np.asarray(docnums if isinstance(docnums, np.ndarray) else list(docnums), dtype=np.int64)
         _, codes, table = self.value_codes(field, multi_valued)
         if field in RESOLUTION_FIELDS:
-            records, weights = by_resolution if by_resolution is not None else self.resolution_counts(docs)
-            owners, values = self.document_codes(field, records, multi_valued)
-            counts = np.bincount(values, weights=weights[owners], minlength=len(table)).astype(np.int64)
+            per_resolution = by_resolution if by_resolution is not None else self.resolution_counts(docs)
+            if np.count_nonzero(per_resolution) * RESOLUTION_PASS_SHARE > len(per_resolution):
+                # Many resolutions: one pass over every resolution's codes (in their order) beats
+                # gathering theirs from the records' columns (1M clauses, 33k of 50k resolutions:
+                # the sponsors 3.8 -> 0.6 ms).
+                owners, values = self.resolution_value_codes(field, multi_valued)
+                counted = per_resolution[owners]
+            else:
+                records, weights = self.resolution_tally(per_resolution)
+                owners, values = self.document_codes(field, records, multi_valued)
+                counted = weights[owners]
+            counts = np.bincount(values, weights=counted, minlength=len(table)).astype(np.int64)
         else:
             if not multi_valued:
                 values = codes[docs]

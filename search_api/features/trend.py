@@ -39,7 +39,7 @@ def trend_series(searcher: Searcher, cache: SnapshotCache, request: SearchReques
     clauses = SnapshotSearch(searcher, cache).matching(request)
     column = FACETS_BY_NAME[by].field
     by_clause = cache.count(column, clauses, False)
-    records, _ = cache.resolution_counts(clauses)
+    records, _ = cache.resolution_tally(cache.resolution_counts(clauses))
     _, codes, table = cache.value_codes(column, False)
     tally = np.bincount(codes[records], minlength=len(table)) if len(records) else np.zeros(len(table), int)
     by_resolution = {table[code]: int(tally[code]) for code in np.flatnonzero(tally)}
