@@ -268,6 +268,18 @@ def test_term_statistics_kept_for_the_generation_score_as_whoosh(engine: SearchE
                 assert np.allclose([expected[d] for d in found.docs.tolist()], found.scores, rtol=1e-9, atol=0), text
 
 
+def test_document_frequencies_kept_for_the_generation_are_whooshs(engine: SearchEngine) -> None:
+    """A phrase orders its words by document frequency, kept once a generation (PostingCache)."""
+    with engine._current() as searcher:
+        postings = PostingCache(searcher)
+        reader = searcher.reader()
+        terms = [(field, term) for field in ("chars", "text") for term in list(reader.lexicon(field))[::97]]
+        assert len(terms) > 20
+        for _ in range(2):  # the second time from the cache
+            for field, term in [*terms, ("text", "不在索引中".encode())]:
+                assert postings.doc_frequency(field, term) == reader.doc_frequency(field, term)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_a_bigram_phrase_is_decided_by_the_cheapest_bigrams_that_pin_every_character(seed: int) -> None:
     """`_pinning` keeps the first and the last bigram and never leaves out two neighbours (so

@@ -315,8 +315,7 @@ class Evaluator:
             return _NONE
         field = schema[fieldname]
         words = [field.to_bytes(word) for word in q.words]
-        reader = self.searcher.reader()
-        frequencies = {word: reader.doc_frequency(fieldname, word) for word in dict.fromkeys(words)}
+        frequencies = {word: self.postings.doc_frequency(fieldname, word) for word in dict.fromkeys(words)}
         if not all(frequencies.values()):
             return _NONE
         starts: np.ndarray | None = None

@@ -110,6 +110,15 @@ class PostingCache:
             docs, weights = docs[keep], weights[keep]
         return TermPostings(docs, weights)
 
+    def doc_frequency(self, fieldname: str, btext: bytes) -> int:
+        """How many documents have the term, deleted ones included (Whoosh's `doc_frequency`: a
+        look-up in every segment), once a generation."""
+        key = (fieldname, btext, "doc-frequency")
+        found = self._cached(key)
+        if found is None:
+            found = self._remember(key, self.searcher.reader().doc_frequency(fieldname, btext), STATISTICS_BYTES)
+        return int(found)
+
     def statistics(
         self, term: tuple[str, bytes], compute: Callable[[], tuple[float, float, float, float]]
     ) -> tuple[float, float, float, float]:
