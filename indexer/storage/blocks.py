@@ -43,8 +43,8 @@ def posting_blocks(
     posting list in one segment, deleted documents included; None if the segment lacks the term.
     From the term's info, as Whoosh's `W3TermsReader.matcher` finds it, without the matcher:
     asking whether the segment has the term, then making a matcher (which reads the first
-    block's header and the segment's deletions), looked the term up twice and cost a fifth of
-    decoding a rare term's positions, segment by segment."""
+    block's header and the segment's deletions), looked the term up twice a segment: 10-15 % of
+    decoding a rare term's positions at 1M clauses."""
     terms = getattr(reader, "_terms", None)
     if terms is None:  # an empty index's reader, which has no segment
         return None
