@@ -128,8 +128,8 @@ def test_blocks_of_the_default_size_read_back_as_whoosh_reads_them(tmp_path: Pat
     from indexer.storage.segment import BLOCK_POSTINGS
 
     # The shipped seeds' records, each several times: common terms span several default blocks.
-    stock = _build(tmp_path / "stock", SegmentWriter, copies=20, folder=SEEDS)
-    fast = _build(tmp_path / "fast", FastSegmentWriter, copies=20, folder=SEEDS)
+    stock = _build(tmp_path / "stock", SegmentWriter, copies=60, folder=SEEDS)
+    fast = _build(tmp_path / "fast", FastSegmentWriter, copies=60, folder=SEEDS)
 
     def plain(ix: whoosh_index.Index) -> dict[tuple[str, bytes], list[tuple[object, ...]]]:
         return {key: [row for row in rows if row[0] != "block"] for key, rows in _postings(ix).items()}
