@@ -12,7 +12,6 @@ The posting blocks are written with ISA-L; the stored records stay with zlib, fo
 from __future__ import annotations
 
 import argparse
-import io
 import pickle
 import sys
 import time
@@ -33,7 +32,8 @@ MAX_RECORDS = 20_000
 def posting_blocks(index_dir: Path) -> list[bytes]:
     """Compressed posting blocks of the index's common word and bigram terms, as stored."""
     from whoosh import index as whoosh_index
-    from whoosh.system import _INT_SIZE, _int_struct
+
+    from indexer.storage.blocks import stored_blocks, term_extent
 
     found: list[bytes] = []
     with whoosh_index.open_dir(str(index_dir), indexname="MAIN").reader() as reader:
@@ -42,21 +42,11 @@ def posting_blocks(index_dir: Path) -> list[bytes]:
             for (fieldname, _), info in terms.items():
                 if fieldname not in ("chars", "text") or info.doc_frequency() < 2000:
                     continue
-                offset, extent = info.extent()
-                extent = extent[0] if isinstance(extent, tuple) else extent
-                raw = terms._postfile.get(offset + 4, extent - 4)
-                stream, position = io.BytesIO(raw), 0
-                while position < len(raw):
-                    (length,) = _int_struct.unpack_from(raw, position)
-                    end = position + _INT_SIZE + abs(length)
-                    stream.seek(position + _INT_SIZE)
-                    if pickle.load(stream)[3]:  # the header's compression level
-                        found.append(raw[stream.tell() : end])
-                    if length < 0 or len(found) >= MAX_BLOCKS:
-                        break
-                    position = end
-                if len(found) >= MAX_BLOCKS:
-                    return found
+                for _, compression, data in stored_blocks(terms._postfile, *term_extent(info)):
+                    if compression:
+                        found.append(data)
+                    if len(found) >= MAX_BLOCKS:
+                        return found
     return found
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "field_documents",
     "posting_blocks",
     "segment_length_codes",
+    "stored_blocks",
     "term_extent",
 ]
 
@@ -61,10 +62,9 @@ def _length(extent: int | tuple[int]) -> int:
     return extent[0] if isinstance(extent, tuple) else extent
 
 
-def extent_blocks(postfile: Any, offset: int, extent: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
-    """(postings, (ids, weights, values) as pickled) of each block of the posting list at `offset`
-    in `postfile`, `extent` bytes long with its header tag (a term info's `extent()`). The ids
-    are as pickled: the gaps between them, the first absolute, unless the list's ids are bytes."""
+def stored_blocks(postfile: Any, offset: int, extent: int) -> Iterator[tuple[int, int, bytes]]:
+    """(postings, compression level, data as stored) of each block of the posting list at
+    `offset` in `postfile`, `extent` bytes long with its header tag (a term info's `extent()`)."""
     start = offset + len(WHOOSH3_HEADER_MAGIC)
     raw = postfile.get(start, offset + extent - start)
     stream = io.BytesIO(raw)
@@ -74,11 +74,17 @@ def extent_blocks(postfile: Any, offset: int, extent: int) -> Iterator[tuple[int
         end = position + _INT_SIZE + abs(length)
         stream.seek(position + _INT_SIZE)
         count, _, _, compression, _, _ = pickle.load(stream)
-        data = raw[stream.tell() : end]
-        yield count, pickle.loads(deflate.decompress(data) if compression else data)
+        yield count, compression, raw[stream.tell() : end]
         if length < 0:  # the last block
             return
         position = end
+
+
+def extent_blocks(postfile: Any, offset: int, extent: int) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
+    """(postings, (ids, weights, values) as pickled) of each block of a posting list, as
+    `stored_blocks` finds them. The ids are as pickled: the gaps between them, the first absolute."""
+    for count, compression, data in stored_blocks(postfile, offset, extent):
+        yield count, pickle.loads(deflate.decompress(data) if compression else data)
 
 
 def term_extent(info: Any) -> tuple[int, int]:
