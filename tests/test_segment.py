@@ -399,3 +399,52 @@ def test_block_ids_and_whole_weights_are_in_the_narrowest_array(tmp_path: Path) 
                     assert weights.typecode == (narrowest_typecode(int(max(weights))) if whole else "f")
                     weight_types.add(weights.typecode)
     assert {"B", "H"} <= id_types and {"B", "f"} <= weight_types
+
+
+def test_small_terms_written_in_python_are_the_bytes_numpy_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term of fewer than `SMALL_BLOCK` postings is written in Python (most terms of a real
+    corpus): its blocks and term info are byte for byte what the NumPy path writes, for gaps and
+    weights of every width, boosted weights, equal weights, empty values and missing lengths."""
+    import io
+    import random
+
+    import numpy as np
+
+    from indexer.storage import term_blocks
+
+    rng = random.Random(28)
+    cases = []
+    for count in range(1, term_blocks.SMALL_BLOCK):
+        for gap, weight in [(3, "whole"), (300, "whole"), (70_000, "big"), (5, "boosted"), (1, "equal"), (2, "ones")]:
+            docs = np.cumsum([rng.randint(0 if i == 0 else 1, gap) for i in range(count)]).astype(np.int64)
+            frequencies = np.array([rng.randint(1, 4) for _ in range(count)], dtype=np.int64)
+            weights = {
+                "whole": frequencies * 1.0,
+                "big": frequencies * 300.0,
+                "boosted": frequencies * 1.5,
+                "equal": np.full(count, 2.0),
+                "ones": np.ones(count),
+            }[weight]
+            sizes = frequencies * 4 * np.array([rng.random() > 0.2 for _ in range(count)])
+            values = np.arange(int(sizes.sum()) // 4, dtype="<u4")
+            lengths = np.array([rng.choice([0, 3, 40, 900]) for _ in range(count)], dtype=np.int64)
+            cases.append((docs, weights, sizes, values, lengths if count % 3 else None))
+
+    def written(small_block: int) -> list[tuple[bytes, bytes, bytes]]:
+        monkeypatch.setattr(term_blocks, "SMALL_BLOCK", small_block)
+        out = []
+        for docs, weights, sizes, values, lengths in cases:
+            arrays, lists = io.BytesIO(), io.BytesIO()
+            info = term_blocks.array_term_bytes(arrays, docs, weights, sizes, values, lengths, 4096, 3)
+            blob = values.tobytes()
+            ends = np.cumsum(sizes).tolist()
+            listed = [blob[end - size : end] for end, size in zip(ends, sizes.tolist(), strict=True)]
+            lengths_listed = lengths.tolist() if lengths is not None else None
+            args = (docs.tolist(), weights.tolist(), listed, lengths_listed, 4096, 3, None)
+            assert term_blocks.list_term_bytes(lists, *args) == info
+            assert lists.getvalue() == arrays.getvalue()
+            out.append((info, arrays.getvalue(), lists.getvalue()))
+        return out
+
+    python = written(term_blocks.SMALL_BLOCK)
+    assert python == written(0)  # every block through NumPy

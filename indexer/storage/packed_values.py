@@ -25,9 +25,16 @@ import numpy as np
 _LENGTH_TYPES = ("B", "H", "I", "Q")
 
 
+# Each type's first integer too large for it (asked twice a term when a segment is written).
+_LIMITS = tuple((1 << (8 * array(t).itemsize), t) for t in _LENGTH_TYPES)
+
+
 def narrowest_typecode(largest: int) -> str:
     """The narrowest unsigned array typecode that holds every integer from 0 to `largest`."""
-    return next(t for t in _LENGTH_TYPES if largest < 1 << (8 * array(t).itemsize))
+    for limit, typecode in _LIMITS:
+        if largest < limit:
+            return typecode
+    raise ValueError(f"{largest} does not fit in 64 bits")
 
 
 class PackedValues(Sequence[bytes]):
