@@ -212,6 +212,35 @@ def test_id_fields_give_what_their_analyzer_and_format_yield() -> None:
     assert checked > 100
 
 
+def test_whitespace_fields_give_what_their_analyzer_and_format_yield() -> None:
+    """The `stems` field's fast path (`_frequency_columns`) against Whoosh's `field.index` on every
+    record of the seeds (English and French clauses) and on white space Whoosh's tokenizer does
+    not split at; None for the fields it does not know."""
+    from indexer.storage.segment import _frequency_columns
+
+    schema = build_schema()
+    values = [("stems", "en:a\u3000b en:a\x0bc\t\ten:a\n en:b  en:a ")]
+    for path in sorted(p for p in SEEDS.rglob("*") if p.suffix in (".md", ".html", ".txt")):
+        for record in to_records(read_document(path), "hash"):
+            values += [
+                (name, value) for name, value in record.items() if not name.startswith("_") and value is not None
+            ]
+    checked = 0
+    for name, value in values:
+        field = schema[name]
+        columns = _frequency_columns(field, value)
+        if name != "stems":
+            assert columns is None, name
+            continue
+        assert columns is not None
+        terms, frequencies, weights, packed, lengths = columns
+        expected = list(field.index(value))
+        assert list(zip(terms, frequencies, weights, strict=True)) == [row[:3] for row in expected]
+        assert packed == b"".join(row[3] for row in expected) and lengths == [len(row[3]) for row in expected]
+        checked += 1
+    assert checked > 50
+
+
 @pytest.mark.needs_shared
 def test_text_fields_merged_between_documents_and_boosted_write_what_whoosh_writes(tmp_path: Path) -> None:
     """The text fields' tokens wait as streams until the segment is written (token_streams.py);
