@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import itertools
 import random
 import re
@@ -18,7 +20,7 @@ from analyzers.normalize import _nfkc
 from analyzers.tokenizer import CLAUSE_SEPARATOR
 from indexer.structure import parse_text
 from search_api.core.query import parse_query
-from tests.conftest import SEED_TEXT
+from tests.conftest import CORPUS, SEED_TEXT
 from tests.oracle import oracle
 from tests.phrases import SEED_PHRASES
 
@@ -234,6 +236,34 @@ def test_nfkc_map_matches_character_by_character_folding() -> None:
         assert _nfkc(text) == (expected, expected_source), text
         normalized = normalize(text)
         assert len(normalized.source) == len(normalized.text)
+
+
+def test_the_quick_whitespace_check_passes_only_texts_the_full_pass_leaves_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`_no_whitespace_changes` skips the whitespace pass only where the pass would change nothing:
+    on random texts of every kind of white space beside CJK, digits and letters, and on every
+    clause of the test corpus (the shared corpus's too, where present)."""
+    from indexer.corpus import discover
+    from indexer.errors import DocumentError
+    from indexer.readers import read_document
+
+    normalize_module = importlib.import_module("analyzers.normalize")  # the package exports the function
+    quick, full = normalize_module._no_whitespace_changes, normalize_module._fold_whitespace
+    pool = "联合国2０a b .  \u3000\xa0\t\n\u2009"
+    rng = random.Random(28)
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    clauses: list[str] = []
+    for path in discover([CORPUS]).documents:
+        with contextlib.suppress(DocumentError):
+            clauses += [clause.text for clause in read_document(path).clauses]
+    texts += clauses
+    skipped = [text for text in texts if quick(text)]
+    monkeypatch.setattr(normalize_module, "_no_whitespace_changes", lambda text: False)
+    for text in skipped:
+        assert full(text, list(range(len(text))))[0] == text, repr(text)
+    assert sum(map(quick, clauses)) > len(clauses) / 2  # and it skips most clauses
+    assert any(full(text, list(range(len(text))))[0] != text for text in texts)
 
 
 def test_the_rust_segmenter_takes_the_un_words_frequencies_from_a_cache(
