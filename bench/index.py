@@ -1,8 +1,9 @@
 """Indexing throughput: the stock jieba analyzer, Whoosh fed pre-tokenised text, and ga-search.
 
-For one corpus (the shipped seeds, or the SYNTHETIC corpus of bench/synthetic.py), each
-configuration runs in its own process, one after another in one run, and reports documents/s,
-chars/s (characters of clause text read), index size and peak memory (RSS):
+For one corpus (the shipped seeds, the real files of ../shared/corpus/raw, or the SYNTHETIC corpus
+of bench/synthetic.py), each configuration runs in its own process, one after another in one run,
+and reports documents/s, chars/s (characters of clause text read), index size and peak memory
+(RSS). On the real files (c) reads PDF, DOCX, HTML and JSON too, which the others are spared:
 
   (a) stock `jieba.analyse.ChineseAnalyzer` in a plain Whoosh writer, one record per clause;
   (b) Whoosh fed pre-tokenised text (jieba tokens joined by spaces, cut beforehand and not timed):
@@ -18,6 +19,7 @@ per CPU-second is the issue-28 measure. `--before DIR` also runs (c) with 1 work
 checkout (this script's code, that checkout's engine), in the same run.
 
     python bench/index.py --corpus seeds
+    python bench/index.py --corpus shared --configs ga-1,fts5,tantivy [--before /tmp/before]
     python bench/index.py --corpus synthetic --clauses 100000 [--before /tmp/before]
 """
 
@@ -215,13 +217,17 @@ def main() -> None:
     from rich.table import Table
 
     parser = argparse.ArgumentParser(description="Indexing throughput against the stock analyzer and raw Whoosh.")
-    parser.add_argument("--corpus", choices=["seeds", "synthetic"], default="seeds")
+    parser.add_argument("--corpus", choices=["seeds", "shared", "synthetic"], default="seeds")
     parser.add_argument("--clauses", type=int, default=100_000)
     parser.add_argument("--configs", default="stock,pretokenised,ga-1,ga-2,words-1,words-2,fts5,tantivy")
     parser.add_argument("--before", type=Path, help="another checkout: its engine's (c) with 1 worker too")
     args = parser.parse_args()
     if args.corpus == "seeds":
         corpus = ROOT / "seeds"
+    elif args.corpus == "shared":
+        from bench.indexes import SHARED_CORPUS, shared_file
+
+        corpus = shared_file(SHARED_CORPUS / "raw")
     else:
         from bench.synthetic import corpus_folder, generate
 
