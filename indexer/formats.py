@@ -22,6 +22,7 @@ from whoosh import fields, formats
 
 from analyzers.chain import is_word_chain
 from analyzers.word_tokens import word_tokens
+from indexer.storage.posting_columns import PostingColumns
 from indexer.storage.token_streams import STREAM_VALUE_DTYPE, stream_columns
 
 # array("I") is 4 bytes on every platform Python supports; the bytes are little-endian below.
@@ -29,9 +30,6 @@ _UINT32 = "I"
 assert array(_UINT32).itemsize == 4
 _BIG_ENDIAN = sys.byteorder == "big"
 _ONE_POSITION = struct.Struct("<I")
-# A field's postings for one document as columns: terms (UTF-8), frequencies, weights, and every
-# posting's value end to end with each value's length (see CompactPostingPool.add_columns).
-PostingColumns = tuple[list[bytes], list[int], list[float], bytes, list[int]]
 # A field's tokens in one document: each token's term and position, in the analyzer's order.
 PostingStream = tuple[Sequence[str], Sequence[int]]
 # The segment writer packs a stream's positions itself, as this format does.

@@ -188,9 +188,9 @@ def test_positions_decode_alike_from_packed_and_from_whoosh_blocks(tmp_path: Pat
 
 
 def test_id_fields_give_what_their_analyzer_and_format_yield() -> None:
-    """The ID fields' fast path (`_id_columns`) against Whoosh's `field.index` on every record of
+    """The ID fields' fast path (`id_columns`) against Whoosh's `field.index` on every record of
     the seeds, and None for the fields it does not know."""
-    from indexer.storage.segment import _id_columns
+    from indexer.storage.posting_columns import id_columns
 
     schema = build_schema()
     checked = 0
@@ -200,7 +200,7 @@ def test_id_fields_give_what_their_analyzer_and_format_yield() -> None:
                 if name.startswith("_") or value is None:
                     continue
                 field = schema[name]
-                columns = _id_columns(field, value)
+                columns = id_columns(field, value)
                 if type(field).__name__ != "ID":
                     assert columns is None, name
                     continue
@@ -213,10 +213,10 @@ def test_id_fields_give_what_their_analyzer_and_format_yield() -> None:
 
 
 def test_whitespace_fields_give_what_their_analyzer_and_format_yield() -> None:
-    """The `stems` field's fast path (`_frequency_columns`) against Whoosh's `field.index` on every
+    """The `stems` field's fast path (`frequency_columns`) against Whoosh's `field.index` on every
     record of the seeds (English and French clauses) and on white space Whoosh's tokenizer does
     not split at; None for the fields it does not know."""
-    from indexer.storage.segment import _frequency_columns
+    from indexer.storage.posting_columns import frequency_columns
 
     schema = build_schema()
     values = [("stems", "en:a\u3000b en:a\x0bc\t\ten:a\n en:b  en:a ")]
@@ -228,7 +228,7 @@ def test_whitespace_fields_give_what_their_analyzer_and_format_yield() -> None:
     checked = 0
     for name, value in values:
         field = schema[name]
-        columns = _frequency_columns(field, value)
+        columns = frequency_columns(field, value)
         if name != "stems":
             assert columns is None, name
             continue

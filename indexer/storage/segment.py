@@ -28,30 +28,24 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, groupby, islice, repeat
 from operator import itemgetter
 from typing import Any, cast
 
 import numpy as np
-from whoosh.analysis import IDTokenizer, RegexTokenizer
-from whoosh.analysis.tokenizers import SpaceSeparatedTokenizer
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.formats import Existence, Frequency
 from whoosh.index import Index
 from whoosh.reading import SegmentReader
-from whoosh.system import _INT_SIZE as _UINT_SIZE
-from whoosh.system import pack_uint, pack_ushort
+from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from indexer.storage.lengths import SegmentLengths
+from indexer.storage.posting_columns import PostingColumns, frequency_columns, id_columns
 from indexer.storage.segment_copy import copy_documents, copy_postings
-from indexer.storage.term_blocks import array_term_bytes, list_term_bytes
+from indexer.storage.term_blocks import PendingWrites, array_term_bytes, list_term_bytes
 from indexer.storage.token_streams import STREAM_VALUE_DTYPE, FieldStream, stream_columns
 
-# The expression of Whoosh's `SpaceSeparatedTokenizer`, read from it (`_frequency_columns`).
-_SPACE_SEPARATED = SpaceSeparatedTokenizer().expression.pattern
 SORT_CHUNK = 1 << 20  # postings turned back into Python objects at a time
 # Postings a block. Whoosh's 128 suits its matchers, which skip through a list a block at a time;
 # the search side decodes a term's whole list at once (search_api/core/postings.py), and each block
@@ -162,10 +156,10 @@ class CompactPostingPool:
         self,
         fieldname: str,
         docnum: int,
-        columns: tuple[list[bytes], list[int], list[float], bytes, list[int]],
+        columns: PostingColumns,
         boost: float = 1.0,
     ) -> int:
-        """`add_field` for postings given as columns (indexer/formats.py `PostingColumns`): terms,
+        """`add_field` for postings given as columns (posting_columns.py `PostingColumns`): terms,
         frequencies, weights, the values end to end and their lengths; no tuple a posting."""
         terms, frequencies, weights, values, lengths = columns
         if not terms:
@@ -268,7 +262,8 @@ def _codec_settings(fieldwriter: Any) -> tuple[int, int]:
 def _write_stream(fieldwriter: Any, stream: FieldStream, field_lengths: np.ndarray | None) -> None:
     if fieldwriter._format.fixed_value_size() is not None:
         raise TypeError(f"{fieldwriter._fieldname}: a token stream's values are positions, of no fixed size")
-    postfile, add_term, key_prefix = fieldwriter._postfile, fieldwriter._tindex.add, pack_ushort(fieldwriter._fieldid)
+    postfile = PendingWrites(fieldwriter._postfile)
+    add_term, key_prefix = fieldwriter._tindex.add, pack_ushort(fieldwriter._fieldid)
     limit, level = _codec_settings(fieldwriter)
     for tbytes, docs, weights, frequencies, values in stream.terms():
         term_lengths = field_lengths[docs] if field_lengths is not None else None
@@ -276,54 +271,18 @@ def _write_stream(fieldwriter: Any, stream: FieldStream, field_lengths: np.ndarr
         add_term(
             key_prefix + tbytes, array_term_bytes(postfile, docs, weights, sizes, values, term_lengths, limit, level)
         )
+    postfile.flush()
 
 
 def _write_listed(fieldwriter: Any, terms: Iterator[_ListedTerm], field_lengths: np.ndarray | None) -> None:
-    postfile, add_term, key_prefix = fieldwriter._postfile, fieldwriter._tindex.add, pack_ushort(fieldwriter._fieldid)
+    postfile = PendingWrites(fieldwriter._postfile)
+    add_term, key_prefix = fieldwriter._tindex.add, pack_ushort(fieldwriter._fieldid)
     settings = (*_codec_settings(fieldwriter), fieldwriter._format.fixed_value_size())
     listed = field_lengths.tolist() if field_lengths is not None else None
     for _, tbytes, docs, weights, values in terms:
         term_lengths = [listed[d] for d in docs] if listed is not None else None
         add_term(key_prefix + tbytes, list_term_bytes(postfile, docs, weights, values, term_lengths, *settings))
-
-
-def _id_columns(field: Any, value: object) -> tuple[list[bytes], list[int], list[float], bytes, list[int]] | None:
-    """An ID field's one posting as columns (what `field.index` yields through Whoosh's
-    `IDTokenizer` and `Existence` format: the value itself, frequency 1, the field boost, no
-    value), without the analyzer's token and generators: a record has ten ID fields. None for any
-    other field or value (then `field.index`)."""
-    if type(field.analyzer) is not IDTokenizer or type(field.format) is not Existence or not isinstance(value, str):
-        return None
-    return [value.encode("utf-8")], [1], [field.format.field_boost], b"", [0]
-
-
-def _frequency_columns(
-    field: Any, value: object
-) -> tuple[list[bytes], list[int], list[float], bytes, list[int]] | None:
-    """A whitespace-separated field's postings as columns (the `stems` field: Whoosh's
-    `SpaceSeparatedTokenizer` and `Frequency` format, what `field.index` yields: each word once, in
-    order of first appearance, its count, the count times the field boost, the count packed),
-    without a `Token` a word: on a real corpus, a tenth of a clause's analysis went through
-    Whoosh's generators for this field. None for any other field or value."""
-    analyzer = field.analyzer
-    if (
-        type(analyzer) is not RegexTokenizer
-        or analyzer.expression.pattern != _SPACE_SEPARATED
-        or analyzer.gaps
-        or type(field.format) is not Frequency
-        or not isinstance(value, str)
-    ):
-        return None
-    counts = Counter(analyzer.expression.findall(value))
-    frequencies = list(counts.values())
-    boost = field.format.field_boost
-    return (
-        [word.encode("utf-8") for word in counts],
-        frequencies,
-        [frequency * boost for frequency in frequencies],
-        b"".join(map(pack_uint, frequencies)),
-        [_UINT_SIZE] * len(frequencies),
-    )
+    postfile.flush()
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -359,7 +318,7 @@ class FastSegmentWriter(SegmentWriter):
             if field.indexed:
                 boost = self._field_boost(fields, fieldname, docboost) if special else 1.0
                 stream = field.posting_stream(value) if hasattr(field, "posting_stream") else None
-                columns = None if stream is not None else _id_columns(field, value) or _frequency_columns(field, value)
+                columns = None if stream is not None else id_columns(field, value) or frequency_columns(field, value)
                 if stream is not None:  # the word and character fields: tokens, grouped when written
                     texts, positions = stream
                     length = self.pool.add_stream(fieldname, docnum, texts, positions, field.format.field_boost, boost)

@@ -34,6 +34,7 @@ SMALL_BLOCK = COMPRESS_MIN_POSTINGS
 # three times the space. Whoosh's reader unpickles any protocol.
 BLOCK_PICKLE_PROTOCOL = 5
 
+FLUSH_BYTES = 1 << 20  # postings bytes gathered before a write (`PendingWrites`)
 _TERMINFO = W3TermInfo._struct  # flags, weight, df, min/max length bytes, max weight, first/last id
 
 
@@ -245,3 +246,30 @@ def _small_term_bytes(
     lengths_present = [length for length in lengths.tolist() if length] if lengths is not None else []
     term.block(docs, array("f", weights), max(0, max(weights)), mini_values, term.lengths(lengths_present), True, level)
     return term.finish(postfile, len(docs), docs[0], docs[-1])
+
+
+class PendingWrites:
+    """The postings file as a term's writer sees it (`tell`, `write`), its writes gathered into
+    pieces of `FLUSH_BYTES`: a term's blocks are one write, and a real corpus's many small terms
+    were as many writes through three of Whoosh's file objects."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self._parts: list[bytes] = []
+        self._pending = 0
+        self._position = file.tell()
+
+    def tell(self) -> int:
+        return self._position
+
+    def write(self, data: bytes) -> None:
+        self._parts.append(data)
+        self._pending += len(data)
+        self._position += len(data)
+        if self._pending >= FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._parts:
+            self._file.write(b"".join(self._parts))
+            self._parts, self._pending = [], 0
