@@ -171,6 +171,7 @@ def test_positions_decode_alike_from_packed_and_from_whoosh_blocks(tmp_path: Pat
     stock writer's tuples, term for term, in every field that stores positions."""
     from indexer.formats import PackedPositions
     from indexer.storage.packed_values import PackedValues
+    from indexer.storage.term_blocks import SMALL_BLOCK
     from search_api.core.postings import PostingCache
 
     stock = _build(tmp_path / "stock", SegmentWriter, copies=3, folder=SEEDS)
@@ -182,9 +183,13 @@ def test_positions_decode_alike_from_packed_and_from_whoosh_blocks(tmp_path: Pat
         stock_cache, fast_cache = PostingCache(stock_searcher), PostingCache(fast_searcher)
         for fieldname, term in terms:
             assert (fast_cache.positions(fieldname, term) == stock_cache.positions(fieldname, term)).all(), term
-        matcher = fast_searcher.reader().postings(*terms[0])
+        # The fast path was taken: a block of `SMALL_BLOCK` postings or more packs its values (a
+        # smaller one keeps Whoosh's tuple, term_blocks.py).
+        reader = fast_searcher.reader()
+        common = next(t for t in terms if reader.doc_frequency(*t) >= SMALL_BLOCK)
+        matcher = reader.postings(*common)
         matcher._read_values()
-        assert isinstance(matcher._values, PackedValues)  # the fast path was taken
+        assert isinstance(matcher._values, PackedValues)
 
 
 def test_id_fields_give_what_their_analyzer_and_format_yield() -> None:
@@ -407,6 +412,7 @@ def test_block_ids_and_whole_weights_are_in_the_narrowest_array(tmp_path: Path) 
     a boosted weight stays a float."""
     from indexer.storage.blocks import extent_blocks, term_extent
     from indexer.storage.packed_values import narrowest_typecode
+    from indexer.storage.term_blocks import SMALL_BLOCK
 
     records = [record for record in to_records(read_document(SEED_TEXT), "hash")]
     records[2] = {**records[2], "_text_boost": 1.5}
@@ -417,21 +423,25 @@ def test_block_ids_and_whole_weights_are_in_the_narrowest_array(tmp_path: Path) 
         for record in records:
             writer.add_document(**{**record, "doc_id": f"{record['doc_id']}-{copy}"})
     writer.commit()
-    id_types, weight_types = set(), set()
+    id_types, weight_types, small_blocks = set(), set(), 0
     with ix.reader() as reader:
         for _, info in reader._terms.items():
-            for _, (gaps, weights, _) in extent_blocks(reader._terms._postfile, *term_extent(info)):
+            for count, (gaps, weights, values) in extent_blocks(reader._terms._postfile, *term_extent(info)):
+                if count < SMALL_BLOCK:  # Whoosh's own tuples (term_blocks.py)
+                    assert type(gaps) is tuple and type(values) in (tuple, bytes, type(None)), (count, gaps)
+                    small_blocks += 1
+                    continue
                 assert gaps.typecode == narrowest_typecode(max(gaps))
                 id_types.add(gaps.typecode)
                 if weights is not None and not isinstance(weights, float):
                     whole = all(float(w).is_integer() for w in weights)
                     assert weights.typecode == (narrowest_typecode(int(max(weights))) if whole else "f")
                     weight_types.add(weights.typecode)
-    assert {"B", "H"} <= id_types and {"B", "f"} <= weight_types
+    assert {"B", "H"} <= id_types and {"B", "f"} <= weight_types and small_blocks
 
 
 def test_small_terms_written_in_python_are_the_bytes_numpy_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A term of fewer than `SMALL_BLOCK` postings is written in Python (most terms of a real
+    """A term of fewer than `PYTHON_TERMS` postings is written in Python (most terms of a real
     corpus): its blocks and term info are byte for byte what the NumPy path writes, for gaps and
     weights of every width, boosted weights, equal weights, empty values and missing lengths."""
     import io
@@ -459,8 +469,8 @@ def test_small_terms_written_in_python_are_the_bytes_numpy_writes(monkeypatch: p
             lengths = np.array([rng.choice([0, 3, 40, 900]) for _ in range(count)], dtype=np.int64)
             cases.append((docs, weights, sizes, values, lengths if count % 3 else None))
 
-    def written(small_block: int) -> list[tuple[bytes, bytes, bytes]]:
-        monkeypatch.setattr(term_blocks, "SMALL_BLOCK", small_block)
+    def written(python_terms: int) -> list[tuple[bytes, bytes, bytes]]:
+        monkeypatch.setattr(term_blocks, "PYTHON_TERMS", python_terms)
         out = []
         for docs, weights, sizes, values, lengths in cases:
             arrays, lists = io.BytesIO(), io.BytesIO()
@@ -475,5 +485,5 @@ def test_small_terms_written_in_python_are_the_bytes_numpy_writes(monkeypatch: p
             out.append((info, arrays.getvalue(), lists.getvalue()))
         return out
 
-    python = written(term_blocks.SMALL_BLOCK)
-    assert python == written(0)  # every block through NumPy
+    python = written(term_blocks.PYTHON_TERMS)
+    assert python == written(0)  # every term through NumPy
