@@ -58,6 +58,8 @@ def citation_spans(text: str) -> list[tuple[int, int, str]]:
     (`第 59/50 号`, `59/50`, `A/RES/59/50`; for a number inside a range, the whole range), which a
     search for the symbol marks."""
     found: list[tuple[int, int, str]] = []
+    if "/" not in text and "(" not in text:  # every form below has one (most clauses have neither)
+        return found
     for match in CITED_RESOLUTION.finditer(text):
         found.append((match.start(1), match.end(1), re.sub(r"\s+", "", match.group(1))))
     # Chinese lists close with their noun: read them from the end.

@@ -364,3 +364,15 @@ def test_a_process_that_analyses_much_text_uses_the_loaded_dictionary(monkeypatc
     assert isinstance(segmenter._frequencies(), PythonFrequencies)
     assert [segmenter.parts(word) for word in ("联合国大会", "集体安全条约组织", "难民营")] == mapped
     segmenter._frequencies.cache_clear()
+
+
+def test_cjk_count_counts_every_ideograph_of_each_block() -> None:
+    """`cjk_count` (a run at a time) against a character at a time, on texts mixing the three CJK
+    blocks with Latin letters, digits, full-width punctuation and white space."""
+    from analyzers.scripts import cjk_count, is_cjk
+
+    pool = "联合国大会\u3400\u4dbf\u4e00\u9fff\uf900\ufaffa1，。 （）\u3000Z"
+    rng = random.Random(28)
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 20)))
+        assert cjk_count(text) == sum(map(is_cjk, text)), text

@@ -235,6 +235,25 @@ def test_citation_counts_equal_a_scan_of_the_raw_text() -> None:
     assert len(resolution.citations) == 7
 
 
+def test_no_citation_form_matches_without_a_slash_or_a_parenthesis() -> None:
+    """`citation_spans` returns at once for a text with neither `/` nor `(` (most clauses): every
+    form it looks for has one. Random texts of citations' pieces with both taken out match none."""
+    import random
+
+    from analyzers.symbols import CITED_RESOLUTION
+    from indexer import citations
+
+    forms = [CITED_RESOLUTION, *(getattr(citations, n) for n in ("_ZH_GA", "_ZH_SC", "_ZH_OLD", "_RANGE"))]
+    forms += [getattr(citations, n) for n in ("_EN_GA", "_EN_SC", "_EN_OLD")]
+    pieces = ["第", " 号", "决议", "决定", "resolution ", "1631", " 2005", "217", " A", "III", "64", "256",
+              "至", " to ", "-", "–", "）", "（", "A", "RES", "S", ")", " ", "、", "and "]  # fmt: skip
+    rng = random.Random(28)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        assert not any(form.search(text) for form in forms), text
+    assert citations.citation_spans("Security Council resolution 1631 (2005)")  # "(" alone is enough
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
