@@ -445,6 +445,7 @@ def test_small_terms_written_in_python_are_the_bytes_numpy_writes(monkeypatch: p
     corpus): its blocks and term info are byte for byte what the NumPy path writes, for gaps and
     weights of every width, boosted weights, equal weights, empty values and missing lengths."""
     import io
+    import itertools
     import random
 
     import numpy as np
@@ -472,14 +473,14 @@ def test_small_terms_written_in_python_are_the_bytes_numpy_writes(monkeypatch: p
     def written(python_terms: int) -> list[tuple[bytes, bytes, bytes]]:
         monkeypatch.setattr(term_blocks, "PYTHON_TERMS", python_terms)
         out = []
-        for docs, weights, sizes, values, lengths in cases:
-            arrays, lists = io.BytesIO(), io.BytesIO()
-            info = term_blocks.array_term_bytes(arrays, docs, weights, sizes, values, lengths, 4096, 3)
+        for (docs, weights, sizes, values, lengths), limit in itertools.product(cases, (4096, 8)):
+            arrays, lists = io.BytesIO(), io.BytesIO()  # limit 8: a small term over two blocks
+            info = term_blocks.array_term_bytes(arrays, docs, weights, sizes, values, lengths, limit, 3)
             blob = values.tobytes()
             ends = np.cumsum(sizes).tolist()
             listed = [blob[end - size : end] for end, size in zip(ends, sizes.tolist(), strict=True)]
             lengths_listed = lengths.tolist() if lengths is not None else None
-            args = (docs.tolist(), weights.tolist(), listed, lengths_listed, 4096, 3, None)
+            args = (docs.tolist(), weights.tolist(), listed, lengths_listed, limit, 3, None)
             assert term_blocks.list_term_bytes(lists, *args) == info
             assert lists.getvalue() == arrays.getvalue()
             out.append((info, arrays.getvalue(), lists.getvalue()))

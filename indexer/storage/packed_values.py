@@ -2,8 +2,9 @@
 
 Whoosh pickles a block's variable-size values as a tuple of bytes: unpickling a block of 1,024
 postings makes 1,024 objects, and reading a term's positions for a phrase at 1M clauses was
-mostly that. `FastSegmentWriter` (segment.py) pickles this instead: unpickling it makes one
-object a block, and search_api/core/postings.py reads its buffers with NumPy, no object a
+mostly that. `FastSegmentWriter` (segment.py) pickles this instead in a block of `SMALL_BLOCK`
+postings or more (term_blocks.py; a smaller one keeps the tuple): unpickling it makes one object a
+block, and search_api/core/postings.py reads its buffers with NumPy, no object a
 posting. The lengths take one byte a value where they fit (most: a clause's positions of one
 term), against the three a pickled bytes object costs, so blocks are smaller too. Whoosh's own
 readers index it as they index the tuple (`values[i]`, `len`, iteration).

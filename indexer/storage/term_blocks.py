@@ -109,8 +109,8 @@ class _Term:
         """One block: its data pickled (and compressed if worth it) behind its header."""
         self.total_weight += sum(block_weights)
         self.max_weight = max(self.max_weight, block_max_weight)
-        # The deltas (the first against 0, as delta_encode does) as an array, not a tuple of
-        # ints: Whoosh's reader iterates either; NumPy reads an array's buffer whole.
+        # The deltas (the first against 0, as delta_encode does): past `SMALL_BLOCK`, an array, not
+        # a tuple of ints (Whoosh's reader iterates either; NumPy reads an array's buffer whole).
         deltas: object
         if len(ids) < SMALL_BLOCK:
             listed = ids if isinstance(ids, list) else ids.tolist()
@@ -206,7 +206,7 @@ def array_term_bytes(
     (ascending), weights (float64), each value's size in bytes, and the values end to end (any
     dtype, in the byte order they are stored in). The same bytes as `list_term_bytes` writes."""
     count = len(docs)
-    if count < PYTHON_TERMS:
+    if count < PYTHON_TERMS and count <= limit:  # one block
         return _small_term_bytes(postfile, docs.tolist(), weights.tolist(), sizes.tolist(), values, lengths, level)
     term = _Term()
     ends = np.cumsum(sizes)
