@@ -26,7 +26,10 @@ from indexer.verbs import leading_verb
 
 OPERATIVE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.．]\s*(?=\S)")
 SUB_PARAGRAPH = re.compile(r"^\s*\(([a-z]{1,4})\)\s*")
-_REPORT_NUMBER = re.compile(r"^\s*(\d{1,4}(?:\.\d{1,3})?|[IVXL]{1,6}|[A-Z])\s*[.．]\s+(?=\S)")
+# A report's printed paragraph number: `12.`, `13.1.`, `IV.`, `A.`, or a fascicle's `12.1` with no
+# final point (A/81/6 (Sect. 12)): UN style spells out a number that starts a sentence, so a
+# paragraph opening with a decimal is numbered.
+_REPORT_NUMBER = re.compile(r"^\s*(?:(\d{1,4}(?:\.\d{1,3})?|[IVXL]{1,6}|[A-Z])\s*[.．]|(\d{1,4}\.\d{1,3}))\s+(?=\S)")
 ANNEX_HEADING = re.compile(r"^\s*(?:Annex(?:e|o)?|ANNEX|附件|Приложение|المرفق)(?:\s+[IVX\d]+)?\s*[.:：]?\s*$")
 _PREAMBULAR_END = (",", "，", "،")
 
@@ -76,7 +79,7 @@ def document_paragraphs(paragraphs: list[Paragraph]) -> tuple[Clause, ...]:
     taken: set[str] = set()
     for ordinal, paragraph in enumerate(paragraphs, 1):
         printed = _REPORT_NUMBER.match(paragraph.text)
-        number = printed.group(1) if printed else f"p{ordinal}"
+        number = (printed.group(1) or printed.group(2)) if printed else f"p{ordinal}"
         if number in taken:
             number = f"p{ordinal}"
         taken.add(number)

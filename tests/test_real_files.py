@@ -118,6 +118,15 @@ def test_ods_docx_give_their_symbol_kind_session_and_date_from_the_masthead(path
     assert {c.type for c in resolution.clauses} <= {"paragraph"}  # no preambular/operative typing
 
 
+def test_a_budget_fascicle_keeps_its_paragraph_numbers() -> None:
+    """A/81/6 (Sect. 12) numbers its paragraphs `12.1`, `12.2`, ... with no final point: each is
+    the paragraph's number, not part of its text, in the DOCX as ODS issues it."""
+    fascicle = read(REPORTS / "A_81_6 (SECT. 12).docx")
+    numbers = [c.number for c in fascicle.clauses]
+    assert [f"12.{n}" for n in range(1, 30)] == [n for n in numbers if n.startswith("12.")][:29]
+    assert clause(fascicle, "12.1").startswith("The United Nations Conference on Trade and Development")
+
+
 def test_a_report_pdf_and_its_docx_agree_on_the_masthead() -> None:
     pdf, docx = read(REPORTS / "A_80_590.pdf"), read(REPORTS / "A_80_590.docx")
     assert (pdf.symbol, pdf.kind, pdf.date, pdf.title) == (docx.symbol, docx.kind, docx.date, docx.title)

@@ -235,6 +235,26 @@ def test_citation_counts_equal_a_scan_of_the_raw_text() -> None:
     assert len(resolution.citations) == 7
 
 
+def test_report_paragraph_numbers_as_printed() -> None:
+    """A report's paragraphs keep their printed numbers, with or without a final point, and a
+    paragraph without one is numbered by its place."""
+    from indexer.clauses import Paragraph, document_paragraphs
+
+    texts = ["12.1 The Conference", "12.2\tIt will", "13. Decides", "13.1. Notes", "IV. Budget", "A. Overall",
+             "Plain text", "2016 was a year"]  # fmt: skip
+    clauses = document_paragraphs([Paragraph(text, line) for line, text in enumerate(texts, 1)])
+    assert [(c.number, c.text) for c in clauses] == [
+        ("12.1", "The Conference"),
+        ("12.2", "It will"),
+        ("13", "Decides"),
+        ("13.1", "Notes"),
+        ("IV", "Budget"),
+        ("A", "Overall"),
+        ("p7", "Plain text"),
+        ("p8", "2016 was a year"),
+    ]
+
+
 def test_no_citation_form_matches_without_a_slash_or_a_parenthesis() -> None:
     """`citation_spans` returns at once for a text with neither `/` nor `(` (most clauses): every
     form it looks for has one. Random texts of citations' pieces with both taken out match none."""
