@@ -31,7 +31,7 @@ def id_columns(field: Any, value: object) -> PostingColumns | None:
     return [value.encode("utf-8")], [1], [field.format.field_boost], b"", [0]
 
 
-def frequency_columns(field: Any, value: object) -> tuple[list[bytes], list[int], list[float], bytes, list[int]] | None:
+def frequency_columns(field: Any, value: object) -> PostingColumns | None:
     """A whitespace-separated field's postings as columns (the `stems` field: Whoosh's
     `SpaceSeparatedTokenizer` and `Frequency` format, what `field.index` yields: each word once, in
     order of first appearance, its count, the count times the field boost, the count packed),
