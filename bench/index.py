@@ -21,6 +21,10 @@ checkout (this script's code, that checkout's engine), in the same run.
     python bench/index.py --corpus seeds
     python bench/index.py --corpus shared --configs ga-1,fts5,tantivy [--before /tmp/before]
     python bench/index.py --corpus synthetic --clauses 100000 [--before /tmp/before]
+    python bench/index.py --corpus synthetic --configs stock,pretokenised,ga-1,ga-2 --rounds 3
+
+With `--rounds N` the configurations run in turn N times and the table gives medians; "x (b)" is
+the median of each round's ratio to (b) in that round, with its range.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,7 +50,7 @@ def _clause_texts(corpus: Path) -> list[str]:
     from indexer.errors import DocumentError
     from indexer.readers import read_document
 
-    texts = []
+    texts: list[str] = []
     for path in discover([corpus]).documents:
         try:
             texts.extend(clause.text for clause in read_document(path).clauses)
@@ -212,6 +217,30 @@ def measure(config: str, corpus: Path, engine_root: Path = ROOT) -> dict[str, fl
     return result
 
 
+def _median_row(results: list[dict[str, float]]) -> dict[str, float]:
+    """One configuration's rounds: the median of each measure (the work done is the same in each)."""
+    return {key: statistics.median(result[key] for result in results) for key in results[0]}
+
+
+def _ratios(runs: dict[str, list[dict[str, float]]]) -> dict[str, list[float]]:
+    """Each configuration's speed over (b)'s, round by round: (b)'s seconds / its seconds."""
+    ceiling = runs.get("pretokenised")
+    if not ceiling:
+        return {}
+    return {
+        config: [b["seconds"] / result["seconds"] for b, result in zip(ceiling, results, strict=True)]
+        for config, results in runs.items()
+    }
+
+
+def _ratio_cell(ratios: list[float] | None) -> str:
+    """The median ratio, and its range when there were several rounds."""
+    if not ratios:
+        return "-"
+    median = f"{statistics.median(ratios):.2f}"
+    return median if len(ratios) == 1 else f"{median} ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
 def main() -> None:
     from rich.console import Console
     from rich.table import Table
@@ -221,7 +250,12 @@ def main() -> None:
     parser.add_argument("--clauses", type=int, default=100_000)
     parser.add_argument("--configs", default="stock,pretokenised,ga-1,ga-2,words-1,words-2,fts5,tantivy")
     parser.add_argument("--before", type=Path, help="another checkout: its engine's (c) with 1 worker too")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run every configuration this many times, in turn; print medians"
+    )
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if args.corpus == "seeds":
         corpus = ROOT / "seeds"
     elif args.corpus == "shared":
@@ -234,9 +268,18 @@ def main() -> None:
         corpus = corpus_folder(ROOT / "bench" / "out", args.clauses)
         if not corpus.exists():
             generate(corpus, args.clauses)
-    rows = {config: measure(config, corpus) for config in args.configs.split(",")}
+    configs = list(dict.fromkeys(args.configs.split(",")))
+    runs: dict[str, list[dict[str, float]]] = {config: [] for config in configs}
     if args.before:
-        rows["ga-1-before"] = measure("ga-1", corpus, args.before.resolve())
+        runs["ga-1-before"] = []
+    # In turn, round after round: the machine drifts within a run, and each round meets the same drift.
+    for _ in range(args.rounds):
+        for config in configs:
+            runs[config].append(measure(config, corpus))
+        if args.before:
+            runs["ga-1-before"].append(measure("ga-1", corpus, args.before.resolve()))
+    rows = {config: _median_row(results) for config, results in runs.items()}
+    ratios = _ratios(runs)
     names = {
         "stock": "(a) stock ChineseAnalyzer, Whoosh writer",
         "pretokenised": "(b) Whoosh, pre-tokenised text",
@@ -248,9 +291,10 @@ def main() -> None:
         "tantivy": "(e) tantivy, 1 thread, fed ga-search's words",
         "ga-1-before": f"(c) ga-search index, 1 worker, {args.before}",
     }
-    ceiling = rows.get("pretokenised", {}).get("seconds")
-    label = "SYNTHETIC corpus" if args.corpus == "synthetic" else "shipped seeds"
-    table = Table(title=f"Indexing the {label}: {next(iter(rows.values()))['chars']:,.0f} chars of clause text")
+    label = {"synthetic": "SYNTHETIC corpus", "shared": "shared corpus's real files", "seeds": "shipped seeds"}
+    rounds = f", medians of {args.rounds} rounds" if args.rounds > 1 else ""
+    chars = next(iter(rows.values()))["chars"]
+    table = Table(title=f"Indexing the {label[args.corpus]}: {chars:,.0f} chars of clause text{rounds}")
     columns = ("configuration", "records", "docs/s", "chars/s", "CPU s", "chars/CPU-s", "x (b)", "postings/s")
     for column in (*columns, "index MB", "peak RSS MB"):
         table.add_column(column, justify="left" if column == "configuration" else "right")
@@ -263,12 +307,12 @@ def main() -> None:
             f"{row['chars'] / row['seconds']:,.0f}",
             f"{row['cpu']:.1f}",
             f"{row['chars'] / row['cpu']:,.0f}",
-            f"{ceiling / row['seconds']:.2f}" if ceiling else "-",
+            _ratio_cell(ratios.get(config)),
             f"{row['postings'] / row['seconds']:,.0f}",
             f"{row['size_mb']:.1f}",
             f"{row['peak_mb']:.0f}",
         )
-    Console(width=max(Console().width, 140)).print(table)  # wide enough for the table in a log file
+    Console(width=max(Console().width, 170)).print(table)  # wide enough for the table in a log file
     print(
         "(a) and (b) index one record per clause with one field; (c) also parses every file and writes a "
         "document record, a character bigram field and MinHash band keys and shingle hashes (columns) for each, so "
