@@ -23,7 +23,8 @@ from whoosh.reading import SegmentReader
 
 from indexer.storage.blocks import block_ids, block_weights, extent_blocks, term_extent
 from indexer.storage.lengths import decoded_lengths, length_codes
-from indexer.storage.stored_fields import STORED_NAME, stored_writer
+
+STORED_NAME = "_stored"  # the stored fields' column (W3PerDocWriter.finish_doc)
 
 if TYPE_CHECKING:
     from indexer.storage.segment import CompactPostingPool, FastSegmentWriter
@@ -73,13 +74,17 @@ def _stored_columns(perdoc: Any, pdw: Any) -> tuple[Any, Any]:
     """The compressed-bytes reader under the segment's stored fields (None if it has none) and
     the writer under the new segment's (made if need be): both `STORED_COLUMN`, a pickle
     compressed."""
-    target = stored_writer(pdw)
+    if not pdw._has_column(STORED_NAME):
+        pdw._create_column(STORED_NAME, STORED_COLUMN)
+    target = pdw._get_column(STORED_NAME)
+    if type(target) is not PickleColumn.Writer or type(target._child) is not CompressedBytesColumn.Writer:
+        raise TypeError(f"stored fields written as {target!r}, not Whoosh 2.7.4's STORED_COLUMN")
     source = perdoc._cached_reader(STORED_NAME, STORED_COLUMN)
     if source is None:
-        return None, target
+        return None, target._child
     if type(source) is not PickleColumn.Reader or type(source._child) is not CompressedBytesColumn.Reader:
         raise TypeError(f"stored fields read as {source!r}, not Whoosh 2.7.4's STORED_COLUMN")
-    return source._child, target
+    return source._child, target._child
 
 
 def copy_postings(pool: CompactPostingPool, reader: SegmentReader, new_numbers: np.ndarray) -> None:
