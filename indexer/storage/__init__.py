@@ -17,6 +17,8 @@ that one version, and they live only here:
 - `mapped.py`: a segment file's parts read from its memory map instead of copied into every
   searcher (installed on import, below).
 - `deflate.py`: posting blocks' zlib streams written and read by ISA-L.
+- `stored_fields.py`: a record's stored fields pickled (protocol 5) and compressed by ISA-L, in the
+  form Whoosh's stored-fields column reads.
 - `packed_values.py`: a posting block's values as one bytes object, not a tuple of them.
 
 Everything else (analysis, schema, queries, searchers, columns) goes through Whoosh's public API.

@@ -23,8 +23,7 @@ from whoosh.reading import SegmentReader
 
 from indexer.storage.blocks import block_ids, block_weights, extent_blocks, term_extent
 from indexer.storage.lengths import decoded_lengths, length_codes
-
-STORED_NAME = "_stored"  # the stored fields' column (W3PerDocWriter.finish_doc)
+from indexer.storage.stored_fields import STORED_NAME, stored_writer
 
 if TYPE_CHECKING:
     from indexer.storage.segment import CompactPostingPool, FastSegmentWriter
@@ -74,17 +73,13 @@ def _stored_columns(perdoc: Any, pdw: Any) -> tuple[Any, Any]:
     """The compressed-bytes reader under the segment's stored fields (None if it has none) and
     the writer under the new segment's (made if need be): both `STORED_COLUMN`, a pickle
     compressed."""
-    if not pdw._has_column(STORED_NAME):
-        pdw._create_column(STORED_NAME, STORED_COLUMN)
-    target = pdw._get_column(STORED_NAME)
-    if type(target) is not PickleColumn.Writer or type(target._child) is not CompressedBytesColumn.Writer:
-        raise TypeError(f"stored fields written as {target!r}, not Whoosh 2.7.4's STORED_COLUMN")
+    target = stored_writer(pdw)
     source = perdoc._cached_reader(STORED_NAME, STORED_COLUMN)
     if source is None:
-        return None, target._child
+        return None, target
     if type(source) is not PickleColumn.Reader or type(source._child) is not CompressedBytesColumn.Reader:
         raise TypeError(f"stored fields read as {source!r}, not Whoosh 2.7.4's STORED_COLUMN")
-    return source._child, target._child
+    return source._child, target
 
 
 def copy_postings(pool: CompactPostingPool, reader: SegmentReader, new_numbers: np.ndarray) -> None:
