@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 def copy_documents(writer: FastSegmentWriter, reader: SegmentReader) -> np.ndarray:
     """Add the segment's live documents' stored fields, lengths and column values to `writer`, as
     `SegmentWriter.write_per_doc` does; return each old document's new number (-1: deleted).
-    A document's stored fields are copied as the bytes the segment holds (pickled and compressed
-    by Whoosh's `STORED_COLUMN`), not unpickled and pickled again."""
+    A document's stored fields are copied as the bytes the segment holds (a pickle compressed as a
+    zlib stream, by stored_fields.py or by Whoosh's `STORED_COLUMN`), not unpickled and pickled
+    again."""
     schema, perdoc, pdw = writer.schema, reader._perdoc, writer.perdocwriter
     fieldnames = sorted(set(schema.names()) | {name for name in reader.indexed_field_names() if name in schema})
     fields: list[tuple[str, Any, list[int] | None, Any]] = []
