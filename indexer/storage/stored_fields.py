@@ -5,9 +5,9 @@ Whoosh pickles each record's stored fields with protocol 2 and compresses them w
 library's zlib at level 3: 5 % of a build's CPU, the largest single call of the records' writing
 (py-spy of a 100k-clause build). Protocol 5 writes a short string with a one-byte length (2: four)
 and ISA-L writes the same stream format in about half zlib's time: on the SYNTHETIC 100k index's
-first 30,000 records, 536 -> 507 bytes a record and 30-38 -> 17-20 us (bench/stored_fields.py).
-Any zlib and any pickle of Python 3 read them, so segments written before read as they did, and
-a merge copies a record's bytes as they are (segment_copy.py).
+first 30,000 records, 536 -> 507 bytes a record and 30-38 -> 15-20 us in four runs
+(bench/stored_fields.py). Any zlib and any pickle of Python 3 read them, so segments written
+before read as they did, and a merge copies a record's bytes as they are (segment_copy.py).
 """
 
 from __future__ import annotations
