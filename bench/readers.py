@@ -8,6 +8,10 @@ words and its length; per document its header fields). A paragraph is whole when
 same number starts and ends with its words and is within 2 % of its length; cut when a clause
 starts with its words but is not whole; an extra clause is one that matches no paragraph of the
 truth. Run: `.venv/bin/python bench/readers.py [--json]`.
+
+Where a PDF comes with a DOCX of the same name (the reports of ods_reports_mandates), the DOCX's
+clauses (Word's own paragraphs) are the PDF's truth too: "PDF against its DOCX" counts the DOCX's
+clauses found in the PDF's with the same text, and the PDF's clauses that are none of the DOCX's.
 """
 
 from __future__ import annotations
@@ -92,6 +96,44 @@ def score(resolution: Any, truth: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _clause_texts(resolution: Any) -> list[str]:
+    return [" ".join(clause.text.split()) for clause in resolution.clauses]
+
+
+def pair_rows(read: dict[Path, Any]) -> list[dict[str, Any]]:
+    """Each PDF read beside a DOCX of the same name: the DOCX's clauses found in it, its extras."""
+    rows = []
+    for path, resolution in read.items():
+        twin = read.get(path.with_suffix(".docx"))
+        if path.suffix.lower() != ".pdf" or resolution is None or twin is None:
+            continue
+        pdf, docx = _clause_texts(resolution), _clause_texts(twin)
+        found, known = set(pdf), set(docx)
+        rows.append(
+            {
+                "document": path.name,
+                "docx": len(docx),
+                "found": sum(text in found for text in docx),
+                "pdf": len(pdf),
+                "extra": sum(text not in known for text in pdf),
+            }
+        )
+    return rows
+
+
+def _print_pairs(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    print("\nPDF against its DOCX (the DOCX's clauses as truth)")
+    print(f"{'document':32} {'docx':>5} {'found':>5} {'pdf':>5} {'extra':>5}")
+    for row in rows:
+        print(f"{row['document'][:32]:32} {row['docx']:>5} {row['found']:>5} {row['pdf']:>5} {row['extra']:>5}")
+    docx, found = sum(r["docx"] for r in rows), sum(r["found"] for r in rows)
+    pdf, extra = sum(r["pdf"] for r in rows), sum(r["extra"] for r in rows)
+    share = 100 * found / max(docx, 1)
+    print(f"{'total':32} {docx:>5} {found:>5} {pdf:>5} {extra:>5}  ({share:.1f} % of the DOCX's clauses found)")
+
+
 def documents() -> list[tuple[str, Path]]:
     found = []
     if SHARED_RAW.is_dir():
@@ -114,6 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     truth = json.loads(TRUTH.read_text("utf-8"))["documents"] if TRUTH.exists() else {}
     rows = []
+    read: dict[Path, Any] = {}
     for name, path in documents():
         started = time.perf_counter()
         try:
@@ -121,6 +164,7 @@ def main() -> None:
             error = ""
         except DocumentError as failure:
             resolution, error = None, failure.reason
+        read[path] = resolution
         seconds = time.perf_counter() - started
         row: dict[str, Any] = {"document": name, "ms_per_page": round(1000 * seconds / _pages(path), 1)}
         if resolution is None:
@@ -132,8 +176,9 @@ def main() -> None:
         else:
             row["clauses"] = len(resolution.clauses)
         rows.append(row)
+    pairs = pair_rows(read)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        print(json.dumps({"documents": rows, "pairs": pairs}, ensure_ascii=False, indent=1))
         return
     head = f"{'paras':>5} {'whole':>5} {'cut':>4} {'extra':>5} {'furn':>4} {'fields':>7} {'ms/page':>8}"
     print(f"{'document':58} {head}  wrong (ms/page: a DOCX counts as one page)")
@@ -163,6 +208,7 @@ def main() -> None:
     if pdf_ms:
         pdf_ms.sort()
         print(f"PDF ms/page (text layer): median {pdf_ms[len(pdf_ms) // 2]}, max {pdf_ms[-1]} ({len(pdf_ms)} PDFs)")
+    _print_pairs(pairs)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ from statistics import median
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from indexer.layout.tables import Rule, page_rules
+from indexer.layout.tags import table_content
+
 # A glyph this much smaller than its line's type, raised above its baseline, is a note mark.
 _MARK_SIZE_RATIO = 0.8
 # Glyphs whose baselines differ by less than this (points) share a line.
@@ -42,6 +45,7 @@ class Glyph:
     base: float  # baseline, points from the top of the page
     size: float
     bold: bool
+    table: bool = False  # a tagged PDF's table cell (indexer/layout/tags.py)
 
 
 @dataclass
@@ -56,6 +60,7 @@ class Line:
     size: float
     bold: bool
     marks: list[tuple[int, str]] = field(default_factory=list)  # (offset in text, mark) note marks
+    table: bool = False  # most of its glyphs are a tagged table's: the layout leaves it out
 
 
 @dataclass
@@ -64,9 +69,10 @@ class Page:
     width: float
     height: float
     lines: list[Line]
+    rules: list[Rule] = field(default_factory=list)  # wide horizontal rules (tables.py)
 
 
-def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
+def _glyphs(textpage: pdfium.PdfTextPage, height: float, tables: frozenset[int] = frozenset()) -> list[Glyph]:
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
@@ -91,7 +97,12 @@ def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
         char = " " if code == 0x09 else chr(code)
         x0 = origin_x.value
         x1 = max(right.value, x0)
-        glyphs.append(Glyph(char, x0, x1, height - origin_y.value, size, weight >= 600))
+        # The glyph's text object's marked-content id (-1 for none; a call costs less than a memo).
+        in_table = (
+            bool(tables)
+            and pdfium_c.FPDFPageObj_GetMarkedContentID(pdfium_c.FPDFText_GetTextObject(raw, index)) in tables
+        )
+        glyphs.append(Glyph(char, x0, x1, height - origin_y.value, size, weight >= 600, in_table))
     return glyphs
 
 
@@ -143,6 +154,7 @@ def _line(page: int, glyphs: list[Glyph], marks: list[Glyph]) -> Line:
         median(g.base for g in letters),
         round(size, 1),
         sum(g.bold for g in letters) * 2 > len(letters),
+        table=sum(g.table for g in letters) * 2 > len(letters),
     )
     for mark in _group_marks(marks):
         offset = max((end for x, end in ends if x < mark[0].x0), default=0)
@@ -240,10 +252,12 @@ def mirrored(pages: list[Page]) -> list[Page]:
     flipped = []
     for page in pages:
         lines = [
-            Line(ln.page, ln.text, page.width - ln.x1, page.width - ln.x0, ln.base, ln.size, ln.bold, ln.marks)
+            Line(
+                ln.page, ln.text, page.width - ln.x1, page.width - ln.x0, ln.base, ln.size, ln.bold, ln.marks, ln.table
+            )
             for ln in page.lines
         ]
-        flipped.append(Page(page.number, page.width, page.height, lines))
+        flipped.append(Page(page.number, page.width, page.height, lines, page.rules))
     return flipped
 
 
@@ -262,7 +276,9 @@ def read_pages(path: str) -> list[Page]:
             page = document[number]
             width, height = page.get_size()
             textpage = page.get_textpage()
-            pages.append(Page(number + 1, width, height, page_lines(number + 1, _glyphs(textpage, height))))
+            glyphs = _glyphs(textpage, height, table_content(page.raw))
+            rules = page_rules(page.raw, height, width)
+            pages.append(Page(number + 1, width, height, page_lines(number + 1, glyphs), rules))
             textpage.close()
             page.close()
         return pages

@@ -4,7 +4,8 @@ What tells paragraphs apart on a UN page (../shared/notes/ods-file-template.md, 
 of a paragraph are 12 pt apart and paragraphs 18 pt (a gap over 1.35 times the type size starts a
 paragraph); a first line is indented against the page's text column (23.8 pt in ODS, judged as
 more than half the type size); numbered paragraphs start with their number; headings are bold;
-a change of type size is a change of paragraph. At a page break a paragraph goes on unless the
+a change of type size is a change of paragraph. A tagged PDF's table cells are left out, as the
+DOCX reader leaves out a table's paragraphs (indexer/layout/tags.py). At a page break a paragraph goes on unless the
 new page's first line is indented, numbered or a heading. Footnotes are the lines under the
 footnote rule (or a run of small type at the foot of a page that starts with a mark), each note
 starting with its raised number; their marks in the text are kept beside it, never in it.
@@ -25,8 +26,10 @@ from indexer.layout.furniture import (
     is_furniture,
     running_texts,
 )
+from indexer.layout.tables import untagged_table_lines
 
 _NUMBERED = re.compile(r"^\s*(?:\d{1,4}(?:\.\d{1,3})?\s*(?:\.\s|．\s?)|\([a-z]{1,4}\)\s|[IVXL]{1,6}\.\s)")
+_LABEL = re.compile(r"^\s*(?:\([a-z]{1,4}\)|\(?\d{1,3}\)|\d{1,3}\.|[a-z]\.|[IVXL]{1,6}\.)\s")
 _NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
 _CJK_EDGE = re.compile(rf"[{CJK_RANGES}，。；：、（）《》“”]")
 _PARAGRAPH_GAP = 1.35
@@ -147,6 +150,16 @@ def _centre(line: Line) -> float:
     return (line.x0 + line.x1) / 2
 
 
+def _hangs_under(previous: Line, line: Line, full: float) -> bool:
+    """`line` goes on a labelled line (`(a) ...`, `1. ...`) that was full, at the text's indent
+    after the label: no more than a label and its tab (four type sizes) in from the label."""
+    return (
+        previous.x1 > full
+        and bool(_LABEL.match(previous.text))
+        and 0.5 * line.size < line.x0 - previous.x0 <= 4 * line.size
+    )
+
+
 def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> Laid:
     """The document's paragraphs (furniture and footnotes out) and its footnotes by mark."""
     size = body_size(pages)
@@ -160,7 +173,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
     blocks: list[Block] = []
     previous: Line | None = None
     in_contents = False
-    signals = 0  # lines the page's geometry sets apart by an indent
+    signals = 0  # lines set apart by an indent, an outdent or a paragraph number
     for page in pages:
         kept = [line for line in page.lines if not is_furniture(line, page.height, size, running)]
         text_lines, note_lines = _split_footnotes(page, kept, size)
@@ -169,7 +182,12 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             default=page.width,
         )
         _notes(note_lines, notes, last_note)
-        for line in text_lines:
+        untagged = untagged_table_lines(text_lines, page.rules, size, left, page_right)
+        for index, line in enumerate(text_lines):
+            # A table's cell, left out as the DOCX reader leaves it (layout/tags.py, tables.py).
+            if line.table or index in untagged:
+                previous = None
+                continue
             # A table of contents runs from its heading to the first bold line after it.
             in_contents = (in_contents and not line.bold) or bool(_CONTENTS.match(line.text))
             if in_contents or CONTENTS_LINE.search(line.text):
@@ -177,20 +195,32 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                 continue
             indented = line.x0 > left + 0.5 * line.size
             # An indented line under another that starts where it does, or centred under a centred
-            # one, goes on the same block (a typed sponsor list, a title in capitals).
+            # one, goes on the same block (a typed sponsor list, a title in capitals); so does the
+            # second line of a lettered subparagraph, set at its hanging indent under a full line.
             centred = (
                 previous is not None
                 and previous.page == line.page
                 and line.base - previous.base <= 1.5 * max(pitch, line.size)
-                and previous.x0 > left
-                and (abs(_centre(line) - _centre(previous)) < line.size or abs(line.x0 - previous.x0) < 2)
+                and (
+                    (
+                        previous.x0 > left
+                        and (abs(_centre(line) - _centre(previous)) < line.size or abs(line.x0 - previous.x0) < 2)
+                    )
+                    or _hangs_under(previous, line, page_right - 0.04 * page.width)
+                )
             )
             numbered = bool(_NUMBERED.match(line.text))
+            # A line set out into the margin starts a paragraph (a fascicle's `12.9` hangs left of
+            # the column: at the top of a page nothing else tells it from the page before's text).
+            outdented = line.x0 < left - 0.5 * line.size and not (
+                previous is not None and abs(previous.x0 - line.x0) < 2
+            )
             starts = (
                 previous is None
                 or not blocks
                 or (indented and not centred)
                 or numbered
+                or outdented
                 or abs(line.size - previous.size) > 0.6
                 or line.bold != previous.bold
             )
@@ -204,7 +234,10 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                 else:
                     starts = blocks[-1].right_aligned
             marks = [mark for _, mark in line.marks]
-            signals += bool(previous is not None and indented and not centred)
+            # A number only counts after a paragraph's gap (ODS spaces its paragraphs; a page typed
+            # line by line has numbered lines too).
+            spaced = previous is not None and previous.page == line.page and line.base - previous.base > 1.25 * pitch
+            signals += bool(previous is not None and ((indented and not centred) or outdented or (numbered and spaced)))
             if starts:
                 right = line.x0 > (page.width / 2) and line.x1 > left + 0.6 * (page.width - 2 * left)
                 blocks.append(Block(line.text, line.page, line.size, line.bold, indented, right, marks, [line.text]))

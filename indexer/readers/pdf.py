@@ -25,7 +25,8 @@ from indexer.structure import parse_blocks, parse_text
 
 # A text whose lines (nearly) all start at one margin (printed line by line, no indents, no
 # right-hand masthead cells: not the ODS template) goes to the plain-text parser, which reads
-# punctuation: fewer than one indented line in ten.
+# punctuation: fewer than one line in ten set apart by an indent, an outdent (a fascicle's
+# `12.1` in the margin) or a paragraph number after a paragraph's gap (A/80/630, its tables out).
 _INDENTED_SHARE = 0.1
 
 

@@ -1,0 +1,109 @@
+"""Tables that a PDF does not tag, told by their rules and their type.
+
+Word tags some of a report's tables in the PDF's structure tree (indexer/layout/tags.py) and not
+others: on A/81/6 (Sect. 12) the performance measures are tagged `Table` and the deliverables'
+lists are plain `P`s, so every cell became a paragraph. What the untagged ones share on the real
+ODS reports (../shared/corpus/raw/ods_reports_mandates): a drawn rule above the header, the header
+in small type (7 or 8.5 pt under a 10 pt body), more rules under it and between rows, and rows
+in small type or between two rules. A table here runs from a rule with small type under it down
+to its last rule that no paragraph of the body interrupts, then on through small type; a heading,
+a numbered paragraph or a full line of body type at the column's edge ends it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pypdfium2.raw as pdfium_c
+
+if TYPE_CHECKING:  # chars.py reads the rules with the glyphs
+    from indexer.layout.chars import Line
+
+# A rule is drawn thinner than this (points): Word draws cell borders 0.5-1.5 pt.
+_RULE_HEIGHT = 2.0
+# Pieces of one rule row lie within this of one another (points, vertically).
+_ROW_TOLERANCE = 1.0
+# A table's rules span at least this share of the page's width (a footnote separator: 12 %).
+_WIDE = 0.3
+# Type this much smaller than the body's is a table's (its header 7 pt, its rows 8.5 pt).
+_SMALL = 1.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal rule across the page: its height from the top and its extent."""
+
+    top: float
+    x0: float
+    x1: float
+
+
+def page_rules(page: object, height: float, width: float) -> list[Rule]:
+    """The page's wide horizontal rules, top to bottom, pieces at one height joined. `page` is a
+    pypdfium2 page handle (`PdfPage.raw`)."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    pieces: list[tuple[float, float, float]] = []
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        shape = pdfium_c.FPDFPage_GetObject(page, index)
+        if pdfium_c.FPDFPageObj_GetType(shape) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(shape, left, bottom, right, top):
+            continue
+        if top.value - bottom.value <= _RULE_HEIGHT and right.value - left.value > _RULE_HEIGHT:
+            pieces.append((height - top.value, left.value, right.value))
+    rules: list[Rule] = []
+    for y, x0, x1 in sorted(pieces):
+        if rules and y - rules[-1].top <= _ROW_TOLERANCE:
+            last = rules[-1]
+            rules[-1] = Rule(last.top, min(last.x0, x0), max(last.x1, x1))
+        else:
+            rules.append(Rule(y, x0, x1))
+    return [rule for rule in rules if rule.x1 - rule.x0 >= _WIDE * width]
+
+
+def untagged_table_lines(lines: list[Line], rules: list[Rule], size: float, left: float, right: float) -> set[int]:
+    """Indexes of `lines` (a page's text lines, top to bottom) that are an untagged table's."""
+    found: set[int] = set()
+    bases = [line.base for line in lines]
+
+    def alone(index: int) -> bool:
+        return sum(abs(base - bases[index]) < _ROW_TOLERANCE for base in bases) == 1
+
+    def small(line: Line) -> bool:
+        return line.size <= size - _SMALL
+
+    def body(index: int) -> bool:
+        """A line of the body's own: a heading, or body type alone on its row at the column's
+        edge (a full line, or one that opens with a number set into the margin)."""
+        line = lines[index]
+        if small(line):
+            return False
+        if line.size >= size + _SMALL or (line.bold and alone(index) and line.x0 >= left - 2):
+            return True
+        at_edge = abs(line.x0 - left) < 2 and line.x1 - line.x0 > 0.5 * (right - left)
+        numbered = line.x0 < left - 2 and line.text[:1].isdigit() and line.x1 > right - 0.1 * (right - left)
+        return alone(index) and (at_edge or numbered)
+
+    start = 0
+    while start < len(rules):
+        top = rules[start]
+        below = [i for i, line in enumerate(lines) if line.base > top.top and i not in found]
+        if not below or not small(lines[below[0]]):
+            start += 1
+            continue
+        # The last rule reached before a line of the body, then small type under it.
+        end = start
+        for following in range(start + 1, len(rules)):
+            between = [i for i in below if rules[end].top < lines[i].base < rules[following].top]
+            if any(body(i) for i in between):
+                break
+            end = following
+        for i in below:
+            if lines[i].base < rules[end].top or small(lines[i]):
+                found.add(i)
+            else:
+                break
+        start = end + 1
+    return found
