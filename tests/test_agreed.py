@@ -506,6 +506,23 @@ def test_a_short_formula_is_not_contained_everywhere(engine: SearchEngine) -> No
     assert all(p.similarity < 1.0 or shingles(p.clause.text) == shingles(formula) for p in result.precedents)
 
 
+def test_the_mersenne_modulo_without_division_equals_the_remainder() -> None:
+    """`_mod_mersenne` replaces NumPy's remainder in the MinHash arithmetic; random values almost
+    never reach its last step (a value whose top bits and low bits add up to the prime or more),
+    so the edges are given here, each against Python's own `%`."""
+    import numpy as np
+
+    from indexer.similarity import _mod_mersenne
+
+    prime = (1 << 61) - 1
+    edges = [0, 1, prime - 1, prime, prime + 1, 2 * prime, (1 << 61), (1 << 64) - 1, (1 << 63) + prime - 4]
+    edges += [(top << 61) | (prime - top + extra) % (1 << 61) for top in range(8) for extra in range(-1, 3)]
+    edges += [random.Random(20261204 + n).getrandbits(64) for n in range(1000)]
+    values = np.array(edges, dtype=np.uint64)
+    _mod_mersenne(values)
+    assert values.tolist() == [edge % prime for edge in edges]
+
+
 def test_minhash_keys_are_made_without_importing_datasketch_or_scipy() -> None:
     """An indexing worker and a service's first precedents search make MinHash band keys; the
     permutations are drawn as datasketch draws them, without importing it (its `lsh` module
