@@ -157,6 +157,24 @@ def test_a_reports_tables_are_left_out_as_the_docx_leaves_them() -> None:
     assert any(t.startswith("Table 12.1 lists all cross-cutting deliverables") for t in texts)
 
 
+def test_a_docx_organigrams_text_boxes_are_left_out() -> None:
+    """A/80/628's organization charts are text boxes, each written twice (the drawing and its VML
+    fallback): 313 of its 490 clauses were their boxes, and the paragraph anchoring a chart
+    carried all of its boxes' text."""
+    texts = _texts(read(REPORTS / "A_80_628.docx"))
+    assert not any("(89 posts and positions)" in text or "1 ASG, 5 P-5" in text for text in texts)
+    assert len(texts) < 200
+
+
+def test_an_enumeration_run_on_at_a_line_start_is_not_a_subparagraph() -> None:
+    """`... attributable primarily to: (a) additional costs ...` wraps before `(a)` in A/80/628's
+    PDF: the label at the start of a line under a full one had started a clause."""
+    pdf, docx = read(REPORTS / "A_80_628.pdf"), read(REPORTS / "A_80_628.docx")
+    paragraph = " ".join(clause(docx, "65").split())
+    assert paragraph.startswith("For the 2026/27 period") and "(a) additional costs" in paragraph
+    assert paragraph in _texts(pdf)
+
+
 def test_the_structure_tree_marks_a_tagged_tables_cells() -> None:
     """Page 14 of the fascicle: Table 12.5 is tagged `Table` (its cells' lines are marked), the
     paragraph that introduces Table 12.6 is a `P` (not marked)."""
@@ -172,7 +190,8 @@ def test_the_reports_pdfs_find_four_in_five_of_their_docx_clauses() -> None:
     """bench/readers.py's "PDF against its DOCX" over the ten reports: before the tables were left
     out and the margins read, 1,495 of the DOCX's 2,057 clauses were found in the PDFs with the same
     text, and 7,901 PDF clauses were none of the DOCX's (table cells); A/80/630, its tables gone,
-    fell to the plain-text parser (57 of 150) until a paragraph number counted as a signal."""
+    fell to the plain-text parser (57 of 150) until a paragraph number counted as a signal. Now
+    1,553 of 1,744 (the DOCX's text boxes out) and 1,367."""
     found = clauses = extra = 0
     for path in sorted(REPORTS.glob("*.pdf")):
         pdf, docx = _texts(read(path)), [" ".join(c.text.split()) for c in read(path.with_suffix(".docx")).clauses]
@@ -180,7 +199,7 @@ def test_the_reports_pdfs_find_four_in_five_of_their_docx_clauses() -> None:
         assert share >= 0.55, (path.name, share)
         found, clauses = found + round(share * len(docx)), clauses + len(docx)
         extra += len(pdf - set(docx))
-    assert found >= 0.78 * clauses and extra < 1600, (found, clauses, extra)
+    assert found >= 0.85 * clauses and extra < 1600, (found, clauses, extra)
 
 
 def test_a_report_pdf_and_its_docx_agree_on_the_masthead() -> None:

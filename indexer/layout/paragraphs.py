@@ -209,7 +209,17 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                     or _hangs_under(previous, line, page_right - 0.04 * page.width)
                 )
             )
-            numbered = bool(_NUMBERED.match(line.text))
+            # A label at the start of a line under a full one at the line pitch is an enumeration
+            # run on (`... primarily to: (a) additional costs ... and (b) ...`, A/80/628), not a
+            # subparagraph: ODS sets those apart by a paragraph's gap.
+            wrapped = (
+                previous is not None
+                and previous.page == line.page
+                and previous.x1 > page_right - 0.04 * page.width
+                and line.base - previous.base <= 1.25 * pitch
+                and abs(line.x0 - left) < 2
+            )
+            numbered = bool(_NUMBERED.match(line.text)) and not wrapped
             # A line set out into the margin starts a paragraph (a fascicle's `12.9` hangs left of
             # the column: at the top of a page nothing else tells it from the page before's text).
             outdented = line.x0 < left - 0.5 * line.size and not (

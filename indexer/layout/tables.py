@@ -13,6 +13,7 @@ a numbered paragraph or a full line of body type at the column's edge ends it.
 from __future__ import annotations
 
 import ctypes
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,10 +67,11 @@ def page_rules(page: object, height: float, width: float) -> list[Rule]:
 def untagged_table_lines(lines: list[Line], rules: list[Rule], size: float, left: float, right: float) -> set[int]:
     """Indexes of `lines` (a page's text lines, top to bottom) that are an untagged table's."""
     found: set[int] = set()
-    bases = [line.base for line in lines]
+    bases = sorted(line.base for line in lines)
 
-    def alone(index: int) -> bool:
-        return sum(abs(base - bases[index]) < _ROW_TOLERANCE for base in bases) == 1
+    def alone(index: int) -> bool:  # no other cell on its row (a bisection: pages may be long)
+        base = lines[index].base
+        return bisect_left(bases, base + _ROW_TOLERANCE) - bisect_right(bases, base - _ROW_TOLERANCE) <= 1
 
     def small(line: Line) -> bool:
         return line.size <= size - _SMALL

@@ -5,7 +5,9 @@
   it is read first, as the document's header lines. Footer parts (job number, barcode) are not read.
 - Each `w:p` of `word/document.xml` is one paragraph: paragraphs come from the file's structure,
   never from punctuation (masthead lines carry none). Tabs and line breaks are spaces.
-- Paragraphs inside tables (a report's contents and figures) are left out.
+- Paragraphs inside tables (a report's contents and figures) and text boxes (a drawing's boxes,
+  written twice: the drawing and its VML fallback) are left out, the paragraph that anchors a
+  drawing keeps its own text only.
 - Automatic numbering (`w:numPr`) becomes the paragraph's printed number (`1.`, `(a)`).
 - Footnote references (`w:footnoteReference`) are marks, not text; the notes' text from
   `word/footnotes.xml` goes with the paragraph that points to it.
@@ -32,6 +34,7 @@ from indexer.structure import parse_blocks
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TEXT_BOX = f"{_W}txbxContent"
 _HEADING_STYLE = re.compile(r"^(?:H\d|HCh|H23|Title|AgendaTitle)")
 
 Block = tuple[str, bool, tuple[str, ...]]
@@ -56,9 +59,22 @@ def _part(archive: zipfile.ZipFile, name: str, path: Path, required: bool = Fals
         raise DocumentError(path, f"malformed XML in {name}: {error}") from error
 
 
+def _in_text_box(node: etree._Element, paragraph: etree._Element) -> bool:
+    """`node` sits in a text box (`w:txbxContent`) drawn inside `paragraph`."""
+    for parent in node.iterancestors():
+        if parent is paragraph:
+            return False
+        if parent.tag == _TEXT_BOX:
+            return True
+    return False
+
+
 def _text(paragraph: etree._Element) -> str:
     pieces: list[str] = []
+    boxed = paragraph.find(f".//{_TEXT_BOX}") is not None  # a drawing's text is not the paragraph's
     for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}noBreakHyphen"):
+        if boxed and _in_text_box(node, paragraph):
+            continue
         if node.tag == f"{_W}t":
             pieces.append(node.text or "")
         elif node.tag == f"{_W}noBreakHyphen":
@@ -123,8 +139,9 @@ def docx_blocks(path: Path) -> list[Block]:
     counters: dict[tuple[str, str], int] = {}
     for paragraph in document.iter(f"{_W}p"):
         text = _text(paragraph)
-        # Tables (a report's contents, its figures) are not paragraphs of the text.
-        if not text or any(parent.tag == f"{_W}tbl" for parent in paragraph.iterancestors()):
+        # Tables (a report's contents, its figures) and text boxes (an organigram's boxes, each
+        # twice: the drawing and its VML fallback) are not paragraphs of the text.
+        if not text or any(parent.tag in (f"{_W}tbl", _TEXT_BOX) for parent in paragraph.iterancestors()):
             continue
         num_id = paragraph.find(f"{_W}pPr/{_W}numPr/{_W}numId")
         level = paragraph.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
