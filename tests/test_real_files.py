@@ -175,6 +175,14 @@ def test_an_enumeration_run_on_at_a_line_start_is_not_a_subparagraph() -> None:
     assert paragraph in _texts(pdf)
 
 
+def test_a_table_that_goes_on_in_body_type_without_rules_is_left_out() -> None:
+    """A/80/590's results frameworks: a rule, a header in 7 pt, then rows in 10 pt with no rule
+    under them down to the foot of the page; each row had become a clause."""
+    texts = _texts(read(REPORTS / "A_80_590.pdf"))
+    assert not any(text.startswith(("1.1.1 Percentage of approved", "1.1.2 Completion of the")) for text in texts)
+    assert any(text.startswith("The liquidation entails providing rapid") for text in texts)  # 57, above it
+
+
 def test_the_structure_tree_marks_a_tagged_tables_cells() -> None:
     """Page 14 of the fascicle: Table 12.5 is tagged `Table` (its cells' lines are marked), the
     paragraph that introduces Table 12.6 is a `P` (not marked)."""
@@ -191,7 +199,7 @@ def test_the_reports_pdfs_find_four_in_five_of_their_docx_clauses() -> None:
     out and the margins read, 1,495 of the DOCX's 2,057 clauses were found in the PDFs with the same
     text, and 7,901 PDF clauses were none of the DOCX's (table cells); A/80/630, its tables gone,
     fell to the plain-text parser (57 of 150) until a paragraph number counted as a signal. Now
-    1,553 of 1,744 (the DOCX's text boxes out) and 1,367."""
+    1,550 of 1,744 (the DOCX's text boxes out) and 1,212."""
     found = clauses = extra = 0
     for path in sorted(REPORTS.glob("*.pdf")):
         pdf, docx = _texts(read(path)), [" ".join(c.text.split()) for c in read(path.with_suffix(".docx")).clauses]
@@ -199,7 +207,7 @@ def test_the_reports_pdfs_find_four_in_five_of_their_docx_clauses() -> None:
         assert share >= 0.55, (path.name, share)
         found, clauses = found + round(share * len(docx)), clauses + len(docx)
         extra += len(pdf - set(docx))
-    assert found >= 0.85 * clauses and extra < 1600, (found, clauses, extra)
+    assert found >= 0.85 * clauses and extra < 1400, (found, clauses, extra)
 
 
 def test_a_report_pdf_and_its_docx_agree_on_the_masthead() -> None:

@@ -6,8 +6,12 @@ lists are plain `P`s, so every cell became a paragraph. What the untagged ones s
 ODS reports (../shared/corpus/raw/ods_reports_mandates): a drawn rule above the header, the header
 in small type (7 or 8.5 pt under a 10 pt body), more rules under it and between rows, and rows
 in small type or between two rules. A table here runs from a rule with small type under it down
-to its last rule that no paragraph of the body interrupts, then on through small type; a heading,
-a numbered paragraph or a full line of body type at the column's edge ends it.
+to its last rule that no paragraph of the body interrupts, then on until a line of the body: a
+heading, or, alone on its row, a full line at the column's edge or indented from it (a
+paragraph's first), or a number set into the margin. So a table that goes on in body type
+without rules to the foot of its page (A/80/590's results frameworks) is left out too; a
+subheading in body type between two tables (A/81/6 (Sect. 13)'s mandates, in italics, which the
+layout does not see) goes with them.
 """
 
 from __future__ import annotations
@@ -86,7 +90,9 @@ def untagged_table_lines(lines: list[Line], rules: list[Rule], size: float, left
             return True
         at_edge = abs(line.x0 - left) < 2 and line.x1 - line.x0 > 0.5 * (right - left)
         numbered = line.x0 < left - 2 and line.text[:1].isdigit() and line.x1 > right - 0.1 * (right - left)
-        return alone(index) and (at_edge or numbered)
+        # A paragraph's full first line, indented or not (a table's row starts at its own cells).
+        opening = left - 2 <= line.x0 <= left + 3 * size and line.x1 > right - 0.04 * (right - left)
+        return alone(index) and (at_edge or numbered or opening)
 
     start = 0
     while start < len(rules):
@@ -103,7 +109,7 @@ def untagged_table_lines(lines: list[Line], rules: list[Rule], size: float, left
                 break
             end = following
         for i in below:
-            if lines[i].base < rules[end].top or small(lines[i]):
+            if lines[i].base < rules[end].top or not body(i):
                 found.add(i)
             else:
                 break
