@@ -4,8 +4,8 @@ Word's PDFs (every ODS report and resolution measured: ../shared/corpus/raw) are
 paragraph, heading and table cell is an element of the structure tree, and the page's text
 objects carry the marked-content id (MCID) of the element they belong to. The DOCX reader leaves
 a table's paragraphs out (a report's figures, its deliverables' lists); from geometry alone a
-table's cells look like short paragraphs (on the reports' PDFs, three PDF paragraphs in four that
-were not the DOCX's). The tree says which text is a table's, as Word wrote it, so the PDF reader
+table's cells look like short paragraphs (the reports' PDFs gave 9,343 clauses, 7,901 of them
+none of the DOCX's, most of them cells). The tree says which text is a table's, as Word wrote it, so the PDF reader
 leaves out the same text the DOCX reader does. The page's header and footer (masthead, running
 heads, job number) are artifacts outside the tree and are never a table's.
 """
