@@ -4,11 +4,15 @@ What tells paragraphs apart on a UN page (../shared/notes/ods-file-template.md, 
 of a paragraph are 12 pt apart and paragraphs 18 pt (a gap over 1.35 times the type size starts a
 paragraph); a first line is indented against the page's text column (23.8 pt in ODS, judged as
 more than half the type size); numbered paragraphs start with their number; headings are bold;
-a change of type size is a change of paragraph. A tagged PDF's table cells are left out, as the
-DOCX reader leaves out a table's paragraphs (indexer/layout/tags.py). At a page break a paragraph goes on unless the
-new page's first line is indented, numbered or a heading. Footnotes are the lines under the
-footnote rule (or a run of small type at the foot of a page that starts with a mark), each note
-starting with its raised number; their marks in the text are kept beside it, never in it.
+a change of type size is a change of paragraph; a line set out into the margin (a fascicle's
+`12.9`) starts one, and a lettered subparagraph's second line at its hanging indent goes on. At a
+page break a paragraph goes on unless the new page's first line is indented, set out, numbered
+or a heading. A table's cells are left out, as the DOCX reader leaves out a table's paragraphs:
+by the PDF's structure tree where Word tagged the table (tags.py), by its rules and type where
+it did not (tables.py). Footnotes are the lines under the footnote rule (or a run of small type
+at the foot of a page that starts with a mark), each note starting with its raised number; their
+marks in the text are kept beside it, never in it. Wrapping a line that starts with a label
+(`(a)`) under a full line at the line pitch is an enumeration run on, not a subparagraph.
 """
 
 from __future__ import annotations
