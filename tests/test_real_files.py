@@ -183,6 +183,14 @@ def test_a_table_that_goes_on_in_body_type_without_rules_is_left_out() -> None:
     assert any(text.startswith("The liquidation entails providing rapid") for text in texts)  # 57, above it
 
 
+def test_a_tagged_pdf_starts_a_paragraph_where_word_starts_one() -> None:
+    """`Subprogramme 1` and its title are two paragraph elements of the fascicle's structure tree
+    (two paragraphs of the DOCX): the same type, one under the other, they had been one clause."""
+    texts = _texts(read(REPORTS / "A_81_6 (SECT. 12).pdf"))
+    assert {"Subprogramme 1", "Globalization, interdependence and development"} <= texts
+    assert "Subprogramme 1 Globalization, interdependence and development" not in texts
+
+
 def test_the_structure_tree_marks_a_tagged_tables_cells() -> None:
     """Page 14 of the fascicle: Table 12.5 is tagged `Table` (its cells' lines are marked), the
     paragraph that introduces Table 12.6 is a `P` (not marked)."""
@@ -194,12 +202,12 @@ def test_the_structure_tree_marks_a_tagged_tables_cells() -> None:
     assert not any(line.table for line in page.lines if line.text.startswith(("12.35", "Table 12.6", "Deliverables")))
 
 
-def test_the_reports_pdfs_find_four_in_five_of_their_docx_clauses() -> None:
+def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     """bench/readers.py's "PDF against its DOCX" over the ten reports: before the tables were left
     out and the margins read, 1,495 of the DOCX's 2,057 clauses were found in the PDFs with the same
     text, and 7,901 PDF clauses were none of the DOCX's (table cells); A/80/630, its tables gone,
     fell to the plain-text parser (57 of 150) until a paragraph number counted as a signal. Now
-    1,550 of 1,744 (the DOCX's text boxes out) and 1,212."""
+    1,604 of 1,744 (the DOCX's text boxes out) and 1,232."""
     found = clauses = extra = 0
     for path in sorted(REPORTS.glob("*.pdf")):
         pdf, docx = _texts(read(path)), [" ".join(c.text.split()) for c in read(path.with_suffix(".docx")).clauses]
@@ -207,7 +215,7 @@ def test_the_reports_pdfs_find_four_in_five_of_their_docx_clauses() -> None:
         assert share >= 0.55, (path.name, share)
         found, clauses = found + round(share * len(docx)), clauses + len(docx)
         extra += len(pdf - set(docx))
-    assert found >= 0.85 * clauses and extra < 1400, (found, clauses, extra)
+    assert found >= 0.9 * clauses and extra < 1400, (found, clauses, extra)
 
 
 def test_a_report_pdf_and_its_docx_agree_on_the_masthead() -> None:

@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from indexer.layout.tables import Rule, page_rules
-from indexer.layout.tags import table_content
+from indexer.layout.tags import PageTags, page_structure
 
 # A glyph this much smaller than its line's type, raised above its baseline, is a note mark.
 _MARK_SIZE_RATIO = 0.8
@@ -45,7 +45,7 @@ class Glyph:
     base: float  # baseline, points from the top of the page
     size: float
     bold: bool
-    table: bool = False  # a tagged PDF's table cell (indexer/layout/tags.py)
+    index: int = -1  # in PDFium's text page: what its tags are asked by (indexer/layout/tags.py)
 
 
 @dataclass
@@ -61,6 +61,7 @@ class Line:
     bold: bool
     marks: list[tuple[int, str]] = field(default_factory=list)  # (offset in text, mark) note marks
     table: bool = False  # most of its glyphs are a tagged table's: the layout leaves it out
+    blocks: tuple[int, int] = (0, 0)  # the tagged paragraph elements of its first and last glyphs
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Page:
     rules: list[Rule] = field(default_factory=list)  # wide horizontal rules (tables.py)
 
 
-def _glyphs(textpage: pdfium.PdfTextPage, height: float, tables: frozenset[int] = frozenset()) -> list[Glyph]:
+def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
@@ -97,12 +98,7 @@ def _glyphs(textpage: pdfium.PdfTextPage, height: float, tables: frozenset[int] 
         char = " " if code == 0x09 else chr(code)
         x0 = origin_x.value
         x1 = max(right.value, x0)
-        # The glyph's text object's marked-content id (-1 for none; a call costs less than a memo).
-        in_table = (
-            bool(tables)
-            and pdfium_c.FPDFPageObj_GetMarkedContentID(pdfium_c.FPDFText_GetTextObject(raw, index)) in tables
-        )
-        glyphs.append(Glyph(char, x0, x1, height - origin_y.value, size, weight >= 600, in_table))
+        glyphs.append(Glyph(char, x0, x1, height - origin_y.value, size, weight >= 600, index))
     return glyphs
 
 
@@ -119,7 +115,7 @@ def _split_cells(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return [cell for cell in cells if any(g.char != " " for g in cell)]
 
 
-def _line(page: int, glyphs: list[Glyph], marks: list[Glyph]) -> Line:
+def _line(page: int, glyphs: list[Glyph], marks: list[Glyph], tags: PageTags | None = None) -> Line:
     """Glyphs of one line in x order as text; marks kept beside it as notes, never as text."""
     letters = [g for g in glyphs if g.char != " "]
     size = median(g.size for g in letters)
@@ -154,8 +150,13 @@ def _line(page: int, glyphs: list[Glyph], marks: list[Glyph]) -> Line:
         median(g.base for g in letters),
         round(size, 1),
         sum(g.bold for g in letters) * 2 > len(letters),
-        table=sum(g.table for g in letters) * 2 > len(letters),
     )
+    if tags is not None and tags.tagged():
+        # Its first, middle and last glyphs: a table's when two of them are; its paragraph
+        # elements where it starts and ends.
+        first, middle, last = (tags.content(g.index) for g in (letters[0], letters[len(letters) // 2], letters[-1]))
+        line.table = sum(mcid in tags.tables for mcid in (first, middle, last)) >= 2
+        line.blocks = (tags.blocks.get(first, 0), tags.blocks.get(last, 0))
     for mark in _group_marks(marks):
         offset = max((end for x, end in ends if x < mark[0].x0), default=0)
         line.marks.append((offset, "".join(g.char for g in mark)))
@@ -201,7 +202,7 @@ def _group_marks(marks: list[Glyph]) -> list[list[Glyph]]:
     return [group for group in groups if "".join(g.char for g in group).strip()]
 
 
-def page_lines(page_number: int, glyphs: list[Glyph]) -> list[Line]:
+def page_lines(page_number: int, glyphs: list[Glyph], tags: PageTags | None = None) -> list[Line]:
     """Group a page's glyphs into lines by baseline; small raised glyphs become marks."""
     bands: list[list[Glyph]] = []
     for glyph in sorted(glyphs, key=lambda g: g.base):
@@ -242,7 +243,7 @@ def page_lines(page_number: int, glyphs: list[Glyph]) -> list[Line]:
             body = [g for g in cell if g not in inline]
             if not any(g.char != " " for g in body):
                 continue
-            lines.append(_line(page_number, body, own + inline))
+            lines.append(_line(page_number, body, own + inline, tags))
     return lines
 
 
@@ -253,7 +254,16 @@ def mirrored(pages: list[Page]) -> list[Page]:
     for page in pages:
         lines = [
             Line(
-                ln.page, ln.text, page.width - ln.x1, page.width - ln.x0, ln.base, ln.size, ln.bold, ln.marks, ln.table
+                ln.page,
+                ln.text,
+                page.width - ln.x1,
+                page.width - ln.x0,
+                ln.base,
+                ln.size,
+                ln.bold,
+                ln.marks,
+                ln.table,
+                ln.blocks[::-1],
             )
             for ln in page.lines
         ]
@@ -276,9 +286,10 @@ def read_pages(path: str) -> list[Page]:
             page = document[number]
             width, height = page.get_size()
             textpage = page.get_textpage()
-            glyphs = _glyphs(textpage, height, table_content(page.raw))
+            glyphs = _glyphs(textpage, height)
+            tags = PageTags(textpage.raw, *page_structure(page.raw))
             rules = page_rules(page.raw, height, width)
-            pages.append(Page(number + 1, width, height, page_lines(number + 1, glyphs), rules))
+            pages.append(Page(number + 1, width, height, page_lines(number + 1, glyphs, tags), rules))
             textpage.close()
             page.close()
         return pages

@@ -9,10 +9,12 @@ a change of type size is a change of paragraph; a line set out into the margin (
 page break a paragraph goes on unless the new page's first line is indented, set out, numbered
 or a heading. A table's cells are left out, as the DOCX reader leaves out a table's paragraphs:
 by the PDF's structure tree where Word tagged the table (tags.py), by its rules and type where
-it did not (tables.py). Footnotes are the lines under the footnote rule (or a run of small type
-at the foot of a page that starts with a mark), each note starting with its raised number; their
-marks in the text are kept beside it, never in it. Wrapping a line that starts with a label
-(`(a)`) under a full line at the line pitch is an enumeration run on, not a subparagraph.
+it did not (tables.py); where Word tagged its paragraphs, a line that opens another paragraph
+element than the line above starts one (tags.py). Footnotes are the lines under the footnote
+rule (or a run of small type at the foot of a page that starts with a mark), each note starting
+with its raised number; their marks in the text are kept beside it, never in it. Wrapping a line
+that starts with a label (`(a)`) under a full line at the line pitch is an enumeration run on,
+not a subparagraph.
 """
 
 from __future__ import annotations
@@ -229,9 +231,15 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             outdented = line.x0 < left - 0.5 * line.size and not (
                 previous is not None and abs(previous.x0 - line.x0) < 2
             )
+            # Word's tags: the line opens another paragraph element than the one the line above
+            # ends in (on one page: the tree is the page's).
+            tagged_break = (
+                previous is not None and previous.page == line.page and 0 != previous.blocks[1] != line.blocks[0] != 0
+            )
             starts = (
                 previous is None
                 or not blocks
+                or tagged_break
                 or (indented and not centred)
                 or numbered
                 or outdented
