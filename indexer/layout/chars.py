@@ -60,7 +60,7 @@ class Line:
     size: float
     bold: bool
     marks: list[tuple[int, str]] = field(default_factory=list)  # (offset in text, mark) note marks
-    table: bool = False  # most of its glyphs are a tagged table's: the layout leaves it out
+    table: bool = False  # a tagged table's (two of its first, middle and last glyphs): left out
     blocks: tuple[int, int] = (0, 0)  # the tagged paragraph elements of its first and last glyphs
 
 
