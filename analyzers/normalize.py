@@ -30,6 +30,7 @@ _CHANGING_WHITESPACE = re.compile(rf"(?<=[{_CJK}0-9])\s+(?=[{_CJK}0-9])|\s{{2,}}
 _JOINABLE = re.compile(rf"[{_CJK}0-9]")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _JOINING_SPACE = re.compile(rf"[{_CJK}0-9] [{_CJK}0-9]")
+_MAX_CHAIN = 4  # conversions after the first: of 28,096 CJK characters one chains (薴), by one step
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,27 @@ def _nfkc(text: str) -> tuple[str, list[int]]:
     return folded, source
 
 
+def _convert(text: str) -> str:
+    """OpenCC's `t2s`, to its fixed point: some of its mappings chain (`薴` -> `苧` -> `苎`), and a
+    text normalised once must normalise to itself, or a query that quotes an indexed clause's
+    normalised text would not find it. Each step is a whole conversion; a text it leaves as it
+    is (simplified Chinese, most of the corpus) costs one."""
+    converted = _converter().convert(text)
+    for _ in range(_MAX_CHAIN):
+        if converted == text:
+            break
+        text, converted = converted, _converter().convert(converted)
+    return converted
+
+
 def _to_simplified(text: str, source: list[int]) -> tuple[str, list[int]]:
     if not _CJK_CHAR.search(text):
         return text, source
-    converted = _converter().convert(text)
+    converted = _convert(text)
     if len(converted) == len(text):
         return converted, source
     # A phrase rule changed the length: convert character by character to keep the map exact.
-    chars = [_converter().convert(char) for char in text]
+    chars = [_convert(char) for char in text]
     new_source: list[int] = []
     for char, origin in zip(chars, source, strict=True):
         new_source.extend([origin] * len(char))
