@@ -7,7 +7,7 @@ offsets through that map, so highlights land on the original characters.
 Steps, in order:
 1. Unicode NFKC per character (full-width `２０１６` -> `2016`, `Ａ／ＲＥＳ` -> `A/RES`).
 2. Arabic: marks (short vowels, tatweel) dropped, letter forms folded (analyzers/languages.py).
-3. Traditional to simplified Chinese with OpenCC (`t2s`).
+3. Traditional to simplified Chinese with OpenCC (`t2s`), to its fixed point (`薴` -> `苧` -> `苎`).
 4. Whitespace: a run of white space between two CJK characters, or between a CJK character and a
    digit, is dropped (PDF extraction breaks lines inside words and pads numbers with spaces:
    `联\\n合国` -> `联合国`, `2004 年 12 月` -> `2004年12月`); any other run becomes one space.
