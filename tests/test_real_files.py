@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.readers import FURNITURE_IN_TEXT, TRUTH, score
+from bench.readers import FURNITURE_IN_TEXT, TRUTH, pair_rows, score
 from indexer.model import Resolution
 from indexer.readers import read_document
 from tests.conftest import HAS_SHARED, SHARED_CORPUS, SHARED_MISSING
@@ -208,13 +208,9 @@ def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     text, and 7,901 PDF clauses were none of the DOCX's (table cells); A/80/630, its tables gone,
     fell to the plain-text parser (57 of 150) until a paragraph number counted as a signal. Now
     1,604 of 1,744 (the DOCX's text boxes out) and 1,232."""
-    found = clauses = extra = 0
-    for path in sorted(REPORTS.glob("*.pdf")):
-        pdf, docx = _texts(read(path)), [" ".join(c.text.split()) for c in read(path.with_suffix(".docx")).clauses]
-        share = sum(text in pdf for text in docx) / len(docx)
-        assert share >= 0.55, (path.name, share)
-        found, clauses = found + round(share * len(docx)), clauses + len(docx)
-        extra += len(pdf - set(docx))
+    rows = pair_rows({path: read(path) for path in sorted(REPORTS.glob("*.pdf")) + sorted(REPORTS.glob("*.docx"))})
+    assert len(rows) == 10 and all(row["found"] >= 0.55 * row["docx"] for row in rows), rows
+    found, clauses, extra = (sum(row[key] for row in rows) for key in ("found", "docx", "extra"))
     assert found >= 0.9 * clauses and extra < 1400, (found, clauses, extra)
 
 

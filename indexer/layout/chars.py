@@ -21,7 +21,7 @@ from statistics import median
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from indexer.layout.tables import Rule, page_rules
+from indexer.layout.tables import page_rules
 from indexer.layout.tags import PageTags, page_structure
 
 # A glyph this much smaller than its line's type, raised above its baseline, is a note mark.
@@ -70,7 +70,7 @@ class Page:
     width: float
     height: float
     lines: list[Line]
-    rules: list[Rule] = field(default_factory=list)  # wide horizontal rules (tables.py)
+    rules: list[float] = field(default_factory=list)  # where its wide horizontal rules are (tables.py)
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:

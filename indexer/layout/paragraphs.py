@@ -39,6 +39,8 @@ _LABEL = re.compile(r"^\s*(?:\([a-z]{1,4}\)|\(?\d{1,3}\)|\d{1,3}\.|[a-z]\.|[IVXL
 _NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
 _CJK_EDGE = re.compile(rf"[{CJK_RANGES}，。；：、（）《》“”]")
 _PARAGRAPH_GAP = 1.35
+# A line that ends within this share of the page's width of the column's right edge is full.
+_FULL_SHORT_OF = 0.04
 _CONTENTS = re.compile(r"^\s*(?:Contents|Table des matières|Índice|Содержание|المحتويات|目录)\s*$")
 
 
@@ -85,7 +87,7 @@ def _column_left(pages: list[Page], size: float) -> float:
         right = max((line.x1 for line in body), default=0.0)
         for before, line in pairwise(body):
             fallback[round(line.x0)] += 1
-            if before.x1 > right - 0.04 * page.width and 0 < line.base - before.base < 3 * size:
+            if before.x1 > right - _FULL_SHORT_OF * page.width and 0 < line.base - before.base < 3 * size:
                 starts[round(line.x0)] += 1
     chosen = starts or fallback
     return float(chosen.most_common(1)[0][0]) if chosen else 0.0
@@ -188,7 +190,8 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             default=page.width,
         )
         _notes(note_lines, notes, last_note)
-        untagged = untagged_table_lines(text_lines, page.rules, size, left, page_right)
+        full = page_right - _FULL_SHORT_OF * page.width
+        untagged = untagged_table_lines(text_lines, page.rules, size, left, page_right, full)
         for index, line in enumerate(text_lines):
             # A table's cell, left out as the DOCX reader leaves it (layout/tags.py, tables.py).
             if line.table or index in untagged:
@@ -212,7 +215,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                         previous.x0 > left
                         and (abs(_centre(line) - _centre(previous)) < line.size or abs(line.x0 - previous.x0) < 2)
                     )
-                    or _hangs_under(previous, line, page_right - 0.04 * page.width)
+                    or _hangs_under(previous, line, full)
                 )
             )
             # A label at the start of a line under a full one at the line pitch is an enumeration
@@ -221,7 +224,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             wrapped = (
                 previous is not None
                 and previous.page == line.page
-                and previous.x1 > page_right - 0.04 * page.width
+                and previous.x1 > full
                 and line.base - previous.base <= 1.25 * pitch
                 and abs(line.x0 - left) < 2
             )
@@ -251,7 +254,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                     gap = max(_PARAGRAPH_GAP * max(line.size, previous.size), 1.25 * pitch)
                     # A full line followed by one at the column's edge goes on (typed pages are
                     # double-spaced throughout: only the indent tells their paragraphs apart).
-                    goes_on = previous.x1 > page_right - 0.04 * page.width and abs(line.x0 - left) < 2
+                    goes_on = previous.x1 > full and abs(line.x0 - left) < 2
                     starts = line.base - previous.base > (3 * line.size if goes_on else gap)
                 else:
                     starts = blocks[-1].right_aligned

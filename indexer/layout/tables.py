@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ctypes
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pypdfium2.raw as pdfium_c
@@ -36,18 +35,9 @@ _WIDE = 0.3
 _SMALL = 1.0
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A horizontal rule across the page: its height from the top and its extent."""
-
-    top: float
-    x0: float
-    x1: float
-
-
-def page_rules(page: object, height: float, width: float) -> list[Rule]:
-    """The page's wide horizontal rules, top to bottom, pieces at one height joined. `page` is a
-    pypdfium2 page handle (`PdfPage.raw`)."""
+def page_rules(page: object, height: float, width: float) -> list[float]:
+    """Where the page's wide horizontal rules are, from the top, top to bottom (the pieces Word
+    draws a cell's border in, at one height, joined). `page` is a pypdfium2 page handle."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     pieces: list[tuple[float, float, float]] = []
     for index in range(pdfium_c.FPDFPage_CountObjects(page)):
@@ -58,18 +48,21 @@ def page_rules(page: object, height: float, width: float) -> list[Rule]:
             continue
         if top.value - bottom.value <= _RULE_HEIGHT and right.value - left.value > _RULE_HEIGHT:
             pieces.append((height - top.value, left.value, right.value))
-    rules: list[Rule] = []
+    rows: list[list[float]] = []  # [top, x0, x1]
     for y, x0, x1 in sorted(pieces):
-        if rules and y - rules[-1].top <= _ROW_TOLERANCE:
-            last = rules[-1]
-            rules[-1] = Rule(last.top, min(last.x0, x0), max(last.x1, x1))
+        if rows and y - rows[-1][0] <= _ROW_TOLERANCE:
+            rows[-1][1], rows[-1][2] = min(rows[-1][1], x0), max(rows[-1][2], x1)
         else:
-            rules.append(Rule(y, x0, x1))
-    return [rule for rule in rules if rule.x1 - rule.x0 >= _WIDE * width]
+            rows.append([y, x0, x1])
+    return [y for y, x0, x1 in rows if x1 - x0 >= _WIDE * width]
 
 
-def untagged_table_lines(lines: list[Line], rules: list[Rule], size: float, left: float, right: float) -> set[int]:
-    """Indexes of `lines` (a page's text lines, top to bottom) that are an untagged table's."""
+def untagged_table_lines(
+    lines: list[Line], rules: list[float], size: float, left: float, right: float, full: float
+) -> set[int]:
+    """Indexes of `lines` (a page's text lines, top to bottom) that are an untagged table's;
+    `rules` from `page_rules`, `left` and `right` the text column's edges, `full` where a full
+    line of it ends."""
     found: set[int] = set()
     bases = sorted(line.base for line in lines)
 
@@ -91,25 +84,24 @@ def untagged_table_lines(lines: list[Line], rules: list[Rule], size: float, left
         at_edge = abs(line.x0 - left) < 2 and line.x1 - line.x0 > 0.5 * (right - left)
         numbered = line.x0 < left - 2 and line.text[:1].isdigit() and line.x1 > right - 0.1 * (right - left)
         # A paragraph's full first line, indented or not (a table's row starts at its own cells).
-        opening = left - 2 <= line.x0 <= left + 3 * size and line.x1 > right - 0.04 * (right - left)
+        opening = left - 2 <= line.x0 <= left + 3 * size and line.x1 > full
         return alone(index) and (at_edge or numbered or opening)
 
     start = 0
     while start < len(rules):
-        top = rules[start]
-        below = [i for i, line in enumerate(lines) if line.base > top.top and i not in found]
+        below = [i for i, line in enumerate(lines) if line.base > rules[start] and i not in found]
         if not below or not small(lines[below[0]]):
             start += 1
             continue
         # The last rule reached before a line of the body, then small type under it.
         end = start
         for following in range(start + 1, len(rules)):
-            between = [i for i in below if rules[end].top < lines[i].base < rules[following].top]
+            between = [i for i in below if rules[end] < lines[i].base < rules[following]]
             if any(body(i) for i in between):
                 break
             end = following
         for i in below:
-            if lines[i].base < rules[end].top or not body(i):
+            if lines[i].base < rules[end] or not body(i):
                 found.add(i)
             else:
                 break
