@@ -12,6 +12,8 @@ if so, opens a new searcher; a search in flight keeps the snapshot it started wi
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from contextlib import AbstractContextManager
 from dataclasses import asdict, replace
@@ -65,6 +67,9 @@ from search_api.models import (
 )
 
 EXPORT_CPU_SECONDS = 60.0  # an export's budget: 100,000 rows read in about 5 s on this machine
+# From this many records `prepare` makes the precedents' arrays in a second process: below it, the
+# process's start (imports, the index opened: about a second of CPU) costs more than it saves.
+PARALLEL_PREPARE_RECORDS = 200_000
 
 
 class SearchEngine:
@@ -132,6 +137,25 @@ class SearchEngine:
         commit."""
         self.warm_if_new()
 
+    def prepare(self, records: int) -> None:
+        """`warm` after a build (`ga-search index`), so that a service starting on the new generation
+        finds its arrays made. On an index of `records` records or more, with a second core, the
+        precedents' arrays (the band keys and the shingle index: two fifths of the work) are made
+        at the same time in another process; this one finds them made, or waits for them (each
+        array has its own lock: search_api/core/shared_arrays.py). Should that process fail, this
+        one makes them itself."""
+        if records < PARALLEL_PREPARE_RECORDS or len(os.sched_getaffinity(0)) < 2:
+            self.warm()
+            return
+        helper = multiprocessing.get_context("spawn").Process(
+            target=_prepare_precedents, args=(str(self.index_dir),), name="prepare-precedents", daemon=True
+        )
+        helper.start()
+        try:
+            self.warm()
+        finally:
+            helper.join()
+
     def load_dictionaries(self) -> None:
         """Build the Rust segmenter now: a process that serves or indexes cuts much text, and the
         light build a one-shot command cuts with (analyzers/segmenter.py) would hand over to it
@@ -162,11 +186,12 @@ class SearchEngine:
                 cache.value_codes("doc_id", False)  # the document level groups clauses by it
                 for sort in (s for s in SORTS if s != "relevance"):
                     cache.sort_rank(sort_fields(sort))
-                cache.band_keys()  # precedents of a clause
-                cache.shingle_index()  # precedents of a pasted text
                 for fieldname, field in searcher.schema.items():  # the lengths BM25F reads
                     if field.scorable:
                         cache.postings.lengths(fieldname)
+                # Last: `prepare` may be making these in another process meanwhile.
+                cache.band_keys()  # precedents of a clause
+                cache.shingle_index()  # precedents of a pasted text
                 lane.warm_for = searcher
                 warmed = True
         return warmed
@@ -340,3 +365,12 @@ def _validate_precedents(min_similarity: float, limit: int) -> None:
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _prepare_precedents(index_dir: str) -> None:
+    """`SearchEngine.prepare`'s second process: the precedents' arrays of the latest generation."""
+    engine = SearchEngine(index_dir, lanes=1)
+    with engine._current() as searcher:
+        cache = engine._snapshot(searcher)
+        cache.band_keys()
+        cache.shingle_index()

@@ -4,7 +4,10 @@ reader (search_api/core/shared_arrays.py)."""
 from __future__ import annotations
 
 import mmap
+import multiprocessing
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +17,8 @@ import pytest
 from indexer.writer import build_index
 from search_api.core.docsets import SnapshotCache
 from search_api.core.postings import PostingCache
-from search_api.core.shared_arrays import SNAPSHOTS_FOLDER
-from search_api.engine import SearchEngine
+from search_api.core.shared_arrays import SNAPSHOTS_FOLDER, GenerationArrays
+from search_api.engine import SearchEngine, _prepare_precedents
 from search_api.models import SearchRequest
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -234,3 +237,61 @@ def test_a_failed_save_keeps_the_value_in_memory_computed_once(tmp_path: Path, m
     assert arrays.array("numbers", compute).tolist() == [0, 1, 2, 3, 4]
     assert computed == [1] and arrays.folder is None  # once, then kept in memory from here on
     assert arrays.array("numbers", compute).tolist() == [0, 1, 2, 3, 4] and computed == [1]
+
+
+def test_two_values_are_made_at_once_and_one_value_once(tmp_path: Path) -> None:
+    """Each value has its own lock: a value's making does not hold up another's (`prepare` makes
+    the precedents' arrays in a second process meanwhile), and two takers of one value wait for
+    one making. With one lock for all, the first making below would wait for ever on the second."""
+    folder = tmp_path / "generation"
+    folder.mkdir()
+    arrays = GenerationArrays(folder)
+    first_started, other_started = threading.Event(), threading.Event()
+    made: list[str] = []
+
+    def first() -> np.ndarray:
+        made.append("first")
+        first_started.set()
+        assert other_started.wait(timeout=60), "the second value waited for the first's lock"
+        return np.arange(3)
+
+    def second() -> np.ndarray:
+        made.append("second")
+        other_started.set()
+        return np.arange(4)
+
+    with ThreadPoolExecutor(3) as pool:
+        firsts = [pool.submit(arrays.get, "first", first), pool.submit(GenerationArrays(folder).get, "first", first)]
+        assert first_started.wait(timeout=60)
+        seconds = pool.submit(arrays.get, "second", second)
+        assert [list(f.result()) for f in firsts] == [[0, 1, 2]] * 2 and list(seconds.result()) == [0, 1, 2, 3]
+    assert sorted(made) == ["first", "second"]  # each made once, the second reader of "first" waited
+
+
+def test_prepare_makes_the_precedents_arrays_in_a_second_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = _seed_index(tmp_path)
+    sequential = SearchEngine(index_dir)
+    expected = _answer(sequential)
+    with sequential._current() as searcher:
+        cache = sequential._snapshot(searcher)
+        reference = cache.band_keys().copy(), [part.copy() for part in cache.shingle_index()]
+    shutil.rmtree(index_dir / SNAPSHOTS_FOLDER)
+    helper = multiprocessing.get_context("spawn").Process(target=_prepare_precedents, args=(str(index_dir),))
+    helper.start()
+    helper.join()
+    assert helper.exitcode == 0
+    [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
+    assert {"bands.parts", "shingles.parts"} <= {p.name for p in folder.iterdir()}
+    assert not (folder / "codes-session.parts").exists()  # the rest is this process's part
+    for name in ("_band_keys", "_shingle_index"):  # this process now maps them and makes the rest
+        monkeypatch.setattr(SnapshotCache, name, lambda *_: pytest.fail("made again"))
+    engine = SearchEngine(index_dir)
+    monkeypatch.setattr("search_api.engine.PARALLEL_PREPARE_RECORDS", 0)
+    engine.prepare(records=1)
+    assert _answer(engine) == expected
+    with engine._current() as searcher:
+        cache = engine._snapshot(searcher)
+        assert np.array_equal(cache.band_keys(), reference[0])
+        assert all(np.array_equal(a, b) for a, b in zip(cache.shingle_index(), reference[1], strict=True))

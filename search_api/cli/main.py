@@ -156,7 +156,7 @@ def index(
         # service starting on it answers its first query without making them.
         progress.update(task, description="preparing")
         preparing = time.perf_counter()
-        SearchEngine(index, lanes=1).warm()
+        SearchEngine(index, lanes=1).prepare(report.documents + report.clauses)
         prepared = time.perf_counter() - preparing
     summary = Table(title=f"Index {index}", show_header=False)
     for label, value in (

@@ -11,8 +11,9 @@ index` prepares it) answers its first query without computing any of it.
 A generation's key is a digest of its segments and their deletions (indexer/storage/index.py): a
 rebuilt index starts again at generation 0 but never with the same segments, and a replica that a
 generation was published to (with its arrays) finds them under the same key. Writes are a
-temporary file renamed into place, under an `fcntl` lock so two workers do not compute the same
-array twice; a folder that cannot be written (a read-only replica) keeps the arrays in memory.
+temporary file renamed into place, under an `fcntl` lock a value, so two workers do not compute the
+same array twice (and may compute two different ones at once); a folder that cannot be written (a
+read-only replica) keeps the arrays in memory.
 Folders of older generations are removed when a newer one is made, except the one before, which
 a reader may still be on (and an open mapping outlives its file's removal).
 
@@ -63,15 +64,17 @@ class GenerationArrays:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._loaded: dict[str, Any] = {}
-        # Re-entrant: computing one value may need another (the owner map needs the doc_id codes).
-        self._lock = threading.RLock()
-        self._file_locked = False  # whether this process holds the folder's lock (under _lock)
+        # A lock a value, so that two threads (or processes: `_file_lock`) make two different values
+        # at once; computing one value may need another (the owner map needs the doc_id codes),
+        # never the other way round, so taking the second's lock inside the first's cannot deadlock.
+        self._locks: dict[str, threading.RLock] = {}
+        self._locks_lock = threading.Lock()
         self._term_bytes = sum(p.stat().st_size for p in folder.glob(f"{TERM_PREFIX}*")) if folder else 0
 
     def get(self, name: str, compute: Callable[[], Any]) -> Any:
         found = self._loaded.get(name)
         if found is None:
-            with self._lock:
+            with self._lock(name):
                 found = self._loaded.get(name)
                 if found is None:
                     found = self._loaded[name] = self._load_or_make(name, compute)
@@ -88,9 +91,14 @@ class GenerationArrays:
         size = nbytes(value)
         if self.folder is None or size < SHARED_TERM_BYTES or self._term_bytes + size > SHARED_TERMS_MAX_BYTES:
             return value
-        with self._lock:
+        with self._locks_lock:
             self._term_bytes += size
+        with self._lock(name):
             return self._load_or_make(name, lambda: value)
+
+    def _lock(self, name: str) -> threading.RLock:
+        with self._locks_lock:
+            return self._locks.setdefault(name, threading.RLock())
 
     def names(self) -> set[str]:
         """The values this process has loaded or made."""
@@ -106,7 +114,7 @@ class GenerationArrays:
         if not index.exists():
             made: list[Any] = []
             try:
-                with self._folder_lock(self.folder):
+                with _file_lock(self.folder, name):
                     if not index.exists():  # another process may have made it meanwhile
                         made.append(compute())
                         _save(self.folder, name, made[0])
@@ -115,18 +123,6 @@ class GenerationArrays:
                 self.folder = None
                 return made[0] if made else compute()
         return _load(self.folder, name)
-
-    @contextmanager
-    def _folder_lock(self, folder: Path) -> Iterator[None]:
-        if self._file_locked:  # a value computed inside another's computation: already held
-            yield
-            return
-        with _file_lock(folder):
-            self._file_locked = True
-            try:
-                yield
-            finally:
-                self._file_locked = False
 
 
 class MemoryLRU:
@@ -177,8 +173,10 @@ def generation_folder(index_dir: Path, key: str) -> Path | None:
 
 
 @contextmanager
-def _file_lock(folder: Path) -> Iterator[None]:
-    with open(folder / ".lock", "a+b") as handle:
+def _file_lock(folder: Path, name: str) -> Iterator[None]:
+    """Another process's making of the same value is waited for; of another value, not. A file a
+    value (`flock` locks an open file, so a value made inside another's must not share its file)."""
+    with open(folder / f".lock-{name}", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
