@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from whoosh.analysis import IDTokenizer, RegexTokenizer
-from whoosh.analysis.tokenizers import SpaceSeparatedTokenizer
+from whoosh.analysis import CompositeAnalyzer, IDTokenizer, RegexTokenizer, StripFilter
+from whoosh.analysis.tokenizers import CommaSeparatedTokenizer, SpaceSeparatedTokenizer
 from whoosh.formats import Existence, Frequency
 from whoosh.system import _INT_SIZE as _UINT_SIZE
 from whoosh.system import pack_uint
@@ -17,8 +17,10 @@ from whoosh.system import pack_uint
 # A field's postings for one document as columns: terms (UTF-8), frequencies, weights, and every
 # posting's value end to end with each value's length (see CompactPostingPool.add_columns).
 PostingColumns = tuple[list[bytes], list[int], list[float], bytes, list[int]]
-# The expression of Whoosh's `SpaceSeparatedTokenizer`, read from it.
+# The expressions of Whoosh's `SpaceSeparatedTokenizer` and `CommaSeparatedTokenizer` (a
+# tokenizer and a `StripFilter`), read from them.
 _SPACE_SEPARATED = SpaceSeparatedTokenizer().expression.pattern
+_COMMA_SEPARATED = CommaSeparatedTokenizer().items[0].expression.pattern
 
 
 def id_columns(field: Any, value: object) -> PostingColumns | None:
@@ -32,21 +34,19 @@ def id_columns(field: Any, value: object) -> PostingColumns | None:
 
 
 def frequency_columns(field: Any, value: object) -> PostingColumns | None:
-    """A whitespace-separated field's postings as columns (the `stems` field: Whoosh's
-    `SpaceSeparatedTokenizer` and `Frequency` format, what `field.index` yields: each word once, in
+    """A whitespace- or comma-separated field's postings as columns (the `stems` field, and the
+    tag lists: `cites`, `sponsor`, `agenda` ...: Whoosh's `SpaceSeparatedTokenizer` or
+    `CommaSeparatedTokenizer` and `Frequency` format, what `field.index` yields: each word once, in
     order of first appearance, its count, the count times the field boost, the count packed),
     without a `Token` a word: on a real corpus, a tenth of a clause's analysis went through
-    Whoosh's generators for this field. None for any other field or value."""
-    analyzer = field.analyzer
-    if (
-        type(analyzer) is not RegexTokenizer
-        or analyzer.expression.pattern != _SPACE_SEPARATED
-        or analyzer.gaps
-        or type(field.format) is not Frequency
-        or not isinstance(value, str)
-    ):
+    Whoosh's generators for `stems`, and a clause's `cites`, mostly empty, took a generator
+    chain of its own. None for any other field or value."""
+    if type(field.format) is not Frequency or not isinstance(value, str):
         return None
-    counts = Counter(analyzer.expression.findall(value))
+    words = _separated_words(field.analyzer, value)
+    if words is None:
+        return None
+    counts = Counter(words)
     frequencies = list(counts.values())
     boost = field.format.field_boost
     return (
@@ -56,3 +56,22 @@ def frequency_columns(field: Any, value: object) -> PostingColumns | None:
         b"".join(map(pack_uint, frequencies)),
         [_UINT_SIZE] * len(frequencies),
     )
+
+
+def _separated_words(analyzer: Any, value: str) -> list[str] | None:
+    """The words the two tokenizers above yield for `value` (the comma-separated ones stripped, an
+    empty one kept, as `StripFilter` keeps it), or None for another analyzer."""
+    if type(analyzer) is RegexTokenizer and analyzer.expression.pattern == _SPACE_SEPARATED and not analyzer.gaps:
+        words: list[str] = analyzer.expression.findall(value)
+        return words
+    if type(analyzer) is not CompositeAnalyzer or len(analyzer.items) != 2:
+        return None
+    tokenizer, strip = analyzer.items
+    if (
+        type(tokenizer) is not RegexTokenizer
+        or tokenizer.expression.pattern != _COMMA_SEPARATED
+        or tokenizer.gaps
+        or type(strip) is not StripFilter
+    ):
+        return None
+    return [word.strip() for word in tokenizer.expression.findall(value)]

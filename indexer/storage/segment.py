@@ -325,7 +325,7 @@ class FastSegmentWriter(SegmentWriter):
                     length = self.pool.add_stream(fieldname, docnum, texts, positions, field.format.field_boost, boost)
                 elif columns is None:
                     length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
-                else:  # the ID and whitespace-separated fields: no tuple a posting
+                else:  # the ID and the space- or comma-separated fields: no tuple a posting
                     length = self.pool.add_columns(fieldname, docnum, columns, boost)
                 if not field.scorable:
                     length = 0
