@@ -12,6 +12,8 @@ on every clause of the real corpus, and `word_analyzer()` stays the definition.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from itertools import chain, repeat
 from typing import Protocol
 
 from analyzers import segmenter
@@ -75,37 +77,70 @@ def word_tokens(value: str, spans: bool = True, wanted: Wanted | None = None) ->
                             append((lowered, position, offset + start, offset + end))
                     cursor += len(word)
                 continue
-            if kind == "symbol":
-                text = text.rstrip(".-")
-                if not any(c.isdigit() for c in text):
-                    kind = "latin_symbol"
-            if kind == "latin_symbol":  # letters and slashes only (`and/or`): plain words
-                run_start = None
-                for piece in _LETTER_PIECES.finditer(text):
-                    position += 1
-                    lowered = piece.group().lower()
-                    if keep is None or keep(lowered):
-                        if run_start is None:
-                            run_start = offset + span(nstart, nstart + len(text))[0]
-                        append((lowered, position, run_start + piece.start(), run_start + piece.end()))
-                continue
-            position += 1
-            lowered = text.lower()
-            split = PARTS_OF_KIND.get(kind)
-            if keep is not None:
-                tokens = [lowered, *map(str.lower, split(lowered))] if split is not None else [lowered]
-                tokens = [token for token in tokens if keep(token)]
-                if tokens:
-                    start, end = span(nstart, nstart + len(text))
-                    out.extend((token, position, offset + start, offset + end) for token in tokens)
-                continue
-            start, end = span(nstart, nstart + len(text))
-            start, end = offset + start, offset + end
-            append((lowered, position, start, end))
-            if split is not None:
-                for part in split(lowered):
-                    append((part.lower(), position, start, end))
+            text, tokens, pieces = _run_tokens(kind, text)
+            run_span: tuple[int, int] | None = None  # a span only for a token kept
+            for token, step, start, end in tokens:
+                position += step
+                if keep is None or keep(token):
+                    run_span = run_span or span(nstart, nstart + len(text))
+                    if pieces:  # a letter word of `and/or`: its place in the run, from the run's start
+                        append((token, position, offset + run_span[0] + start, offset + run_span[0] + end))
+                    else:
+                        append((token, position, offset + run_span[0], offset + run_span[1]))
     return out
+
+
+def word_stream(value: str) -> tuple[list[str], list[int]]:
+    """The terms and positions of `word_tokens(value, spans=False)`, what indexing needs: a
+    Chinese run's words and their parts are laid out a run at a time (each word's entry, itself
+    and its parts, made once a word), with no tuple and no position arithmetic in Python a token."""
+    texts: list[str] = []
+    positions: list[int] = []
+    position = -1
+    last_segment = 0
+    for segment_index, (_, segment) in enumerate(clause_segments(value)):
+        for match in RUN_PATTERN.finditer(normalize(segment).text):
+            if segment_index != last_segment:
+                position += CLAUSE_GAP * (segment_index - last_segment)
+                last_segment = segment_index
+            kind = match.lastgroup or "cjk"
+            if kind == "cjk":  # CJK ideographs only: lowercasing changes none
+                entries = list(map(_word_and_parts, segmenter.cut(match.group())))
+                texts += chain.from_iterable(entries)
+                first = position + 1
+                position += len(entries)
+                positions += chain.from_iterable(map(repeat, range(first, position + 1), map(len, entries)))
+                continue
+            for token, step, _, _ in _run_tokens(kind, match.group())[1]:
+                position += step
+                texts.append(token)
+                positions.append(position)
+    return texts, positions
+
+
+@lru_cache(maxsize=200_000)
+def _word_and_parts(word: str) -> tuple[str, ...]:
+    """A Chinese word's tokens at its position: itself, then its parts (segmenter.parts)."""
+    return (word, *segmenter.parts(word))
+
+
+def _run_tokens(kind: str, text: str) -> tuple[str, list[tuple[str, int, int, int]], bool]:
+    """A run of another kind than Chinese as the chain cuts it: its text (a symbol's trailing dots
+    and hyphens off), its tokens, each (lowered text, positions advanced before it, start and end
+    in that text), and whether they are pieces of it. A symbol with no digit (`and/or`) is its
+    letter words, each a position of its own; any other run is one position: itself lowered, then
+    its parts (a symbol's, a reference's, a date's, a range's)."""
+    if kind == "symbol":
+        text = text.rstrip(".-")
+        if not any(c.isdigit() for c in text):
+            pieces = _LETTER_PIECES.finditer(text)
+            return text, [(piece.group().lower(), 1, piece.start(), piece.end()) for piece in pieces], True
+    lowered = text.lower()
+    tokens = [(lowered, 1, 0, len(text))]
+    split = PARTS_OF_KIND.get(kind)
+    if split is not None:
+        tokens += [(part.lower(), 0, 0, len(text)) for part in split(lowered)]
+    return text, tokens, False
 
 
 def _no_span(start: int, end: int) -> tuple[int, int]:

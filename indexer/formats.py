@@ -21,7 +21,7 @@ from typing import Any
 from whoosh import fields, formats
 
 from analyzers.chain import is_word_chain
-from analyzers.word_tokens import word_tokens
+from analyzers.word_tokens import word_stream
 from indexer.storage.posting_columns import PostingColumns
 from indexer.storage.token_streams import STREAM_VALUE_DTYPE, stream_columns
 
@@ -104,11 +104,7 @@ class PackedText(fields.TEXT):
         analyzer is not the word chain (Whoosh's `index` then)."""
         if not isinstance(value, str) or not is_word_chain(self.analyzer):
             return None
-        tokens = word_tokens(value, spans=False)
-        if not tokens:
-            return [], []
-        texts, positions, _, _ = zip(*tokens, strict=True)  # columns, transposed in C
-        return texts, positions
+        return word_stream(value)
 
     def posting_columns(self, value: object) -> PostingColumns | None:
         """The postings `posting_stream` gives, grouped by term as columns (`index`)."""

@@ -13,7 +13,7 @@ from whoosh.index import open_dir
 from analyzers import char_analyzer, word_analyzer
 from analyzers.chain import is_word_chain
 from analyzers.tokenizer import char_tokens
-from analyzers.word_tokens import word_tokens
+from analyzers.word_tokens import word_stream, word_tokens
 from indexer.formats import PackedPositions
 from indexer.schema import build_schema
 
@@ -48,6 +48,15 @@ def test_word_tokens_equal_the_chain_on_the_corpus(seed_index: Path) -> None:
     differing = [text[:60] for text in texts if word_tokens(text) != _chain(text)]
     assert not differing, differing[:5]
     assert sum(len(word_tokens(text)) for text in texts) > 5_000  # the seeds alone: 6,700
+
+
+def test_the_index_stream_gives_the_tokens_terms_and_positions(seed_index: Path) -> None:
+    """`word_stream` (indexing's fast path) against `word_tokens` without spans, on the corpus."""
+    texts = _stored_texts(seed_index) + EDGE_CASES
+    for text in texts:
+        tokens = word_tokens(text, spans=False)
+        assert word_stream(text) == ([t[0] for t in tokens], [t[1] for t in tokens]), text[:60]
+    assert sum(len(word_stream(text)[0]) for text in texts) > 5_000
 
 
 def test_word_positions_index_what_whoosh_would(seed_index: Path) -> None:
