@@ -33,7 +33,7 @@ map that `normalize` keeps, so highlights land on the characters the user sees.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterator, Sequence
 from operator import add
 
 from whoosh.analysis import Filter, Token, Tokenizer
@@ -257,10 +257,29 @@ class PositionFilter(Filter):
 def char_stream(value: str) -> tuple[list[str], list[int]]:
     """Every gram `CharTokenizer` yields for `value` at index time and its position, in its
     order (each kept character's bigram, then the last character alone), without a token object
-    per gram: the field's postings (indexing calls this; tests check it against the tokenizer).
-    A segment's grams stand at consecutive positions."""
+    per gram: the field's postings (tests check it against the tokenizer). A segment's grams
+    stand at consecutive positions."""
+    return char_run_tokens(*char_runs(value))
+
+
+def char_run_tokens(texts: Sequence[str], starts: Sequence[int]) -> tuple[list[str], list[int]]:
+    """The grams and positions of runs given by `char_runs`."""
     grams: list[str] = []
     positions: list[int] = []
+    for kept, start in zip(texts, starts, strict=True):
+        grams += char_grams(kept)
+        positions += range(start, start + len(kept))
+    return grams, positions
+
+
+def char_runs(value: str) -> tuple[list[str], list[int]]:
+    """What `char_stream`'s grams are cut from: the text each clause segment keeps in the field
+    (its normalised text lowercased, without what `_not_in_char_field` leaves out; segments that
+    keep nothing are left out) and the position of its first gram. Indexing keeps these until
+    the segment is written, and cuts the grams of all of them at once
+    (indexer/storage/char_streams.py)."""
+    texts: list[str] = []
+    starts: list[int] = []
     position = 0
     for segment_index, (_, segment) in enumerate(clause_segments(value)):
         if segment_index:
@@ -268,11 +287,18 @@ def char_stream(value: str) -> tuple[list[str], list[int]]:
         text = normalize(segment).text.lower()
         kept = _not_in_char_field(text).sub("", text)
         if kept:
-            grams += map(add, kept[:-1], kept[1:])  # each character joined to the next
-            grams.append(kept[-1])
-            positions += range(position, position + len(kept))
+            texts.append(kept)
+            starts.append(position)
         position += len(kept)
-    return grams, positions
+    return texts, starts
+
+
+def char_grams(kept: str) -> list[str]:
+    """A kept text's grams in the field's order: each character joined to the next, then the last
+    character alone."""
+    grams = list(map(add, kept[:-1], kept[1:]))
+    grams.append(kept[-1])
+    return grams
 
 
 def _lowered(normalized: Normalized) -> tuple[str, Callable[[int, int], tuple[int, int]]]:

@@ -40,7 +40,7 @@ from whoosh import columns, fields
 from whoosh.analysis import SpaceSeparatedTokenizer
 
 from analyzers import char_analyzer, word_analyzer
-from analyzers.tokenizer import char_stream
+from analyzers.tokenizer import char_runs, char_stream
 from indexer.formats import PackedText, PostingStream
 from indexer.similarity import BANDS, KEY_DTYPE, SIMILARITY_VERSION
 
@@ -81,6 +81,11 @@ class CharText(PackedText):
 
     def posting_stream(self, value: object) -> PostingStream | None:
         return char_stream(value) if isinstance(value, str) else None
+
+    def char_runs(self, value: object) -> tuple[list[str], list[int]] | None:
+        """What the segment writer keeps until it writes (indexer/storage/char_streams.py): the
+        texts the grams are cut from and their first positions (`char_runs`)."""
+        return char_runs(value) if isinstance(value, str) else None
 
 
 class TagList(fields.KEYWORD):

@@ -26,7 +26,8 @@ from indexer.storage.lengths import decoded_lengths, length_codes
 from indexer.storage.stored_fields import STORED_NAME, stored_writer
 
 if TYPE_CHECKING:
-    from indexer.storage.segment import CompactPostingPool, FastSegmentWriter
+    from indexer.storage.posting_pool import CompactPostingPool
+    from indexer.storage.segment import FastSegmentWriter
 
 
 def copy_documents(writer: FastSegmentWriter, reader: SegmentReader) -> np.ndarray:

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from itertools import chain, pairwise
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 
 import numpy as np
 
 # A stream field's posting value: its positions as little-endian uint32 (PackedPositions).
 STREAM_VALUE_DTYPE = np.dtype("<u4")
+# One term's postings: (term, documents, weights, frequencies, positions end to end).
+StreamTerm = tuple[bytes, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 # Below this many terms a field's term ranks sort as uint16, which NumPy sorts by radix.
 _RADIX_TERMS = 1 << 16
 
@@ -71,41 +73,61 @@ class FieldStream:
             yield docnum, [terms[n] for n in numbers], self.positions[start : start + count].tolist(), boost
             start += count
 
-    def terms(self) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """Each term's postings, terms in byte order: (term, documents, weights, frequencies,
-        positions end to end in `STREAM_VALUE_DTYPE`), documents ascending."""
+    def terms(self) -> Iterator[StreamTerm]:
+        """Each term's postings, terms in byte order (`stream_terms`)."""
         if not self.numbers:
             return
         terms = list(self.vocabulary)
         by_text = sorted(range(len(terms)), key=terms.__getitem__)  # code point order is UTF-8's
         rank = np.empty(len(terms), dtype=np.uint16 if len(terms) <= _RADIX_TERMS else np.int64)
         rank[by_text] = np.arange(len(terms))
-        ranks = rank[np.frombuffer(self.numbers, dtype=np.intc)]
-        order = np.argsort(ranks, kind="stable")  # keeps documents and positions in their order
-        ranks = ranks[order]
         counts = np.frombuffer(self.counts, dtype=np.intc)
-        docs = np.repeat(np.frombuffer(self.docs, dtype=np.intc), counts)[order]
-        positions = np.frombuffer(self.positions, dtype=np.uintc)[order].astype(STREAM_VALUE_DTYPE, copy=False)
-        # A posting is a run of one term in one document.
-        starts = np.flatnonzero(np.concatenate(([True], (ranks[1:] != ranks[:-1]) | (docs[1:] != docs[:-1]))))
-        frequencies = np.diff(np.append(starts, len(order)))
-        posting_docs = docs[starts].astype(np.int64)
-        weights = frequencies * self.field_boost
         boosts = np.frombuffer(self.boosts, dtype=np.float64)
-        if (boosts != 1.0).any():  # as add_columns: the format's weight times the document's boost
-            weights = weights * np.repeat(boosts, counts)[order][starts]
-        posting_ranks = ranks[starts]
-        bounds = np.concatenate(([0], np.flatnonzero(np.diff(posting_ranks)) + 1, [len(starts)])).tolist()
-        value_bounds = np.append(starts, len(order)).tolist()
-        for low, high in pairwise(bounds):
-            term = terms[by_text[int(posting_ranks[low])]]
-            yield (
-                term.encode("utf-8"),
-                posting_docs[low:high],
-                weights[low:high],
-                frequencies[low:high],
-                positions[value_bounds[low] : value_bounds[high]],
-            )
+        yield from stream_terms(
+            rank[np.frombuffer(self.numbers, dtype=np.intc)],
+            np.repeat(np.frombuffer(self.docs, dtype=np.intc), counts),
+            np.frombuffer(self.positions, dtype=np.uintc),
+            np.repeat(boosts, counts) if (boosts != 1.0).any() else None,
+            self.field_boost,
+            lambda ranks: [terms[by_text[r]].encode("utf-8") for r in ranks.tolist()],
+        )
+
+
+def stream_terms(
+    keys: np.ndarray,
+    docs: np.ndarray,
+    positions: np.ndarray,
+    boosts: np.ndarray | None,
+    field_boost: float,
+    names: Callable[[np.ndarray], list[bytes]],
+) -> Iterator[StreamTerm]:
+    """Tokens given as arrays in the order they came (documents ascending, positions ascending
+    within each), grouped into each term's postings, terms in byte order: (term, documents,
+    weights, frequencies, positions end to end in `STREAM_VALUE_DTYPE`). A token's key stands for
+    its term, and keys sort as their terms' bytes do; `names` gives the terms of distinct keys.
+    `boosts`: each token's document boost, None where all are 1."""
+    order = np.argsort(keys, kind="stable")  # keeps documents and positions in their order
+    keys, docs = keys[order], docs[order]
+    positions = positions[order].astype(STREAM_VALUE_DTYPE, copy=False)
+    # A posting is a run of one term in one document.
+    starts = np.flatnonzero(np.concatenate(([True], (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1]))))
+    frequencies = np.diff(np.append(starts, len(order)))
+    posting_docs = docs[starts].astype(np.int64)
+    weights = frequencies * field_boost
+    if boosts is not None:  # as add_columns: the format's weight times the document's boost
+        weights = weights * boosts[order][starts]
+    posting_keys = keys[starts]
+    firsts = np.flatnonzero(np.concatenate(([True], posting_keys[1:] != posting_keys[:-1])))
+    bounds = np.append(firsts, len(starts)).tolist()
+    value_bounds = np.append(starts, len(order)).tolist()
+    for term, low, high in zip(names(posting_keys[firsts]), bounds, bounds[1:], strict=False):
+        yield (
+            term,
+            posting_docs[low:high],
+            weights[low:high],
+            frequencies[low:high],
+            positions[value_bounds[low] : value_bounds[high]],
+        )
 
 
 def stream_columns(
