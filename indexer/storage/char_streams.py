@@ -22,7 +22,7 @@ from itertools import repeat
 import numpy as np
 
 from analyzers.tokenizer import char_run_tokens
-from indexer.storage.token_streams import StreamTerm, stream_terms
+from indexer.storage.token_streams import STREAM_VALUE_DTYPE, StreamTerm, stream_terms
 
 _SHIFT = 21  # bits of a code point (U+10FFFF < 2**21): the first character's place in a key
 _FOLLOWING = (1 << _SHIFT) - 1
@@ -82,21 +82,33 @@ class CharStream:
         """Each gram's postings, grams in byte order (`stream_terms`)."""
         if not self.texts:
             return
-        len(self)  # the keys of every run
-        keys = np.concatenate(self.keys)
         lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
-        first_index = np.cumsum(lengths) - lengths  # each run's first character among all
-        starts = np.frombuffer(self.starts, dtype=np.uintc).astype(np.int64)
-        positions = np.arange(len(keys), dtype=np.int64) + np.repeat(starts - first_index, lengths)
         boosts = np.frombuffer(self.boosts, dtype=np.float64)
+        # Built in the call, so that `stream_terms` holds the only reference and lets each go
+        # once it has sorted it (a segment's grams: tens of millions of them).
         yield from stream_terms(
-            keys,
+            self._take_keys(),
             np.repeat(np.frombuffer(self.docs, dtype=np.intc), lengths),
-            positions,
+            self._positions(lengths),
             np.repeat(boosts, lengths) if (boosts != 1.0).any() else None,
             self.field_boost,
             _grams,
         )
+
+    def _take_keys(self) -> np.ndarray:
+        """Every gram's key, in one array handed over: the stream keeps none (it would count its
+        runs again, should anything ask)."""
+        len(self)  # the keys of the runs not counted yet
+        keys = np.concatenate(self.keys)
+        self.keys, self.counted, self.postings = [], 0, 0
+        return keys
+
+    def _positions(self, lengths: np.ndarray) -> np.ndarray:
+        """Each gram's position: its run's first position plus its place in the run."""
+        first_index = np.cumsum(lengths) - lengths  # each run's first gram among all
+        positions = np.repeat(np.frombuffer(self.starts, dtype=np.uintc) - first_index, lengths)
+        positions += np.arange(len(positions))
+        return positions.astype(STREAM_VALUE_DTYPE)
 
 
 def _keys(texts: list[str]) -> np.ndarray:

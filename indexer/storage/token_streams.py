@@ -107,7 +107,7 @@ def stream_terms(
     its term, and keys sort as their terms' bytes do; `names` gives the terms of distinct keys.
     `boosts`: each token's document boost, None where all are 1."""
     order = np.argsort(keys, kind="stable")  # keeps documents and positions in their order
-    keys, docs = keys[order], docs[order]
+    keys, docs = keys[order], docs[order]  # the unsorted ones let go, if the caller holds none
     positions = positions[order].astype(STREAM_VALUE_DTYPE, copy=False)
     # A posting is a run of one term in one document.
     starts = np.flatnonzero(np.concatenate(([True], (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1]))))
@@ -118,15 +118,18 @@ def stream_terms(
         weights = weights * boosts[order][starts]
     posting_keys = keys[starts]
     firsts = np.flatnonzero(np.concatenate(([True], posting_keys[1:] != posting_keys[:-1])))
-    bounds = np.append(firsts, len(starts)).tolist()
-    value_bounds = np.append(starts, len(order)).tolist()
-    for term, low, high in zip(names(posting_keys[firsts]), bounds, bounds[1:], strict=False):
+    bounds = np.append(firsts, len(starts))
+    # Where each term's positions begin: a Python int a term, not one a posting (36 bytes each).
+    value_bounds = np.append(starts, len(order))[bounds].tolist()
+    bounds_listed = bounds.tolist()
+    for index, term in enumerate(names(posting_keys[firsts])):
+        low, high = bounds_listed[index], bounds_listed[index + 1]
         yield (
             term,
             posting_docs[low:high],
             weights[low:high],
             frequencies[low:high],
-            positions[value_bounds[low] : value_bounds[high]],
+            positions[value_bounds[index] : value_bounds[index + 1]],
         )
 
 
