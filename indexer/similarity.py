@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -153,8 +154,8 @@ def _texts_digests(texts: list[str]) -> list[np.ndarray]:
     """Each text's shingle hashes, sorted and distinct (`shingle_hashes` of its `shingles`),
     all texts' windows hashed in one pass over their units laid end to end."""
     unit_lists = [units(text) for text in texts]
-    lengths = np.array([len(parts) for parts in unit_lists], dtype=np.int64)
-    all_hashes = _unit_hash_array([unit for parts in unit_lists for unit in parts])
+    lengths = np.fromiter(map(len, unit_lists), dtype=np.int64, count=len(unit_lists))
+    all_hashes = _unit_hash_array(list(chain.from_iterable(unit_lists)))
     starts = np.cumsum(lengths) - lengths
     windows = np.maximum(lengths - SHINGLE_SIZE + 1, 0)  # full shingles a text has
     window_starts = np.arange(windows.sum()) + np.repeat(starts - (np.cumsum(windows) - windows), windows)

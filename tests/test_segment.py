@@ -501,3 +501,38 @@ def test_small_terms_written_in_python_are_the_bytes_numpy_writes(monkeypatch: p
 
     python = written(term_blocks.PYTHON_TERMS)
     assert python == written(0)  # every term through NumPy
+
+
+def test_column_files_are_the_bytes_whoosh_writes(tmp_path: Path) -> None:
+    """The buffered column writers (column_writers.py) write each column's file as Whoosh's own
+    writers do: values, gaps of records without one, the lengths' and offsets' array types as
+    they widen, and the offsets written past the cutoff (lowered here so that a small corpus
+    passes it)."""
+    paths = [SEED_TEXT, *sorted(SEEDS.rglob("*.md")), *sorted(SEEDS.rglob("*.html"))]
+    records = [record for path in paths for record in to_records(read_document(path), "hash")]
+
+    def columns(name: str, writer_class: type[SegmentWriter]) -> dict[str, bytes]:
+        schema = build_schema()
+        for _, field in schema.items():
+            for column in (field.column_type, getattr(field.column_type, "_child", None)):
+                if getattr(column, "write_offsets_cutoff", None):
+                    column.write_offsets_cutoff = 50
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), schema)
+        writer = writer_class(ix)
+        for record in records:
+            writer.add_document(**record)
+        writer.commit()
+        found = {}
+        with ix.reader() as reader:
+            for fieldname in schema.names():
+                if reader.has_column(fieldname):
+                    file, base, length = reader._perdoc._get_column_file(fieldname)
+                    file.seek(base)
+                    found[fieldname] = file.read(length)
+        return found
+
+    stock, fast = columns("stock", SegmentWriter), columns("fast", FastSegmentWriter)
+    assert len(records) > 100 and {"cites", "doc_id", "shingles", "verb", "sponsor"} <= stock.keys()
+    assert fast == stock
+    assert stock["shingles"][-1:] == b"X" and stock["verb"][-1:] == b"X"  # offsets written: past the cutoff

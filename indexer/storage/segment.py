@@ -31,6 +31,7 @@ from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from indexer.storage.char_streams import CharStream
+from indexer.storage.column_writers import add_column_value
 from indexer.storage.lengths import SegmentLengths
 from indexer.storage.posting_columns import frequency_columns, id_columns
 from indexer.storage.posting_pool import CompactPostingPool, ListedTerm, Stream
@@ -146,7 +147,7 @@ class FastSegmentWriter(SegmentWriter):
             stored_value = fields.get(f"_stored_{fieldname}", value) if special else value
             perdocwriter.add_field(fieldname, field, stored_value if field.stored else None, length)
             if field.column_type and stored_value is not None:
-                perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(stored_value))
+                add_column_value(perdocwriter, fieldname, field.column_type, field.to_column_value(stored_value))
         finish_doc(perdocwriter)  # the stored fields pickled and compressed faster (stored_fields.py)
         self._added = True
         self.docnum += 1

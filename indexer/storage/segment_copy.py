@@ -22,6 +22,7 @@ from whoosh.columns import CompressedBytesColumn, PickleColumn, TranslatingColum
 from whoosh.reading import SegmentReader
 
 from indexer.storage.blocks import block_ids, block_weights, extent_blocks, term_extent
+from indexer.storage.column_writers import add_column_value
 from indexer.storage.lengths import decoded_lengths, length_codes
 from indexer.storage.stored_fields import STORED_NAME, stored_writer
 
@@ -62,7 +63,7 @@ def copy_documents(writer: FastSegmentWriter, reader: SegmentReader) -> np.ndarr
             if field_lengths is not None and field_lengths[docnum]:
                 pdw.add_field(name, field, None, field_lengths[docnum])
             if column is not None:
-                pdw.add_column_value(name, field.column_type, column[docnum])
+                add_column_value(pdw, name, field.column_type, column[docnum])
         stored = VarBytesColumn.Reader.__getitem__(source, docnum) if source is not None else b""
         if stored:  # (a document without stored fields has none in the column either)
             VarBytesColumn.Writer.add(target, writer.docnum, stored)
