@@ -55,9 +55,17 @@ def document_kind(symbol: str | None, header: str, default: str = "resolution") 
     return "document"
 
 
+# A budget fascicle's title page: `Part IV` / `International cooperation for development` /
+# `Section 12` / `Trade and development` (A/81/6 (Sect. 12)).
+_FASCICLE_SECTION = re.compile(r"^Section \d{1,2}[A-Z]?$")
+
+
 def document_title(header_lines: list[str]) -> str:
-    """A report's title: the line above `Report of ...` (`Note by ...`), else the longest header
-    line that is not masthead."""
+    """A report's title: a budget fascicle's section title (the line after `Section 12`); the line
+    above `Report of ...` (`Note by ...`); else the longest header line that is not masthead."""
+    for index, line in enumerate(header_lines[:-1]):
+        if _FASCICLE_SECTION.match(line.strip()) and header_lines[index + 1].strip():
+            return header_lines[index + 1].strip()
     for index, line in enumerate(header_lines[1:], 1):
         if any(words.match(line) for _, words in _KIND_WORDS) and not MASTHEAD_LINE.match(header_lines[index - 1]):
             return header_lines[index - 1].strip()

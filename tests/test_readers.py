@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import io
 import time
 import zipfile
 from pathlib import Path
@@ -18,7 +19,7 @@ from indexer.readers import read_document
 from indexer.readers.marcxml import MARC_NS, read_marcxml
 from indexer.structure import parse_text
 from tests.conftest import CORPUS, SEED_TEXT
-from tests.documents import make_docx
+from tests.documents import SEED_HEADER, docx_bytes, make_docx
 
 EN_55_100 = CORPUS / "un_ga_55_100" / "UN.en-zh.en"
 
@@ -260,3 +261,22 @@ def test_document_errors_survive_the_trip_from_a_worker_process() -> None:
 
     error = pickle.loads(pickle.dumps(DocumentError("a/b.docx", "truncated")))
     assert (error.path, error.reason, str(error)) == ("a/b.docx", "truncated", "a/b.docx: truncated")
+
+
+def test_a_framed_note_goes_with_the_paragraph_its_mark_points_to(tmp_path: Path, seed) -> None:  # type: ignore[no-untyped-def]
+    """ODS frames a masthead's notes (`w:framePr`, measured on A/81/6 (Sect. 10-13)): a framed
+    paragraph opened by `*` marks is a note of the paragraph that ends with those marks, not a
+    paragraph. An imitation: the seed's text, one paragraph marked, the note in a frame."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document(io.BytesIO(docx_bytes(SEED_HEADER, seed)))
+    marked = next(p for p in document.paragraphs if p.text == seed.clauses[1].text)
+    marked.add_run("**")
+    note = document.add_paragraph("**Reissued for technical reasons on 1 December 2018.")
+    note._p.get_or_add_pPr().append(OxmlElement("w:framePr"))
+    path = tmp_path / "framed.docx"
+    document.save(str(path))
+    resolution = read_document(path)
+    assert [c.text for c in resolution.clauses] == [c.text for c in seed.clauses]  # the mark is off
+    assert resolution.clauses[1].notes == ("Reissued for technical reasons on 1 December 2018.",)

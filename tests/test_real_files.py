@@ -127,6 +127,31 @@ def test_a_budget_fascicle_keeps_its_paragraph_numbers() -> None:
     assert clause(fascicle, "12.1").startswith("The United Nations Conference on Trade and Development")
 
 
+@pytest.mark.parametrize("section", ["10", "11", "12", "13"])
+def test_a_fascicles_masthead_notes_and_title_page_are_not_clauses(section: str) -> None:
+    """ODS frames a fascicle's masthead notes (`*The present document ...`, `**A/81/50.`) at the
+    first page's foot; the DOCX had read them, and the title page's headings after them, as its
+    first eleven clauses. Now both readers start at the section's first paragraph and agree on
+    the title: the section's (the line after `Section 12`), not the longest heading."""
+    docx = read(REPORTS / f"A_81_6 (SECT. {section}).docx")
+    pdf = read(REPORTS / f"A_81_6 (SECT. {section}).pdf")
+    for document in (docx, pdf):
+        assert document.clauses[0].number == f"{section}.1"
+        assert not [c.text for c in document.clauses if c.text.startswith("*") or c.text.strip(".") == "A/81/50"]
+    assert (
+        docx.title
+        == pdf.title
+        == {
+            "10": "Least developed countries, landlocked developing countries and small island developing States",
+            "11": "United Nations system support for the African Union’s Agenda 2063: The Africa We Want",
+            "12": "Trade and development",
+            "13": "International Trade Centre",
+        }[section]
+    )
+    # A framed paragraph that opens with no mark is text: A/80/630's note under its tables.
+    assert any(c.text.startswith("Note: The following abbreviations") for c in read(REPORTS / "A_80_630.docx").clauses)
+
+
 def _texts(resolution: Resolution) -> set[str]:
     return {" ".join(c.text.split()) for c in resolution.clauses}
 

@@ -13,6 +13,9 @@
   `word/footnotes.xml` goes with the paragraph that points to it.
 - Headings (styles `HCh`, `H1`, `H23`, `Title...`, or all runs bold) are told to the structure
   parser, which starts an annex at one.
+- The masthead's notes (a fascicle's `*The present document ...`), framed at the first page's
+  foot, are notes, not paragraphs: they go with the paragraph whose mark points to them, and are
+  not kept where that is a masthead line, as the PDF reader does not keep them.
 Every part is size-checked (its declared size) before it is inflated.
 """
 
@@ -38,6 +41,11 @@ _TEXT_BOX = f"{_W}txbxContent"
 _HEADING_STYLE = re.compile(r"^(?:H\d|HCh|H23|Title|AgendaTitle)")
 
 Block = tuple[str, bool, tuple[str, ...]]
+# The notes of a report's masthead (`*The present document ...`, `**A/81/50.`) are framed
+# paragraphs (`w:framePr`) that Word places at the first page's foot, each opened by its mark; the
+# mark itself is plain text where it points (`Items 138 and 139 of the preliminary list**`).
+_MASTHEAD_NOTE = re.compile(r"^(\*{1,4})\s*(?=\S)")
+_TRAILING_MARK = re.compile(r"(?<!\*)\*{1,4}$")
 
 
 def _part(archive: zipfile.ZipFile, name: str, path: Path, required: bool = False) -> etree._Element | None:
@@ -137,11 +145,16 @@ def docx_blocks(path: Path) -> list[Block]:
     if masthead is not None:
         blocks += [(text, False, ()) for text in (_text(p) for p in masthead.iter(f"{_W}p")) if text]
     counters: dict[tuple[str, str], int] = {}
+    marked: dict[str, str] = {}  # the masthead's notes by their marks
     for paragraph in document.iter(f"{_W}p"):
         text = _text(paragraph)
         # Tables (a report's contents, its figures) and text boxes (an organigram's boxes, each
         # twice: the drawing and its VML fallback) are not paragraphs of the text.
         if not text or any(parent.tag in (f"{_W}tbl", _TEXT_BOX) for parent in paragraph.iterancestors()):
+            continue
+        note = _MASTHEAD_NOTE.match(text) if paragraph.find(f"{_W}pPr/{_W}framePr") is not None else None
+        if note:
+            marked[note.group(1)] = text[note.end() :]
             continue
         num_id = paragraph.find(f"{_W}pPr/{_W}numPr/{_W}numId")
         level = paragraph.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
@@ -151,7 +164,17 @@ def docx_blocks(path: Path) -> list[Block]:
             text = f"{counters[key]}. {text}" if key[1] == "0" else f"({chr(96 + counters[key])}) {text}"
         references = [ref.get(f"{_W}id", "") for ref in paragraph.iter(f"{_W}footnoteReference")]
         blocks.append((text, _is_heading(paragraph), tuple(notes[r] for r in references if r in notes)))
-    return blocks
+    return [_with_marked_note(block, marked) for block in blocks] if marked else blocks
+
+
+def _with_marked_note(block: Block, marked: dict[str, str]) -> Block:
+    """A paragraph that ends with a masthead note's mark (`... preliminary list**`) without it,
+    the note among its notes; any other as it is."""
+    text, heading, notes = block
+    mark = _TRAILING_MARK.search(text)
+    if mark is None or mark.group() not in marked:
+        return block
+    return text[: mark.start()].rstrip(), heading, (*notes, marked[mark.group()])
 
 
 def read_docx(path: Path) -> Resolution:
