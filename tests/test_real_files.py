@@ -231,12 +231,13 @@ def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     """bench/readers.py's "PDF against its DOCX" over the ten reports: before the tables were left
     out and the margins read, 1,495 of the DOCX's 2,057 clauses were found in the PDFs with the same
     text, and 7,901 PDF clauses were none of the DOCX's (table cells); A/80/630, its tables gone,
-    fell to the plain-text parser (57 of 150) until a paragraph number counted as a signal. Now
-    1,604 of 1,744 (the DOCX's text boxes out) and 1,232."""
+    fell to the plain-text parser (57 of 150) until a paragraph number counted as a signal; then
+    1,604 of 1,744 (the DOCX's text boxes out) and 1,232. Now 1,603 of 1,687 (the fascicles'
+    framed masthead notes no longer read as the DOCX's first clauses) and 1,233."""
     rows = pair_rows({path: read(path) for path in sorted(REPORTS.glob("*.pdf")) + sorted(REPORTS.glob("*.docx"))})
     assert len(rows) == 10 and all(row["found"] >= 0.55 * row["docx"] for row in rows), rows
     found, clauses, extra = (sum(row[key] for row in rows) for key in ("found", "docx", "extra"))
-    assert found >= 0.9 * clauses and extra < 1400, (found, clauses, extra)
+    assert found >= 0.94 * clauses and extra < 1400, (found, clauses, extra)
 
 
 def test_a_report_pdf_and_its_docx_agree_on_the_masthead() -> None:
