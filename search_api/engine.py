@@ -156,6 +156,13 @@ class SearchEngine:
         finally:
             helper.join()
 
+    def prepare_precedents(self) -> None:
+        """The precedents' arrays of the latest generation: the band keys and the shingle index."""
+        with self._current() as searcher:
+            cache = self._snapshot(searcher)
+            cache.band_keys()
+            cache.shingle_index()
+
     def load_dictionaries(self) -> None:
         """Build the Rust segmenter now: a process that serves or indexes cuts much text, and the
         light build a one-shot command cuts with (analyzers/segmenter.py) would hand over to it
@@ -368,9 +375,5 @@ def _ms(started: float) -> float:
 
 
 def _prepare_precedents(index_dir: str) -> None:
-    """`SearchEngine.prepare`'s second process: the precedents' arrays of the latest generation."""
-    engine = SearchEngine(index_dir, lanes=1)
-    with engine._current() as searcher:
-        cache = engine._snapshot(searcher)
-        cache.band_keys()
-        cache.shingle_index()
+    """`SearchEngine.prepare`'s second process."""
+    SearchEngine(index_dir, lanes=1).prepare_precedents()
