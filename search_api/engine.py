@@ -139,12 +139,13 @@ class SearchEngine:
 
     def prepare(self, records: int) -> None:
         """`warm` after a build (`ga-search index`), so that a service starting on the new generation
-        finds its arrays made. On an index of `records` records or more, with a second core, the
-        precedents' arrays (the band keys and the shingle index: two fifths of the work) are made
-        at the same time in another process; this one finds them made, or waits for them (each
-        array has its own lock: search_api/core/shared_arrays.py). Should that process fail, this
-        one makes them itself."""
-        if records < PARALLEL_PREPARE_RECORDS or len(os.sched_getaffinity(0)) < 2:
+        finds its arrays made. With `records` (the index's documents and clauses) from
+        `PARALLEL_PREPARE_RECORDS` and a second core, the precedents' arrays (the band keys and the
+        shingle index: two fifths of the work) are made at the same time in another process; this
+        one finds them made, or waits for them (each array has its own lock:
+        search_api/core/shared_arrays.py). Should that process fail, this one makes them itself."""
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        if records < PARALLEL_PREPARE_RECORDS or cores < 2:
             self.warm()
             return
         helper = multiprocessing.get_context("spawn").Process(
