@@ -8,7 +8,9 @@ number of each token's term (one dict lookup a token, in C) and its position. Wh
 written, one stable sort by term of all of a field's tokens puts them in posting order (documents
 ascending, positions ascending within each: the order they came in), a posting is a run of one
 term in one document, and its value, the positions packed, is a slice of the sorted positions:
-no Python object a posting or a position.
+no Python object a posting or a position (`stream_terms`). The word fields' tokens are kept so
+(`FieldStream`); the character field's, the most of all, as the texts they are cut from
+(char_streams.py), grouped by the same `stream_terms`.
 
 Positions are kept as unsigned 32-bit integers, the values of `PackedPositions`
 (indexer/formats.py), which is the only format a stream field may have (`STREAM_VALUE_DTYPE`).
