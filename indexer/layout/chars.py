@@ -21,6 +21,7 @@ from statistics import median
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from indexer.layout.figures import Box, chart_boxes
 from indexer.layout.tables import page_rules
 from indexer.layout.tags import PageTags, page_structure
 
@@ -71,6 +72,7 @@ class Page:
     height: float
     lines: list[Line]
     rules: list[float] = field(default_factory=list)  # where its wide horizontal rules are (tables.py)
+    boxes: list[Box] = field(default_factory=list)  # an organization chart's boxes (figures.py)
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
@@ -267,7 +269,8 @@ def mirrored(pages: list[Page]) -> list[Page]:
             )
             for ln in page.lines
         ]
-        flipped.append(Page(page.number, page.width, page.height, lines, page.rules))
+        boxes = [(page.width - x1, top, page.width - x0, bottom) for x0, top, x1, bottom in page.boxes]
+        flipped.append(Page(page.number, page.width, page.height, lines, page.rules, boxes))
     return flipped
 
 
@@ -289,7 +292,8 @@ def read_pages(path: str) -> list[Page]:
             glyphs = _glyphs(textpage, height)
             tags = PageTags(textpage.raw, *page_structure(page.raw))
             rules = page_rules(page.raw, height, width)
-            pages.append(Page(number + 1, width, height, page_lines(number + 1, glyphs, tags), rules))
+            boxes = chart_boxes(page.raw, height, width)
+            pages.append(Page(number + 1, width, height, page_lines(number + 1, glyphs, tags), rules, boxes))
             textpage.close()
             page.close()
         return pages

@@ -26,6 +26,7 @@ from itertools import pairwise
 
 from analyzers.scripts import CJK_RANGES
 from indexer.layout.chars import Line, Page
+from indexer.layout.figures import in_box
 from indexer.layout.furniture import (
     CONTENTS_LINE,
     FOOTNOTE_RULE,
@@ -193,8 +194,9 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
         full = page_right - _FULL_SHORT_OF * page.width
         untagged = untagged_table_lines(text_lines, page.rules, size, left, page_right, full)
         for index, line in enumerate(text_lines):
-            # A table's cell, left out as the DOCX reader leaves it (layout/tags.py, tables.py).
-            if line.table or index in untagged:
+            # A table's cell, or an organization chart's box, left out as the DOCX reader leaves it
+            # (layout/tags.py, tables.py, figures.py).
+            if line.table or index in untagged or in_box(line.x0, line.x1, line.base, page.boxes):
                 previous = None
                 continue
             # A table of contents runs from its heading to the first bold line after it.
