@@ -11,12 +11,16 @@ heading, or, alone on its row, a full line at the column's edge or indented from
 paragraph's first), or a number set into the margin. So a table that goes on in body type
 without rules to the foot of its page (A/80/590's results frameworks) is left out too; a
 subheading in body type between two tables (A/81/6 (Sect. 13)'s mandates, in italics, which the
-layout does not see) goes with them.
+layout does not see) goes with them. A table drawn without rules (a fascicle's mandates: a
+resolution's number and its title, two to a row) is told by its rows: from one of two or more
+cells in small type on to the last line in small type, short of a note under it (`a ...`,
+`Abbreviations: ...`), which the DOCX keeps as text.
 """
 
 from __future__ import annotations
 
 import ctypes
+import re
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
@@ -33,6 +37,8 @@ _ROW_TOLERANCE = 1.0
 _WIDE = 0.3
 # Type this much smaller than the body's is a table's (its header 7 pt, its rows 8.5 pt).
 _SMALL = 1.0
+# A note under a table, in the table's type: `a Funded under ...`, `Abbreviations: FS, ...`.
+_TABLE_NOTE = re.compile(r"^(?:[a-z] |(?:Notes?|Abbreviations?|Sources?):)")
 
 
 def page_rules(page: object, height: float, width: float) -> list[float]:
@@ -106,4 +112,17 @@ def untagged_table_lines(
             else:
                 break
         start = end + 1
+    # A table drawn without rules (a fascicle's mandates: a resolution's number and its title, two
+    # to a row, in small type): from a row of two or more small cells to the last small line
+    # before a line of body type or a note under the table, which the DOCX keeps as text.
+    index = 0
+    while index < len(lines):
+        if index in found or not small(lines[index]) or alone(index):
+            index += 1
+            continue
+        while index < len(lines) and small(lines[index]):
+            if alone(index) and _TABLE_NOTE.match(lines[index].text):
+                break
+            found.add(index)
+            index += 1
     return found
