@@ -15,6 +15,8 @@ import ctypes
 
 import pypdfium2.raw as pdfium_c
 
+from indexer.layout.shapes import drawn_paths
+
 # A box is at least this wide and tall (points): a chart's smallest, 124 x 53.
 _MIN_WIDTH, _MIN_HEIGHT = 40.0, 20.0
 # ... and narrower than this share of the page (a figure's frame spans the column).
@@ -28,24 +30,17 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom (points, from the
 def chart_boxes(page: object, height: float, width: float) -> list[Box]:
     """The boxes of an organization chart drawn on the page, or none. `page` is a pypdfium2 page
     handle."""
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     boxes: list[Box] = []
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        shape = pdfium_c.FPDFPage_GetObject(page, index)
-        if pdfium_c.FPDFPageObj_GetType(shape) != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
-        if not pdfium_c.FPDFPageObj_GetBounds(shape, left, bottom, right, top):
-            continue
+    for shape, left, bottom, right, top in drawn_paths(page):
         if not pdfium_c.FPDFPath_GetDrawMode(shape, fill, stroke) or not stroke.value:
             continue
-        box_width, box_height = right.value - left.value, top.value - bottom.value
         if (
             pdfium_c.FPDFPath_CountSegments(shape) >= 4
-            and _MIN_WIDTH <= box_width < _MAX_SHARE * width
-            and box_height >= _MIN_HEIGHT
+            and _MIN_WIDTH <= right - left < _MAX_SHARE * width
+            and top - bottom >= _MIN_HEIGHT
         ):
-            boxes.append((left.value, height - top.value, right.value, height - bottom.value))
+            boxes.append((left, height - top, right, height - bottom))
     return boxes if len(boxes) >= _MIN_BOXES else []
 
 

@@ -19,12 +19,11 @@ cells in small type on to the last line in small type, short of a note under it 
 
 from __future__ import annotations
 
-import ctypes
 import re
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
-import pypdfium2.raw as pdfium_c
+from indexer.layout.shapes import drawn_paths
 
 if TYPE_CHECKING:  # chars.py reads the rules with the glyphs
     from indexer.layout.chars import Line
@@ -44,16 +43,10 @@ _TABLE_NOTE = re.compile(r"^(?:[a-z] |(?:Notes?|Abbreviations?|Sources?):)")
 def page_rules(page: object, height: float, width: float) -> list[float]:
     """Where the page's wide horizontal rules are, from the top, top to bottom (the pieces Word
     draws a cell's border in, at one height, joined). `page` is a pypdfium2 page handle."""
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     pieces: list[tuple[float, float, float]] = []
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        shape = pdfium_c.FPDFPage_GetObject(page, index)
-        if pdfium_c.FPDFPageObj_GetType(shape) != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
-        if not pdfium_c.FPDFPageObj_GetBounds(shape, left, bottom, right, top):
-            continue
-        if top.value - bottom.value <= _RULE_HEIGHT and right.value - left.value > _RULE_HEIGHT:
-            pieces.append((height - top.value, left.value, right.value))
+    for _, left, bottom, right, top in drawn_paths(page):
+        if top - bottom <= _RULE_HEIGHT and right - left > _RULE_HEIGHT:
+            pieces.append((height - top, left, right))
     rows: list[list[float]] = []  # [top, x0, x1]
     for y, x0, x1 in sorted(pieces):
         if rows and y - rows[-1][0] <= _ROW_TOLERANCE:
