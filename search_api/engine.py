@@ -70,6 +70,7 @@ EXPORT_CPU_SECONDS = 60.0  # an export's budget: 100,000 rows read in about 5 s 
 # From this many records `prepare` makes the precedents' arrays in a second process: below it, the
 # process's start (imports, the index opened: about a second of CPU) costs more than it saves.
 PARALLEL_PREPARE_RECORDS = 200_000
+PREPARE_HELPER_GRACE_SECONDS = 30.0  # after the warm-up, for the helper to end by itself
 
 
 class SearchEngine:
@@ -155,7 +156,12 @@ class SearchEngine:
         try:
             self.warm()
         finally:
-            helper.join()
+            # Every array is saved now (made here or mapped from the helper's): the helper has
+            # nothing left to add but its own loading, which nobody waits for.
+            helper.join(timeout=PREPARE_HELPER_GRACE_SECONDS)
+            if helper.is_alive():
+                helper.terminate()
+                helper.join()
 
     def prepare_precedents(self) -> None:
         """The precedents' arrays of the latest generation: the band keys and the shingle index."""

@@ -280,7 +280,7 @@ def test_prepare_makes_the_precedents_arrays_in_a_second_process(
     shutil.rmtree(index_dir / SNAPSHOTS_FOLDER)
     helper = multiprocessing.get_context("spawn").Process(target=_prepare_precedents, args=(str(index_dir),))
     helper.start()
-    helper.join()
+    helper.join(timeout=300)  # the seeds' arrays: a second or two; bounded so a hang fails, not stalls
     assert helper.exitcode == 0
     [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
     assert {"bands.parts", "shingles.parts"} <= {p.name for p in folder.iterdir()}

@@ -48,8 +48,9 @@ class CharStream:
         file). The runs added since the last count are cut into keys now, in a few NumPy calls (a
         file's runs at a time), and the keys kept for `terms`."""
         if self.counted < len(self.texts):
-            keys = _keys(self.texts[self.counted :])
-            lengths = np.fromiter(map(len, self.texts[self.counted :]), dtype=np.int64)
+            pending = self.texts[self.counted :]
+            lengths = np.fromiter(map(len, pending), dtype=np.int64, count=len(pending))
+            keys = _keys(pending, lengths)
             runs_docs = np.frombuffer(self.docs, dtype=np.intc)[self.counted :]
             # A posting is a gram in a document: the keys told apart by their document's rank here.
             ranks = np.repeat(np.cumsum(np.concatenate(([0], runs_docs[1:] != runs_docs[:-1]))), lengths)
@@ -111,12 +112,13 @@ class CharStream:
         return positions.astype(STREAM_VALUE_DTYPE)
 
 
-def _keys(texts: list[str]) -> np.ndarray:
-    """The keys of the grams of `texts` (see the module docstring), text after text."""
+def _keys(texts: list[str], lengths: np.ndarray) -> np.ndarray:
+    """The keys of the grams of `texts` (see the module docstring), text after text; `lengths`:
+    each text's."""
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     following = np.zeros(len(codes), dtype=np.uint64)
     following[:-1] = codes[1:] + 1
-    following[np.cumsum(np.fromiter(map(len, texts), dtype=np.int64)) - 1] = 0  # a text's last stands alone
+    following[np.cumsum(lengths) - 1] = 0  # a text's last character stands alone
     keys: np.ndarray = (codes << np.uint64(_SHIFT)) | following
     return keys
 

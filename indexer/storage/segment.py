@@ -127,21 +127,17 @@ class FastSegmentWriter(SegmentWriter):
             if field.indexed:
                 boost = self._field_boost(fields, fieldname, docboost) if special else 1.0
                 runs = field.char_runs(value) if hasattr(field, "char_runs") else None
-                stream = None
-                if runs is None and hasattr(field, "posting_stream"):
-                    stream = field.posting_stream(value)
-                columns = None
-                if runs is None and stream is None:
-                    columns = id_columns(field, value) or frequency_columns(field, value)
+                stream = field.posting_stream(value) if runs is None and hasattr(field, "posting_stream") else None
                 if runs is not None:  # the character field: the texts of its grams, cut when written
                     length = self.pool.add_char_runs(fieldname, docnum, runs, field.format.field_boost, boost)
                 elif stream is not None:  # the word fields: tokens, grouped when written
                     texts, positions = stream
                     length = self.pool.add_stream(fieldname, docnum, texts, positions, field.format.field_boost, boost)
-                elif columns is None:
-                    length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
-                else:  # the ID and the space- or comma-separated fields: no tuple a posting
+                elif columns := id_columns(field, value) or frequency_columns(field, value):
+                    # The ID and the space- or comma-separated fields: no tuple a posting.
                     length = self.pool.add_columns(fieldname, docnum, columns, boost)
+                else:
+                    length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
                 if not field.scorable:
                     length = 0
             stored_value = fields.get(f"_stored_{fieldname}", value) if special else value
