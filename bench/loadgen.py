@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,8 +60,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(index_dir: Path, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
-    """`ga-search serve` on a free loopback port, once it answers /healthz: (base URL, process).
+def serve(index_dir: Path, workers: int = 1, ready: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
+    """`ga-search serve` on a free loopback port, once /healthz says it is ready (warm, not
+    saturated), or with `ready` False once it answers at all: (base URL, process).
     Its log goes to a file (a pipe nobody reads would fill and stall the server); a server that
     does not answer within 90 s is an error that quotes the end of that log."""
     port = free_port()
@@ -70,19 +72,25 @@ def serve(index_dir: Path, workers: int = 1) -> Iterator[tuple[str, subprocess.P
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            _wait_until_up(base, process, log)
+            _wait_until_up(base, process, log, ready)
             yield base, process
         finally:
             process.terminate()
             process.wait(timeout=30)
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, log: IO[bytes]) -> None:  # type: ignore[type-arg]
+def _wait_until_up(base: str, process: subprocess.Popen, log: IO[bytes], ready: bool) -> None:  # type: ignore[type-arg]
     deadline = time.monotonic() + 90
     while True:
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2):
                 return
+        except urllib.error.HTTPError:  # it answers: 503 while warming
+            if not ready:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError("ga-search serve was not ready within 90 s") from None
+            time.sleep(0.05)
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 log.seek(0)

@@ -5,8 +5,9 @@ For each size: the corpus is generated (if missing) and indexed from scratch wit
 (`build_s`, which includes preparing the search arrays; `index_mb` of Whoosh's files, `arrays_mb`
 of the saved search arrays; `index_peak_rss_mb` of the indexing process and its workers); then
 `ga-search serve --workers N` starts on it and the run records the first query's time after start
-(`first_query_ms`), the time until the background warm-up is done (`warmup_s`: until a query of
-each kind answers as fast as the second time), the service's memory after the queries
+(`first_query_ms`: sent the moment it answers, beside its warm-up), the time until the background
+warm-up is done (`warmup_s`: until /healthz says `warm`), each query's first time after it
+(`first_median_ms`, `first_max_ms` by kind), the service's memory after the queries
 (`serve_rss_mb`: the resident pages of its processes, shared ones counted in each;
 `serve_pss_mb`: shared pages counted once) and the warm p95 of each kind of query over HTTP
 (`p95_ms`: words, phrase, filtered, faceted, document level, precedents of a clause).
@@ -28,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -40,6 +42,8 @@ from bench.indexes import OUT  # noqa: E402
 from bench.loadgen import process_tree_pss_mb, process_tree_rss_mb, serve  # noqa: E402
 from bench.query import BenchQuery, make_queries  # noqa: E402
 from bench.synthetic import corpus_folder, generate  # noqa: E402
+from indexer.storage.index import SNAPSHOTS_FOLDER  # noqa: E402
+from search_api.core.shared_arrays import TERM_PREFIX  # noqa: E402
 
 KINDS = ("words", "phrase", "filtered", "faceted", "document", "precedents")
 
@@ -122,28 +126,49 @@ def scale_requests(base: str, document: str) -> dict[str, list[str]]:
     return {kind: [_url(base, query, kind, document) for query in queries] for kind, queries in bench_queries().items()}
 
 
+def _wait_warm(base: str, seconds: float = 300) -> None:
+    """Until /healthz says the warm-up of the latest commit has ended."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=30) as response:
+                if json.loads(response.read()).get("warm"):
+                    return
+        except urllib.error.HTTPError:  # 503 while warming
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"the service was not warm after {seconds} s")
+
+
+def forget_saved_terms(index_dir: Path) -> int:
+    """Remove the decoded postings earlier runs' queries saved (search_api/core/shared_arrays.py
+    `shared_term`), so that a reused index's first queries decode as a new index's do."""
+    saved = list(index_dir.glob(f"{SNAPSHOTS_FOLDER}/*/{TERM_PREFIX}*"))
+    for path in saved:
+        path.unlink()
+    return len(saved)
+
+
 def measure_service(clauses: int, repeat: int, workers: int) -> dict[str, Any]:
     index_dir = index_folder(clauses)
+    forget_saved_terms(index_dir)
     by_kind = bench_queries()
     started = time.perf_counter()
-    with serve(index_dir, workers) as (base, process):
+    with serve(index_dir, workers, ready=False) as (base, process):
         up = time.perf_counter()
-        first_query_ms = _timed_get(_url(base, by_kind["words"][0], "words", ""))
-        document = _first_document(base)
-        # Warm-up runs in the background from the start: wait until a query answers as fast twice.
-        warm_deadline = time.perf_counter() + 300
-        while time.perf_counter() < warm_deadline:
-            first = _timed_get(_url(base, by_kind["faceted"][0], "faceted", document))
-            second = _timed_get(_url(base, by_kind["faceted"][0], "faceted", document))
-            if first < 1.5 * second + 5:
-                break
+        # The moment the service answers, beside its warm-up: a query none of the later ones sends.
+        first_query_ms = _timed_get(_url(base, by_kind["words"][-1], "words", ""))
+        _wait_warm(base)
         warmup_s = time.perf_counter() - up
+        document = _first_document(base)
         p95: dict[str, float] = {}
+        first: dict[str, list[float]] = {}
         for kind in KINDS:
             samples = []
-            for query in by_kind[kind]:
+            first[kind] = []
+            for query in by_kind[kind] if kind != "words" else by_kind[kind][:-1]:
                 url = _url(base, query, kind, document)
-                _timed_get(url)  # warm this query's postings
+                first[kind].append(_timed_get(url))  # this query's first time: its postings decoded
                 samples += [_timed_get(url) for _ in range(repeat)]
             samples.sort()
             p95[kind] = round(samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))], 1)
@@ -156,6 +181,10 @@ def measure_service(clauses: int, repeat: int, workers: int) -> dict[str, Any]:
         "serve_rss_mb": round(rss),
         "serve_pss_mb": round(pss),
         "p95_ms": p95,
+        # Each query's first time after the warm-up, by kind (the document level's queries are
+        # the words queries again, so their postings are decoded already).
+        "first_median_ms": {kind: round(statistics.median(times), 1) for kind, times in first.items()},
+        "first_max_ms": {kind: round(max(times), 1) for kind, times in first.items()},
     }
 
 
@@ -186,6 +215,12 @@ def main() -> None:
         cells = [row.get(name, "") for name in head[: -len(KINDS)]] + [row["p95_ms"][kind] for kind in KINDS]
         print("| " + " | ".join(f"{cell:,}" if isinstance(cell, int) else str(cell) for cell in cells) + " |")
     print(f"\nmedian of the p95s: {statistics.median(v for r in rows for v in r['p95_ms'].values()):.1f} ms")
+    print("\nEach query's first time after the warm-up, ms (median / slowest of the kind's queries)")
+    print("\n| clauses | " + " | ".join(KINDS) + " |")
+    print("|" + "---|" * (len(KINDS) + 1))
+    for row in rows:
+        cells = [f"{row['first_median_ms'][kind]} / {row['first_max_ms'][kind]}" for kind in KINDS]
+        print(f"| {row['clauses']:,} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -385,15 +385,18 @@ def test_a_warm_up_that_keeps_failing_is_logged_once(
             raise OSError("index directory gone")
 
     monkeypatch.setattr(search_api.http.app, "WARM_CHECK_SECONDS", 0.01)
-    stop = threading.Event()
-    watcher = threading.Thread(target=search_api.http.app._keep_warm, args=(Broken(), stop))
+    stop, first_round = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=search_api.http.app._keep_warm, args=(Broken(), stop, first_round))
     with caplog.at_level("ERROR", logger="ga_search.error"):
         watcher.start()
-        while Broken.calls < 5:
+        for _ in range(6000):  # bounded: a thread that died would otherwise be waited for forever
+            if Broken.calls >= 5 or not watcher.is_alive():
+                break
             stop.wait(0.01)
         stop.set()
         watcher.join(5)
-    assert not watcher.is_alive()
+    assert not watcher.is_alive() and Broken.calls >= 5
+    assert first_round.is_set()  # a failed first warm-up still ends the service's `warming`
     assert [r.getMessage() for r in caplog.records] == ["warming the index snapshot failed"]
 
 

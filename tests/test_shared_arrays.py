@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from indexer.writer import build_index
+from search_api.core.background_saves import SAVES, BackgroundSaves
 from search_api.core.docsets import SnapshotCache
 from search_api.core.postings import PostingCache
 from search_api.core.shared_arrays import SNAPSHOTS_FOLDER, GenerationArrays
@@ -144,6 +145,7 @@ def test_large_decoded_postings_are_shared_through_files(tmp_path: Path, monkeyp
     monkeypatch.setattr(shared_arrays, "SHARED_TERM_BYTES", 1)  # every list counts as large here
     request = SearchRequest(q='rights "human rights"', facets=("session",))
     first = SearchEngine(index_dir).search(request)
+    SAVES.wait()  # the saves run after the search returns
     [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
     assert len(list(folder.glob(f"{shared_arrays.TERM_PREFIX}*.parts"))) >= 3  # a word, a phrase's two
     decoded: list[int] = []  # what the second engine still decodes: only empty lists (not saved)
@@ -168,8 +170,91 @@ def test_shared_postings_stop_at_their_bound(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(shared_arrays, "SHARED_TERM_BYTES", 1)
     monkeypatch.setattr(shared_arrays, "SHARED_TERMS_MAX_BYTES", 0)  # the disk a generation may take
     assert SearchEngine(index_dir).search(SearchRequest(q="Assembly")).total > 0
+    SAVES.wait()
     [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
     assert not list(folder.glob(f"{shared_arrays.TERM_PREFIX}*"))
+
+
+def test_a_search_does_not_wait_for_its_terms_to_be_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The save of a large decoded list runs after the search has its answer; once it ends, the
+    process's cache holds the mapped list (shared pages), not its private copy."""
+    import search_api.core.shared_arrays as shared_arrays
+
+    index_dir = _seed_index(tmp_path)
+    monkeypatch.setattr(shared_arrays, "SHARED_TERM_BYTES", 1)
+    saving = threading.Event()
+    release = threading.Event()
+    original = shared_arrays._save
+
+    def held_save(folder: Path, name: str, value: Any) -> None:
+        if name.startswith(shared_arrays.TERM_PREFIX):  # the generation's own arrays are made in line
+            saving.set()
+            assert release.wait(60), "the test never released the save"  # only against a hang
+        original(folder, name, value)
+
+    monkeypatch.setattr(shared_arrays, "_save", held_save)
+    engine = SearchEngine(index_dir)
+    try:
+        result = engine.search(SearchRequest(q="Assembly"))  # returns while the save is held
+        assert result.total > 0
+        assert saving.wait(60)
+        [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
+        assert not list(folder.glob(f"{shared_arrays.TERM_PREFIX}*.parts"))
+    finally:
+        release.set()
+    SAVES.wait()
+    assert list(folder.glob(f"{shared_arrays.TERM_PREFIX}*.parts"))
+    with engine._current() as searcher:
+        postings = engine._snapshot(searcher).postings
+        keys = [k for k in postings._store._items if k[2] == "docs" and k[1] == b"assembly"]
+        assert keys
+        for key in keys:
+            assert _is_mapped(postings._cached(key).docs), key
+
+
+def _is_mapped(array: np.ndarray) -> bool:
+    base: Any = array
+    while base is not None and not isinstance(base, mmap.mmap):
+        base = getattr(base, "base", None) if isinstance(base, np.ndarray) else getattr(base, "obj", None)
+    return base is not None
+
+
+def test_health_says_warm_once_the_latest_commit_is_warmed(tmp_path: Path) -> None:
+    """`warm` in /healthz: False until the warm-up of the latest commit has ended (a script or a
+    balancer waits for it), False again after a new commit until that one's is done."""
+    index_dir = _seed_index(tmp_path)
+    engine = SearchEngine(index_dir)
+    assert engine.health()["warm"] is False
+    engine.warm()
+    assert engine.health()["warm"] is True
+    with engine._current() as searcher:  # the warm-up's search decoded its word's postings
+        assert ("text", "联合国".encode(), "scores") in engine._snapshot(searcher).postings._store._items
+    corpus = tmp_path / "corpus"
+    next(p for p in sorted(corpus.rglob("*")) if p.is_file()).unlink()
+    build_index([corpus], index_dir, workers=1)  # a new commit: one document fewer
+    assert engine.health()["warm"] is False
+    assert engine.warm_if_new()
+    assert engine.health()["warm"] is True
+
+
+def test_background_saves_are_bounded() -> None:
+    saves = BackgroundSaves(max_pending=1, max_pending_bytes=100)
+    release = threading.Event()
+    done: list[int] = []
+
+    def held() -> None:
+        release.wait(60)  # only against a hang
+        done.append(1)
+
+    assert saves.submit(held, 10)
+    assert not saves.submit(lambda: done.append(2), 10)  # one waiting already: not queued
+    release.set()
+    saves.wait()
+    assert done == [1] and saves.pending == 0
+    assert not saves.submit(lambda: done.append(3), 101)  # more bytes than the bound
+    assert saves.submit(lambda: done.append(4), 100)
+    saves.wait()
+    assert done == [1, 4]
 
 
 def test_publish_copies_the_arrays_so_a_replica_computes_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

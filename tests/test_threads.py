@@ -98,3 +98,34 @@ def test_healthz_counts_requests_waiting_for_a_thread(seed_index: Path, monkeypa
     answer = client.get("/healthz")
     assert answer.status_code == 503 and answer.json()["status"] == "saturated"
     assert answer.json()["search_lanes"]["waiting"] == 2
+
+
+def test_healthz_says_warming_until_the_first_warm_up_has_ended(
+    seed_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A started service answers /healthz 503 `warming` while its first warm-up runs (a balancer
+    sends it no search yet), then 200 `ok` with `warm`; searches are answered meanwhile."""
+    from starlette.testclient import TestClient
+
+    warming, release = threading.Event(), threading.Event()
+    original = SearchEngine.warm_if_new
+
+    def held_warm_up(self: SearchEngine) -> bool:
+        warming.set()
+        assert release.wait(60), "the test never released the warm-up"  # only against a hang
+        return original(self)
+
+    monkeypatch.setattr(SearchEngine, "warm_if_new", held_warm_up)
+    with TestClient(app_module.create_app(seed_index)) as client:  # `with`: the lifespan's warm-up runs
+        assert warming.wait(60)
+        answer = client.get("/healthz")
+        assert answer.status_code == 503 and answer.json()["status"] == "warming"
+        assert answer.json()["warm"] is False
+        assert client.get("/search", params={"q": "维持和平"}).status_code == 200
+        release.set()
+        for _ in range(600):  # until the warm-up thread has ended its first round (bounded)
+            answer = client.get("/healthz")
+            if answer.status_code == 200:
+                break
+            threading.Event().wait(0.1)
+        assert answer.status_code == 200 and answer.json()["status"] == "ok" and answer.json()["warm"] is True

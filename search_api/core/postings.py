@@ -72,6 +72,10 @@ class PostingCache:
     def _remember(self, key: tuple[str, bytes, str], value: Any, nbytes: int) -> Any:
         return self._store.put(key, value, nbytes)
 
+    def _mapped(self, key: tuple[str, bytes, str]) -> Callable[[Any, int], None]:
+        """What `shared_term` calls once an array is saved: the LRU takes the mapped one."""
+        return lambda mapped, size: self._store.replace(key, mapped, size)
+
     def _cached(self, key: tuple[str, bytes, str]) -> Any:
         return self._store.get(key)
 
@@ -85,6 +89,7 @@ class PostingCache:
             key,
             lambda: _as_tuple(self._decode_term(fieldname, btext)),
             lambda pair: int(pair[0].nbytes + pair[1].nbytes),
+            lambda mapped, size: self._store.replace(key, TermPostings(*mapped), size),
         )
         postings = TermPostings(*parts) if len(parts[0]) else EMPTY
         return self._remember(key, postings, postings.nbytes)
@@ -141,7 +146,7 @@ class PostingCache:
             scores.flags.writeable = False
             return scores
 
-        scores = self.arrays.shared_term(key, make, lambda a: int(a.nbytes))
+        scores = self.arrays.shared_term(key, make, lambda a: int(a.nbytes), self._mapped(key))
         return self._remember(key, scores, scores.nbytes)
 
     def prefix(self, fieldname: str, prefix: str) -> TermPostings:
@@ -171,7 +176,12 @@ class PostingCache:
             return found
         if not isinstance(self.searcher.schema[fieldname].format, PackedPositions):
             raise TypeError(f"{fieldname!r} does not store packed positions (indexer/formats.py)")
-        keys = self.arrays.shared_term(key, lambda: self._decode_positions(fieldname, btext), lambda a: int(a.nbytes))
+        keys = self.arrays.shared_term(
+            key,
+            lambda: self._decode_positions(fieldname, btext),
+            lambda a: int(a.nbytes),
+            self._mapped(key),
+        )
         return self._remember(key, keys, keys.nbytes)
 
     def _decode_positions(self, fieldname: str, btext: bytes) -> np.ndarray:

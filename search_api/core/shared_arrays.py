@@ -20,8 +20,8 @@ a reader may still be on (and an open mapping outlives its file's removal).
 Decoded postings depend on the queries asked: each process keeps them in one byte-bounded LRU per
 generation shared by its lanes (`MemoryLRU`), and a term's decoded list of `SHARED_TERM_BYTES` or
 more (a common word's postings or positions: tens of milliseconds to decode) is also saved here
-(`shared_term`), up to `SHARED_TERMS_MAX_BYTES` a generation, so another worker, or the service
-after a restart, maps it instead of decoding it again. Filter masks stay in each process.
+(`shared_term`, off the search's path), up to `SHARED_TERMS_MAX_BYTES` a generation, so another
+worker, or the service after a restart, maps it instead of decoding it again. Filter masks stay in each process.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from whoosh.searching import Searcher
 
 from indexer.files import write_atomically
 from indexer.storage.index import SNAPSHOTS_FOLDER, generation_key
+from search_api.core.background_saves import SAVES
 
 SHARED_TERM_BYTES = 1 * 2**20
 SHARED_TERMS_MAX_BYTES = 2 * 2**30
@@ -80,21 +81,38 @@ class GenerationArrays:
                     found = self._loaded[name] = self._load_or_make(name, compute)
         return found
 
-    def shared_term(self, key: tuple[str, bytes, str], decode: Callable[[], Any], nbytes: Callable[[Any], int]) -> Any:
+    def shared_term(
+        self,
+        key: tuple[str, bytes, str],
+        decode: Callable[[], Any],
+        nbytes: Callable[[Any], int],
+        saved: Callable[[Any, int], None] | None = None,
+    ) -> Any:
         """A term's decoded postings (`key`: field, term, kind): mapped from the folder if a process
-        saved them, else decoded, and saved if large (see the module docstring). Not kept here: the
-        caller's LRU holds what it uses."""
+        saved them, else decoded and returned at once; if large, saved meanwhile by the background
+        thread (search_api/core/background_saves.py), which then hands the mapped value and its size
+        to `saved` (the caller's LRU swaps its private copy for the shared pages). Not kept here:
+        the caller's LRU holds what it uses."""
         name = TERM_PREFIX + hashlib.sha1(repr(key).encode()).hexdigest()
         if self.folder is not None and (self.folder / f"{name}.parts").exists():
             return _load(self.folder, name)
         value = decode()
         size = nbytes(value)
-        if self.folder is None or size < SHARED_TERM_BYTES or self._term_bytes + size > SHARED_TERMS_MAX_BYTES:
-            return value
         with self._locks_lock:
+            if self.folder is None or size < SHARED_TERM_BYTES or self._term_bytes + size > SHARED_TERMS_MAX_BYTES:
+                return value
             self._term_bytes += size
-        with self._lock(name):
-            return self._load_or_make(name, lambda: value)
+
+        def save() -> None:
+            with self._lock(name):
+                mapped = self._load_or_make(name, lambda: value)
+            if saved is not None and self.folder is not None:  # None: kept in memory, nothing mapped
+                saved(mapped, size)
+
+        if not SAVES.submit(save, size):  # too many saves waiting: this one is left to a later decode
+            with self._locks_lock:
+                self._term_bytes -= size
+        return value
 
     def _lock(self, name: str) -> threading.RLock:
         with self._locks_lock:
@@ -142,6 +160,18 @@ class MemoryLRU:
                 return None
             self._items.move_to_end(key)
             return found[0]
+
+    def replace(self, key: Any, value: Any, nbytes: int) -> None:
+        """Put `value` in place of what `key` holds (its place kept), or in as `put` does: a term's
+        mapped postings for the private copy decoded before they were saved (which the search that
+        decoded it may not have put here yet)."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items[key] = (value, nbytes)
+                self.bytes += nbytes - found[1]
+                return
+        self.put(key, value, nbytes)
 
     def put(self, key: Any, value: Any, nbytes: int) -> Any:
         with self._lock:

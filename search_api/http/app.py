@@ -72,10 +72,11 @@ SATURATED_AFTER_S = 10.0
 WARM_CHECK_SECONDS = 2.0  # how often the service looks for a new commit to warm
 
 
-def _keep_warm(engine: SearchEngine, stop: threading.Event) -> None:
-    """Warm the snapshot now and each new commit's as it appears, until `stop` is set. A failure
-    (an index rebuilt by another version, a disk error) is logged once, not every check, and
-    retried: searches report it to their callers themselves."""
+def _keep_warm(engine: SearchEngine, stop: threading.Event, started: threading.Event) -> None:
+    """Warm the snapshot now and each new commit's as it appears, until `stop` is set; `started`
+    is set once the first warm-up has ended, well or not. A failure (an index rebuilt by another
+    version, a disk error) is logged once, not every check, and retried: searches report it to
+    their callers themselves."""
     last_failure = None
     while True:
         try:
@@ -85,6 +86,7 @@ def _keep_warm(engine: SearchEngine, stop: threading.Event) -> None:
             if repr(error) != last_failure:
                 error_log.exception("warming the index snapshot failed")
             last_failure = repr(error)
+        started.set()
         if stop.wait(WARM_CHECK_SECONDS):
             return
 
@@ -136,6 +138,8 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
     # wait for them.
     engine.load_dictionaries()
     engine.search(SearchRequest(q="联合国大会", per_page=1))
+    warmed_once = threading.Event()  # clear while the service's first warm-up runs (see lifespan)
+    warmed_once.set()
 
     def cached(request: Request, payload: dict[str, Any]) -> Response:
         tag = hashlib.sha1(f"{engine.version}|{request.url.path}?{request.url.query}".encode()).hexdigest()[:20]
@@ -252,14 +256,17 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         saturated = (lanes["busy"] == lanes["lanes"] and lanes["waiting"] > 0) or (
             lanes["longest_busy_s"] > SATURATED_AFTER_S
         )
+        # Warming: the service has started and its first warm-up has not ended (a balancer sends
+        # it searches once it has; searches sent meanwhile are answered, more slowly).
+        status = "warming" if not warmed_once.is_set() else "saturated" if saturated else "ok"
         return JSON(
             {
-                "status": "saturated" if saturated else "ok",
+                "status": status,
                 "index_loaded": True,
                 **stats,
                 "took_ms": round((time.perf_counter() - started) * 1000, 2),
             },
-            status_code=503 if saturated else 200,
+            status_code=200 if status == "ok" else 503,
         )
 
     async def schema(request: Request) -> Response:
@@ -342,7 +349,8 @@ def create_app(index_dir: Path | str, allowed_origins: list[str] | None = None) 
         # lock for the warm-up instead of each paying part of it; then each new commit's snapshot
         # is warmed the same way when it appears.
         stop = threading.Event()
-        watcher = threading.Thread(target=_keep_warm, args=(engine, stop), name="warm-up", daemon=True)
+        warmed_once.clear()
+        watcher = threading.Thread(target=_keep_warm, args=(engine, stop, warmed_once), name="warm-up", daemon=True)
         watcher.start()
         yield
         stop.set()
