@@ -1,5 +1,7 @@
 """Where a search's time goes, in process: the queries bench/scale.py sends over HTTP, run through
-the engine on an index that scale.py built, with each kind's p50/p95 and a profile of one kind.
+the engine on an index that scale.py built, with each kind's first run after the warm-up (median
+and slowest of its queries; the terms earlier runs saved are removed first, unless
+`--keep-saved`), p50/p95 and a profile of one kind.
 
     python bench/profile_search.py --clauses 1000000 [--kind words] [--repeat 3] [--top 25] [--index DIR]
 """
@@ -20,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from starlette.datastructures import QueryParams  # noqa: E402
 
-from bench.scale import KINDS, index_folder, scale_requests  # noqa: E402
+from bench.scale import KINDS, forget_saved_terms, index_folder, scale_requests  # noqa: E402
 from search_api.engine import SearchEngine  # noqa: E402
 from search_api.params import SEARCH_PARAMS, parse_params, search_request  # noqa: E402
 
@@ -42,15 +44,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--index", type=Path, help="an index built elsewhere (default: the one scale.py built)")
+    parser.add_argument(
+        "--keep-saved", action="store_true", help="map the terms earlier runs saved instead of decoding them"
+    )
     args = parser.parse_args()
-    engine = SearchEngine(args.index or index_folder(args.clauses))
+    index_dir = args.index or index_folder(args.clauses)
+    if not args.keep_saved:
+        print(f"saved terms removed: {forget_saved_terms(index_dir)}")
+    engine = SearchEngine(index_dir)
     started = time.perf_counter()
     engine.warm()
     print(f"warm-up: {time.perf_counter() - started:.2f} s")
     with engine._current() as searcher:
         document = searcher.document(level="document")["doc_id"]
     urls = scale_requests("", urllib.parse.quote(document, safe="/:"))
-    print("| kind | first ms | p50 ms | p95 ms |\n|---|---|---|---|")
+    print("| kind | first ms: median | slowest | p50 ms | p95 ms |\n|---|---|---|---|---|")
     for kind in KINDS:
         first, samples = [], []
         for url in urls[kind]:
@@ -63,7 +71,8 @@ def main() -> None:
                 samples.append((time.perf_counter() - began) * 1000)
         samples.sort()
         p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-        print(f"| {kind} | {statistics.median(first):.1f} | {statistics.median(samples):.1f} | {p95:.1f} |")
+        cells = [statistics.median(first), max(first), statistics.median(samples), p95]
+        print(f"| {kind} | " + " | ".join(f"{cell:.1f}" for cell in cells) + " |")
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(args.repeat):
