@@ -263,11 +263,66 @@ def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     fell to the plain-text parser (57 of 150) until a paragraph number counted as a signal; then
     1,604 of 1,744 (the DOCX's text boxes out) and 1,232; 1,603 of 1,687 (the fascicles' framed
     masthead notes no longer read as the DOCX's first clauses) and 1,233; the PDF's organization
-    charts out, 1,603 and 1,113. Now tables without rules are out too: 1,603 and 497."""
+    charts out, 1,603 and 1,113; tables without rules out too: 1,603 and 497. Now the DOCX reads
+    the reports' summaries (1,806 clauses), the PDF's contents end before them, its notes are
+    found under their rule and a chart's labels are left out: 1,691 and 320."""
     rows = pair_rows({path: read(path) for path in sorted(REPORTS.glob("*.pdf")) + sorted(REPORTS.glob("*.docx"))})
     assert len(rows) == 10 and all(row["found"] >= 0.55 * row["docx"] for row in rows), rows
     found, clauses, extra = (sum(row[key] for row in rows) for key in ("found", "docx", "extra"))
-    assert found >= 0.94 * clauses and extra < 600, (found, clauses, extra)
+    assert found >= 1680 and found >= 0.93 * clauses and extra < 350, (found, clauses, extra)
+
+
+def test_a_reports_summary_box_is_read_by_both_readers() -> None:
+    """ODS frames a budget report's summary as a table of one cell a row: the DOCX reader left it
+    out with the tables (all six reports lost their summaries), and the PDF reader took its first
+    paragraphs, in regular type on the page after the contents, for more of the contents (which
+    ran to the first bold line)."""
+    pdf, docx = _texts(read(REPORTS / "A_80_628.pdf")), _texts(read(REPORTS / "A_80_628.docx"))
+    opening = "The present report contains the budget performance and the budget for the United Nations Support"
+    assert any(text.startswith(opening) for text in docx) and any(text.startswith(opening) for text in pdf)
+    for name in ("A_80_590", "A_80_596", "A_80_600", "A_80_607", "A_80_630"):
+        assert any(
+            text.startswith(("The present report contains", "Total expenditure for"))
+            for text in _texts(read(REPORTS / f"{name}.docx"))
+        ), name
+
+
+def test_a_table_notes_mark_is_neither_text_nor_another_tables_note() -> None:
+    """`Human resources` + superscript `a` (the summary's table note): the DOCX had read the mark as
+    a letter of the heading (`Human resourcesa`); the PDF took it for the document's last note `a`
+    (`Conversion.`, 30 pages on): a mark points to the note of its own page."""
+    docx = _texts(read(REPORTS / "A_80_628.docx"))
+    assert "Human resources" in docx and "Human resourcesa" not in docx
+    assert "266,000 km2 area of operations" in " ".join(_texts(read(REPORTS / "A_80_600.docx")))  # after a digit: text
+    heading = next(c for c in read(REPORTS / "A_80_628.pdf").clauses if c.text == "Human resources")
+    assert heading.notes == ("Represents the highest level of authorized/proposed strength.",)
+
+
+def test_a_line_break_in_one_tagged_paragraph_does_not_start_a_subparagraph() -> None:
+    """`... reflects the net impact of:` then `(a) increased requirements ...` on the next line, one
+    paragraph element of the structure tree (one paragraph of the DOCX): the label had started a
+    clause of its own."""
+    texts = _texts(read(REPORTS / "A_80_628.pdf"))
+    assert any(
+        text.startswith("The unencumbered balance of $13.5 million reflects the net impact of: (a)") for text in texts
+    )
+    assert not any(text.startswith("(a) increased requirements for military and police") for text in texts)
+
+
+def test_a_footnote_under_its_rule_is_a_note_not_text() -> None:
+    """A/RES/73/6, page 4: the end of the note of P23 under the footnote rule (a rule is furniture,
+    so it had gone before the notes were looked for) had run into operative paragraph 5."""
+    resolution = read(ODS_PDF / "A_RES_73_6-EN.pdf")
+    assert "A/AC.105/1168" not in clause(resolution, "5")
+    assert next(c for c in resolution.clauses if c.number == "P23").notes[0].endswith("A/AC.105/1181.")
+
+
+def test_a_charts_labels_are_not_clauses() -> None:
+    """The fascicles' charts: axis labels set sideways (a letter a line) and scale numbers in small
+    type had become clauses (`d 45`, `n 15`, `600 500 400 300 200 100`)."""
+    for name in ("A_81_6 (SECT. 10).pdf", "A_81_6 (SECT. 11).pdf", "A_81_6 (SECT. 12).pdf"):
+        wordless = [text for text in _texts(read(REPORTS / name)) if not re.search(r"[^\W\d_]{3,}", text)]
+        assert not wordless, (name, wordless)
 
 
 def test_a_report_pdf_and_its_docx_agree_on_the_masthead() -> None:

@@ -10,11 +10,11 @@ page break a paragraph goes on unless the new page's first line is indented, set
 or a heading. A table's cells are left out, as the DOCX reader leaves out a table's paragraphs:
 by the PDF's structure tree where Word tagged the table (tags.py), by its rules and type where
 it did not (tables.py); where Word tagged its paragraphs, a line that opens another paragraph
-element than the line above starts one (tags.py). Footnotes are the lines under the footnote
-rule (or a run of small type at the foot of a page that starts with a mark), each note starting
-with its raised number; their marks in the text are kept beside it, never in it. Wrapping a line
+element than the line above starts one, and a line in the same element as the line above goes on
+its paragraph, a label (`(a)`) at its start or not (tags.py). Footnotes are found and matched to
+their marks by notes.py; the marks in the text are kept beside it, never in it. Wrapping a line
 that starts with a label (`(a)`) under a full line at the line pitch is an enumeration run on,
-not a subparagraph.
+not a subparagraph. A block in small type without a word of three letters is a chart's labels.
 """
 
 from __future__ import annotations
@@ -27,21 +27,18 @@ from itertools import pairwise
 from analyzers.scripts import CJK_RANGES
 from indexer.layout.chars import Line, Page
 from indexer.layout.figures import in_box
-from indexer.layout.furniture import (
-    CONTENTS_LINE,
-    FOOTNOTE_RULE,
-    is_furniture,
-    running_texts,
-)
+from indexer.layout.furniture import CONTENTS_LINE, FOOTNOTE_RULE, is_furniture, running_texts
+from indexer.layout.notes import Notes, split_footnotes
 from indexer.layout.tables import untagged_table_lines
 
 _NUMBERED = re.compile(r"^\s*(?:\d{1,4}(?:\.\d{1,3})?\s*(?:\.\s|．\s?)|\([a-z]{1,4}\)\s|[IVXL]{1,6}\.\s)")
 _LABEL = re.compile(r"^\s*(?:\([a-z]{1,4}\)|\(?\d{1,3}\)|\d{1,3}\.|[a-z]\.|[IVXL]{1,6}\.)\s")
-_NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
 _CJK_EDGE = re.compile(rf"[{CJK_RANGES}，。；：、（）《》“”]")
 _PARAGRAPH_GAP = 1.35
 # A line that ends within this share of the page's width of the column's right edge is full.
 _FULL_SHORT_OF = 0.04
+_WORD = re.compile(r"[^\W\d_]{3,}")  # three letters in a row (any script)
+_CONTENTS_LOOKAHEAD = 4  # lines of a page that show whether the contents go on there
 _CONTENTS = re.compile(r"^\s*(?:Contents|Table des matières|Índice|Содержание|المحتويات|目录)\s*$")
 
 
@@ -55,8 +52,9 @@ class Block:
     bold: bool
     indented: bool
     right_aligned: bool = False
-    notes: list[str] = field(default_factory=list)
+    marks: list[tuple[int, str]] = field(default_factory=list)  # (page, mark) of its note marks
     lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the notes its marks point to
 
 
 @dataclass
@@ -105,40 +103,6 @@ def _line_pitch(pages: list[Page], size: float) -> float:
     return gaps.most_common(1)[0][0] if gaps else 1.2 * size
 
 
-def _split_footnotes(page: Page, lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
-    """The page's text lines and its footnote lines."""
-    for index, line in enumerate(lines):
-        if FOOTNOTE_RULE.match(line.text) and line.base > 0.4 * page.height:
-            return lines[:index], lines[index + 1 :]
-    # No rule: a run of small type at the foot of the page; its notes start where a line opens
-    # with a mark (`*`, `1`), the highest such line.
-    start, opening = len(lines), None
-    while start > 0 and lines[start - 1].size < size - 0.9 and lines[start - 1].base > 0.5 * page.height:
-        start -= 1
-        line = lines[start]
-        if (line.marks and line.marks[0][0] == 0) or _NOTE_START.match(line.text):
-            opening = start
-    if opening is not None and opening > 0:
-        return lines[:opening], lines[opening:]
-    return lines, []
-
-
-def _notes(lines: list[Line], notes: dict[str, str], last: list[str]) -> None:
-    """Footnote lines into `notes` by mark; a line without one goes on the previous note."""
-    for line in lines:
-        mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
-        text = line.text
-        if mark is None:
-            plain = _NOTE_START.match(text)
-            if plain and (not last or plain.group(1).startswith("*") or plain.group(1) not in notes):
-                mark, text = plain.group(1), text[plain.end() :]
-        if mark is not None:
-            notes[mark] = text.strip()
-            last[:] = [mark]
-        elif last:
-            notes[last[0]] = join_line(notes[last[0]], text)
-
-
 def join_line(before: str, after: str, cjk: bool = False) -> str:
     """Join two lines of one paragraph: CJK without a space; a word broken at its own hyphen
     (`drug-` / `resistant`: ODS sets hyphenation off, so a line-end hyphen is the word's) whole;
@@ -177,29 +141,36 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
     cjk = len(_CJK_EDGE.findall(sample)) > 0.2 * max(len(sample), 1)
     pitch = _line_pitch(pages, size)
     running = running_texts(symbol, title)
-    notes: dict[str, str] = {}
-    last_note: list[str] = []
+    notes = Notes(join_line)
     blocks: list[Block] = []
     previous: Line | None = None
     in_contents = False
     signals = 0  # lines set apart by an indent, an outdent or a paragraph number
     for page in pages:
-        kept = [line for line in page.lines if not is_furniture(line, page.height, size, running)]
-        text_lines, note_lines = _split_footnotes(page, kept, size)
+        # The footnote rule stays for split_footnotes to find (a rule anywhere is furniture).
+        kept = [
+            line
+            for line in page.lines
+            if FOOTNOTE_RULE.match(line.text.strip()) or not is_furniture(line, page.height, size, running)
+        ]
+        text_lines, note_lines = split_footnotes(page, kept, size)
         page_right = max(
             (line.x1 for line in text_lines if abs(line.size - size) < 1 and line.x0 < 0.4 * page.width),
             default=page.width,
         )
-        _notes(note_lines, notes, last_note)
+        notes.read(page.number, note_lines)
         full = page_right - _FULL_SHORT_OF * page.width
         untagged = untagged_table_lines(text_lines, page.rules, size, left, page_right, full)
+        # A table of contents runs from its heading to the first bold line after it, or to the
+        # first page whose opening lines are none of its entries (A/80/628's summary, in regular
+        # type, opens the page after its contents; an entry may wrap over a few lines).
+        in_contents = in_contents and any(CONTENTS_LINE.search(line.text) for line in text_lines[:_CONTENTS_LOOKAHEAD])
         for index, line in enumerate(text_lines):
             # A table's cell, or an organization chart's box, left out as the DOCX reader leaves it
             # (layout/tags.py, tables.py, figures.py).
             if line.table or index in untagged or in_box(line.x0, line.x1, line.base, page.boxes):
                 previous = None
                 continue
-            # A table of contents runs from its heading to the first bold line after it.
             in_contents = (in_contents and not line.bold) or bool(_CONTENTS.match(line.text))
             if in_contents or CONTENTS_LINE.search(line.text):
                 previous = None
@@ -230,7 +201,12 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                 and line.base - previous.base <= 1.25 * pitch
                 and abs(line.x0 - left) < 2
             )
-            numbered = bool(_NUMBERED.match(line.text)) and not wrapped
+            # Word's tags: the line goes on the paragraph element the line above ends in (a label
+            # after a line break in one paragraph, `... net impact of:` / `(a) increased ...`).
+            same_element = (
+                previous is not None and previous.page == line.page and previous.blocks[1] == line.blocks[0] != 0
+            )
+            numbered = bool(_NUMBERED.match(line.text)) and not wrapped and not same_element
             # A line set out into the margin starts a paragraph (a fascicle's `12.9` hangs left of
             # the column: at the top of a page nothing else tells it from the page before's text).
             outdented = line.x0 < left - 0.5 * line.size and not (
@@ -260,7 +236,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                     starts = line.base - previous.base > (3 * line.size if goes_on else gap)
                 else:
                     starts = blocks[-1].right_aligned
-            marks = [mark for _, mark in line.marks]
+            marks = [(line.page, mark) for _, mark in line.marks]
             # A number only counts after a paragraph's gap (ODS spaces its paragraphs; a page typed
             # line by line has numbered lines too).
             spaced = previous is not None and previous.page == line.page and line.base - previous.base > 1.25 * pitch
@@ -271,8 +247,11 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             else:
                 blocks[-1].text = join_line(blocks[-1].text, line.text, cjk)
                 blocks[-1].lines.append(line.text)
-                blocks[-1].notes.extend(marks)
+                blocks[-1].marks.extend(marks)
             previous = line
+    # A chart's labels (an axis title set sideways, read a letter a line: `d 45`, `e`) are small
+    # type without a word: not paragraphs, as the DOCX has none of a chart's text.
+    blocks = [block for block in blocks if block.size >= size - 0.9 or _WORD.search(block.text)]
     for block in blocks:
-        block.notes = [notes.get(mark, mark) for mark in block.notes]
-    return Laid(blocks, notes, size, len(pages), signals)
+        block.notes = [notes.text(page, mark) for page, mark in block.marks]
+    return Laid(blocks, notes.by_mark(), size, len(pages), signals)

@@ -7,7 +7,8 @@
   never from punctuation (masthead lines carry none). Tabs and line breaks are spaces.
 - Paragraphs inside tables (a report's contents and figures) and text boxes (a drawing's boxes,
   written twice: the drawing and its VML fallback) are left out, the paragraph that anchors a
-  drawing keeps its own text only.
+  drawing keeps its own text only. A table of one cell a row is a box (a report's summary): its
+  paragraphs are text.
 - Automatic numbering (`w:numPr`) becomes the paragraph's printed number (`1.`, `(a)`).
 - Footnote references (`w:footnoteReference`) are marks, not text; the notes' text from
   `word/footnotes.xml` goes with the paragraph that points to it.
@@ -46,6 +47,7 @@ Block = tuple[str, bool, tuple[str, ...]]
 # mark itself is plain text where it points (`Items 138 and 139 of the preliminary list**`).
 _MASTHEAD_NOTE = re.compile(r"^(\*{1,4})\s*(?=\S)")
 _TRAILING_MARK = re.compile(r"(?<!\*)\*{1,4}$")
+_NOTE_MARK = re.compile(r"^[a-z]$")
 
 
 def _part(archive: zipfile.ZipFile, name: str, path: Path, required: bool = False) -> etree._Element | None:
@@ -84,12 +86,25 @@ def _text(paragraph: etree._Element) -> str:
         if boxed and _in_text_box(node, paragraph):
             continue
         if node.tag == f"{_W}t":
-            pieces.append(node.text or "")
+            if not _is_note_mark(node, pieces):
+                pieces.append(node.text or "")
         elif node.tag == f"{_W}noBreakHyphen":
             pieces.append("-")
         else:
             pieces.append(" ")
     return re.sub(r"\s+", " ", "".join(pieces).replace("\u00a0", " ")).strip()
+
+
+def _is_note_mark(node: etree._Element, before: list[str]) -> bool:
+    """A table note's mark: one superscript letter straight after a word (`Human resources` + `a`,
+    pointing to the note `a Represents ...` under the table), which the PDF reader reads as a mark
+    too. A superscript after a digit (`1er`, `21st`) or a number (`km2`) is text."""
+    run = node.getparent()
+    align = run.find(f"{_W}rPr/{_W}vertAlign") if run is not None else None
+    if align is None or align.get(f"{_W}val") != "superscript" or not _NOTE_MARK.match(node.text or ""):
+        return False
+    preceding = "".join(before[-3:])
+    return bool(preceding) and not preceding[-1].isdigit() and not preceding[-1].isspace()
 
 
 def _is_heading(paragraph: etree._Element) -> bool:
@@ -146,11 +161,10 @@ def docx_blocks(path: Path) -> list[Block]:
         blocks += [(text, False, ()) for text in (_text(p) for p in masthead.iter(f"{_W}p")) if text]
     counters: dict[tuple[str, str], int] = {}
     marked: dict[str, str] = {}  # the masthead's notes by their marks
+    boxes: dict[etree._Element, bool] = {}
     for paragraph in document.iter(f"{_W}p"):
         text = _text(paragraph)
-        # Tables (a report's contents, its figures) and text boxes (an organigram's boxes, each
-        # twice: the drawing and its VML fallback) are not paragraphs of the text.
-        if not text or any(parent.tag in (f"{_W}tbl", _TEXT_BOX) for parent in paragraph.iterancestors()):
+        if not text or not _in_text(paragraph, boxes):
             continue
         note = _MASTHEAD_NOTE.match(text) if paragraph.find(f"{_W}pPr/{_W}framePr") is not None else None
         if note:
@@ -165,6 +179,24 @@ def docx_blocks(path: Path) -> list[Block]:
         references = [ref.get(f"{_W}id", "") for ref in paragraph.iter(f"{_W}footnoteReference")]
         blocks.append((text, _is_heading(paragraph), tuple(notes[r] for r in references if r in notes)))
     return [_with_marked_note(block, marked) for block in blocks] if marked else blocks
+
+
+def _in_text(paragraph: etree._Element, boxes: dict[etree._Element, bool]) -> bool:
+    """Whether a paragraph is one of the text's: not in a table (a report's contents, its figures)
+    other than a box, nor in a text box (an organigram's boxes, each twice: the drawing and its VML
+    fallback). A box is a table of one cell a row: ODS frames a report's summary so (its
+    paragraphs, headings and notes; the figures inside it are tables of their own), and the PDF
+    prints it as text in a frame."""
+    for parent in paragraph.iterancestors():
+        if parent.tag == _TEXT_BOX:
+            return False
+        if parent.tag == f"{_W}tbl":
+            box = boxes.get(parent)
+            if box is None:
+                box = boxes[parent] = all(len(row.findall(f"{_W}tc")) == 1 for row in parent.iterchildren(f"{_W}tr"))
+            if not box:
+                return False
+    return True
 
 
 def _with_marked_note(block: Block, marked: dict[str, str]) -> Block:

@@ -1,0 +1,92 @@
+"""A laid-out document's footnotes: which lines of a page are its notes, and the note a mark in the
+text points to.
+
+Footnotes are the lines under the footnote rule (or a run of small type at the foot of a page that
+starts with a mark), each note starting with its raised mark. A mark points to the note of that
+mark on its own page (Word sets a footnote on its reference's page, or the next when the page is
+full): a table's notes are marked `a`, `b`, ... afresh under each table, so the document's last
+note `a` is not the one a heading's `a` on page 3 points to (A/80/628's `Human resources`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from indexer.layout.chars import Line, Page
+from indexer.layout.furniture import FOOTNOTE_RULE
+
+NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
+
+
+def split_footnotes(page: Page, lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
+    """The page's text lines and its footnote lines (the footnote rule, and any other rule, in
+    neither)."""
+    rules = [index for index, line in enumerate(lines) if FOOTNOTE_RULE.match(line.text.strip())]
+    if rules:
+        below = [index for index in rules if lines[index].base > 0.4 * page.height]
+        if below:
+            cut = below[0]
+            return _without_rules(lines[:cut]), _without_rules(lines[cut + 1 :])
+        lines = _without_rules(lines)
+    # No rule: a run of small type at the foot of the page; its notes start where a line opens
+    # with a mark (`*`, `1`), the highest such line.
+    start, opening = len(lines), None
+    while start > 0 and lines[start - 1].size < size - 0.9 and lines[start - 1].base > 0.5 * page.height:
+        start -= 1
+        line = lines[start]
+        if (line.marks and line.marks[0][0] == 0) or NOTE_START.match(line.text):
+            opening = start
+    if opening is not None and opening > 0:
+        return lines[:opening], lines[opening:]
+    return lines, []
+
+
+def _without_rules(lines: list[Line]) -> list[Line]:
+    return [line for line in lines if not FOOTNOTE_RULE.match(line.text.strip())]
+
+
+class Notes:
+    """The document's footnotes as its pages print them (`read` a page's note lines in order)."""
+
+    def __init__(self, join: Callable[[str, str], str]) -> None:
+        self._join = join
+        self.texts: list[str] = []
+        self._on_page: dict[tuple[int, str], int] = {}  # (page, mark): its note, the first there
+        self._latest: dict[str, int] = {}
+        self._last: int | None = None  # the note a line without a mark goes on
+
+    def read(self, page: int, lines: list[Line]) -> None:
+        """A page's footnote lines: a line opening with a mark starts a note, one without goes on
+        the note before (across a page break too)."""
+        for line in lines:
+            mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
+            text = line.text
+            if mark is None:
+                plain = NOTE_START.match(text)
+                opens = plain is not None and (
+                    self._last is None or plain.group(1).startswith("*") or (page, plain.group(1)) not in self._on_page
+                )
+                if plain is not None and opens:
+                    mark, text = plain.group(1), text[plain.end() :]
+            if mark is not None:
+                self.texts.append(text.strip())
+                self._last = len(self.texts) - 1
+                self._on_page.setdefault((page, mark), self._last)
+                self._latest[mark] = self._last
+            elif self._last is not None:
+                self.texts[self._last] = self._join(self.texts[self._last], text)
+
+    def text(self, page: int, mark: str) -> str:
+        """The note a mark on `page` points to: on that page, else the next, else the document's
+        last of that mark; the mark itself if none has it."""
+        for where in (page, page + 1):
+            found = self._on_page.get((where, mark))
+            if found is not None:
+                return self.texts[found]
+        latest = self._latest.get(mark)
+        return mark if latest is None else self.texts[latest]
+
+    def by_mark(self) -> dict[str, str]:
+        """Each mark's last note (a document of numbered footnotes has one a mark)."""
+        return {mark: self.texts[index] for mark, index in self._latest.items()}
