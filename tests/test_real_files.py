@@ -237,6 +237,24 @@ def test_a_table_that_goes_on_in_body_type_without_rules_is_left_out() -> None:
     assert any(text.startswith("The liquidation entails providing rapid") for text in texts)  # 57, above it
 
 
+def test_an_untagged_table_goes_on_over_the_page_and_its_numbered_rows_are_not_paragraphs() -> None:
+    """A/80/590's outputs table runs over five pages with neither rules nor a header repeated: from
+    the second page on each cell had become a clause (160 of them). And the results frameworks'
+    rows open with a number at the table's edge (`1.1 Tensions in the buffer zone ... 1.1.1`,
+    60 pt, 63 pt out of the column), which had been taken for a paragraph's number set into the
+    margin (a fascicle's `12.58`, 36 pt out), a line of the body that ended the table."""
+    texts = _texts(read(REPORTS / "A_80_590.pdf"))
+    assert not any(
+        text.startswith(("Generators in Gao handed over", "Medical services", "Conduct and discipline"))
+        for text in texts
+    )
+    assert "Borrowing" in texts  # the body after the table
+    texts = _texts(read(REPORTS / "A_80_607.pdf"))
+    assert not any("1.1.2 Management of civilian activity" in text for text in texts)
+    fascicle = _texts(read(REPORTS / "A_81_6 (SECT. 12).pdf"))
+    assert any(text.startswith("Non-tariff measures can affect international trade") for text in fascicle)
+
+
 def test_a_tagged_pdf_starts_a_paragraph_where_word_starts_one() -> None:
     """`Subprogramme 1` and its title are two paragraph elements of the fascicle's structure tree
     (two paragraphs of the DOCX): the same type, one under the other, they had been one clause."""
@@ -265,11 +283,12 @@ def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     masthead notes no longer read as the DOCX's first clauses) and 1,233; the PDF's organization
     charts out, 1,603 and 1,113; tables without rules out too: 1,603 and 497. Now the DOCX reads
     the reports' summaries (1,806 clauses), the PDF's contents end before them, its notes are
-    found under their rule and a chart's labels are left out: 1,691 and 320."""
+    found under their rule and a chart's labels are left out: 1,691 and 320; an untagged table
+    followed over the page and its numbered rows told from paragraphs: 1,691 and 49."""
     rows = pair_rows({path: read(path) for path in sorted(REPORTS.glob("*.pdf")) + sorted(REPORTS.glob("*.docx"))})
     assert len(rows) == 10 and all(row["found"] >= 0.55 * row["docx"] for row in rows), rows
     found, clauses, extra = (sum(row[key] for row in rows) for key in ("found", "docx", "extra"))
-    assert found >= 1680 and found >= 0.93 * clauses and extra < 350, (found, clauses, extra)
+    assert found >= 1680 and found >= 0.93 * clauses and extra < 80, (found, clauses, extra)
 
 
 def test_a_reports_summary_box_is_read_by_both_readers() -> None:

@@ -145,6 +145,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
     blocks: list[Block] = []
     previous: Line | None = None
     in_contents = False
+    in_table = False  # the page before ended in an untagged table (tables.py)
     signals = 0  # lines set apart by an indent, an outdent or a paragraph number
     for page in pages:
         # The footnote rule stays for split_footnotes to find (a rule anywhere is furniture).
@@ -160,7 +161,8 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
         )
         notes.read(page.number, note_lines)
         full = page_right - _FULL_SHORT_OF * page.width
-        untagged = untagged_table_lines(text_lines, page.rules, size, left, page_right, full)
+        untagged = untagged_table_lines(text_lines, page.rules, size, left, page_right, full, in_table)
+        in_table = bool(text_lines) and len(text_lines) - 1 in untagged
         # A table of contents runs from its heading to the first bold line after it, or to the
         # first page whose opening lines are none of its entries (A/80/628's summary, in regular
         # type, opens the page after its contents; an entry may wrap over a few lines).

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from indexer.layout.shapes import drawn_paths
@@ -37,6 +38,12 @@ _WIDE = 0.3
 # Type this much smaller than the body's is a table's (its header 7 pt, its rows 8.5 pt).
 _SMALL = 1.0
 # A note under a table, in the table's type: `a Funded under ...`, `Abbreviations: FS, ...`.
+# ODS sets its headings out of the text column by up to 32 pt (`III.` at 91 pt, the column at 123);
+# a table's first column starts further out (60 pt).
+_HEADING_OUTDENT = 3.5
+# A paragraph's number set into the margin stands 36 pt out of the column (a fascicle's `12.58` at
+# 87 pt); a table's numbered row at its edge further (A/80/607's `1.1 Tensions ...` at 60 pt).
+_NUMBER_OUTDENT = 4.0
 _TABLE_NOTE = re.compile(r"^(?:[a-z] |(?:Notes?|Abbreviations?|Sources?):)")
 
 
@@ -56,12 +63,44 @@ def page_rules(page: object, height: float, width: float) -> list[float]:
     return [y for y, x0, x1 in rows if x1 - x0 >= _WIDE * width]
 
 
+def _continued_rows(
+    lines: list[Line],
+    rules: list[float],
+    body: Callable[[int], bool],
+    alone: Callable[[int], bool],
+    small: Callable[[Line], bool],
+    headings_from: float,
+) -> set[int]:
+    """The lines at the top of a page that go on the table the page before ended in: down to a
+    line of the body, a heading (bold, alone, set no further out than a heading is) or the first
+    rule (a table of the page's own, which the rules find), and only if they hold a row of two
+    or more cells in body type (a table's, not a heading over a paragraph: `Component 2:
+    support`, bold at the table's edge, is A/80/596's)."""
+    # The first rule under the page's first line (the running head's rule is above it).
+    top = min((rule for rule in rules if lines and rule > lines[0].base), default=float("inf"))
+    rows: set[int] = set()
+    for index, line in enumerate(lines):
+        heading = line.bold and alone(index) and line.x0 >= headings_from
+        if line.base > top or heading or body(index):
+            break
+        rows.add(index)
+    return rows if any(not alone(i) and not small(lines[i]) for i in rows) else set()
+
+
 def untagged_table_lines(
-    lines: list[Line], rules: list[float], size: float, left: float, right: float, full: float
+    lines: list[Line],
+    rules: list[float],
+    size: float,
+    left: float,
+    right: float,
+    full: float,
+    continued: bool = False,
 ) -> set[int]:
     """Indexes of `lines` (a page's text lines, top to bottom) that are an untagged table's;
     `rules` from `page_rules`, `left` and `right` the text column's edges, `full` where a full
-    line of it ends."""
+    line of it ends; `continued` if the page before ended in such a table, which then goes on
+    from the top of this page until a line of the body (a table's rows, with no rule or header
+    repeated: A/80/590's results frameworks over five pages)."""
     found: set[int] = set()
     bases = sorted(line.base for line in lines)
 
@@ -81,11 +120,17 @@ def untagged_table_lines(
         if line.size >= size + _SMALL or (line.bold and alone(index) and line.x0 >= left - 2):
             return True
         at_edge = abs(line.x0 - left) < 2 and line.x1 - line.x0 > 0.5 * (right - left)
-        numbered = line.x0 < left - 2 and line.text[:1].isdigit() and line.x1 > right - 0.1 * (right - left)
+        numbered = (
+            left - _NUMBER_OUTDENT * size <= line.x0 < left - 2
+            and line.text[:1].isdigit()
+            and line.x1 > right - 0.1 * (right - left)
+        )
         # A paragraph's full first line, indented or not (a table's row starts at its own cells).
         opening = left - 2 <= line.x0 <= left + 3 * size and line.x1 > full
         return alone(index) and (at_edge or numbered or opening)
 
+    if continued:
+        found |= _continued_rows(lines, rules, body, alone, small, left - _HEADING_OUTDENT * size)
     start = 0
     while start < len(rules):
         below = [i for i, line in enumerate(lines) if line.base > rules[start] and i not in found]
