@@ -255,6 +255,17 @@ def test_an_untagged_table_goes_on_over_the_page_and_its_numbered_rows_are_not_p
     assert any(text.startswith("Non-tariff measures can affect international trade") for text in fascicle)
 
 
+def test_a_note_under_a_chart_at_the_pages_foot_is_a_paragraph_as_in_the_docx() -> None:
+    """A/80/628's organization charts: `a Establishment.`, `c Conversion.` under each chart, in small
+    type at the page's foot, were read as footnotes that no mark of the text points to, and lost;
+    the DOCX keeps them as paragraphs. A note whose letter no kept line is marked with is one."""
+    pdf, docx = _texts(read(REPORTS / "A_80_628.pdf")), _texts(read(REPORTS / "A_80_628.docx"))
+    for note in ("a Establishment.", "b Funded by the United Nations country team.", "c Conversion."):
+        assert note in docx and note in pdf, note
+    resolution = read(ODS_PDF / "A_RES_73_8-EN.pdf")  # numbered footnotes stay notes
+    assert next(c for c in resolution.clauses if c.number == "1").notes == ("A/73/85.",)
+
+
 def test_a_tagged_pdf_starts_a_paragraph_where_word_starts_one() -> None:
     """`Subprogramme 1` and its title are two paragraph elements of the fascicle's structure tree
     (two paragraphs of the DOCX): the same type, one under the other, they had been one clause."""
@@ -284,11 +295,12 @@ def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     charts out, 1,603 and 1,113; tables without rules out too: 1,603 and 497. Now the DOCX reads
     the reports' summaries (1,806 clauses), the PDF's contents end before them, its notes are
     found under their rule and a chart's labels are left out: 1,691 and 320; an untagged table
-    followed over the page and its numbered rows told from paragraphs: 1,691 and 49."""
+    followed over the page and its numbered rows told from paragraphs: 1,691 and 49; a letter's
+    note at the page's foot that no kept line points to is a paragraph: 1,717 and 49."""
     rows = pair_rows({path: read(path) for path in sorted(REPORTS.glob("*.pdf")) + sorted(REPORTS.glob("*.docx"))})
     assert len(rows) == 10 and all(row["found"] >= 0.55 * row["docx"] for row in rows), rows
     found, clauses, extra = (sum(row[key] for row in rows) for key in ("found", "docx", "extra"))
-    assert found >= 1680 and found >= 0.93 * clauses and extra < 80, (found, clauses, extra)
+    assert found >= 1710 and found >= 0.94 * clauses and extra < 80, (found, clauses, extra)
 
 
 def test_a_reports_summary_box_is_read_by_both_readers() -> None:

@@ -17,6 +17,8 @@ from indexer.layout.chars import Line, Page
 from indexer.layout.furniture import FOOTNOTE_RULE
 
 NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
+_LETTER = re.compile(r"^[a-z]$")
+WORD = re.compile(r"[^\W\d_]{3,}")  # three letters in a row (any script): a word, not a label
 
 
 def split_footnotes(page: Page, lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
@@ -44,6 +46,30 @@ def split_footnotes(page: Page, lines: list[Line], size: float) -> tuple[list[Li
 
 def _without_rules(lines: list[Line]) -> list[Line]:
     return [line for line in lines if not FOOTNOTE_RULE.match(line.text.strip())]
+
+
+def table_notes(note_lines: list[Line], text_lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
+    """The page's footnotes, and apart from them the notes under a table or a chart that Word set at
+    the page's foot in small type: each opened by a letter (`a Establishment.`) that no line of
+    the page's text (`text_lines`: its tables and charts left out) is marked with (A/80/628's
+    organization charts). The DOCX keeps those as paragraphs; so does the PDF reader (each with
+    the lines that go on it)."""
+    used = {mark for line in text_lines for _, mark in line.marks}
+    footnotes: list[Line] = []
+    apart: list[list[Line]] = []
+    current: list[Line] | None = None  # the note apart that a line without a mark goes on
+    for line in note_lines:
+        mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
+        if mark is not None and _LETTER.match(mark) and mark not in used:
+            current = [line]
+            apart.append(current)
+        elif mark is None and current is not None and not NOTE_START.match(line.text):
+            if WORD.search(line.text):  # not a chart's scale or the margin's job number
+                current.append(line)
+        else:
+            current = None
+            footnotes.append(line)
+    return footnotes, apart
 
 
 class Notes:

@@ -28,7 +28,7 @@ from analyzers.scripts import CJK_RANGES
 from indexer.layout.chars import Line, Page
 from indexer.layout.figures import in_box
 from indexer.layout.furniture import CONTENTS_LINE, FOOTNOTE_RULE, is_furniture, running_texts
-from indexer.layout.notes import Notes, split_footnotes
+from indexer.layout.notes import WORD, Notes, split_footnotes, table_notes
 from indexer.layout.tables import untagged_table_lines
 
 _NUMBERED = re.compile(r"^\s*(?:\d{1,4}(?:\.\d{1,3})?\s*(?:\.\s|．\s?)|\([a-z]{1,4}\)\s|[IVXL]{1,6}\.\s)")
@@ -37,7 +37,6 @@ _CJK_EDGE = re.compile(rf"[{CJK_RANGES}，。；：、（）《》“”]")
 _PARAGRAPH_GAP = 1.35
 # A line that ends within this share of the page's width of the column's right edge is full.
 _FULL_SHORT_OF = 0.04
-_WORD = re.compile(r"[^\W\d_]{3,}")  # three letters in a row (any script)
 _CONTENTS_LOOKAHEAD = 4  # lines of a page that show whether the contents go on there
 _CONTENTS = re.compile(r"^\s*(?:Contents|Table des matières|Índice|Содержание|المحتويات|目录)\s*$")
 
@@ -159,18 +158,24 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             (line.x1 for line in text_lines if abs(line.size - size) < 1 and line.x0 < 0.4 * page.width),
             default=page.width,
         )
-        notes.read(page.number, note_lines)
         full = page_right - _FULL_SHORT_OF * page.width
         untagged = untagged_table_lines(text_lines, page.rules, size, left, page_right, full, in_table)
         in_table = bool(text_lines) and len(text_lines) - 1 in untagged
+        # A table's cell, or an organization chart's box, is left out as the DOCX reader leaves it
+        # (layout/tags.py, tables.py, figures.py).
+        out = {
+            index
+            for index, line in enumerate(text_lines)
+            if line.table or index in untagged or in_box(line.x0, line.x1, line.base, page.boxes)
+        }
+        note_lines, apart = table_notes(note_lines, [line for i, line in enumerate(text_lines) if i not in out])
+        notes.read(page.number, note_lines)
         # A table of contents runs from its heading to the first bold line after it, or to the
         # first page whose opening lines are none of its entries (A/80/628's summary, in regular
         # type, opens the page after its contents; an entry may wrap over a few lines).
         in_contents = in_contents and any(CONTENTS_LINE.search(line.text) for line in text_lines[:_CONTENTS_LOOKAHEAD])
         for index, line in enumerate(text_lines):
-            # A table's cell, or an organization chart's box, left out as the DOCX reader leaves it
-            # (layout/tags.py, tables.py, figures.py).
-            if line.table or index in untagged or in_box(line.x0, line.x1, line.base, page.boxes):
+            if index in out:
                 previous = None
                 continue
             in_contents = (in_contents and not line.bold) or bool(_CONTENTS.match(line.text))
@@ -251,9 +256,14 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                 blocks[-1].lines.append(line.text)
                 blocks[-1].marks.extend(marks)
             previous = line
+        for note in apart:  # after the page's text, where they stand (paragraphs of their own)
+            first = note[0]
+            text = " ".join([f"{first.marks[0][1]} {first.text}", *(line.text for line in note[1:])])
+            blocks.append(Block(text, first.page, first.size, False, False, False, [], [line.text for line in note]))
+            previous = None
     # A chart's labels (an axis title set sideways, read a letter a line: `d 45`, `e`) are small
     # type without a word: not paragraphs, as the DOCX has none of a chart's text.
-    blocks = [block for block in blocks if block.size >= size - 0.9 or _WORD.search(block.text)]
+    blocks = [block for block in blocks if block.size >= size - 0.9 or WORD.search(block.text)]
     for block in blocks:
         block.notes = [notes.text(page, mark) for page, mark in block.marks]
     return Laid(blocks, notes.by_mark(), size, len(pages), signals)
