@@ -258,7 +258,7 @@ def test_an_untagged_table_goes_on_over_the_page_and_its_numbered_rows_are_not_p
 def test_a_note_under_a_chart_at_the_pages_foot_is_a_paragraph_as_in_the_docx() -> None:
     """A/80/628's organization charts: `a Establishment.`, `c Conversion.` under each chart, in small
     type at the page's foot, were read as footnotes that no mark of the text points to, and lost;
-    the DOCX keeps them as paragraphs. A note whose letter no kept line is marked with is one."""
+    the DOCX keeps them as paragraphs. A note opened by a letter is a table's: a paragraph."""
     pdf, docx = _texts(read(REPORTS / "A_80_628.pdf")), _texts(read(REPORTS / "A_80_628.docx"))
     for note in ("a Establishment.", "b Funded by the United Nations country team.", "c Conversion."):
         assert note in docx and note in pdf, note
@@ -296,7 +296,7 @@ def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     the reports' summaries (1,806 clauses), the PDF's contents end before them, its notes are
     found under their rule and a chart's labels are left out: 1,691 and 320; an untagged table
     followed over the page and its numbered rows told from paragraphs: 1,691 and 49; a letter's
-    note at the page's foot that no kept line points to is a paragraph: 1,717 and 49."""
+    note at the page's foot (a table's) is a paragraph: 1,719 and 49."""
     rows = pair_rows({path: read(path) for path in sorted(REPORTS.glob("*.pdf")) + sorted(REPORTS.glob("*.docx"))})
     assert len(rows) == 10 and all(row["found"] >= 0.55 * row["docx"] for row in rows), rows
     found, clauses, extra = (sum(row[key] for row in rows) for key in ("found", "docx", "extra"))
@@ -321,12 +321,15 @@ def test_a_reports_summary_box_is_read_by_both_readers() -> None:
 def test_a_table_notes_mark_is_neither_text_nor_another_tables_note() -> None:
     """`Human resources` + superscript `a` (the summary's table note): the DOCX had read the mark as
     a letter of the heading (`Human resourcesa`); the PDF took it for the document's last note `a`
-    (`Conversion.`, 30 pages on): a mark points to the note of its own page."""
+    (`Conversion.`, 30 pages on). A letter marks a table's note (ODS numbers its footnotes): both
+    readers now leave the mark out and read the note as a paragraph."""
+    note = "a Represents the highest level of authorized/proposed strength."
     docx = _texts(read(REPORTS / "A_80_628.docx"))
-    assert "Human resources" in docx and "Human resourcesa" not in docx
+    assert "Human resources" in docx and "Human resourcesa" not in docx and note in docx
     assert "266,000 km2 area of operations" in " ".join(_texts(read(REPORTS / "A_80_600.docx")))  # after a digit: text
-    heading = next(c for c in read(REPORTS / "A_80_628.pdf").clauses if c.text == "Human resources")
-    assert heading.notes == ("Represents the highest level of authorized/proposed strength.",)
+    pdf = read(REPORTS / "A_80_628.pdf")
+    heading = next(c for c in pdf.clauses if c.text == "Human resources")
+    assert heading.notes == () and note in _texts(pdf)
 
 
 def test_a_line_break_in_one_tagged_paragraph_does_not_start_a_subparagraph() -> None:

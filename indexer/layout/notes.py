@@ -48,19 +48,19 @@ def _without_rules(lines: list[Line]) -> list[Line]:
     return [line for line in lines if not FOOTNOTE_RULE.match(line.text.strip())]
 
 
-def table_notes(note_lines: list[Line], text_lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
-    """The page's footnotes, and apart from them the notes under a table or a chart that Word set at
-    the page's foot in small type: each opened by a letter (`a Establishment.`) that no line of
-    the page's text (`text_lines`: its tables and charts left out) is marked with (A/80/628's
-    organization charts). The DOCX keeps those as paragraphs; so does the PDF reader (each with
-    the lines that go on it)."""
-    used = {mark for line in text_lines for _, mark in line.marks}
+def table_notes(note_lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
+    """The page's footnotes, and apart from them the notes of a table or a chart that Word set at
+    the page's foot in small type, each opened by a letter (`a Establishment.` under A/80/628's
+    organization charts, `a Represents the highest level ...` under a summary's table): ODS
+    numbers its footnotes and letters its tables' notes. The DOCX keeps a table's notes as
+    paragraphs; so does the PDF reader (each with the lines that go on it), and a letter that
+    marks a line of the text is left out of it, as the DOCX reader leaves it."""
     footnotes: list[Line] = []
     apart: list[list[Line]] = []
     current: list[Line] | None = None  # the note apart that a line without a mark goes on
     for line in note_lines:
         mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
-        if mark is not None and _LETTER.match(mark) and mark not in used:
+        if mark is not None and _LETTER.match(mark):
             current = [line]
             apart.append(current)
         elif mark is None and current is not None and not NOTE_START.match(line.text):
@@ -103,15 +103,15 @@ class Notes:
             elif self._last is not None:
                 self.texts[self._last] = self._join(self.texts[self._last], text)
 
-    def text(self, page: int, mark: str) -> str:
+    def text(self, page: int, mark: str) -> str | None:
         """The note a mark on `page` points to: on that page, else the next, else the document's
-        last of that mark; the mark itself if none has it."""
+        last of that mark; None if none has it (a table's note, read as a paragraph)."""
         for where in (page, page + 1):
             found = self._on_page.get((where, mark))
             if found is not None:
                 return self.texts[found]
         latest = self._latest.get(mark)
-        return mark if latest is None else self.texts[latest]
+        return None if latest is None else self.texts[latest]
 
     def by_mark(self) -> dict[str, str]:
         """Each mark's last note (a document of numbered footnotes has one a mark)."""

@@ -168,7 +168,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             for index, line in enumerate(text_lines)
             if line.table or index in untagged or in_box(line.x0, line.x1, line.base, page.boxes)
         }
-        note_lines, apart = table_notes(note_lines, [line for i, line in enumerate(text_lines) if i not in out])
+        note_lines, apart = table_notes(note_lines)
         notes.read(page.number, note_lines)
         # A table of contents runs from its heading to the first bold line after it, or to the
         # first page whose opening lines are none of its entries (A/80/628's summary, in regular
@@ -265,5 +265,6 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
     # type without a word: not paragraphs, as the DOCX has none of a chart's text.
     blocks = [block for block in blocks if block.size >= size - 0.9 or WORD.search(block.text)]
     for block in blocks:
-        block.notes = [notes.text(page, mark) for page, mark in block.marks]
+        found = (notes.text(page, mark) for page, mark in block.marks)
+        block.notes = [text for text in found if text is not None]
     return Laid(blocks, notes.by_mark(), size, len(pages), signals)
