@@ -34,6 +34,7 @@ from search_api.core.deadline import REQUEST_CPU_SECONDS, cpu_budget
 from search_api.core.docsets import SnapshotCache
 from search_api.core.documents import document_view, find_document, stored_clause, suggestions
 from search_api.core.parallel import add_parallels
+from search_api.core.preload import generation_files, preload
 from search_api.core.query import parse_query
 from search_api.core.searching import SnapshotSearch, filter_parts, sort_fields
 from search_api.core.snapshots import Snapshots
@@ -197,6 +198,8 @@ class SearchEngine:
                 if lane.warm_for is searcher:
                     continue
                 cache = self._snapshot(searcher)
+                if generation is None:  # once a generation: its files into the page cache
+                    preload(generation_files(searcher, self.index_dir, cache.arrays.folder))
                 cache.filter_mask(filter_parts(SearchRequest()))
                 for facet in FACETS_BY_NAME.values():
                     cache.value_codes(facet.field, facet.multi_valued)
