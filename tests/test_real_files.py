@@ -266,6 +266,22 @@ def test_a_note_under_a_chart_at_the_pages_foot_is_a_paragraph_as_in_the_docx() 
     assert next(c for c in resolution.clauses if c.number == "1").notes == ("A/73/85.",)
 
 
+def test_a_tables_notes_under_its_last_rule_are_paragraphs_and_a_wrapped_note_is_one() -> None:
+    """Under a ruled table, its notes in small type (`a Funded under general temporary
+    assistance.`, the letter raised; `Note: ...`; `Abbreviations: ...`) had gone with the table,
+    which ran on to the next line of the body; the DOCX keeps them as paragraphs. A note's second
+    line, at its hanging indent, had started a clause of its own: it is in the same paragraph
+    element of the structure tree."""
+    pdf, docx = _texts(read(REPORTS / "A_80_628.pdf")), _texts(read(REPORTS / "A_80_628.docx"))
+    for note in (
+        "a Funded under general temporary assistance.",
+        "a Representing the rental value of land and buildings, airport fees and landing rights.",
+    ):
+        assert note in docx and note in pdf, note
+    abbreviations = next(text for text in docx if text.startswith("Abbreviations: MONUSCO"))
+    assert abbreviations in pdf and "Democratic Republic of Congo" in abbreviations
+
+
 def test_a_tagged_pdf_starts_a_paragraph_where_word_starts_one() -> None:
     """`Subprogramme 1` and its title are two paragraph elements of the fascicle's structure tree
     (two paragraphs of the DOCX): the same type, one under the other, they had been one clause."""
@@ -296,11 +312,12 @@ def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     the reports' summaries (1,806 clauses), the PDF's contents end before them, its notes are
     found under their rule and a chart's labels are left out: 1,691 and 320; an untagged table
     followed over the page and its numbered rows told from paragraphs: 1,691 and 49; a letter's
-    note at the page's foot (a table's) is a paragraph: 1,719 and 49."""
+    note at the page's foot (a table's) is a paragraph: 1,719 and 49; a ruled table's notes under
+    it, and a line in its paragraph's tagged element kept on it: 1,760 and 46."""
     rows = pair_rows({path: read(path) for path in sorted(REPORTS.glob("*.pdf")) + sorted(REPORTS.glob("*.docx"))})
     assert len(rows) == 10 and all(row["found"] >= 0.55 * row["docx"] for row in rows), rows
     found, clauses, extra = (sum(row[key] for row in rows) for key in ("found", "docx", "extra"))
-    assert found >= 1710 and found >= 0.94 * clauses and extra < 80, (found, clauses, extra)
+    assert found >= 1750 and found >= 0.97 * clauses and extra < 60, (found, clauses, extra)
 
 
 def test_a_reports_summary_box_is_read_by_both_readers() -> None:

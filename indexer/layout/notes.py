@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from indexer.layout.chars import Line, Page
 from indexer.layout.furniture import FOOTNOTE_RULE
+from indexer.layout.tables import opening_letter
 
 NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
-_LETTER = re.compile(r"^[a-z]$")
 WORD = re.compile(r"[^\W\d_]{3,}")  # three letters in a row (any script): a word, not a label
 
 
@@ -60,7 +60,7 @@ def table_notes(note_lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
     current: list[Line] | None = None  # the note apart that a line without a mark goes on
     for line in note_lines:
         mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
-        if mark is not None and _LETTER.match(mark):
+        if opening_letter(line):
             current = [line]
             apart.append(current)
         elif mark is None and current is not None and not NOTE_START.match(line.text):

@@ -29,7 +29,7 @@ from indexer.layout.chars import Line, Page
 from indexer.layout.figures import in_box
 from indexer.layout.furniture import CONTENTS_LINE, FOOTNOTE_RULE, is_furniture, running_texts
 from indexer.layout.notes import WORD, Notes, split_footnotes, table_notes
-from indexer.layout.tables import untagged_table_lines
+from indexer.layout.tables import opening_letter, untagged_table_lines
 
 _NUMBERED = re.compile(r"^\s*(?:\d{1,4}(?:\.\d{1,3})?\s*(?:\.\s|．\s?)|\([a-z]{1,4}\)\s|[IVXL]{1,6}\.\s)")
 _LABEL = re.compile(r"^\s*(?:\([a-z]{1,4}\)|\(?\d{1,3}\)|\d{1,3}\.|[a-z]\.|[IVXL]{1,6}\.)\s")
@@ -226,13 +226,19 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             )
             starts = (
                 previous is None
+                or bool(opening_letter(line))
                 or not blocks
                 or tagged_break
-                or (indented and not centred)
-                or numbered
-                or outdented
-                or abs(line.size - previous.size) > 0.6
-                or line.bold != previous.bold
+                or (
+                    not same_element  # Word's tags say where a paragraph goes on, whatever its indent
+                    and (
+                        (indented and not centred)
+                        or numbered
+                        or outdented
+                        or abs(line.size - previous.size) > 0.6
+                        or line.bold != previous.bold
+                    )
+                )
             )
             if not starts and previous is not None:
                 if previous.page == line.page:
@@ -244,15 +250,19 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                 else:
                     starts = blocks[-1].right_aligned
             marks = [(line.page, mark) for _, mark in line.marks]
+            text = line.text
+            letter = opening_letter(line)
+            if letter:  # a table's note under it, as the DOCX has it: `a Funded under ...`
+                text, marks = f"{letter} {text}", marks[1:]
             # A number only counts after a paragraph's gap (ODS spaces its paragraphs; a page typed
             # line by line has numbered lines too).
             spaced = previous is not None and previous.page == line.page and line.base - previous.base > 1.25 * pitch
             signals += bool(previous is not None and ((indented and not centred) or outdented or (numbered and spaced)))
             if starts:
                 right = line.x0 > (page.width / 2) and line.x1 > left + 0.6 * (page.width - 2 * left)
-                blocks.append(Block(line.text, line.page, line.size, line.bold, indented, right, marks, [line.text]))
+                blocks.append(Block(text, line.page, line.size, line.bold, indented, right, marks, [line.text]))
             else:
-                blocks[-1].text = join_line(blocks[-1].text, line.text, cjk)
+                blocks[-1].text = join_line(blocks[-1].text, text, cjk)
                 blocks[-1].lines.append(line.text)
                 blocks[-1].marks.extend(marks)
             previous = line

@@ -44,7 +44,15 @@ _HEADING_OUTDENT = 3.5
 # A paragraph's number set into the margin stands 36 pt out of the column (a fascicle's `12.58` at
 # 87 pt); a table's numbered row at its edge further (A/80/607's `1.1 Tensions ...` at 60 pt).
 _NUMBER_OUTDENT = 4.0
+_LETTER = re.compile(r"^[a-z]$")
 _TABLE_NOTE = re.compile(r"^(?:[a-z] |(?:Notes?|Abbreviations?|Sources?):)")
+
+
+def opening_letter(line: Line) -> str | None:
+    """The letter a line opens with, raised: a table's note (`a Funded under ...`); ODS numbers
+    its footnotes and letters its tables' notes."""
+    mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
+    return mark if mark is not None and _LETTER.match(mark) else None
 
 
 def page_rules(page: object, height: float, width: float) -> list[float]:
@@ -111,6 +119,10 @@ def untagged_table_lines(
     def small(line: Line) -> bool:
         return line.size <= size - _SMALL
 
+    def note(index: int) -> bool:
+        """A note under a table: `Abbreviations: ...`, or a raised letter and its text."""
+        return bool(_TABLE_NOTE.match(lines[index].text) or opening_letter(lines[index]))
+
     def body(index: int) -> bool:
         """A line of the body's own: a heading, or body type alone on its row at the column's
         edge (a full line, or one that opens with a number set into the margin)."""
@@ -145,10 +157,12 @@ def untagged_table_lines(
                 break
             end = following
         for i in below:
-            if lines[i].base < rules[end] or not body(i):
+            if lines[i].base < rules[end]:
                 found.add(i)
-            else:
+            elif body(i) or note(i):  # under its last rule: the body again, or the table's notes
                 break
+            else:
+                found.add(i)
         start = end + 1
     # A table drawn without rules (a fascicle's mandates: a resolution's number and its title, two
     # to a row, in small type): from a row of two or more small cells to the last small line
@@ -159,7 +173,7 @@ def untagged_table_lines(
             index += 1
             continue
         while index < len(lines) and small(lines[index]):
-            if alone(index) and _TABLE_NOTE.match(lines[index].text):
+            if alone(index) and note(index):
                 break
             found.add(index)
             index += 1
