@@ -27,7 +27,6 @@ from whoosh.searching import Searcher
 from analyzers import segmenter
 from indexer.manifest import Manifest, check_manifest, read_manifest
 from indexer.model import Resolution
-from indexer.schema import RESOLUTION_FIELDS
 from indexer.storage.index import INDEX_NAME, count_level
 from search_api.core import ranking
 from search_api.core.deadline import REQUEST_CPU_SECONDS, cpu_budget
@@ -36,9 +35,10 @@ from search_api.core.documents import document_view, find_document, stored_claus
 from search_api.core.parallel import add_parallels
 from search_api.core.preload import generation_files, preload
 from search_api.core.query import parse_query
-from search_api.core.searching import SnapshotSearch, filter_parts, sort_fields
+from search_api.core.searching import SnapshotSearch
 from search_api.core.snapshots import Snapshots
 from search_api.core.stored import clause_view, resolution_fields
+from search_api.core.warming import warm_arrays
 from search_api.errors import NotFoundError, ParameterError
 from search_api.facets import FACETS_BY_NAME
 from search_api.features.check import EVERYTHING, MAX_DRAFT_PARAGRAPHS, Against, DraftCheck, check_draft
@@ -58,7 +58,6 @@ from search_api.models import (
     MIN_SIMILARITY,
     PARALLEL_LANGUAGES,
     SIMILARITY_THRESHOLD,
-    SORTS,
     TREND_BY,
     DocumentView,
     LineageResult,
@@ -200,22 +199,7 @@ class SearchEngine:
                 cache = self._snapshot(searcher)
                 if generation is None:  # once a generation: its files into the page cache
                     preload(generation_files(searcher, self.index_dir, cache.arrays.folder))
-                cache.filter_mask(filter_parts(SearchRequest()))
-                for facet in FACETS_BY_NAME.values():
-                    cache.value_codes(facet.field, facet.multi_valued)
-                    if facet.multi_valued:
-                        cache.code_owners(facet.field)
-                    if facet.field in RESOLUTION_FIELDS:
-                        cache.resolution_value_codes(facet.field, facet.multi_valued)
-                cache.value_codes("doc_id", False)  # the document level groups clauses by it
-                for sort in (s for s in SORTS if s != "relevance"):
-                    cache.sort_rank(sort_fields(sort))
-                for fieldname, field in searcher.schema.items():  # the lengths BM25F reads
-                    if field.scorable:
-                        cache.postings.lengths(fieldname)
-                # Last: `prepare` may be making these in another process meanwhile.
-                cache.band_keys()  # precedents of a clause
-                cache.shingle_index()  # precedents of a pasted text
+                warm_arrays(searcher, cache)
                 lane.warm_for = searcher
                 warmed = True
                 generation = searcher.reader().generation()

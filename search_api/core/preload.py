@@ -5,8 +5,9 @@ slowest first words query 111 ms against 40, a clause's precedents 158 against 2
 
 `posix_fadvise(WILLNEED)` asks the kernel to read each file ahead, without copying it into the
 process or mapping it (the service's memory is unchanged; a file already cached costs a look-up),
-and returns before the reads are done (1.6 GB asked for in 0.3 s, read in under 3 s). Only as much as half the memory the system has available
-is asked for, the search arrays first (every query reads some), then the segments.
+and returns before the reads are done (1.6 GB asked for in 0.3 s, read in under 3 s). Only as
+much as half the memory the system has available is asked for, the search arrays first (every
+query reads some), then the segments.
 """
 
 from __future__ import annotations
