@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analyzers import char_analyzer, segmenter, word_analyzer  # noqa: E402
-from bench.indexes import UNPC, shared_file  # noqa: E402
+from bench.shared import UNPC, shared_file  # noqa: E402
 from indexer.formats import PackedText  # noqa: E402
 from indexer.storage.segment import FastSegmentWriter  # noqa: E402
 

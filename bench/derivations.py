@@ -22,7 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import search_api.core.query as query_module
-from bench.indexes import OUT, SHARED_CORPUS, ensure_index, shared_file
+from bench.indexes import OUT, ensure_index
+from bench.shared import SHARED_CORPUS, shared_file
 from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
 

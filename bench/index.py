@@ -259,7 +259,7 @@ def main() -> None:
     if args.corpus == "seeds":
         corpus = ROOT / "seeds"
     elif args.corpus == "shared":
-        from bench.indexes import SHARED_CORPUS, shared_file
+        from bench.shared import SHARED_CORPUS, shared_file
 
         corpus = shared_file(SHARED_CORPUS / "raw")
     else:

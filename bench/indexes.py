@@ -3,26 +3,15 @@ analyzer version differs from the one they were built with."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from bench.shared import ROOT
 from bench.synthetic import corpus_folder, generate
 from indexer.errors import IndexError_
 from indexer.manifest import check_manifest
 from indexer.writer import build_index
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-# ../shared/corpus, read in place (as the tests read it; GA_SEARCH_SHARED_CORPUS moves it).
-SHARED_CORPUS = Path(os.environ.get("GA_SEARCH_SHARED_CORPUS", ROOT.parent / "shared" / "corpus"))
-UNPC = SHARED_CORPUS / "raw" / "unpc_v1_testsets_anmt"
-
-
-def shared_file(path: Path) -> Path:
-    """A file of the shared corpus, or an exit that says where it was looked for."""
-    if not path.exists():
-        raise SystemExit(f"this benchmark reads {path} (../shared/corpus, in CI and the developers' checkouts)")
-    return path
 
 
 def ensure_index(paths: list[Path], index_dir: Path) -> Path:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from whoosh import index as whoosh_index  # noqa: E402
 
-from bench.indexes import SHARED_CORPUS, shared_file  # noqa: E402
+from bench.shared import SHARED_CORPUS, shared_file  # noqa: E402
 from indexer import records  # noqa: E402
 from indexer.corpus import discover  # noqa: E402
 from indexer.schema import build_schema  # noqa: E402

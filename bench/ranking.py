@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.indexes import OUT, UNPC, ensure_index, shared_file
+from bench.indexes import OUT, ensure_index
+from bench.shared import UNPC, shared_file
 from search_api.core.ranking import TEXT_B, weighting
 from search_api.engine import SearchEngine
 from search_api.models import SearchRequest

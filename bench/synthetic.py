@@ -137,7 +137,7 @@ GRAMMAR_VERSION = 2  # 2: clause lengths drawn from the real ones (1: 33 charact
 
 def real_lengths() -> tuple[list[int], str]:
     """Lengths in characters of real Chinese clauses and sentences, and where they came from."""
-    from bench.indexes import UNPC
+    from bench.shared import UNPC
     from indexer.readers import read_document
 
     lengths = [len(c.text) for p in sorted(SEED_CLAUSES.glob("*.txt")) for c in read_document(p).clauses]

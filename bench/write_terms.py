@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.indexes import SHARED_CORPUS, shared_file  # noqa: E402
+from bench.shared import SHARED_CORPUS, shared_file  # noqa: E402
 
 
 def _records(corpus: Path) -> list[dict[str, object]]:

@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from indexer.layout.figures import Box, chart_boxes
-from indexer.layout.tables import page_rules
+from indexer.layout.shapes import page_rules
 from indexer.layout.tags import PageTags, page_structure
 
 # A glyph this much smaller than its line's type, raised above its baseline, is a note mark.

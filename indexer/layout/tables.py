@@ -22,29 +22,20 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from indexer.layout.shapes import drawn_paths
+from indexer.layout.chars import Line
+from indexer.layout.shapes import ROW_TOLERANCE
 
-if TYPE_CHECKING:  # chars.py reads the rules with the glyphs
-    from indexer.layout.chars import Line
-
-# A rule is drawn thinner than this (points): Word draws cell borders 0.5-1.5 pt.
-_RULE_HEIGHT = 2.0
-# Pieces of one rule row lie within this of one another (points, vertically).
-_ROW_TOLERANCE = 1.0
-# A table's rules span at least this share of the page's width (a footnote separator: 12 %).
-_WIDE = 0.3
 # Type this much smaller than the body's is a table's (its header 7 pt, its rows 8.5 pt).
 _SMALL = 1.0
-# A note under a table, in the table's type: `a Funded under ...`, `Abbreviations: FS, ...`.
 # ODS sets its headings out of the text column by up to 32 pt (`III.` at 91 pt, the column at 123);
 # a table's first column starts further out (60 pt).
 _HEADING_OUTDENT = 3.5
 # A paragraph's number set into the margin stands 36 pt out of the column (a fascicle's `12.58` at
 # 87 pt); a table's numbered row at its edge further (A/80/607's `1.1 Tensions ...` at 60 pt).
 _NUMBER_OUTDENT = 4.0
-_LETTER = re.compile(r"^[a-z]$")
+_LETTER = re.compile(r"^[a-z]$")  # a table's note's mark
+# A note under a table, in the table's type: `a Funded under ...`, `Abbreviations: FS, ...`.
 _TABLE_NOTE = re.compile(r"^(?:[a-z] |(?:Notes?|Abbreviations?|Sources?):)")
 
 
@@ -53,22 +44,6 @@ def opening_letter(line: Line) -> str | None:
     its footnotes and letters its tables' notes."""
     mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
     return mark if mark is not None and _LETTER.match(mark) else None
-
-
-def page_rules(page: object, height: float, width: float) -> list[float]:
-    """Where the page's wide horizontal rules are, from the top, top to bottom (the pieces Word
-    draws a cell's border in, at one height, joined). `page` is a pypdfium2 page handle."""
-    pieces: list[tuple[float, float, float]] = []
-    for _, left, bottom, right, top in drawn_paths(page):
-        if top - bottom <= _RULE_HEIGHT and right - left > _RULE_HEIGHT:
-            pieces.append((height - top, left, right))
-    rows: list[list[float]] = []  # [top, x0, x1]
-    for y, x0, x1 in sorted(pieces):
-        if rows and y - rows[-1][0] <= _ROW_TOLERANCE:
-            rows[-1][1], rows[-1][2] = min(rows[-1][1], x0), max(rows[-1][2], x1)
-        else:
-            rows.append([y, x0, x1])
-    return [y for y, x0, x1 in rows if x1 - x0 >= _WIDE * width]
 
 
 def _continued_rows(
@@ -114,7 +89,7 @@ def untagged_table_lines(
 
     def alone(index: int) -> bool:  # no other cell on its row (a bisection: pages may be long)
         base = lines[index].base
-        return bisect_left(bases, base + _ROW_TOLERANCE) - bisect_right(bases, base - _ROW_TOLERANCE) <= 1
+        return bisect_left(bases, base + ROW_TOLERANCE) - bisect_right(bases, base - ROW_TOLERANCE) <= 1
 
     def small(line: Line) -> bool:
         return line.size <= size - _SMALL

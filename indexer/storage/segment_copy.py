@@ -14,7 +14,7 @@ Whoosh's `add_reader` gives (tests/test_segment.py compares them, deletions incl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from whoosh.codec.whoosh3 import STORED_COLUMN
@@ -28,10 +28,18 @@ from indexer.storage.stored_fields import STORED_NAME, stored_writer
 
 if TYPE_CHECKING:
     from indexer.storage.posting_pool import CompactPostingPool
-    from indexer.storage.segment import FastSegmentWriter
 
 
-def copy_documents(writer: FastSegmentWriter, reader: SegmentReader) -> np.ndarray:
+class DocumentTarget(Protocol):
+    """What documents are copied into: segment.py's `FastSegmentWriter` (its schema, its per-document
+    writer, the number its next document gets)."""
+
+    schema: Any
+    perdocwriter: Any
+    docnum: int
+
+
+def copy_documents(writer: DocumentTarget, reader: SegmentReader) -> np.ndarray:
     """Add the segment's live documents' stored fields, lengths and column values to `writer`, as
     `SegmentWriter.write_per_doc` does; return each old document's new number (-1: deleted).
     A document's stored fields are copied as the bytes the segment holds (a pickle compressed as a
