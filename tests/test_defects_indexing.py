@@ -52,6 +52,11 @@ def test_a_document_of_too_many_paragraphs_is_refused(tmp_path: Path, monkeypatc
         read_document(path)
 
 
+def _resource_tracker_line(line: str) -> bool:
+    """A line of multiprocessing.resource_tracker's UserWarning (its message and source line)."""
+    return "resource_tracker" in line or line.strip().startswith("warnings.warn(")
+
+
 @pytest.mark.slow
 def test_a_worker_failing_on_a_full_disk_ends_the_run_with_one_line_and_leaves_no_files(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
@@ -72,8 +77,14 @@ def test_a_worker_failing_on_a_full_disk_ends_the_run_with_one_line_and_leaves_n
         cwd=ROOT, capture_output=True, text=True, timeout=300, preexec_fn=small_files,
     )  # fmt: skip
     assert done.returncode == 1
-    # One line says what failed (beside the progress lines printed off a terminal).
-    lines = [line for line in done.stderr.splitlines() if line.strip() and not line.startswith("indexing: ")]
+    # One line says what failed (beside the progress lines printed off a terminal). Python's own
+    # multiprocessing resource tracker may add its warning about a queue's semaphore when a worker
+    # it was shared with is terminated at the wrong moment (seen once in a no-shared run): not ours.
+    lines = [
+        line
+        for line in done.stderr.splitlines()
+        if line.strip() and not line.startswith("indexing: ") and not _resource_tracker_line(line)
+    ]
     assert len(lines) == 1 and "worker failed" in lines[0] and "Traceback" not in done.stderr, done.stderr
     assert sorted(p.name for p in index_dir.iterdir()) == before  # no segment file of the failed run
     result = SearchEngine(index_dir).search(SearchRequest(q="集体安全条约组织"))
