@@ -12,9 +12,10 @@ heads, job number) are artifacts outside the tree and are never a table's.
 The tree's paragraph elements (`P`, headings, list items) also say where Word started a
 paragraph: a report's heading and its subtitle (`Subprogramme 1` / `Globalization, ...`), set in
 one type one under the other, are two elements, and the layout starts a paragraph where a line
-opens another element than the one the line above ends in (on the same page: each page's tree
-numbers its own elements). Nothing here joins lines: a paragraph running over a page break is
-the layout's to follow.
+opens another element than the one the line above ends in, and goes on with one where the line
+opens the element the line above ends in (a note's second line at its hanging indent; a label
+after a line break inside one paragraph), on the same page: each page's tree numbers its own
+elements. A paragraph running over a page break is the layout's to follow.
 """
 
 from __future__ import annotations
