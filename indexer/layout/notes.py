@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from indexer.layout.chars import Line, Page
 from indexer.layout.furniture import FOOTNOTE_RULE
-from indexer.layout.tables import opening_letter
+from indexer.layout.tables import opening_letter, opening_mark
 
 NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
 WORD = re.compile(r"[^\W\d_]{3,}")  # three letters in a row (any script): a word, not a label
@@ -37,7 +37,7 @@ def split_footnotes(page: Page, lines: list[Line], size: float) -> tuple[list[Li
     while start > 0 and lines[start - 1].size < size - 0.9 and lines[start - 1].base > 0.5 * page.height:
         start -= 1
         line = lines[start]
-        if (line.marks and line.marks[0][0] == 0) or NOTE_START.match(line.text):
+        if opening_mark(line) is not None or NOTE_START.match(line.text):
             opening = start
     if opening is not None and opening > 0:
         return lines[:opening], lines[opening:]
@@ -59,7 +59,7 @@ def table_notes(note_lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
     apart: list[list[Line]] = []
     current: list[Line] | None = None  # the note apart that a line without a mark goes on
     for line in note_lines:
-        mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
+        mark = opening_mark(line)
         if opening_letter(line):
             current = [line]
             apart.append(current)
@@ -86,7 +86,7 @@ class Notes:
         """A page's footnote lines: a line opening with a mark starts a note, one without goes on
         the note before (across a page break too)."""
         for line in lines:
-            mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
+            mark = opening_mark(line)
             text = line.text
             if mark is None:
                 plain = NOTE_START.match(text)

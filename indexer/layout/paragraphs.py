@@ -268,7 +268,7 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             previous = line
         for note in apart:  # after the page's text, where they stand (paragraphs of their own)
             first = note[0]
-            text = " ".join([f"{first.marks[0][1]} {first.text}", *(line.text for line in note[1:])])
+            text = " ".join([f"{opening_letter(first)} {first.text}", *(line.text for line in note[1:])])
             blocks.append(Block(text, first.page, first.size, False, False, False, [], [line.text for line in note]))
             previous = None
     # A chart's labels (an axis title set sideways, read a letter a line: `d 45`, `e`) are small

@@ -34,16 +34,21 @@ _HEADING_OUTDENT = 3.5
 # A paragraph's number set into the margin stands 36 pt out of the column (a fascicle's `12.58` at
 # 87 pt); a table's numbered row at its edge further (A/80/607's `1.1 Tensions ...` at 60 pt).
 _NUMBER_OUTDENT = 4.0
-_LETTER = re.compile(r"^[a-z]$")  # a table's note's mark
+TABLE_NOTE_MARK = re.compile(r"^[a-z]$")  # a table's note's mark, in the PDF and the DOCX alike
 # A note under a table, in the table's type: `a Funded under ...`, `Abbreviations: FS, ...`.
 _TABLE_NOTE = re.compile(r"^(?:[a-z] |(?:Notes?|Abbreviations?|Sources?):)")
+
+
+def opening_mark(line: Line) -> str | None:
+    """The raised mark a line opens with (a note's: `1`, `*`, `a`), None if it opens with text."""
+    return line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
 
 
 def opening_letter(line: Line) -> str | None:
     """The letter a line opens with, raised: a table's note (`a Funded under ...`); ODS numbers
     its footnotes and letters its tables' notes."""
-    mark = line.marks[0][1] if line.marks and line.marks[0][0] == 0 else None
-    return mark if mark is not None and _LETTER.match(mark) else None
+    mark = opening_mark(line)
+    return mark if mark is not None and TABLE_NOTE_MARK.match(mark) else None
 
 
 def _continued_rows(

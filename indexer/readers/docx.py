@@ -29,6 +29,7 @@ from pathlib import Path
 from lxml import etree
 
 from indexer.errors import DocumentError
+from indexer.layout.tables import TABLE_NOTE_MARK
 from indexer.model import Resolution
 from indexer.readers.limits import MAX_UNCOMPRESSED_XML_BYTES
 from indexer.readers.text import read_bytes, sidecar_metadata
@@ -47,7 +48,6 @@ Block = tuple[str, bool, tuple[str, ...]]
 # mark itself is plain text where it points (`Items 138 and 139 of the preliminary list**`).
 _MASTHEAD_NOTE = re.compile(r"^(\*{1,4})\s*(?=\S)")
 _TRAILING_MARK = re.compile(r"(?<!\*)\*{1,4}$")
-_NOTE_MARK = re.compile(r"^[a-z]$")
 
 
 def _part(archive: zipfile.ZipFile, name: str, path: Path, required: bool = False) -> etree._Element | None:
@@ -101,7 +101,7 @@ def _is_note_mark(node: etree._Element, before: list[str]) -> bool:
     too. A superscript after a digit (`1er`, `21st`) or a number (`km2`) is text."""
     run = node.getparent()
     align = run.find(f"{_W}rPr/{_W}vertAlign") if run is not None else None
-    if align is None or align.get(f"{_W}val") != "superscript" or not _NOTE_MARK.match(node.text or ""):
+    if align is None or align.get(f"{_W}val") != "superscript" or not TABLE_NOTE_MARK.match(node.text or ""):
         return False
     preceding = "".join(before[-3:])
     return bool(preceding) and not preceding[-1].isdigit() and not preceding[-1].isspace()
