@@ -12,10 +12,9 @@ if so, opens a new searcher; a search in flight keeps the snapshot it started wi
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -65,12 +64,9 @@ from search_api.models import (
     SearchRequest,
     SearchResult,
 )
+from search_api.preparing import prepare_generation, prepare_positions_in_helper
 
 EXPORT_CPU_SECONDS = 60.0  # an export's budget: 100,000 rows read in about 5 s on this machine
-# From this many records `prepare` makes the precedents' arrays in a second process: below it, the
-# process's start (imports, the index opened: about a second of CPU) costs more than it saves.
-PARALLEL_PREPARE_RECORDS = 200_000
-PREPARE_HELPER_GRACE_SECONDS = 30.0  # after the warm-up, for the helper to end by itself
 # The warm-up's search: a Chinese word in most resolutions, every facet, highlights (a page's worth).
 WARM_UP_SEARCH = SearchRequest(q="联合国", facets=tuple(FACETS_BY_NAME))
 
@@ -145,36 +141,15 @@ class SearchEngine:
         self.warm_if_new()
 
     def prepare(self, records: int) -> None:
-        """`warm` after a build (`ga-search index`), so that a service starting on the new generation
-        finds its arrays made. With `records` (the index's documents and clauses) from
-        `PARALLEL_PREPARE_RECORDS` and a second core, the precedents' arrays (the band keys and the
-        shingle index: two fifths of the work) are made at the same time in another process; this
-        one finds them made, or waits for them (each array has its own lock:
-        search_api/core/shared_arrays.py). Should that process fail, this one makes them itself."""
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        if records < PARALLEL_PREPARE_RECORDS or cores < 2:
-            self.warm()
-            return
-        helper = multiprocessing.get_context("spawn").Process(
-            target=_prepare_precedents, args=(str(self.index_dir),), name="prepare-precedents", daemon=True
-        )
-        helper.start()
-        try:
-            self.warm()
-        finally:
-            # Every array is saved now (made here or mapped from the helper's): the helper has
-            # nothing left to add but its own loading, which nobody waits for.
-            helper.join(timeout=PREPARE_HELPER_GRACE_SECONDS)
-            if helper.is_alive():
-                helper.terminate()
-                helper.join()
+        """`warm` after a build (`ga-search index`), the precedents' arrays in a second process
+        for a large index (search_api/preparing.py)."""
+        prepare_generation(self, records)
 
-    def prepare_precedents(self) -> None:
-        """The precedents' arrays of the latest generation: the band keys and the shingle index."""
+    @contextmanager
+    def current_snapshot(self) -> Iterator[tuple[Searcher, SnapshotCache]]:
+        """The latest commit's searcher and its derived arrays, held while in the block."""
         with self._current() as searcher:
-            cache = self._snapshot(searcher)
-            cache.band_keys()
-            cache.shingle_index()
+            yield searcher, self._snapshot(searcher)
 
     def load_dictionaries(self) -> None:
         """Build the Rust segmenter now: a process that serves or indexes cuts much text, and the
@@ -200,6 +175,8 @@ class SearchEngine:
                 if generation is None:  # once a generation: its files into the page cache
                     preload(generation_files(searcher, self.index_dir, cache.arrays.folder))
                 warm_arrays(searcher, cache)
+                if generation is None:  # saved for every lane and process
+                    prepare_positions_in_helper(self, searcher, cache)
                 lane.warm_for = searcher
                 warmed = True
                 generation = searcher.reader().generation()
@@ -380,8 +357,3 @@ def _validate_precedents(min_similarity: float, limit: int) -> None:
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
-
-
-def _prepare_precedents(index_dir: str) -> None:
-    """`SearchEngine.prepare`'s second process."""
-    SearchEngine(index_dir, lanes=1).prepare_precedents()

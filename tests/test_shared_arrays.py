@@ -4,8 +4,9 @@ reader (search_api/core/shared_arrays.py)."""
 from __future__ import annotations
 
 import mmap
-import multiprocessing
 import shutil
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +20,7 @@ from search_api.core.background_saves import SAVES, BackgroundSaves
 from search_api.core.docsets import SnapshotCache
 from search_api.core.postings import PostingCache
 from search_api.core.shared_arrays import SNAPSHOTS_FOLDER, GenerationArrays
-from search_api.engine import SearchEngine, _prepare_precedents
+from search_api.engine import SearchEngine
 from search_api.models import SearchRequest
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -363,17 +364,15 @@ def test_prepare_makes_the_precedents_arrays_in_a_second_process(
         cache = sequential._snapshot(searcher)
         reference = cache.band_keys().copy(), [part.copy() for part in cache.shingle_index()]
     shutil.rmtree(index_dir / SNAPSHOTS_FOLDER)
-    helper = multiprocessing.get_context("spawn").Process(target=_prepare_precedents, args=(str(index_dir),))
-    helper.start()
-    helper.join(timeout=300)  # the seeds' arrays: a second or two; bounded so a hang fails, not stalls
-    assert helper.exitcode == 0
+    helper = subprocess.run([sys.executable, "-m", "search_api.preparing", "precedents", str(index_dir)], timeout=300)
+    assert helper.returncode == 0  # the seeds' arrays: a second or two; bounded so a hang fails, not stalls
     [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
     assert {"bands.parts", "shingles.parts"} <= {p.name for p in folder.iterdir()}
     assert not (folder / "codes-session.parts").exists()  # the rest is this process's part
     for name in ("_band_keys", "_shingle_index"):  # this process now maps them and makes the rest
         monkeypatch.setattr(SnapshotCache, name, lambda *_: pytest.fail("made again"))
     engine = SearchEngine(index_dir)
-    monkeypatch.setattr("search_api.engine.PARALLEL_PREPARE_RECORDS", 0)
+    monkeypatch.setattr("search_api.preparing.PARALLEL_PREPARE_RECORDS", 0)
     engine.prepare(records=1)
     assert _answer(engine) == expected
     with engine._current() as searcher:

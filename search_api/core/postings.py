@@ -184,6 +184,32 @@ class PostingCache:
         )
         return self._remember(key, keys, keys.nbytes)
 
+    def prepare_positions(self, fieldname: str, btext: bytes) -> int:
+        """Save a term's positions for every process to map (`positions` then maps them instead
+        of decoding), keeping them out of this process's memory; the bytes saved."""
+        return self.arrays.save_term((fieldname, btext, "positions"), lambda: self._decode_positions(fieldname, btext))
+
+    def positions_saved(self, fieldname: str, btext: bytes) -> bool:
+        """Whether a process has saved this term's positions for the others to map."""
+        return self.arrays.term_saved((fieldname, btext, "positions"))
+
+    def commonest(self, fieldname: str, occurrences: int) -> list[tuple[bytes, int]]:
+        """The field's terms with at least `occurrences` occurrences (deleted documents' included),
+        commonest first, once a generation: one pass over each segment's term list."""
+
+        def find() -> list[tuple[bytes, int]]:
+            # A term under this in every segment is under `occurrences` in all of them together.
+            least = occurrences // max(1, len(self._leaves))
+            totals: dict[bytes, int] = {}
+            for reader, _ in self._leaves:
+                if fieldname in reader.indexed_field_names():
+                    for btext, info in reader.iter_field(fieldname):
+                        if info.weight() >= least:
+                            totals[btext] = totals.get(btext, 0) + int(info.weight())
+            return sorted(((t, n) for t, n in totals.items() if n >= occurrences), key=lambda item: (-item[1], item[0]))
+
+        return list(self.arrays.get(f"commonest-{fieldname}-{occurrences}", find))
+
     def _decode_positions(self, fieldname: str, btext: bytes) -> np.ndarray:
         parts: list[np.ndarray] = []
         for reader, offset in self._leaves:

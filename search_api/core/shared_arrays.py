@@ -21,7 +21,9 @@ Decoded postings depend on the queries asked: each process keeps them in one byt
 generation shared by its lanes (`MemoryLRU`), and a term's decoded list of `SHARED_TERM_BYTES` or
 more (a common word's postings or positions: tens of milliseconds to decode) is also saved here
 (`shared_term`, off the search's path), up to `SHARED_TERMS_MAX_BYTES` a generation, so another
-worker, or the service after a restart, maps it instead of decoding it again. Filter masks stay in each process.
+worker, or the service after a restart, maps it instead of decoding it again. The commonest terms'
+positions are saved before any search asks (`save_term`: the warm-up's helper,
+search_api/preparing.py). Filter masks stay in each process.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ class GenerationArrays:
         thread (search_api/core/background_saves.py), which then hands the mapped value and its size
         to `saved` (the caller's LRU swaps its private copy for the shared pages). Not kept here:
         the caller's LRU holds what it uses."""
-        name = TERM_PREFIX + hashlib.sha1(repr(key).encode()).hexdigest()
+        name = _term_name(key)
         if self.folder is not None and (self.folder / f"{name}.parts").exists():
             return _load(self.folder, name)
         value = decode()
@@ -113,6 +115,36 @@ class GenerationArrays:
             with self._locks_lock:
                 self._term_bytes -= size
         return value
+
+    def term_saved(self, key: tuple[str, bytes, str]) -> bool:
+        """Whether a term's array (`key` as `shared_term`'s) is saved in the folder."""
+        return self.folder is not None and (self.folder / f"{_term_name(key)}.parts").exists()
+
+    def save_term(self, key: tuple[str, bytes, str], decode: Callable[[], np.ndarray]) -> int:
+        """Decode and save a term's array now, for every process to map, keeping nothing in memory
+        (the warm-up's preparing of the commonest lists, chosen large); the bytes saved, 0 if it was
+        saved before, would pass `SHARED_TERMS_MAX_BYTES`, or there is no folder."""
+        if self.folder is None or self.term_saved(key):
+            return 0
+        name = _term_name(key)
+        with self._lock(name):
+            made: list[int] = []
+
+            def make() -> np.ndarray:
+                value = decode()
+                size = int(value.nbytes)
+                with self._locks_lock:
+                    if self._term_bytes + size > SHARED_TERMS_MAX_BYTES:
+                        raise _NotSaved
+                    self._term_bytes += size
+                made.append(size)
+                return value
+
+            try:
+                self._load_or_make(name, make)
+            except _NotSaved:
+                return 0
+        return made[0] if made else 0
 
     def _lock(self, name: str) -> threading.RLock:
         with self._locks_lock:
@@ -182,6 +214,14 @@ class MemoryLRU:
                     _, (_, dropped) = self._items.popitem(last=False)
                     self.bytes -= dropped
         return value
+
+
+class _NotSaved(Exception):
+    """A value `save_term` decoded and found past the generation's bound."""
+
+
+def _term_name(key: tuple[str, bytes, str]) -> str:
+    return TERM_PREFIX + hashlib.sha1(repr(key).encode()).hexdigest()
 
 
 def generation_folder(index_dir: Path, key: str) -> Path | None:

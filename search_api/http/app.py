@@ -40,6 +40,7 @@ from search_api.facets import FACETS
 from search_api.features.check import Against
 from search_api.features.check_report import check_docx, check_html, paragraphs_csv
 from search_api.features.tables import document_csv, lineage_csv, precedents_csv
+from search_api.http.allocator import keep_freed_arrays
 from search_api.http.bodies import MAX_BODY_BYTES, MAX_CHECK_BYTES, bounded_body, read_posted_draft
 from search_api.http.openapi import openapi_document
 from search_api.http.responses import DOCX_TYPE, JSON, attachment, error, error_response, safe
@@ -373,4 +374,5 @@ def _origins_from_env() -> list[str]:
 def create_app_from_env() -> Starlette:
     """Factory for uvicorn (`ga-search serve` sets GA_SEARCH_INDEX; each worker calls this)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    keep_freed_arrays()
     return create_app(os.environ.get("GA_SEARCH_INDEX", "index"))
