@@ -24,6 +24,7 @@ from starlette.datastructures import QueryParams  # noqa: E402
 
 from bench.scale import KINDS, forget_saved_terms, index_folder, scale_requests  # noqa: E402
 from search_api.engine import SearchEngine  # noqa: E402
+from search_api.http.allocator import keep_freed_arrays  # noqa: E402
 from search_api.params import SEARCH_PARAMS, parse_params, search_request  # noqa: E402
 
 
@@ -49,6 +50,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     index_dir = args.index or index_folder(args.clauses)
+    keep_freed_arrays()  # as each of the service's workers does (search_api/http/app.py)
     if not args.keep_saved:
         print(f"saved terms removed: {forget_saved_terms(index_dir)}")
     engine = SearchEngine(index_dir)

@@ -33,6 +33,7 @@ from search_api.core.docsets import SnapshotCache
 from search_api.core.documents import document_view, find_document, stored_clause, suggestions
 from search_api.core.parallel import add_parallels
 from search_api.core.preload import generation_files, preload
+from search_api.core.preparing import prepare_generation, prepare_positions_in_helper
 from search_api.core.query import parse_query
 from search_api.core.searching import SnapshotSearch
 from search_api.core.snapshots import Snapshots
@@ -64,7 +65,6 @@ from search_api.models import (
     SearchRequest,
     SearchResult,
 )
-from search_api.preparing import prepare_generation, prepare_positions_in_helper
 
 EXPORT_CPU_SECONDS = 60.0  # an export's budget: 100,000 rows read in about 5 s on this machine
 # The warm-up's search: a Chinese word in most resolutions, every facet, highlights (a page's worth).
@@ -142,8 +142,8 @@ class SearchEngine:
 
     def prepare(self, records: int) -> None:
         """`warm` after a build (`ga-search index`), the precedents' arrays in a second process
-        for a large index (search_api/preparing.py)."""
-        prepare_generation(self, records)
+        for a large index (search_api/core/preparing.py)."""
+        prepare_generation(self.index_dir, self.warm, records)
 
     @contextmanager
     def current_snapshot(self) -> Iterator[tuple[Searcher, SnapshotCache]]:
@@ -176,7 +176,7 @@ class SearchEngine:
                     preload(generation_files(searcher, self.index_dir, cache.arrays.folder))
                 warm_arrays(searcher, cache)
                 if generation is None:  # saved for every lane and process
-                    prepare_positions_in_helper(self, searcher, cache)
+                    prepare_positions_in_helper(self.index_dir, searcher, cache)
                 lane.warm_for = searcher
                 warmed = True
                 generation = searcher.reader().generation()

@@ -1,5 +1,5 @@
 """The commonest terms' positions, prepared by the warm-up in a helper process
-(search_api/core/warming.py, search_api/preparing.py), and the service's heap thresholds
+(search_api/core/warming.py, search_api/core/preparing.py), and the service's heap thresholds
 (search_api/http/allocator.py)."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+import search_api.core.preparing as preparing
 import search_api.core.shared_arrays as shared_arrays
 import search_api.http.app as app_module
-import search_api.preparing as preparing
 from indexer.formats import PackedPositions
 from indexer.writer import build_index
 from search_api.core import warming

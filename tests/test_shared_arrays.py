@@ -364,7 +364,9 @@ def test_prepare_makes_the_precedents_arrays_in_a_second_process(
         cache = sequential._snapshot(searcher)
         reference = cache.band_keys().copy(), [part.copy() for part in cache.shingle_index()]
     shutil.rmtree(index_dir / SNAPSHOTS_FOLDER)
-    helper = subprocess.run([sys.executable, "-m", "search_api.preparing", "precedents", str(index_dir)], timeout=300)
+    helper = subprocess.run(
+        [sys.executable, "-m", "search_api.core.preparing", "precedents", str(index_dir)], timeout=300
+    )
     assert helper.returncode == 0  # the seeds' arrays: a second or two; bounded so a hang fails, not stalls
     [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
     assert {"bands.parts", "shingles.parts"} <= {p.name for p in folder.iterdir()}
@@ -372,7 +374,7 @@ def test_prepare_makes_the_precedents_arrays_in_a_second_process(
     for name in ("_band_keys", "_shingle_index"):  # this process now maps them and makes the rest
         monkeypatch.setattr(SnapshotCache, name, lambda *_: pytest.fail("made again"))
     engine = SearchEngine(index_dir)
-    monkeypatch.setattr("search_api.preparing.PARALLEL_PREPARE_RECORDS", 0)
+    monkeypatch.setattr("search_api.core.preparing.PARALLEL_PREPARE_RECORDS", 0)
     engine.prepare(records=1)
     assert _answer(engine) == expected
     with engine._current() as searcher:

@@ -23,7 +23,7 @@ more (a common word's postings or positions: tens of milliseconds to decode) is 
 (`shared_term`, off the search's path), up to `SHARED_TERMS_MAX_BYTES` a generation, so another
 worker, or the service after a restart, maps it instead of decoding it again. The commonest terms'
 positions are saved before any search asks (`save_term`: the warm-up's helper,
-search_api/preparing.py). Filter masks stay in each process.
+search_api/core/preparing.py). Filter masks stay in each process.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def prepare_positions(
     searcher: Searcher, cache: SnapshotCache, occurrences: int = PREPARED_OCCURRENCES, budget: int = PREPARED_BYTES
 ) -> int:
     """Decode and save, in this process, the positions `positions_to_prepare` lists, for every
-    process to map (search_api/preparing.py runs it in a helper); the bytes saved."""
+    process to map (search_api/core/preparing.py runs it in a helper); the bytes saved."""
     started = time.perf_counter()
     saved = prepared = 0
     for name, btext in positions_to_prepare(searcher, cache, occurrences, budget):

@@ -1,15 +1,17 @@
 """The service's heap: glibc's malloc told to keep freed arrays for the next search.
 
-A search allocates and frees NumPy arrays of 1-30 MB (a common word's postings, the scores, the
-order of its hits). glibc hands an allocation above its mmap threshold (128 KB at start) straight to
-the kernel and back on free, so each search pays page faults for fresh zeroed pages; it raises the
-threshold after such a free, but only to the size freed, so how warm a search runs depends on which
-searches came before it. At 1M clauses (bench/scale.py, one worker) a word search's p95 went from
-17.4-17.9 ms to 20.4-21.2 ms when the warm-up's positions (search_api/preparing.py) spared the first
-phrases the large allocations that had raised the threshold; fixed as below it was 17.8 ms with and
-17.7 ms without, and resident memory stayed under the engine's bound (PSS 937 MB against 904-959).
-The values are glibc's own dynamic ceiling (32 MB) and its trim threshold at that ceiling (64 MB),
-set from the start. Not glibc (musl, macOS): nothing is changed."""
+A search allocates and frees NumPy arrays of 1-30 MB (a common word's postings, its scores, the
+order of its hits). glibc gives an allocation above its mmap threshold (128 KB at start) to the
+kernel and back on free, so each one pays page faults for fresh zeroed pages; it raises the
+threshold after such a free, but only to the size freed, so how a search runs depends on which
+searches came before it in the process. When the warm-up's helper (search_api/core/preparing.py) spared
+the first phrases their large decodings, a word search's p95 at 1M clauses over HTTP
+(bench/scale.py, one worker) went from 16.9-17.9 ms to 20.4-21.8 (five runs), and a common word's
+first run in process from about 40 to 58-65 ms. With the thresholds fixed from the start at glibc's
+own ceiling (32 MB) and the trim threshold it pairs with it (64 MB): p95 17.3-19.1 ms (eight runs),
+the first run 43-46 ms; a phrase's p95 was 45.5-49.8 ms without and 46.6-56.2 with, and the
+service's PSS 902-904 MB without and 932-937 with (limit 1.2 GB). Not glibc (musl, macOS):
+nothing is changed."""
 
 from __future__ import annotations
 
