@@ -313,11 +313,14 @@ def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     found under their rule and a chart's labels are left out: 1,691 and 320; an untagged table
     followed over the page and its numbered rows told from paragraphs: 1,691 and 49; a letter's
     note at the page's foot (a table's) is a paragraph: 1,719 and 49; a ruled table's notes under
-    it, and a line in its paragraph's tagged element kept on it: 1,760 and 46."""
+    it, and a line in its paragraph's tagged element kept on it: 1,760 and 46; a landscape page's
+    sideways running head out, a table's row at a page's foot no footnote, a unit's power text,
+    notes between two framed tables and a variance box's header (tests/test_real_report_pages.py):
+    1,787 and 16."""
     rows = pair_rows({path: read(path) for path in sorted(REPORTS.glob("*.pdf")) + sorted(REPORTS.glob("*.docx"))})
     assert len(rows) == 10 and all(row["found"] >= 0.55 * row["docx"] for row in rows), rows
     found, clauses, extra = (sum(row[key] for row in rows) for key in ("found", "docx", "extra"))
-    assert found >= 1750 and found >= 0.97 * clauses and extra < 60, (found, clauses, extra)
+    assert found >= 1785 and found >= 0.985 * clauses and extra < 20, (found, clauses, extra)
 
 
 def test_a_reports_summary_box_is_read_by_both_readers() -> None:

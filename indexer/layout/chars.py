@@ -95,6 +95,10 @@ def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
         # The type size as printed: the font's size times the text matrix's vertical scale (an
         # OCR layer sets size 1 and scales by the matrix; ODS sets the size and a unit matrix).
         pdfium_c.FPDFText_GetMatrix(raw, index, ctypes.byref(matrix))
+        if abs(matrix.b) > abs(matrix.a):
+            # Set sideways: a landscape page's running head along its edge (`A/80/600`, `32/35`,
+            # a glyph to a baseline, one of them had joined the `Annex` heading), a chart's axis title.
+            continue
         size = pdfium_c.FPDFText_GetFontSize(raw, index) * (math.hypot(matrix.b, matrix.d) or 1.0)
         weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
         char = " " if code == 0x09 else chr(code)
@@ -159,12 +163,21 @@ def _line(page: int, glyphs: list[Glyph], marks: list[Glyph], tags: PageTags | N
         first, middle, last = (tags.content(g.index) for g in (letters[0], letters[len(letters) // 2], letters[-1]))
         line.table = sum(mcid in tags.tables for mcid in (first, middle, last)) >= 2
         line.blocks = (tags.blocks.get(first, 0), tags.blocks.get(last, 0))
+    shift = 0  # the powers put into the text so far
     for mark in _group_marks(marks):
-        offset = max((end for x, end in ends if x < mark[0].x0), default=0)
-        line.marks.append((offset, "".join(g.char for g in mark)))
+        offset = max((end for x, end in ends if x < mark[0].x0), default=0) + shift
+        raised = "".join(g.char for g in mark)
+        if raised in ("2", "3") and _UNIT.search(line.text[:offset]):
+            # A unit's power (`2,050 m3`, `266,000 km2`) is text, as the DOCX has it, not a note's
+            # mark (which had taken the document's last note `3`).
+            line.text = line.text[:offset] + raised + line.text[offset:]
+            shift += len(raised)
+        else:
+            line.marks.append((offset, raised))
     return line
 
 
+_UNIT = re.compile(r"(?<![^\W\d_])[kcm]?m$")  # metres, after a number or a space (not `Islam`)
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _LTR_RUN = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0400-\u04ff][A-Za-z0-9\u00c0-\u024f\u0400-\u04ff.,/:()\-]*")
 _PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]+")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from indexer.layout.chars import Line, Page
 from indexer.layout.furniture import FOOTNOTE_RULE
+from indexer.layout.shapes import ROW_TOLERANCE
 from indexer.layout.tables import opening_letter, opening_mark
 
 NOTE_START = re.compile(r"^(\*{1,4}|\d{1,3})\s+(?=\S)")
@@ -32,12 +33,14 @@ def split_footnotes(page: Page, lines: list[Line], size: float) -> tuple[list[Li
             return _without_rules(lines[:cut]), _without_rules(lines[cut + 1 :])
         lines = _without_rules(lines)
     # No rule: a run of small type at the foot of the page; its notes start where a line opens
-    # with a mark (`*`, `1`), the highest such line.
+    # with a mark (`*`, `1`), alone on its row, the highest such line (a table's row that runs to
+    # the foot has cells beside it: A/80/590's `3 801.9 3 722.0` had been a note `3`).
     start, opening = len(lines), None
     while start > 0 and lines[start - 1].size < size - 0.9 and lines[start - 1].base > 0.5 * page.height:
         start -= 1
         line = lines[start]
-        if opening_mark(line) is not None or NOTE_START.match(line.text):
+        alone = not any(abs(other.base - line.base) < ROW_TOLERANCE for other in lines if other is not line)
+        if alone and (opening_mark(line) is not None or NOTE_START.match(line.text)):
             opening = start
     if opening is not None and opening > 0:
         return lines[:opening], lines[opening:]

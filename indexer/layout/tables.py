@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from itertools import takewhile
 
 from indexer.layout.chars import Line
 from indexer.layout.shapes import ROW_TOLERANCE
@@ -34,9 +35,12 @@ _HEADING_OUTDENT = 3.5
 # A paragraph's number set into the margin stands 36 pt out of the column (a fascicle's `12.58` at
 # 87 pt); a table's numbered row at its edge further (A/80/607's `1.1 Tensions ...` at 60 pt).
 _NUMBER_OUTDENT = 4.0
+# A variance box's header stands this many type sizes over its row (18 pt on the real reports).
+_HEADER_GAP = 2.5
 TABLE_NOTE_MARK = re.compile(r"^[a-z]$")  # a table's note's mark, in the PDF and the DOCX alike
 # A note under a table, in the table's type: `a Funded under ...`, `Abbreviations: FS, ...`.
-_TABLE_NOTE = re.compile(r"^(?:[a-z] |(?:Notes?|Abbreviations?|Sources?):)")
+_NOTE_WORD = re.compile(r"^(?:Notes?|Abbreviations?|Sources?):")
+_TABLE_NOTE = re.compile(rf"^(?:[a-z] |{_NOTE_WORD.pattern[1:]})")
 
 
 def opening_mark(line: Line) -> str | None:
@@ -103,6 +107,10 @@ def untagged_table_lines(
         """A note under a table: `Abbreviations: ...`, or a raised letter and its text."""
         return bool(_TABLE_NOTE.match(lines[index].text) or opening_letter(lines[index]))
 
+    def marked_note(index: int) -> bool:
+        """A note told by its mark or its word, not by a plain `a ` (a cell's wrapped line)."""
+        return bool(opening_letter(lines[index]) or _NOTE_WORD.match(lines[index].text))
+
     def body(index: int) -> bool:
         """A line of the body's own: a heading, or body type alone on its row at the column's
         edge (a full line, or one that opens with a number set into the margin)."""
@@ -129,11 +137,13 @@ def untagged_table_lines(
         if not below or not small(lines[below[0]]):
             start += 1
             continue
-        # The last rule reached before a line of the body, then small type under it.
+        # The last rule reached before a line of the body or a note (a table's notes come after
+        # its last rule: A/80/630's summary sets two tables, notes between, in one frame), then
+        # small type under it.
         end = start
         for following in range(start + 1, len(rules)):
             between = [i for i in below if rules[end] < lines[i].base < rules[following]]
-            if any(body(i) for i in between):
+            if any(body(i) or marked_note(i) for i in between):
                 break
             end = following
         for i in below:
@@ -157,4 +167,19 @@ def untagged_table_lines(
                 break
             found.add(index)
             index += 1
+    # A header over a table's right-hand columns, with no rule above it (a variance box's
+    # `Variance` or `2024/25 variance` over its amount and percentage): the table's, as the DOCX has
+    # it in the table's first row. A unit line or a title over a table starts at the column's edge.
+    order = sorted(range(len(lines)), key=lambda i: lines[i].base)
+    for position in reversed(range(len(order))):  # a header's lower line first
+        line = lines[order[position]]
+        if order[position] in found or not small(line) or line.x0 <= (left + right) / 2:
+            continue
+        # The row under it: the lines from the first that stands lower than its own row.
+        next_row = bisect_right(bases, line.base + ROW_TOLERANCE)
+        if next_row == len(bases) or bases[next_row] - line.base >= _HEADER_GAP * size:
+            continue
+        bottom = bases[next_row] + ROW_TOLERANCE
+        if any(i in found for i in takewhile(lambda i: lines[i].base < bottom, order[next_row:])):  # noqa: B023
+            found.add(order[position])
     return found
