@@ -73,3 +73,31 @@ def test_a_variance_boxs_header_goes_with_its_table() -> None:
     for name in ("A_80_590", "A_80_596", "A_80_607", "A_80_628"):
         assert not headers & set(_texts(f"{name}.pdf")), name
         assert not headers & set(_texts(f"{name}.docx")), name
+
+
+def test_a_subparagraph_goes_on_at_its_hanging_indent_over_a_page_break() -> None:
+    """A fascicle's `(b) Coordinate ...` ends a page mid-sentence and goes on at the top of the
+    next at its hanging indent: an indented line there had started a paragraph of its own."""
+    pdf, docx = _texts("A_81_6 (SECT. 11).pdf"), _texts("A_81_6 (SECT. 11).docx")
+    for opening in ("(b) Coordinate the interdepartmental", "(c) Support the African Union Development Agency"):
+        [whole] = [t for t in docx if t.startswith(opening)]
+        assert whole in pdf, opening
+    assert not [t for t in pdf if t.startswith("African Union and African Member States as enshrined")]
+
+
+def test_an_italic_subheading_is_a_paragraph_of_its_own() -> None:
+    """The layout had not read italics: `Lessons learned and planned change` (italic, body type)
+    ran into the paragraph above it, and the mandates' italic subheadings between two tables drawn
+    without rules went with the tables (A/81/6 (Sect. 12) and (Sect. 13))."""
+    pdf = _texts("A_81_6 (SECT. 11).pdf")
+    assert "Lessons learned and planned change" in pdf
+    assert not [t for t in pdf if t.endswith("employment. Lessons learned and planned change")]
+    for name, heading in (
+        ("A_81_6 (SECT. 13)", "Economic and Social Council resolutions"),
+        ("A_81_6 (SECT. 12)", "United Nations Conference on Trade and Development reports"),
+    ):
+        assert heading in _texts(f"{name}.pdf") and heading in _texts(f"{name}.docx"), name
+    page = read_pages(str(REPORTS / "A_81_6 (SECT. 11).pdf"))
+    lines = [line for p in page for line in p.lines if line.text == "Lessons learned and planned change"]
+    assert lines and all(line.italic for line in lines)
+    assert not any(line.italic for line in page[6].lines if line.text.startswith("(b) Coordinate"))

@@ -198,6 +198,16 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                     or _hangs_under(previous, line, full)
                 )
             )
+            # A line at the top of a page at the hanging indent of the full line that ended the page
+            # before, which ended no sentence, goes on it (a fascicle's `(b) ...`, A/81/6 (Sect. 11)).
+            carried = (
+                previous is not None
+                and previous.page != line.page
+                and abs(line.x0 - previous.x0) < 2
+                and previous.x0 > left + 0.5 * line.size
+                and previous.x1 > full
+                and not previous.text.rstrip().endswith((".", ";", ":"))
+            )
             # A label at the start of a line under a full one at the line pitch is an enumeration
             # run on (`... primarily to: (a) additional costs ... and (b) ...`, A/80/628), not a
             # subparagraph: ODS sets those apart by a paragraph's gap.
@@ -232,11 +242,12 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
                 or (
                     not same_element  # Word's tags say where a paragraph goes on, whatever its indent
                     and (
-                        (indented and not centred)
+                        (indented and not (centred or carried))
                         or numbered
                         or outdented
                         or abs(line.size - previous.size) > 0.6
                         or line.bold != previous.bold
+                        or line.italic != previous.italic  # an italic subheading (`Lessons learned ...`)
                     )
                 )
             )

@@ -9,12 +9,12 @@ in small type or between two rules. A table here runs from a rule with small typ
 to its last rule that no paragraph of the body interrupts, then on until a line of the body: a
 heading, or, alone on its row, a full line at the column's edge or indented from it (a
 paragraph's first), or a number set into the margin. So a table that goes on in body type
-without rules to the foot of its page (A/80/590's results frameworks) is left out too; a
-subheading in body type between two tables (A/81/6 (Sect. 13)'s mandates, in italics, which the
-layout does not see) goes with them. A table drawn without rules (a fascicle's mandates: a
-resolution's number and its title, two to a row) is told by its rows: from one of two or more
-cells in small type on to the last line in small type, short of a note under it (`a ...`,
-`Abbreviations: ...`), which the DOCX keeps as text.
+without rules to the foot of its page (A/80/590's results frameworks) is left out too; an
+italic subheading in body type at the tables' edge or the column's ends one (A/81/6 (Sect. 13)'s
+`Economic and Social Council resolutions` between its mandates' tables). A table drawn without
+rules (a fascicle's mandates: a resolution's number and its title, two to a row) is told by its
+rows: from one of two or more cells in small type on to the last line in small type, short of a
+note under it (`a ...`, `Abbreviations: ...`), which the DOCX keeps as text.
 """
 
 from __future__ import annotations
@@ -118,6 +118,11 @@ def untagged_table_lines(
         if small(line):
             return False
         if line.size >= size + _SMALL or (line.bold and alone(index) and line.x0 >= left - 2):
+            return True
+        if line.italic and alone(index) and line.x0 <= left + 2:
+            # An italic subheading at the tables' edge or the column's (A/81/6 (Sect. 13)'s
+            # `Economic and Social Council resolutions` between its mandates' tables); an italic
+            # title in a cell stands further in.
             return True
         at_edge = abs(line.x0 - left) < 2 and line.x1 - line.x0 > 0.5 * (right - left)
         numbered = (
