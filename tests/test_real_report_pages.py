@@ -101,3 +101,14 @@ def test_an_italic_subheading_is_a_paragraph_of_its_own() -> None:
     lines = [line for p in page for line in p.lines if line.text == "Lessons learned and planned change"]
     assert lines and all(line.italic for line in lines)
     assert not any(line.italic for line in page[6].lines if line.text.startswith("(b) Coordinate"))
+
+
+def test_the_running_heads_rule_starts_no_table() -> None:
+    """The rule under the running head, with small type under it (a unit line over a table, or a
+    table going on from the page before), had been taken for a table's top rule: the unit line went
+    with the table, which the DOCX keeps as a paragraph."""
+    for name, unit in (("A_80_628", "(Percentage)"), ("A_80_596", "(Millions of United States dollars)")):
+        assert unit in _texts(f"{name}.pdf") and unit in _texts(f"{name}.docx"), name
+    # a table going on at the top of a page keeps its row labels over its first row
+    assert "Total (I–III)" not in _texts("A_80_600.pdf")
+    assert "Total, including temporary positions" not in _texts("A_80_607.pdf")

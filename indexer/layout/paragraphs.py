@@ -34,6 +34,7 @@ from indexer.layout.tables import opening_letter, untagged_table_lines
 _NUMBERED = re.compile(r"^\s*(?:\d{1,4}(?:\.\d{1,3})?\s*(?:\.\s|．\s?)|\([a-z]{1,4}\)\s|[IVXL]{1,6}\.\s)")
 _LABEL = re.compile(r"^\s*(?:\([a-z]{1,4}\)|\(?\d{1,3}\)|\d{1,3}\.|[a-z]\.|[IVXL]{1,6}\.)\s")
 _CJK_EDGE = re.compile(rf"[{CJK_RANGES}，。；：、（）《》“”]")
+_HEAD_ZONE = 0.12  # the running head stands in the page's top eighth (59 pt of 792)
 _PARAGRAPH_GAP = 1.35
 # A line that ends within this share of the page's width of the column's right edge is full.
 _FULL_SHORT_OF = 0.04
@@ -159,7 +160,14 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
             default=page.width,
         )
         full = page_right - _FULL_SHORT_OF * page.width
-        untagged = untagged_table_lines(text_lines, page.rules, size, left, page_right, full, in_table)
+        # The running head's rule (6 pt under it) is no table's: under it a unit line or a
+        # continued table's small type had started one (A/80/628's `(Percentage)`).
+        head = max(
+            (line.base for line in page.lines if line not in kept and line.base < _HEAD_ZONE * page.height),
+            default=None,
+        )
+        rules = [rule for rule in page.rules if head is None or rule > head + size]
+        untagged = untagged_table_lines(text_lines, rules, size, left, page_right, full, in_table)
         in_table = bool(text_lines) and len(text_lines) - 1 in untagged
         # A table's cell, or an organization chart's box, is left out as the DOCX reader leaves it
         # (layout/tags.py, tables.py, figures.py).

@@ -35,6 +35,8 @@ _HEADING_OUTDENT = 3.5
 # A paragraph's number set into the margin stands 36 pt out of the column (a fascicle's `12.58` at
 # 87 pt); a table's numbered row at its edge further (A/80/607's `1.1 Tensions ...` at 60 pt).
 _NUMBER_OUTDENT = 4.0
+# A table's rows follow one another within this many body type sizes (14.5 pt on the real reports).
+_ROW_PITCH = 2.0
 # A variance box's header stands this many type sizes over its row (18 pt on the real reports).
 _HEADER_GAP = 2.5
 TABLE_NOTE_MARK = re.compile(r"^[a-z]$")  # a table's note's mark, in the PDF and the DOCX alike
@@ -167,6 +169,19 @@ def untagged_table_lines(
         if index in found or not small(lines[index]) or alone(index):
             index += 1
             continue
+        # Its row labels just above its first row, with no rule between, are its own (a table
+        # going on at the top of a page: A/80/600's `Total (I–III)` over `Approved 2024/25 ...`).
+        above = index - 1
+        while (
+            above >= 0
+            and above not in found
+            and small(lines[above])
+            and not note(above)
+            and lines[above + 1].base - lines[above].base < _ROW_PITCH * size
+            and not any(lines[above].base < rule < lines[above + 1].base for rule in rules)
+        ):
+            found.add(above)
+            above -= 1
         while index < len(lines) and small(lines[index]):
             if alone(index) and note(index):
                 break
