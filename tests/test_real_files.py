@@ -317,11 +317,12 @@ def test_the_reports_pdfs_find_nine_in_ten_of_their_docx_clauses() -> None:
     sideways running head out, a table's row at a page's foot no footnote, a unit's power text,
     notes between two framed tables and a variance box's header (tests/test_real_report_pages.py):
     1,787 and 16; italic subheadings read, a subparagraph carried over a page at its hanging
-    indent: 1,793 and 11; the running head's rule no table's: 1,795 and 11."""
+    indent: 1,793 and 11; the running head's rule no table's: 1,795 and 11; contents followed over
+    a page whose first entry wraps: 1,795 and 8."""
     rows = pair_rows({path: read(path) for path in sorted(REPORTS.glob("*.pdf")) + sorted(REPORTS.glob("*.docx"))})
     assert len(rows) == 10 and all(row["found"] >= 0.55 * row["docx"] for row in rows), rows
     found, clauses, extra = (sum(row[key] for row in rows) for key in ("found", "docx", "extra"))
-    assert found >= 1793 and found >= 0.99 * clauses and extra < 15, (found, clauses, extra)
+    assert found >= 1793 and found >= 0.99 * clauses and extra < 10, (found, clauses, extra)
 
 
 def test_a_reports_summary_box_is_read_by_both_readers() -> None:

@@ -112,3 +112,14 @@ def test_the_running_heads_rule_starts_no_table() -> None:
     # a table going on at the top of a page keeps its row labels over its first row
     assert "Total (I–III)" not in _texts("A_80_600.pdf")
     assert "Total, including temporary positions" not in _texts("A_80_607.pdf")
+
+
+def test_the_contents_go_on_over_a_page_whose_first_entry_wraps() -> None:
+    """A/80/590's contents end on a page whose first entry wraps over four lines and its page
+    number before the first dot leader: the page had been taken for the text, its entry and its
+    `24` for paragraphs."""
+    pdf = _texts("A_80_590.pdf")
+    assert "24" not in pdf
+    assert not [t for t in pdf if t.startswith("Summary of follow-up action") and t.endswith("requests of the")]
+    heading = next(t for t in _texts("A_80_590.docx") if t.startswith("Summary of follow-up action taken"))
+    assert heading in pdf

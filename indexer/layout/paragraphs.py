@@ -38,7 +38,7 @@ _HEAD_ZONE = 0.12  # the running head stands in the page's top eighth (59 pt of 
 _PARAGRAPH_GAP = 1.35
 # A line that ends within this share of the page's width of the column's right edge is full.
 _FULL_SHORT_OF = 0.04
-_CONTENTS_LOOKAHEAD = 4  # lines of a page that show whether the contents go on there
+_CONTENTS_LOOKAHEAD = 6  # lines of a page that show whether the contents go on there
 _CONTENTS = re.compile(r"^\s*(?:Contents|Table des matières|Índice|Содержание|المحتويات|目录)\s*$")
 
 
