@@ -31,6 +31,7 @@ CACHE_BYTES = 256 * 2**20
 STATISTICS_BYTES = 100  # a tuple of four floats and its key, roughly
 # Phrase keys pack a document number and a position into one integer: doc << POSITION_BITS | pos.
 POSITION_BITS = 24
+KEY_BYTES = 8  # one such key an occurrence, an int64
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)

@@ -11,15 +11,16 @@ from whoosh.searching import Searcher
 from indexer.formats import PackedPositions
 from indexer.schema import RESOLUTION_FIELDS
 from search_api.core.docsets import SnapshotCache
+from search_api.core.postings import KEY_BYTES
 from search_api.core.searching import filter_parts, sort_fields
 from search_api.core.shared_arrays import SHARED_TERM_BYTES, SHARED_TERMS_MAX_BYTES
 from search_api.facets import FACETS_BY_NAME
 from search_api.models import SORTS, SearchRequest
 
-# A term's positions decode at about 25 ns an occurrence (1M clauses, this machine), into 8 bytes
-# each (postings.POSITION_BITS keys): the lists that are shared at all (SHARED_TERM_BYTES, 3 ms or
-# more) are the ones a warm-up prepares, commonest first, up to a quarter of what a generation may share.
-PREPARED_OCCURRENCES = SHARED_TERM_BYTES // 8
+# A term's positions decode at about 25 ns an occurrence (1M clauses, this machine), into a key of
+# KEY_BYTES each: the lists that are shared at all (SHARED_TERM_BYTES, 3 ms or more) are the ones a
+# warm-up prepares, commonest first, up to a quarter of what a generation may share.
+PREPARED_OCCURRENCES = SHARED_TERM_BYTES // KEY_BYTES
 PREPARED_BYTES = SHARED_TERMS_MAX_BYTES // 4
 log = logging.getLogger("ga_search.warming")
 
@@ -62,7 +63,7 @@ def positions_to_prepare(
     chosen: list[tuple[str, bytes]] = []
     planned = 0
     for count, name, btext in terms:
-        planned += count * 8
+        planned += count * KEY_BYTES
         if planned > budget:
             break
         if not cache.postings.positions_saved(name, btext):
