@@ -162,8 +162,9 @@ def lay_out(pages: list[Page], symbol: str | None = None, title: str = "") -> La
         full = page_right - _FULL_SHORT_OF * page.width
         # The running head's rule (6 pt under it) is no table's: under it a unit line or a
         # continued table's small type had started one (A/80/628's `(Percentage)`).
+        kept_ids = {id(line) for line in kept}
         head = max(
-            (line.base for line in page.lines if line not in kept and line.base < _HEAD_ZONE * page.height),
+            (line.base for line in page.lines if line.base < _HEAD_ZONE * page.height and id(line) not in kept_ids),
             default=None,
         )
         rules = [rule for rule in page.rules if head is None or rule > head + size]

@@ -41,8 +41,9 @@ _ROW_PITCH = 2.0
 _HEADER_GAP = 2.5
 TABLE_NOTE_MARK = re.compile(r"^[a-z]$")  # a table's note's mark, in the PDF and the DOCX alike
 # A note under a table, in the table's type: `a Funded under ...`, `Abbreviations: FS, ...`.
-_NOTE_WORD = re.compile(r"^(?:Notes?|Abbreviations?|Sources?):")
-_TABLE_NOTE = re.compile(rf"^(?:[a-z] |{_NOTE_WORD.pattern[1:]})")
+_NOTE_WORDS = r"(?:Notes?|Abbreviations?|Sources?):"
+_NOTE_WORD = re.compile("^" + _NOTE_WORDS)
+_TABLE_NOTE = re.compile(rf"^(?:[a-z] |{_NOTE_WORDS})")
 
 
 def opening_mark(line: Line) -> str | None:
