@@ -28,7 +28,7 @@ from search_api.models import SearchRequest
 from tests.test_shared_arrays import _mapped
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-# On the seeds no term comes near the real threshold (131,072 occurrences): these are their
+# On the seeds no term comes near the real threshold (65,536 occurrences): these are their
 # commonest few (the, of, 的, and, in, to, 和), as 1M clauses' are.
 OCCURRENCES = 100
 PHRASES = ('"of the United Nations"', '"in accordance with the"', '"the General Assembly"', '"组织的合作"')
