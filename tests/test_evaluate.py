@@ -320,3 +320,44 @@ def test_bigram_phrases_across_punctuation_match_as_whoosh(engine: SearchEngine)
     with engine._current() as searcher:
         found = [assert_same(searcher, f'"{piece}"') for piece in pieces[:40]]
     assert sum(count >= 1 for count in found) >= 0.8 * len(found), list(zip(pieces, found, strict=False))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_each_groups_best_is_the_first_of_the_group_when_every_match_is_sorted(seed: int) -> None:
+    from search_api.core.searching import _best_of_each
+
+    rng = np.random.default_rng(seed)
+    docs = np.unique(rng.integers(0, 50_000, 8_000)).astype(np.int64)
+    groups = rng.integers(0, 700, len(docs))
+    for keys in (-rng.integers(0, 40, len(docs)) / 7.0, rng.integers(0, 30, len(docs)).astype(np.float64)):
+        # Many equal keys: the tie goes to the lower document number, within a group and across.
+        ordered = np.lexsort((docs, keys))
+        expected, seen = [], set()
+        for i in ordered.tolist():
+            if int(groups[i]) not in seen:
+                seen.add(int(groups[i]))
+                expected.append(int(docs[i]))
+        assert _best_of_each(docs, keys, groups, 700).tolist() == expected
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize("sort", ["relevance", "date", "session"])
+def test_the_document_level_orders_resolutions_by_their_best_clause(engine: SearchEngine, sort: str) -> None:
+    from search_api.core.searching import SnapshotSearch
+
+    for text in ("联合国", "General Assembly", '"the General Assembly"', "development"):
+        request = SearchRequest(q=text, level="document", sort=sort, per_page=100, facets=())
+        result = engine.search(request)
+        with engine._current() as searcher:
+            search = SnapshotSearch(searcher, engine._snapshot(searcher))
+            passing = search._passing(search._matches(search._query(request)), request, None)
+            order = search._order(passing, request, None)  # every matching clause, sorted
+            seen: set[str] = set()
+            expected = []
+            for docnum in passing.docs[order].tolist():
+                doc_id = searcher.stored_fields(docnum)["doc_id"]
+                if doc_id not in seen:
+                    seen.add(doc_id)
+                    expected.append(doc_id)
+        assert result.total == len(expected) > 1, text
+        assert [hit.doc_id for hit in result.hits] == expected[:100], (text, sort)

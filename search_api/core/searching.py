@@ -71,10 +71,21 @@ def parsed(request: SearchRequest) -> wq.Query | None:
     return parse_query(request.q, with_titles=request.level == "document", languages=languages)
 
 
-def _first_of_each(ordered: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """The first of `ordered` in each group, in order: the best clause of each resolution."""
-    _, first = np.unique(groups, return_index=True)
-    return ordered[np.sort(first)]
+def _best_of_each(docs: np.ndarray, keys: np.ndarray, groups: np.ndarray, group_count: int) -> np.ndarray:
+    """The best match of each group (the least key, ties by document number), the groups in the
+    order of their best: what sorting every match and keeping each group's first gives, without
+    that sort (one pass for the least key, one for the least document, then a sort of the groups
+    alone), and once a search, not once for each facet as well (1M clauses, bench/profile_search.py
+    --kind document: first run median / slowest 22.8 / 48.5 -> 16.5 / 26 ms, p95 41.6 -> 16.6)."""
+    least = np.full(group_count, np.inf)
+    np.minimum.at(least, groups, keys)
+    tied = keys == least[groups]
+    none = np.iinfo(np.int64).max
+    first = np.full(group_count, none, dtype=np.int64)
+    np.minimum.at(first, groups[tied], docs[tied])
+    present = np.flatnonzero(first != none)
+    best = first[present]
+    return best[np.lexsort((best, least[present]))]
 
 
 class SnapshotSearch:
@@ -149,7 +160,7 @@ class SnapshotSearch:
         passing = self._passing(self._matches(q), request, None)
         if request.level == "clause":
             return len(passing.docs), passing.docs[self._order(passing, request, limit)]
-        best = _first_of_each(*self._collapsed(passing, request))
+        best = self._best(passing, request)
         return len(best), best[:limit]
 
     def matching(self, request: SearchRequest) -> np.ndarray:
@@ -184,14 +195,18 @@ class SnapshotSearch:
         keep = mask[found.docs]
         return Scored(found.docs[keep], found.scores[keep])
 
-    def _order(self, found: Scored, request: SearchRequest, limit: int | None) -> np.ndarray:
-        """Indexes into `found` of its first `limit` hits in result order: by score (ties by
-        document number, as Whoosh breaks them) or by date or session, newest first."""
-        docs = found.docs
+    def _sort_keys(self, found: Scored, request: SearchRequest) -> np.ndarray:
+        """Each match's key in result order, least first: its score negated, or its date's or
+        session's rank (newest first)."""
         if request.sort == "relevance":
-            keys = -found.scores
-        else:
-            keys = self.cache.sort_rank(sort_fields(request.sort))[docs].astype(np.float64)
+            return -found.scores
+        return self.cache.sort_rank(sort_fields(request.sort))[found.docs].astype(np.float64)
+
+    def _order(self, found: Scored, request: SearchRequest, limit: int | None) -> np.ndarray:
+        """Indexes into `found` of its first `limit` hits in result order: by key (`_sort_keys`),
+        ties by document number, as Whoosh breaks them."""
+        docs = found.docs
+        keys = self._sort_keys(found, request)
         candidates = np.arange(len(docs))
         if limit is not None and limit < len(docs):
             cut = np.partition(keys, limit - 1)[limit - 1]
@@ -219,35 +234,39 @@ class SnapshotSearch:
         page = [StoredHit(cache, int(passing.docs[i]), float(passing.scores[i]) if scored else None) for i in shown]
         return len(passing), page, counts
 
-    def _collapsed(self, found: Scored, request: SearchRequest) -> tuple[np.ndarray, np.ndarray]:
-        """The matching clauses in result order, and the resolution (a code) of each."""
-        ordered = found.docs[self._order(found, request, None)]
-        _, doc_codes, _ = self.cache.value_codes("doc_id", False)
-        return ordered, doc_codes[ordered]
+    def _resolution_codes(self, docs: np.ndarray) -> tuple[np.ndarray, int]:
+        """The resolution (a `doc_id` code) of each record, and how many codes there are."""
+        _, doc_codes, table = self.cache.value_codes("doc_id", False)
+        return doc_codes[docs], len(table)
+
+    def _best(self, found: Scored, request: SearchRequest) -> np.ndarray:
+        """The best matching clause of each resolution, in result order (`_best_of_each`)."""
+        groups, group_count = self._resolution_codes(found.docs)
+        return _best_of_each(found.docs, self._sort_keys(found, request), groups, group_count)
 
     def _document_search(
         self, q: wq.Query | None, request: SearchRequest, facet_names: list[str], selected: set[str]
     ) -> tuple[int, list[Any], dict[str, FacetCounts]]:
         cache = self.cache
         found = self._matches(q)
-        ordered, groups = self._collapsed(self._passing(found, request, None), request)
-        best = _first_of_each(ordered, groups)
+        passing = self._passing(found, request, None)
+        best = self._best(passing, request)
         counts: dict[str, FacetCounts] = {}
         for name in facet_names:
             facet = FACETS_BY_NAME[name]
-            clauses, resolutions = (
-                self._collapsed(self._passing(found, request, name), request) if name in selected else (ordered, groups)
-            )
+            clauses = self._passing(found, request, name) if name in selected else passing
             if facet.varies_by_clause:
                 # A resolution counts once for each value any of its matching clauses has: the
                 # same clauses a filter on that value would keep.
-                owners, values = cache.document_codes(facet.field, clauses, facet.multi_valued)
+                resolutions, _ = self._resolution_codes(clauses.docs)
+                owners, values = cache.document_codes(facet.field, clauses.docs, facet.multi_valued)
                 table = cache.value_codes(facet.field, facet.multi_valued)[2]
                 pairs = np.unique(resolutions[owners] * len(table) + values)
                 tally = np.bincount(pairs % len(table), minlength=len(table)) if len(table) else np.zeros(0, int)
                 counts[name] = FacetCounts(table, tally)
-            else:
-                counts[name] = cache.count(facet.field, _first_of_each(clauses, resolutions), facet.multi_valued)
+            else:  # the resolution's own value: any one clause of each stands for it
+                counted = self._best(clauses, request) if name in selected else best
+                counts[name] = cache.count(facet.field, counted, facet.multi_valued)
         start = (request.page - 1) * request.per_page
         shown = best[start : start + request.per_page]
         page = []
