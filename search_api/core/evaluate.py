@@ -43,6 +43,7 @@ from whoosh.searching import Searcher
 
 from indexer.schema import RESOLUTION_FIELDS
 from search_api.core.deadline import check_budget
+from search_api.core.masks import kept, kept_pair
 from search_api.core.phrase import Character, ExactPhrase
 from search_api.core.postings import POSITION_BITS, PostingCache
 
@@ -116,7 +117,7 @@ def _binary_search(short: np.ndarray, long_: np.ndarray) -> tuple[np.ndarray, np
     """(indexes in `short`, in `long_`) of the values in both: each of `short` searched in `long_`."""
     places = np.searchsorted(long_, short)
     found = long_[np.minimum(places, len(long_) - 1)] == short
-    return np.flatnonzero(found), places[found]
+    return np.flatnonzero(found), kept(places, found)
 
 
 def _table_search(short: np.ndarray, long_: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +138,7 @@ def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return _intersection(a, b)[0]
     joined = np.concatenate((a, b))
     joined.sort(kind="stable")
-    return joined[:-1][joined[1:] == joined[:-1]]
+    return kept(joined[1:], joined[1:] == joined[:-1])
 
 
 def _intersect(a: Scored, b: Scored, size: int) -> Scored:
@@ -174,7 +175,7 @@ def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _without(a: Scored, b: Scored) -> Scored:
     keep = ~np.isin(a.docs, b.docs, assume_unique=True)
-    return Scored(a.docs[keep], a.scores[keep])
+    return Scored(*kept_pair(a.docs, a.scores, keep))
 
 
 def _plus_where_present(a: Scored, b: Scored, size: int) -> Scored:
@@ -324,7 +325,7 @@ class Evaluator:
         for offset, word in sorted(((i, words[i]) for i in pinning), key=lambda pair: frequencies[pair[1]]):
             keys = self.postings.positions(fieldname, word)
             if starts is None:
-                starts = keys[(keys & _POSITION_MASK) >= offset] - offset if offset else keys
+                starts = kept(keys, (keys & _POSITION_MASK) >= offset) - offset if offset else keys
             else:  # the candidates moved to this word's place, not its (longer) list to theirs
                 starts = _common(starts + offset, keys) - offset if offset else _common(starts, keys)
             if not len(starts):

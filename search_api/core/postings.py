@@ -25,6 +25,7 @@ from whoosh.searching import Searcher
 from indexer.formats import PackedPositions
 from indexer.storage.blocks import BYTE_TO_LENGTH, posting_blocks, segment_length_codes
 from indexer.storage.packed_values import PackedValues
+from search_api.core.masks import kept, kept_pair
 from search_api.core.shared_arrays import GenerationArrays, MemoryLRU
 
 CACHE_BYTES = 256 * 2**20
@@ -113,7 +114,7 @@ class PostingCache:
         weights = np.concatenate(weight_parts).astype(np.float64)
         if deletions:
             keep = self.live[docs]
-            docs, weights = docs[keep], weights[keep]
+            docs, weights = kept_pair(docs, weights, keep)
         return TermPostings(docs, weights)
 
     def doc_frequency(self, fieldname: str, btext: bytes) -> int:
@@ -234,7 +235,7 @@ class PostingCache:
             keys += np.frombuffer(b"".join(blobs), dtype="<u4")
             # The live mask only where the segment has deletions: most have none, and it was a
             # fifth of a rare term's decoding.
-            parts.append(keys[self.live[keys >> POSITION_BITS]] if reader.has_deletions() else keys)
+            parts.append(kept(keys, self.live[keys >> POSITION_BITS]) if reader.has_deletions() else keys)
         return np.concatenate(parts) if parts else _EMPTY_DOCS
 
     def lengths(self, fieldname: str) -> np.ndarray:

@@ -28,6 +28,7 @@ from search_api.core.evaluate import Evaluator, Scored
 from search_api.core.facet_counts import FacetCounts
 from search_api.core.filter_values import check_filter_values
 from search_api.core.hits import StoredHit, facet_result, render_hit
+from search_api.core.masks import kept_pair
 from search_api.core.parallel import add_parallels
 from search_api.core.query import highlight_terms, normalise_value, parse_query
 from search_api.facets import CLAUSE_ONLY_FACETS, DEFAULT_FACETS, FACETS_BY_NAME, FILTERED_FACETS, FacetDefinition
@@ -82,7 +83,7 @@ def _best_of_each(docs: np.ndarray, keys: np.ndarray, groups: np.ndarray, group_
     tied = keys == least[groups]
     none = np.iinfo(np.int64).max
     first = np.full(group_count, none, dtype=np.int64)
-    np.minimum.at(first, groups[tied], docs[tied])
+    np.minimum.at(first, *kept_pair(groups, docs, tied))
     present = np.flatnonzero(first != none)
     best = first[present]
     return best[np.lexsort((best, least[present]))]
@@ -193,7 +194,7 @@ class SnapshotSearch:
             docs = np.flatnonzero(mask & self.cache.postings.live).astype(np.int64)
             return Scored(docs, np.ones(len(docs), dtype=np.float64))
         keep = mask[found.docs]
-        return Scored(found.docs[keep], found.scores[keep])
+        return Scored(*kept_pair(found.docs, found.scores, keep))
 
     def _sort_keys(self, found: Scored, request: SearchRequest) -> np.ndarray:
         """Each match's key in result order, least first: its score negated, or its date's or
@@ -285,7 +286,7 @@ class SnapshotSearch:
         _, doc_codes, _ = cache.value_codes("doc_id", False)
         wanted = doc_codes[shown]
         keep = cache.mask(wq.Term("level", "clause"))[found.docs] & np.isin(doc_codes[found.docs], wanted)
-        docs, scores = found.docs[keep], found.scores[keep]
+        docs, scores = kept_pair(found.docs, found.scores, keep)
         per_resolution: dict[int, list[int]] = {int(code): [] for code in wanted}
         for index in np.lexsort((docs, -scores)).tolist():
             clauses = per_resolution[int(doc_codes[docs[index]])]
