@@ -39,6 +39,7 @@ from indexer.schema import RESOLUTION_FIELDS
 from indexer.storage.blocks import field_documents
 from search_api.core.column_codes import record_codes, spread_codes
 from search_api.core.facet_counts import FacetCounts
+from search_api.core.masks import kept
 from search_api.core.postings import PostingCache
 from search_api.core.shared_arrays import GenerationArrays, MemoryLRU
 from search_api.core.similar import SimilarityColumns
@@ -297,7 +298,7 @@ class SnapshotCache(SimilarityColumns):
             elif len(docs) * 8 > self.size:  # many documents: one pass over the column beats gathering
                 chosen = np.zeros(self.size, dtype=bool)
                 chosen[docs] = True
-                values = codes[chosen[self.code_owners(field)]]
+                values = kept(codes, chosen[self.code_owners(field)])
             else:
                 values = self.document_codes(field, docs, multi_valued)[1]
             counts = np.bincount(values, minlength=len(table))
