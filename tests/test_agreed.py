@@ -558,4 +558,4 @@ def test_similarity_columns_read_whole_equal_them_read_value_by_value(
         assert np.array_equal(whole._band_keys(), keys) and keys.any()
         by_value = whole._shingle_index()
         assert all(np.array_equal(a, b) for a, b in zip(index, by_value, strict=True))
-        assert len(index[0]) > 50_000 and index[2].sum() == len(index[0])
+        assert len(index[2]) > 50_000 and index[3].sum() == len(index[2]) == index[1][-1]

@@ -15,7 +15,7 @@ INDEX_NAME = "MAIN"  # Whoosh's index name: the TOC file is _MAIN_<generation>.t
 # The search arrays derived from a generation (search_api/core/shared_arrays.py), a folder each, named
 # by `generation_key`; `ga-search publish` copies them with the segments.
 SNAPSHOTS_FOLDER = "snapshots"
-SNAPSHOT_FORMAT = 2  # how the arrays are saved (search_api/core/shared_arrays.py): part of their folder's name
+SNAPSHOT_FORMAT = 3  # how the arrays are saved (search_api/core/shared_arrays.py): part of their folder's name
 
 
 def generation_key(segments: Iterable[Any]) -> str:
