@@ -227,3 +227,20 @@ def test_hits_and_documents_carry_labels_in_the_interface_language(engine: Searc
         "reaffirm",
         "recall",
     ]
+
+
+@pytest.mark.parametrize("query", ["en decides", "es decides", "decides ar"])
+def test_a_word_that_is_a_languages_code_is_searched_and_highlighted(engine: SearchEngine, query: str) -> None:
+    """`en`, `es` are French and Spanish words and codes of stemmed languages: beside a stem term
+    (`en:decid`) they are words, not stems (a query of both had failed to highlight: a 500)."""
+    hits = engine.search(SearchRequest(q=query, language=("en",), per_page=20, facets=())).hits
+    assert hits and all("<mark>" in hit.highlight for hit in hits)
+    assert any(re.search(r"<mark>decid", hit.highlight, re.IGNORECASE) for hit in hits)
+
+
+@pytest.mark.needs_shared
+def test_a_spanish_sentence_with_es_finds_and_marks_the_udhr_clause(engine: SearchEngine) -> None:
+    hits = engine.search(SearchRequest(q="la familia es el elemento natural", language=("es",), facets=())).hits
+    clause = next(hit for hit in hits if hit.clause and "La familia es el elemento natural" in hit.clause.text)
+    marked = {clause.clause.text[start:end].lower() for start, end in clause.highlight_spans}
+    assert {"familia", "es", "elemento", "natural"} <= marked

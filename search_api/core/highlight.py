@@ -37,6 +37,12 @@ def _stem_forms(token: str, languages: tuple[str, ...]) -> frozenset[str]:
     return frozenset(stem_token(language, token) for language in languages)
 
 
+def _split_stem(word: str) -> tuple[str, bool, str]:
+    """(language, whether `word` is a stem term, its stem): `en:decid` -> ("en", True, "decid")."""
+    language, colon, stem = word.partition(":")
+    return language, bool(colon) and language in STEMMED_LANGUAGES, stem
+
+
 class _QueryTokens:
     """The clause tokens a query can mark (`word_tokens`' `wanted`): its words, a word phrase's
     words, and every token whose stem in one of the query's stemmed languages is a query stem."""
@@ -44,10 +50,11 @@ class _QueryTokens:
     def __init__(self, words: frozenset[str], phrase_words: frozenset[str]) -> None:
         self.words = words
         self.phrase_words = phrase_words
-        languages = {word.split(":", 1)[0] for word in words if word.split(":", 1)[0] in STEMMED_LANGUAGES}
-        self.stemmed = tuple(sorted(languages))
-        # A stem term is `en:decid`: its text after the language is what a stemmed token holds.
-        texts = words | phrase_words | {word.split(":", 1)[1] for word in words if word.split(":", 1)[0] in languages}
+        # A stem term is `en:decid`: its text after the language is what a stemmed token holds. A
+        # word that is only a language's code ("es", "en" in Spanish and French) is no stem term.
+        stems = {(language, stem) for language, colon, stem in map(_split_stem, words) if colon}
+        self.stemmed = tuple(sorted({language for language, _ in stems}))
+        texts = words | phrase_words | {stem for _, stem in stems}
         self.chinese = [text for text in texts if any(is_cjk(char) for char in text)]
 
     def marks(self, token: str) -> bool:
