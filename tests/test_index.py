@@ -311,7 +311,7 @@ def test_the_service_warms_each_new_commit_before_its_first_search(
     for lane in engine._snapshots.lanes:  # every lane's snapshot is the new commit's, warm
         cache = lane.cache
         assert cache is not None and cache.searcher is lane.searcher is lane.warm_for
-        assert {"codes-session", "codes-sponsor", "codes-doc_id", "lengths-text"} <= cache.arrays.names()
+        assert {"codes-session", "codes-sponsor", "codes-doc_id", "length-codes-text"} <= cache.arrays.names()
     assert engine.stats()["documents"] == counts(tmp_path / "ix")[0] == 14
 
     # The service does it in the background: a commit made while it runs is warmed by itself.

@@ -298,7 +298,7 @@ def test_warm_up_loads_the_snapshot_caches_and_changes_no_answer(seed_index) -> 
         cache = lane.cache
         assert cache is not None
         codes = {f"codes-{field}" for field in ("session", "sponsor", "cites", "verb", "doc_id")}
-        assert codes | {"lengths-text", "lengths-title", "lengths-chars"} <= cache.arrays.names()
+        assert codes | {"length-codes-text", "length-codes-title", "length-codes-chars"} <= cache.arrays.names()
     request = SearchRequest(q="维持和平 安全", facets=("session", "sponsor"))
     assert fresh.search(request).hits == SearchEngine(seed_index).search(request).hits
 

@@ -55,7 +55,7 @@ def _refuse_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("_value_codes", "_resolution_records", "_sort_rank", "_band_keys", "_shingle_index"):
         monkeypatch.setattr(SnapshotCache, name, refuse)
-    monkeypatch.setattr(PostingCache, "_lengths", refuse)
+    monkeypatch.setattr(PostingCache, "_length_codes", refuse)
     monkeypatch.setattr(PostingCache, "_live", refuse)
 
 
@@ -65,7 +65,7 @@ def test_arrays_are_made_once_then_mapped_by_a_new_reader(tmp_path: Path, monkey
     first.warm()
     expected = _answer(first)
     [folder] = (index_dir / SNAPSHOTS_FOLDER).iterdir()
-    assert {"codes-session.parts", "owner.parts", "shingles.parts", "lengths-text.parts"} <= {
+    assert {"codes-session.parts", "owner.parts", "shingles.parts", "length-codes-text.parts"} <= {
         p.name for p in folder.iterdir()
     }
     _refuse_to_compute(monkeypatch)  # a second reader (another worker, a restart) computes nothing

@@ -215,11 +215,12 @@ class SnapshotCache(SimilarityColumns):
         """A column as codes: (start of each document's codes, the codes, the distinct values).
         A document's values are `values[codes[starts[d]:starts[d + 1]]]`; a plain field has one
         code a record, `values[codes[d]]`, and no starts (an empty array: saving theirs, 0, 1, 2,
-        ..., took 8 MB a field at 1M clauses)."""
+        ..., took 8 MB a field at 1M clauses). Both as narrow as their largest value allows."""
 
         def make() -> tuple[np.ndarray, np.ndarray, list[Any]]:
             starts, codes, table = self._value_codes(field, multi_valued)
-            return (starts if multi_valued else np.zeros(0, dtype=np.int64)), codes, table
+            starts = starts.astype(_numbers(len(codes))) if multi_valued else np.zeros(0, dtype=np.int64)
+            return starts, codes.astype(_numbers(len(table))), table
 
         return self.arrays.get(f"codes-{field}", make)
 
@@ -357,8 +358,9 @@ class SnapshotCache(SimilarityColumns):
 
 
 def _numbers(size: int) -> type[np.signedinteger[Any]]:
-    """The narrowest type that holds a document number (or -1) of an index of `size` records:
-    four bytes a record instead of eight for the arrays saved a record each."""
+    """The narrowest type that holds a number below `size` (or -1), a document's or a code's:
+    four bytes instead of eight for the arrays saved a record each. Arithmetic on them that can
+    pass 2**31 widens first (NumPy keeps int32 * a Python int in int32)."""
     return np.int32 if size < 2**31 else np.int64
 
 

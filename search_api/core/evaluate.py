@@ -274,7 +274,7 @@ class Evaluator:
             (fieldname, btext), lambda: _bm25_statistics(self._bm25.scorer(self.searcher, fieldname, btext))
         )
         idf = term_idf if idf is None else idf
-        fl = self.postings.lengths(fieldname)[docs]
+        fl = self.postings.lengths(fieldname, docs)
         return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
     def _compound(self, q: wq.CompoundQuery) -> Scored:

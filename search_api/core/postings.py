@@ -238,17 +238,26 @@ class PostingCache:
             parts.append(kept(keys, self.live[keys >> POSITION_BITS]) if reader.has_deletions() else keys)
         return np.concatenate(parts) if parts else _EMPTY_DOCS
 
-    def lengths(self, fieldname: str) -> np.ndarray:
-        """Each document's length in `fieldname`, as Whoosh's scorers read it (1 where absent)."""
-        return self.arrays.array(f"lengths-{fieldname}", lambda: self._lengths(fieldname))
+    def length_codes(self, fieldname: str) -> np.ndarray:
+        """Each document's length in `fieldname` as Whoosh stores it, a one-byte code, saved for
+        the generation (a float a document had been 8 MB a field at 1M clauses)."""
+        return self.arrays.array(f"length-codes-{fieldname}", lambda: self._length_codes(fieldname))
 
-    def _lengths(self, fieldname: str) -> np.ndarray:
-        codes = np.zeros(self.size, dtype=np.int64)
+    def lengths(self, fieldname: str, docs: np.ndarray) -> np.ndarray:
+        """The length in `fieldname` of each of `docs`, as Whoosh's scorers read it (1 where absent)."""
+        return _LENGTH_OF_CODE[self.length_codes(fieldname)[docs]]
+
+    def _length_codes(self, fieldname: str) -> np.ndarray:
+        codes = np.zeros(self.size, dtype=np.uint8)
         for reader, offset in self._leaves:
             stored = segment_length_codes(reader, fieldname)
             if stored is not None:
                 codes[offset : offset + len(stored)] = stored
-        return np.where(codes > 0, BYTE_TO_LENGTH[codes], 1).astype(np.float64)
+        return codes
+
+
+# A length code's length as a float, as BM25F reads it; 0 (no length stored) reads as 1.
+_LENGTH_OF_CODE = np.where(np.arange(256) > 0, BYTE_TO_LENGTH, 1).astype(np.float64)
 
 
 def _as_tuple(postings: TermPostings) -> tuple[np.ndarray, np.ndarray]:

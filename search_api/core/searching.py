@@ -262,7 +262,7 @@ class SnapshotSearch:
                 resolutions, _ = self._resolution_codes(clauses.docs)
                 owners, values = cache.document_codes(facet.field, clauses.docs, facet.multi_valued)
                 table = cache.value_codes(facet.field, facet.multi_valued)[2]
-                pairs = np.unique(resolutions[owners] * len(table) + values)
+                pairs = np.unique(resolutions[owners].astype(np.int64) * len(table) + values)
                 tally = np.bincount(pairs % len(table), minlength=len(table)) if len(table) else np.zeros(0, int)
                 counts[name] = FacetCounts(table, tally)
             else:  # the resolution's own value: any one clause of each stands for it

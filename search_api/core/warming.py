@@ -43,7 +43,7 @@ def warm_arrays(searcher: Searcher, cache: SnapshotCache) -> None:
         cache.sort_rank(sort_fields(sort))
     for fieldname, field in searcher.schema.items():
         if field.scorable:
-            cache.postings.lengths(fieldname)
+            cache.postings.length_codes(fieldname)
     # Last: `SearchEngine.prepare` may be making these in another process meanwhile.
     cache.band_keys()  # precedents of a clause
     cache.shingle_index()  # precedents of a pasted text
