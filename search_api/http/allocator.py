@@ -10,8 +10,15 @@ the first phrases their large decodings, a word search's p95 at 1M clauses over 
 first run in process from about 40 to 58-65 ms. With the thresholds fixed from the start at glibc's
 own ceiling (32 MB) and the trim threshold it pairs with it (64 MB): p95 17.3-19.1 ms (eight runs),
 the first run 43-46 ms; a phrase's p95 was 45.5-49.8 ms without and 46.6-56.2 with, and the
-service's PSS 902-904 MB without and 932-937 with (limit 1.2 GB). Not glibc (musl, macOS):
-nothing is changed."""
+service's PSS 902-904 MB without and 932-937 with (limit 1.2 GB).
+
+One arena for all threads, too: a search runs in a pool thread, and glibc gives each thread an
+arena of 64 MB heaps, where a thresholds' promise does not hold. Once cached arrays made in a thread
+filled its heap, every 1 MB temporary took a new heap, given back on free (256 page faults each):
+a clause's precedents at 1M clauses, twenty such temporaries, went from 10.5 to 23 ms once the other
+kinds of search had run (bench/scale.py), and back to 10.5 with one arena; PSS 705 -> 653 MB,
+the seeds under load unchanged (1.7 ms of CPU a request). The GIL serialises the threads' Python
+anyway. Not glibc (musl, macOS): nothing is changed."""
 
 from __future__ import annotations
 
@@ -21,13 +28,15 @@ import logging
 
 M_TRIM_THRESHOLD = -1  # glibc's malloc.h
 M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
 MMAP_THRESHOLD_BYTES = 32 * 2**20
 TRIM_THRESHOLD_BYTES = 2 * MMAP_THRESHOLD_BYTES
 log = logging.getLogger("ga_search.allocator")
 
 
 def keep_freed_arrays() -> bool:
-    """Set glibc's thresholds for this process (each worker calls it); True if they were set."""
+    """Set glibc's thresholds and arenas for this process (each worker calls it, before its threads
+    start); True if they were set."""
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name)
@@ -36,8 +45,10 @@ def keep_freed_arrays() -> bool:
     except (OSError, AttributeError, TypeError):
         return False
     gnu_get_libc_version.restype = ctypes.c_char_p
-    done = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(
-        mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
+    done = (
+        bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
+        and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
+        and bool(mallopt(M_ARENA_MAX, 1))
     )
     if not done:
         log.warning("glibc %s refused the heap's thresholds", gnu_get_libc_version().decode())
