@@ -150,26 +150,34 @@ def test_an_index_that_cannot_be_written_prepares_nothing(index_dir: Path) -> No
 
 
 # -- the service's heap ------------------------------------------------------------------------------
-_FAULTS = textwrap.dedent(
+# What both scripts share: libc, the mode, and the page faults of a block asked, written, freed.
+_PRELUDE = textwrap.dedent(
     """
-    import ctypes, resource, sys
-    if sys.argv[1] == "keep":
-        from search_api.http.allocator import keep_freed_arrays
-        assert keep_freed_arrays()
+    import ctypes, resource, sys, threading
     libc = ctypes.CDLL(None)
     libc.malloc.restype = ctypes.c_void_p
     libc.free.argtypes = [ctypes.c_void_p]
-    size = 8 * 2**20  # a common word's postings at 1M clauses
-    faults = []
-    for _ in range(2):
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-        block = libc.malloc(size)
-        ctypes.memset(block, 1, size)
-        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
-        libc.free(block)
-    print(faults[1])
+    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    if sys.argv[1] == "keep":
+        from search_api.http.allocator import keep_freed_arrays
+        assert keep_freed_arrays()
+    elif sys.argv[1] == "thresholds":  # the thresholds alone: each thread its own arena, as by default
+        libc.mallopt(-3, 32 * 2**20)
+        libc.mallopt(-1, 64 * 2**20)
+
+    def faults(size, rounds, who):
+        counted = []
+        for _ in range(rounds):
+            before = resource.getrusage(who).ru_minflt
+            block = libc.malloc(size)
+            ctypes.memset(block, 1, size)
+            counted.append(resource.getrusage(who).ru_minflt - before)
+            libc.free(block)
+        return counted[-1]
     """
 )
+# A common word's postings at 1M clauses, asked twice.
+_FAULTS = _PRELUDE + "print(faults(8 * 2**20, 2, resource.RUSAGE_SELF))\n"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc thresholds")
@@ -185,19 +193,8 @@ def test_the_service_heap_keeps_a_freed_array_for_the_next() -> None:
     assert second_faults("keep") < 100
 
 
-_THREAD_FAULTS = textwrap.dedent(
+_THREAD_FAULTS = _PRELUDE + textwrap.dedent(
     """
-    import ctypes, resource, sys, threading
-    libc = ctypes.CDLL(None)
-    libc.malloc.restype = ctypes.c_void_p
-    libc.free.argtypes = [ctypes.c_void_p]
-    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    if sys.argv[1] == "keep":
-        from search_api.http.allocator import keep_freed_arrays
-        assert keep_freed_arrays()
-    else:  # the thresholds alone: each thread its own arena, as glibc has it by default
-        libc.mallopt(-3, 32 * 2**20)
-        libc.mallopt(-1, 64 * 2**20)
     MB = 2**20
 
     def work(out):
@@ -210,14 +207,7 @@ _THREAD_FAULTS = textwrap.dedent(
                 libc.free(block)
                 break
             kept.append(block)
-        faults = []
-        for _ in range(3):
-            before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
-            block = libc.malloc(MB)
-            ctypes.memset(block, 1, MB)
-            faults.append(resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before)
-            libc.free(block)
-        out.append(faults[-1])
+        out.append(faults(MB, 3, resource.RUSAGE_THREAD))
 
     out = []
     thread = threading.Thread(target=work, args=(out,))

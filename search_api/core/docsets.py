@@ -53,7 +53,7 @@ class ColumnValues(Sequence[Any]):
     """A single-valued column read through its codes: `values[docnum]` (None where absent)."""
 
     def __init__(self, codes: tuple[np.ndarray, np.ndarray, list[Any]]) -> None:
-        self._starts, self._codes, self._table = codes
+        _, self._codes, self._table = codes  # a plain column: no starts
 
     def __len__(self) -> int:
         return len(self._codes)
