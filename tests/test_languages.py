@@ -244,3 +244,5 @@ def test_a_spanish_sentence_with_es_finds_and_marks_the_udhr_clause(engine: Sear
     clause = next(hit for hit in hits if hit.clause and "La familia es el elemento natural" in hit.clause.text)
     marked = {clause.clause.text[start:end].lower() for start, end in clause.highlight_spans}
     assert {"familia", "es", "elemento", "natural"} <= marked
+    # The snippet shows where they meet (paragraph 3), not the article's first "la".
+    assert "<mark>familia</mark> <mark>es</mark> <mark>el</mark> <mark>elemento</mark>" in clause.highlight

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -200,6 +201,18 @@ def test_snippet_is_centred_on_the_match(engine: SearchEngine) -> None:
     hit = engine.search(SearchRequest(q="内列加尔")).hits[0]
     start = hit.highlight.index("<mark>")
     assert 0 < start < len(hit.highlight) - 20
+
+
+def test_a_long_clauses_snippet_shows_where_the_querys_words_meet() -> None:
+    """Not where the commonest query word first appears: the window with the most different
+    words matched (an invented clause, laid out as the UDHR's article 16 is)."""
+    from search_api.core.highlight import snippet
+
+    text = "The peoples of the world " + "and their nations " * 8 + "shall promote peace and security together."
+    spans = [(m.start(), m.end()) for w in ("the", "peace", "security") for m in re.finditer(rf"\b{w}\b", text, re.I)]
+    shown = snippet(text, sorted(spans))
+    assert "<mark>peace</mark> and <mark>security</mark>" in shown, shown
+    assert snippet(text, [(4, 11)]).startswith("The <mark>peoples</mark>")  # one match: around it
 
 
 def test_document_level_gives_one_hit_per_resolution_with_best_clauses(engine: SearchEngine) -> None:

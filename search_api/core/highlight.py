@@ -127,7 +127,7 @@ def _inside_word(text: str, at: int) -> bool:
 
 
 def _word_start(text: str, start: int, limit: int) -> int:
-    """`start` moved forward past a cut word (to at most `limit`, the first match)."""
+    """`start` moved forward past a cut word (to at most `limit`, the first shown match)."""
     if not _inside_word(text, start):
         return start
     space = text.find(" ", start, limit)
@@ -135,19 +135,41 @@ def _word_start(text: str, start: int, limit: int) -> int:
 
 
 def _word_end(text: str, end: int, limit: int) -> int:
-    """`end` moved back before a cut word (to no less than `limit`, the first match's end)."""
+    """`end` moved back before a cut word (to no less than `limit`, the shown matches' end)."""
     if not _inside_word(text, end):
         return end
     space = text.rfind(" ", limit, end)
-    return space if space > limit else end
+    return space if space >= limit else end
+
+
+def _densest(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """(first, last) index of the run of matches that fits in `width` characters with the most
+    different words matched, then the most matches, the earliest of equals: a long clause's
+    snippet shows where the query's words meet, not where its commonest one first appears ("la"
+    at the start of the UDHR's article 16 for "la familia es el elemento natural")."""
+    best = (0, 0, 0, 0)  # (different words, matches, -first, last)
+    seen: dict[str, int] = {}
+    first = 0
+    for last, (_, end) in enumerate(spans):
+        word = text[spans[last][0] : end].casefold()
+        seen[word] = seen.get(word, 0) + 1
+        while first < last and end - spans[first][0] > width:
+            dropped = text[spans[first][0] : spans[first][1]].casefold()
+            seen[dropped] -= 1
+            if not seen[dropped]:
+                del seen[dropped]
+            first += 1
+        best = max(best, (len(seen), last - first + 1, -first, last))
+    return -best[2], best[3]
 
 
 def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
-    """HTML-escaped snippet centred on the first match, matches wrapped in <mark>."""
+    """HTML-escaped snippet centred on its matches (`_densest`), matches wrapped in <mark>."""
     if not spans:
         end = _word_end(text, min(len(text), width), 0)
         return html.escape(text[:end]) + ("…" if len(text) > end else "")
-    first_start, first_end = spans[0]
+    first, last = _densest(text, spans, width)
+    first_start, first_end = spans[first][0], spans[last][1]
     start = max(0, min(first_start - (width - (first_end - first_start)) // 2, len(text) - width))
     end = min(len(text), start + width)
     # In space-separated languages a snippet starts and ends on word boundaries.
