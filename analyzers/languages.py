@@ -109,7 +109,17 @@ def stem(language: str, word: str) -> str:
 def stem_token(language: str, word: str) -> str:
     """How a stem is indexed: with its language, so languages do not meet (`en:decid`). Kept
     whole: a clause's every word asks (half a million times for the shared corpus)."""
-    return f"{language}:{stem(language, word)}"
+    return f"{language}{_STEM_SEPARATOR}{stem(language, word)}"
+
+
+def stem_term_parts(term: str) -> tuple[str, str] | None:
+    """(language, stem) of a term `stem_token` made (`en:decid`); None for any other word, a
+    language's code alone included (`es`, `en`: Spanish and French words)."""
+    language, separator, rest = term.partition(_STEM_SEPARATOR)
+    return (language, rest) if separator and language in STEMMED_LANGUAGES else None
+
+
+_STEM_SEPARATOR = ":"
 
 
 def fold_arabic(text: str) -> tuple[str, list[int] | None]:

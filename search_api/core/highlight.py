@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
-from analyzers.languages import STEMMED_LANGUAGES, stem_token
+from analyzers.languages import stem_term_parts, stem_token
 from analyzers.scripts import is_cjk
 from analyzers.tokenizer import char_tokens
 from analyzers.word_tokens import word_tokens
@@ -37,12 +37,6 @@ def _stem_forms(token: str, languages: tuple[str, ...]) -> frozenset[str]:
     return frozenset(stem_token(language, token) for language in languages)
 
 
-def _split_stem(word: str) -> tuple[str, bool, str]:
-    """(language, whether `word` is a stem term, its stem): `en:decid` -> ("en", True, "decid")."""
-    language, colon, stem = word.partition(":")
-    return language, bool(colon) and language in STEMMED_LANGUAGES, stem
-
-
 class _QueryTokens:
     """The clause tokens a query can mark (`word_tokens`' `wanted`): its words, a word phrase's
     words, and every token whose stem in one of the query's stemmed languages is a query stem."""
@@ -52,7 +46,7 @@ class _QueryTokens:
         self.phrase_words = phrase_words
         # A stem term is `en:decid`: its text after the language is what a stemmed token holds. A
         # word that is only a language's code ("es", "en" in Spanish and French) is no stem term.
-        stems = {(language, stem) for language, colon, stem in map(_split_stem, words) if colon}
+        stems = {parts for parts in map(stem_term_parts, words) if parts is not None}
         self.stemmed = tuple(sorted({language for language, _ in stems}))
         texts = words | phrase_words | {stem for _, stem in stems}
         self.chinese = [text for text in texts if any(is_cjk(char) for char in text)]
